@@ -1,0 +1,128 @@
+package tierd.kernelfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bounded reads of pseudo-files. /proc and /sys report sizes of 0 or 4096 whatever the content, so
+ * files are read to EOF in one pass without stat, up to a limit; a file over the limit is an error
+ * rather than silently truncated (tierd acts on these numbers).
+ */
+public final class KernelFiles {
+
+  /** Largest pseudo-file tierd reads: a big process's numa_maps is a few MiB. */
+  public static final int MAX_BYTES = 64 << 20;
+
+  private KernelFiles() {}
+
+  /** Reads the whole file as text. */
+  public static String read(Path file) {
+    return read(file, MAX_BYTES);
+  }
+
+  public static String read(Path file, int maxBytes) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[Math.min(maxBytes + 1, 64 << 10)];
+      int len = 0;
+      while (true) {
+        if (len == buf.length) {
+          if (buf.length > maxBytes) {
+            throw KernelFsException.of(
+                KernelFsException.Kind.IO, file, "larger than " + maxBytes + " bytes", null);
+          }
+          buf = Arrays.copyOf(buf, Math.min(maxBytes + 1, buf.length * 2));
+        }
+        int n = in.read(buf, len, buf.length - len);
+        if (n < 0) {
+          break;
+        }
+        len += n;
+      }
+      if (len > maxBytes) {
+        throw KernelFsException.of(
+            KernelFsException.Kind.IO, file, "larger than " + maxBytes + " bytes", null);
+      }
+      return new String(buf, 0, len, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw classify(file, e);
+    }
+  }
+
+  /** Reads a file that may legitimately be missing (an optional kernel interface). */
+  public static Optional<String> readIfPresent(Path file) {
+    try {
+      return Optional.of(read(file));
+    } catch (KernelFsException e) {
+      if (e.kind() == KernelFsException.Kind.ABSENT) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Reads a one-line file and strips the trailing newline and blanks. */
+  public static String readLine(Path file) {
+    return read(file, 1 << 20).strip();
+  }
+
+  public static boolean exists(Path file) {
+    return Files.exists(file);
+  }
+
+  /** Entry names of a directory, sorted; an absent directory is an ABSENT failure. */
+  public static List<String> list(Path dir) {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw classify(dir, e);
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  /** Writes a control file (sysfs attribute) in one write, as the kernel expects. */
+  public static void write(Path file, String value) {
+    try {
+      Files.writeString(file, value);
+    } catch (IOException e) {
+      throw classify(file, e);
+    }
+  }
+
+  /** Maps an I/O failure on a kernel file to a {@link KernelFsException} kind. */
+  public static KernelFsException classify(Path file, IOException e) {
+    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+      return KernelFsException.of(KernelFsException.Kind.ABSENT, file, null, e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return KernelFsException.of(KernelFsException.Kind.PERMISSION, file, null, e);
+    }
+    String msg = String.valueOf(e.getMessage());
+    // A process that exits while its files are open reads as ESRCH; treat it as gone.
+    if (msg.contains("No such process")) {
+      return KernelFsException.of(KernelFsException.Kind.ABSENT, file, msg, e);
+    }
+    if (msg.contains("Operation not permitted") || msg.contains("Permission denied")) {
+      return KernelFsException.of(KernelFsException.Kind.PERMISSION, file, msg, e);
+    }
+    if (msg.contains("Device or resource busy")) {
+      return KernelFsException.of(KernelFsException.Kind.IO, file, "EBUSY: " + msg, e);
+    }
+    return KernelFsException.of(KernelFsException.Kind.IO, file, msg, e);
+  }
+}

@@ -1,0 +1,107 @@
+package tierd.kernelfs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Number and line helpers shared by the pure parsers. Every failure names the line (1-based) and
+ * the token, and nothing is ever defaulted: a count that does not parse is an error, not a zero.
+ */
+public final class Parse {
+
+  private Parse() {}
+
+  /** Lines of {@code text} without the trailing empty line that a final newline leaves. */
+  public static List<String> lines(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    int n = text.length();
+    while (start < n) {
+      int nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        out.add(text.substring(start));
+        break;
+      }
+      out.add(text.substring(start, nl));
+      start = nl + 1;
+    }
+    return out;
+  }
+
+  /** A non-negative decimal. */
+  public static long unsigned(String token, int line, String what) {
+    if (token.isEmpty()) {
+      throw KernelFsException.malformed(line, token, what + ": empty number");
+    }
+    long v = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < '0' || c > '9') {
+        throw KernelFsException.malformed(line, token, what + ": not a non-negative integer");
+      }
+      int d = c - '0';
+      if (v > (Long.MAX_VALUE - d) / 10) {
+        throw KernelFsException.malformed(line, token, what + ": out of range");
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** A signed decimal (some vmstat counters such as nr_* can go transiently negative). */
+  public static long signed(String token, int line, String what) {
+    if (token.startsWith("-")) {
+      return -unsigned(token.substring(1), line, what);
+    }
+    return unsigned(token, line, what);
+  }
+
+  /** A decimal that must fit an int. */
+  public static int unsignedInt(String token, int line, String what) {
+    long v = unsigned(token, line, what);
+    if (v > Integer.MAX_VALUE) {
+      throw KernelFsException.malformed(line, token, what + ": out of range");
+    }
+    return (int) v;
+  }
+
+  /** Hex without {@code 0x}, as in numa_maps and /proc/PID/maps. */
+  public static long hex(String token, int line, String what) {
+    if (token.isEmpty() || token.length() > 16) {
+      throw KernelFsException.malformed(line, token, what + ": not a hex address");
+    }
+    long v = 0;
+    for (int i = 0; i < token.length(); i++) {
+      int d = Character.digit(token.charAt(i), 16);
+      if (d < 0) {
+        throw KernelFsException.malformed(line, token, what + ": not a hex address");
+      }
+      v = (v << 4) | d;
+    }
+    return v;
+  }
+
+  /** Splits on runs of blanks (space or tab). */
+  public static List<String> fields(String line) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    int n = line.length();
+    while (i < n) {
+      while (i < n && isBlank(line.charAt(i))) {
+        i++;
+      }
+      int s = i;
+      while (i < n && !isBlank(line.charAt(i))) {
+        i++;
+      }
+      if (i > s) {
+        out.add(line.substring(s, i));
+      }
+    }
+    return out;
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+}

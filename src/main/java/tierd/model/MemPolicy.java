@@ -1,0 +1,196 @@
+package tierd.model;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import tierd.kernelfs.KernelFsException;
+
+/**
+ * A NUMA memory policy as the kernel prints it ({@code mpol_to_str} in mm/mempolicy.c): {@code
+ * <mode>[=<flags>][:<nodelist>]}, e.g. {@code bind=static|balancing:0-1}, {@code prefer
+ * (many):0,2}, {@code weighted interleave:0-1}. Mode names may contain spaces and parentheses, so
+ * they are matched by known prefix, never by splitting on blanks.
+ */
+public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
+
+  /** Policy modes in the kernel's {@code policy_modes[]} order. */
+  public enum Mode {
+    DEFAULT("default"),
+    PREFERRED("prefer"),
+    BIND("bind"),
+    INTERLEAVE("interleave"),
+    LOCAL("local"),
+    PREFERRED_MANY("prefer (many)"),
+    WEIGHTED_INTERLEAVE("weighted interleave"),
+    UNKNOWN("unknown");
+
+    private final String kernelName;
+
+    Mode(String kernelName) {
+      this.kernelName = kernelName;
+    }
+
+    public String kernelName() {
+      return kernelName;
+    }
+  }
+
+  /** Mode flags: MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING. */
+  public enum Flag {
+    STATIC("static"),
+    RELATIVE("relative"),
+    BALANCING("balancing");
+
+    private final String kernelName;
+
+    Flag(String kernelName) {
+      this.kernelName = kernelName;
+    }
+
+    public String kernelName() {
+      return kernelName;
+    }
+  }
+
+  public static final MemPolicy DEFAULT =
+      new MemPolicy(Mode.DEFAULT, Collections.emptySet(), NodeSet.empty());
+
+  // Longest names first so "prefer (many)" wins over "prefer" and "weighted interleave" is whole.
+  private static final Mode[] BY_PREFIX = {
+    Mode.WEIGHTED_INTERLEAVE,
+    Mode.PREFERRED_MANY,
+    Mode.INTERLEAVE,
+    Mode.PREFERRED,
+    Mode.DEFAULT,
+    Mode.UNKNOWN,
+    Mode.LOCAL,
+    Mode.BIND,
+  };
+
+  public MemPolicy {
+    flags =
+        flags.isEmpty()
+            ? Collections.emptySet()
+            : Collections.unmodifiableSet(EnumSet.copyOf(flags));
+  }
+
+  public static MemPolicy of(Mode mode, NodeSet nodes) {
+    return new MemPolicy(mode, Collections.emptySet(), nodes);
+  }
+
+  /**
+   * Parses a policy at the start of {@code text} and returns it with the number of characters it
+   * used, so that numa_maps can go on with the next token.
+   */
+  public static Parsed parsePrefix(String text, int line) {
+    Mode mode = null;
+    for (Mode m : BY_PREFIX) {
+      String name = m.kernelName;
+      if (text.startsWith(name)
+          && (text.length() == name.length() || isEnd(text.charAt(name.length())))) {
+        mode = m;
+        break;
+      }
+    }
+    if (mode == null) {
+      int end = tokenEnd(text, 0);
+      throw KernelFsException.malformed(line, text.substring(0, end), "unknown memory policy mode");
+    }
+    int i = mode.kernelName.length();
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    if (i < text.length() && text.charAt(i) == '=') {
+      int end = i + 1;
+      while (end < text.length() && text.charAt(end) != ':' && !isBlank(text.charAt(end))) {
+        end++;
+      }
+      String flagText = text.substring(i + 1, end);
+      for (String f : flagText.split("\\|", -1)) {
+        Flag flag = flagNamed(f);
+        if (flag == null) {
+          throw KernelFsException.malformed(line, flagText, "unknown memory policy flag");
+        }
+        flags.add(flag);
+      }
+      i = end;
+    }
+    NodeSet nodes = NodeSet.empty();
+    if (i < text.length() && text.charAt(i) == ':') {
+      int end = tokenEnd(text, i + 1);
+      String list = text.substring(i + 1, end);
+      try {
+        nodes = NodeSet.parse(list);
+      } catch (KernelFsException e) {
+        throw KernelFsException.malformed(line, list, "bad policy nodelist: " + e.detail());
+      }
+      if (nodes.isEmpty()) {
+        throw KernelFsException.malformed(line, list, "empty policy nodelist");
+      }
+      i = end;
+    }
+    if (i < text.length() && !isBlank(text.charAt(i))) {
+      throw KernelFsException.malformed(
+          line, text.substring(0, tokenEnd(text, 0)), "bad memory policy");
+    }
+    return new Parsed(new MemPolicy(mode, flags, nodes), i);
+  }
+
+  /** Parses a whole policy string. */
+  public static MemPolicy parse(String text) {
+    Parsed p = parsePrefix(text, 0);
+    if (p.length() != text.length()) {
+      throw KernelFsException.malformed(0, text, "trailing text after memory policy");
+    }
+    return p.policy();
+  }
+
+  /** A parsed policy and how many characters of the input it spans. */
+  public record Parsed(MemPolicy policy, int length) {}
+
+  private static Flag flagNamed(String s) {
+    for (Flag f : Flag.values()) {
+      if (f.kernelName.equals(s)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isEnd(char c) {
+    return c == '=' || c == ':' || isBlank(c);
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static int tokenEnd(String s, int from) {
+    int i = from;
+    while (i < s.length() && !isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The kernel's spelling, e.g. {@code bind=static|balancing:0-1}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(mode.kernelName);
+    if (!flags.isEmpty()) {
+      sb.append('=');
+      boolean first = true;
+      for (Flag f : Flag.values()) {
+        if (flags.contains(f)) {
+          if (!first) {
+            sb.append('|');
+          }
+          sb.append(f.kernelName);
+          first = false;
+        }
+      }
+    }
+    if (!nodes.isEmpty()) {
+      sb.append(':').append(nodes);
+    }
+    return sb.toString();
+  }
+}

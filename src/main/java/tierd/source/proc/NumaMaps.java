@@ -1,0 +1,255 @@
+package tierd.source.proc;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import tierd.kernelfs.KernelFiles;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.Parse;
+import tierd.model.MemPolicy;
+import tierd.model.NodeSet;
+
+/**
+ * {@code /proc/<pid>/numa_maps}: one line per VMA with its start, effective memory policy and pages
+ * per node.
+ *
+ * <p>Format: {@code show_numa_map()} in fs/proc/task_mmu.c; Documentation/filesystems/proc.rst
+ * §numa_maps; numa(7). The policy may contain spaces ({@code prefer (many)}, {@code weighted
+ * interleave}), file names are escaped with octal {@code \ooo} for {@code \n \t = space}, a VMA
+ * with no present pages ends after the file/heap/stack/huge tokens, and keys this parser does not
+ * know are skipped. Reading the file walks every page table of the process under mmap_lock, so
+ * callers read it once per cycle at most.
+ */
+public final class NumaMaps {
+
+  private NumaMaps() {}
+
+  /** What backs the VMA, as numa_maps says. */
+  public enum Backing {
+    FILE,
+    HEAP,
+    STACK,
+    ANON
+  }
+
+  /**
+   * One numa_maps line. Page counts are in units of {@code kernelPageSizeBytes} (huge pages for a
+   * hugetlb VMA; base pages otherwise, THP included). {@code kernelPageSizeBytes} is absent for a
+   * VMA with no present pages.
+   */
+  public record Entry(
+      long start,
+      MemPolicy policy,
+      Backing backing,
+      String file,
+      boolean huge,
+      long anon,
+      long dirty,
+      long swapcache,
+      long writeback,
+      OptionalLong active,
+      OptionalLong mapmax,
+      SortedMap<Integer, Long> pagesPerNode,
+      OptionalLong kernelPageSizeBytes) {
+
+    public Entry {
+      pagesPerNode = Collections.unmodifiableSortedMap(new TreeMap<>(pagesPerNode));
+    }
+
+    /**
+     * Present pages mapped by this process (the kernel's {@code md->pages}, the "mapped" value).
+     */
+    public long pages() {
+      long sum = 0;
+      for (long v : pagesPerNode.values()) {
+        sum += v;
+      }
+      return sum;
+    }
+
+    /** Pages on the active LRU; the kernel omits the key when all pages are active. */
+    public long activePages() {
+      return active.orElse(pages());
+    }
+
+    public long pagesOn(int node) {
+      return pagesPerNode.getOrDefault(node, 0L);
+    }
+
+    /** Page size the counts are in; base pages of 4 KiB when the VMA has none present. */
+    public long pageBytes() {
+      return kernelPageSizeBytes.orElse(4096);
+    }
+
+    public long bytesOn(int node) {
+      return pagesOn(node) * pageBytes();
+    }
+
+    public NodeSet nodes() {
+      return NodeSet.of(pagesPerNode.keySet());
+    }
+  }
+
+  public static List<Entry> read(KernelRoot root, int pid) {
+    var path = root.pid(pid, "numa_maps");
+    String text = KernelFiles.read(path);
+    try {
+      return parse(text);
+    } catch (KernelFsException e) {
+      throw e.withFile(path);
+    }
+  }
+
+  public static List<Entry> parse(String text) {
+    List<Entry> out = new ArrayList<>();
+    List<String> lines = Parse.lines(text);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      out.add(parseLine(line, i + 1));
+    }
+    return out;
+  }
+
+  static Entry parseLine(String line, int lineNo) {
+    int sp = line.indexOf(' ');
+    if (sp <= 0) {
+      throw KernelFsException.malformed(lineNo, line, "expected '<start> <policy> ...'");
+    }
+    long start = Parse.hex(line.substring(0, sp), lineNo, "VMA start");
+    String rest = line.substring(sp + 1);
+    MemPolicy.Parsed parsed = MemPolicy.parsePrefix(rest, lineNo);
+    List<String> tokens = Parse.fields(rest.substring(parsed.length()));
+
+    Backing backing = Backing.ANON;
+    String file = null;
+    boolean huge = false;
+    long anon = 0;
+    long dirty = 0;
+    long swapcache = 0;
+    long writeback = 0;
+    OptionalLong active = OptionalLong.empty();
+    OptionalLong mapmax = OptionalLong.empty();
+    OptionalLong kpage = OptionalLong.empty();
+    SortedMap<Integer, Long> perNode = new TreeMap<>();
+
+    for (String tok : tokens) {
+      int eq = tok.indexOf('=');
+      if (eq < 0) {
+        switch (tok) {
+          case "heap" -> backing = Backing.HEAP;
+          case "stack" -> backing = Backing.STACK;
+          case "huge" -> huge = true;
+          default -> {
+            // unknown bare word from a newer kernel: skip
+          }
+        }
+        continue;
+      }
+      String key = tok.substring(0, eq);
+      String value = tok.substring(eq + 1);
+      switch (key) {
+        case "file" -> {
+          backing = Backing.FILE;
+          file = unescape(value);
+        }
+        case "anon" -> anon = Parse.unsigned(value, lineNo, "anon");
+        case "dirty" -> dirty = Parse.unsigned(value, lineNo, "dirty");
+        case "mapped" -> Parse.unsigned(value, lineNo, "mapped"); // == sum of N<nid>; validated
+        case "mapmax" -> mapmax = OptionalLong.of(Parse.unsigned(value, lineNo, "mapmax"));
+        case "swapcache" -> swapcache = Parse.unsigned(value, lineNo, "swapcache");
+        case "active" -> active = OptionalLong.of(Parse.unsigned(value, lineNo, "active"));
+        case "writeback" -> writeback = Parse.unsigned(value, lineNo, "writeback");
+        case "kernelpagesize_kB" ->
+            kpage = OptionalLong.of(Parse.unsigned(value, lineNo, "kernelpagesize_kB") * 1024);
+        default -> {
+          if (key.length() > 1 && key.charAt(0) == 'N' && isDigits(key, 1)) {
+            int node = Parse.unsignedInt(key.substring(1), lineNo, "node id");
+            if (node >= NodeSet.MAX_NUMNODES) {
+              throw KernelFsException.malformed(lineNo, tok, "node id out of range");
+            }
+            long pages = Parse.unsigned(value, lineNo, "pages on " + key);
+            if (perNode.put(node, pages) != null) {
+              throw KernelFsException.malformed(lineNo, tok, "node listed twice");
+            }
+          } else if (value.isEmpty()) {
+            throw KernelFsException.malformed(lineNo, tok, "key without value");
+          }
+          // other unknown keys: skip
+        }
+      }
+    }
+    return new Entry(
+        start,
+        parsed.policy(),
+        backing,
+        file,
+        huge,
+        anon,
+        dirty,
+        swapcache,
+        writeback,
+        active,
+        mapmax,
+        perNode,
+        kpage);
+  }
+
+  private static boolean isDigits(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return from < s.length();
+  }
+
+  /** Undoes {@code mangle_path}: {@code \ooo} octal escapes for the characters in "\n\t= ". */
+  static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && isOctal(s, i + 1)) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isOctal(String s, int from) {
+    if (from + 3 > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + 3; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '7') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Sum of bytes per node over all entries. */
+  public static Map<Integer, Long> bytesPerNode(List<Entry> entries) {
+    Map<Integer, Long> out = new TreeMap<>();
+    for (Entry e : entries) {
+      for (var kv : e.pagesPerNode().entrySet()) {
+        out.merge(kv.getKey(), kv.getValue() * e.pageBytes(), Long::sum);
+      }
+    }
+    return out;
+  }
+}
