@@ -1,0 +1,29 @@
+package tierd.heat;
+
+import java.util.Collection;
+import java.util.List;
+import tierd.process.ManagedProcess;
+
+/**
+ * A producer of region samples. The scorer, planner and mover never know which kernel mechanism is
+ * behind it (DAMON vaddr or paddr, accessed-bit scanning, numa_maps signals).
+ *
+ * <p>Lifecycle: {@link #update} is called once per cycle with the processes tierd manages now
+ * (sources that need targets adjust them; a target that exited is dropped), then {@link #collect}
+ * returns the samples gathered since the last call. {@link #close} removes every piece of kernel
+ * state the source created (kdamonds, schemes) and is idempotent.
+ */
+public interface HeatSource extends AutoCloseable {
+
+  /** Short stable name, used in metrics labels and logs (e.g. {@code damon-vaddr}). */
+  String name();
+
+  /** Tells the source which processes to watch this cycle. */
+  void update(Collection<ManagedProcess> processes);
+
+  /** Samples observed since the previous call. */
+  List<RegionSample> collect();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,191 @@
+package tierd.process;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.kernelfs.KernelFiles;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.NodeSet;
+import tierd.source.cgroup.CpusetMems;
+import tierd.source.proc.NumaMaps;
+import tierd.source.proc.ProcCgroup;
+import tierd.source.proc.ProcMaps;
+import tierd.source.proc.ProcStat;
+import tierd.source.proc.ProcStatus;
+
+/**
+ * Discovers managed processes from /proc under a {@link KernelRoot}.
+ *
+ * <p>Processes come and go during a scan: a process whose files vanish is skipped and counted as
+ * {@code gone}; one whose files tierd may not read is skipped and counted as {@code denied}.
+ * Neither fails the scan. Malformed files do fail the process (counted as {@code malformed},
+ * message kept), never silently.
+ */
+public final class ProcessScanner {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessScanner.class);
+
+  private final KernelRoot root;
+
+  public ProcessScanner(KernelRoot root) {
+    this.root = root;
+  }
+
+  /** The outcome of one scan. */
+  public record Result(
+      List<ManagedProcess> processes,
+      int examined,
+      int filtered,
+      int gone,
+      int denied,
+      int malformed,
+      List<String> errors) {
+
+    public Result {
+      processes = List.copyOf(processes);
+      errors = List.copyOf(errors);
+    }
+  }
+
+  /** All numeric entries of /proc, ascending. */
+  public List<Integer> pids() {
+    List<Integer> out = new ArrayList<>();
+    for (String name : KernelFiles.list(root.proc())) {
+      if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && name.length() < 10) {
+        out.add(Integer.parseInt(name));
+      }
+    }
+    return out;
+  }
+
+  public Result scan(ProcessFilter filter) {
+    List<ManagedProcess> out = new ArrayList<>();
+    int examined = 0;
+    int filtered = 0;
+    int gone = 0;
+    int denied = 0;
+    int malformed = 0;
+    List<String> errors = new ArrayList<>();
+    for (int pid : pids()) {
+      examined++;
+      try {
+        Optional<ManagedProcess> p = read(pid, filter);
+        if (p.isPresent()) {
+          out.add(p.get());
+        } else {
+          filtered++;
+        }
+      } catch (KernelFsException e) {
+        switch (e.kind()) {
+          case ABSENT -> gone++;
+          case PERMISSION -> denied++;
+          default -> {
+            malformed++;
+            if (errors.size() < 20) {
+              errors.add(e.getMessage());
+            }
+            log.warn("skipping pid {}: {}", pid, e.getMessage());
+          }
+        }
+      }
+    }
+    return new Result(out, examined, filtered, gone, denied, malformed, errors);
+  }
+
+  /**
+   * Reads one process, or empty when the filter rejects it. Cheap checks (stat, status) come before
+   * the costly numa_maps walk.
+   */
+  public Optional<ManagedProcess> read(int pid, ProcessFilter filter) {
+    if (pid == filter.selfPid()) {
+      return Optional.empty();
+    }
+    ProcStat stat = ProcStat.read(root, pid);
+    if (stat.isKernelThread() || stat.isZombie() || !filter.matchesComm(stat.comm())) {
+      return Optional.empty();
+    }
+    ProcStatus status = ProcStatus.read(root, pid);
+    if (status.kthread() || status.tgid() != pid) {
+      return Optional.empty();
+    }
+    long rss = status.vmRssBytes().orElse(0);
+    if (rss < filter.minRssBytes()) {
+      return Optional.empty();
+    }
+    if (filter.exe().isPresent()) {
+      String cmdline = KernelFiles.read(root.pid(pid, "cmdline"));
+      int nul = cmdline.indexOf('\0');
+      String argv0 = nul >= 0 ? cmdline.substring(0, nul) : cmdline;
+      if (!filter.matchesExe(argv0)) {
+        return Optional.empty();
+      }
+    }
+    ProcCgroup cgroup = ProcCgroup.read(root, pid);
+    List<String> paths = cgroup.lines().stream().map(ProcCgroup.Line::path).distinct().toList();
+    if (!filter.matchesCgroup(paths)) {
+      return Optional.empty();
+    }
+    Optional<NodeSet> cpuset = CpusetMems.read(root, cgroup).map(CpusetMems.Effective::mems);
+    NodeSet allowed =
+        cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
+    List<Vma> vmas = vmas(pid);
+    // A pid reused between stat and numa_maps would mix two processes: re-check the start time.
+    ProcStat again = ProcStat.read(root, pid);
+    if (again.startTimeTicks() != stat.startTimeTicks()) {
+      throw KernelFsException.of(
+          KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during scan", null);
+    }
+    String cgroupPath = cgroup.unifiedPath().orElse(paths.isEmpty() ? "/" : paths.get(0));
+    return Optional.of(
+        new ManagedProcess(
+            pid,
+            stat.startTimeTicks(),
+            stat.comm(),
+            rss,
+            cgroupPath,
+            status.memsAllowed(),
+            cpuset,
+            allowed,
+            vmas));
+  }
+
+  /** VMAs from maps joined with numa_maps by start address. */
+  public List<Vma> vmas(int pid) {
+    List<NumaMaps.Entry> numa = NumaMaps.read(root, pid);
+    List<ProcMaps.Mapping> maps = ProcMaps.read(root, pid);
+    return join(maps, numa);
+  }
+
+  /** Joins maps and numa_maps; VMAs present in only one of them (a race) are left out. */
+  public static List<Vma> join(List<ProcMaps.Mapping> maps, List<NumaMaps.Entry> numa) {
+    Map<Long, ProcMaps.Mapping> byStart = new HashMap<>();
+    for (ProcMaps.Mapping m : maps) {
+      byStart.put(m.range().start(), m);
+    }
+    List<Vma> out = new ArrayList<>();
+    for (NumaMaps.Entry e : numa) {
+      ProcMaps.Mapping m = byStart.get(e.start());
+      if (m == null || m.special()) {
+        continue;
+      }
+      out.add(
+          new Vma(
+              m.range(),
+              m.perms(),
+              m.path(),
+              e.policy(),
+              e.backing(),
+              e.huge(),
+              e.pageBytes(),
+              e.anon(),
+              e.mapmax().orElse(1),
+              e.pagesPerNode()));
+    }
+    return out;
+  }
+}

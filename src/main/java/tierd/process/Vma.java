@@ -1,0 +1,60 @@
+package tierd.process;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import tierd.model.AddressRange;
+import tierd.model.MemPolicy;
+import tierd.model.NodeSet;
+import tierd.source.proc.NumaMaps;
+
+/**
+ * One virtual memory area of a managed process: its range (from maps), effective policy and pages
+ * per node (from numa_maps). Page counts are in units of {@code pageBytes}: huge pages for hugetlb
+ * VMAs, base pages otherwise (THP folios count as their base pages).
+ */
+public record Vma(
+    AddressRange range,
+    String perms,
+    String path,
+    MemPolicy policy,
+    NumaMaps.Backing backing,
+    boolean hugetlb,
+    long pageBytes,
+    long anonPages,
+    long mapmax,
+    SortedMap<Integer, Long> pagesPerNode) {
+
+  public Vma {
+    pagesPerNode = Collections.unmodifiableSortedMap(new TreeMap<>(pagesPerNode));
+  }
+
+  public long presentPages() {
+    long s = 0;
+    for (long v : pagesPerNode.values()) {
+      s += v;
+    }
+    return s;
+  }
+
+  public long presentBytes() {
+    return presentPages() * pageBytes;
+  }
+
+  public long bytesOn(int node) {
+    return pagesPerNode.getOrDefault(node, 0L) * pageBytes;
+  }
+
+  public NodeSet nodes() {
+    return NodeSet.of(pagesPerNode.keySet());
+  }
+
+  /** Mapped by more than one process (some page has mapcount > 1): needs MPOL_MF_MOVE_ALL. */
+  public boolean shared() {
+    return mapmax > 1 || (perms.length() == 4 && perms.charAt(3) == 's');
+  }
+
+  public boolean anonymous() {
+    return backing != NumaMaps.Backing.FILE;
+  }
+}
