@@ -187,7 +187,7 @@ else
         awk -v m="$m" '\''$5 == m || index($5, m "/") == 1 {print $5}'\'' /proc/self/mountinfo \
             | sort -r | while read -r p; do mount -o remount,bind,ro "$p" 2>/dev/null || true; done
         exec "$2" --socket-path="$3" -o source="$m" -o cache=auto -o sandbox=chroot -o log_level=err
-    ' virtiofsd-ro "$RUN_DIR" "$VIRTIOFSD" "$SOCK" &
+    ' virtiofsd-ro "$RUN_DIR" "$VIRTIOFSD" "$SOCK" 2> "$RUN_DIR/virtiofsd.log" &
     VIRTIOFSD_PID=$!
     for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.05; done
     [[ -S $SOCK ]] || vm_die "virtiofsd did not create $SOCK"
