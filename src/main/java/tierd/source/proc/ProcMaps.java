@@ -68,7 +68,12 @@ public final class ProcMaps {
       }
       long start = Parse.hex(range.substring(0, dash), lineNo, "start");
       long end = Parse.hex(range.substring(dash + 1), lineNo, "end");
-      if (end < start) {
+      if (start < 0) {
+        // Above 2^63: the [vsyscall] gate area, a kernel address that is not a VMA (numa_maps
+        // does not list it) and can never be migrated.
+        continue;
+      }
+      if (Long.compareUnsigned(end, start) < 0) {
         throw KernelFsException.malformed(lineNo, range, "end before start");
       }
       String perms = f.get(1);

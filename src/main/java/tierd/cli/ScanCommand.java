@@ -1,0 +1,49 @@
+package tierd.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tierd.config.TierdConfig;
+import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.PageSize;
+import tierd.process.ProcessScanner;
+import tierd.topology.Topology;
+import tierd.topology.TopologyReader;
+
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show where each managed process's memory sits: bytes per node and tier, policy and"
+            + " allowed nodes.")
+final class ScanCommand implements Callable<Integer> {
+
+  @Mixin CommonOptions common = new CommonOptions();
+
+  @Option(names = "--vmas", description = "Also list every VMA with present pages.")
+  boolean vmas;
+
+  @Option(
+      names = "--all",
+      description = "Ignore the config's process filters (still skips kernel threads and tierd).")
+  boolean all;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    TierdConfig c = common.config();
+    KernelRoot root = common.kernelRoot(c);
+    Topology t = new TopologyReader(root, PageSize.of(root)).read(c.tiers());
+    long self = root.isHost() ? ProcessHandle.current().pid() : -1;
+    var filter = all ? tierd.process.ProcessFilter.all(self) : c.processes().filter(self);
+    ProcessScanner.Result r = new ProcessScanner(root).scan(filter);
+    ScanReport report = ScanReport.of(r, t, vmas);
+    spec.commandLine().getOut().print(common.json ? Json.write(report) + "\n" : report.text());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,115 @@
+package tierd.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.NodeSet;
+
+/**
+ * The whole of tierd.yaml, parsed and validated once, then immutable. {@code config/tierd.yaml}
+ * documents every key with its unit and default.
+ *
+ * <p>Sections owned by a stage (heat, scoring, planner, mover) are kept as {@link ConfigNode}s here
+ * and turned into that stage's own record by the stage, so that validation lives next to the code
+ * that uses the value; {@link #load} still validates all of them before returning.
+ */
+public record TierdConfig(
+    String source,
+    Path root,
+    Duration interval,
+    boolean dryRun,
+    String listen,
+    Path runtimeDirectory,
+    ProcessesConfig processes,
+    List<NodeSet> tiers,
+    ConfigNode raw) {
+
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
+
+  /** Defaults only (no file). */
+  public static TierdConfig defaults() {
+    return parse("<defaults>", "");
+  }
+
+  public static TierdConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), text);
+  }
+
+  /** Parses and validates; the error names file, line and key. */
+  public static TierdConfig parse(String source, String yaml) {
+    ConfigNode n = ConfigNode.parse(source, yaml);
+    Path root = Path.of(n.string("root", "/"));
+    if (!root.isAbsolute()) {
+      throw n.error("root", "'" + root + "' must be an absolute path");
+    }
+    Duration interval =
+        n.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    boolean dryRun = n.bool("dryRun", false);
+    String listen = n.string("listen", DEFAULT_LISTEN);
+    checkListen(n, listen);
+    Path runtime = Path.of(n.string("runtimeDirectory", "/run/tierd"));
+    if (!runtime.isAbsolute()) {
+      throw n.error("runtimeDirectory", "'" + runtime + "' must be an absolute path");
+    }
+    ProcessesConfig processes = ProcessesConfig.from(n.section("processes"));
+    List<NodeSet> tiers = new ArrayList<>();
+    for (String t : n.strings("tiers")) {
+      NodeSet s;
+      try {
+        s = NodeSet.parse(t);
+      } catch (KernelFsException | IllegalArgumentException e) {
+        throw n.error("tiers", "'" + t + "' is not a nodelist (e.g. 0-1 or 2,3)");
+      }
+      if (s.isEmpty()) {
+        throw n.error("tiers", "a tier must list at least one node");
+      }
+      tiers.add(s);
+    }
+    TierdConfig c =
+        new TierdConfig(source, root, interval, dryRun, listen, runtime, processes, tiers, n);
+    for (var hook : SectionValidators.all()) {
+      hook.accept(n);
+    }
+    n.finish();
+    return c;
+  }
+
+  private static void checkListen(ConfigNode n, String listen) {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0) {
+      throw n.error("listen", "'" + listen + "' must be host:port (e.g. 127.0.0.1:9464)");
+    }
+    try {
+      int port = Integer.parseInt(listen.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw n.error("listen", "port " + port + " is outside [0, 65535]");
+      }
+    } catch (NumberFormatException e) {
+      throw n.error("listen", "'" + listen.substring(colon + 1) + "' is not a port number");
+    }
+  }
+
+  public KernelRoot kernelRoot() {
+    return root.equals(Path.of("/")) ? KernelRoot.host() : KernelRoot.under(root);
+  }
+
+  public String listenHost() {
+    return listen.substring(0, listen.lastIndexOf(':'));
+  }
+
+  public int listenPort() {
+    return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+  }
+}
