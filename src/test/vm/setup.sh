@@ -84,12 +84,14 @@ fi
 # ---------------------------------------------------------------- 3. guest kernel
 # Newest linux-image-6.12.<n>[+bpo|+deb12]-amd64 (signed image; not -dbg/-unsigned/-rt/-cloud).
 pick_kernel() {
-    apt-cache pkgnames linux-image-6.12 2>/dev/null \
-        | grep -E '^linux-image-6\.12\.[0-9]+(\+[a-z0-9.]+)?-amd64$' \
-        | while read -r pkg; do
-            v=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
-            [[ -n $v && $v != "(none)" ]] && printf '%s %s\n' "$pkg" "$v"
-        done \
+    local names
+    names=$(apt-cache pkgnames linux-image-6.12 2>/dev/null \
+        | grep -E '^linux-image-6\.12\.[0-9]+(\+[a-z0-9.]+)?-amd64$' || true)
+    [[ -n $names ]] || return 0
+    # One apt-cache call for all names (one call per name costs ~0.5 s each).
+    # shellcheck disable=SC2086
+    apt-cache policy $names 2>/dev/null \
+        | awk '/^[^ ]/{p=$1; sub(/:$/, "", p)} /Candidate:/ && $2 != "(none)" {print p, $2}' \
         | sort -t' ' -k2,2V | tail -n1
 }
 

@@ -43,9 +43,9 @@
  *    "buffers":[{"name":"hot", "size_bytes":B, "pages":P, "page_size":4096,
  *                "start":DEC, "end":DEC, "start_hex":"7f..", "end_hex":"7f..",   (VMA [start,end))
  *                "place":1|null, "policy":"bind:1", "access":"hot"|"cold", "thp":false,
- *                "mempolicy":{"mode":"bind","nodes":"1"},  (get_mempolicy(MPOL_F_ADDR) now)
  *                "pages_per_node":{"0":12,"1":4084},        (move_pages(nodes=NULL))
  *                "pages_not_present":0, "pages_error":0,
+ *                "mempolicy":{"mode":"bind","nodes":"1"},  (get_mempolicy(MPOL_F_ADDR) now)
  *                "checksum":"0x0123456789abcdef"|null, "checksum_expected":"0x..",
  *                "checksum_ok":true|null}]}
  *   The checksum is computed for start, signal and exit reports; periodic ones carry null.
@@ -495,18 +495,19 @@ static int report(const char *event, const char *reason, int with_checksum, int 
         sb_printf(&sb, "%s{\"name\":\"%s\",\"size_bytes\":%zu,\"pages\":%zu,\"page_size\":%lu,"
                        "\"start\":%llu,\"end\":%llu,\"start_hex\":\"%llx\",\"end_hex\":\"%llx\","
                        "\"place\":%s,\"policy\":\"%s\",\"access\":\"%s\",\"thp\":%s,"
-                       "\"mempolicy\":{\"mode\":\"%s\",\"nodes\":\"%s\"},\"pages_per_node\":{",
+                       "\"pages_per_node\":{",
                   i ? "," : "", b->name, b->size, b->pages, PAGE, (unsigned long long)start,
                   (unsigned long long)end, (unsigned long long)start, (unsigned long long)end, place,
-                  b->policy_str, b->hot ? "hot" : "cold", opt_thp ? "true" : "false",
-                  pol_mode < 0 ? "error" : mode_name(pol_mode), pol_nodes);
+                  b->policy_str, b->hot ? "hot" : "cold", opt_thp ? "true" : "false");
         int first = 1;
         for (int n = 0; n < MAX_NODES; n++)
             if (counts[n]) {
                 sb_printf(&sb, "%s\"%d\":%lu", first ? "" : ",", n, counts[n]);
                 first = 0;
             }
-        sb_printf(&sb, "},\"pages_not_present\":%lu,\"pages_error\":%lu,", np, ne);
+        sb_printf(&sb, "},\"pages_not_present\":%lu,\"pages_error\":%lu,"
+                       "\"mempolicy\":{\"mode\":\"%s\",\"nodes\":\"%s\"},",
+                  np, ne, pol_mode < 0 ? "error" : mode_name(pol_mode), pol_nodes);
         if (with_checksum) {
             uint64_t c = checksum(b);
             if (c != b->expected)
