@@ -155,6 +155,9 @@ public final class NumaMaps {
       }
       String key = tok.substring(0, eq);
       String value = tok.substring(eq + 1);
+      if (value.isEmpty()) {
+        throw KernelFsException.malformed(lineNo, tok, "key without value (truncated line?)");
+      }
       switch (key) {
         case "file" -> {
           backing = Backing.FILE;
@@ -179,8 +182,6 @@ public final class NumaMaps {
             if (perNode.put(node, pages) != null) {
               throw KernelFsException.malformed(lineNo, tok, "node listed twice");
             }
-          } else if (value.isEmpty()) {
-            throw KernelFsException.malformed(lineNo, tok, "key without value");
           }
           // other unknown keys: skip
         }

@@ -1,0 +1,41 @@
+package tierd.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tierd.kernelfs.KernelFsException;
+
+class MemPolicyTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "default;DEFAULT;",
+        "local;LOCAL;",
+        "prefer:1;PREFERRED;1",
+        "bind:0-1;BIND;0-1",
+        "bind=static:0-1;BIND;0-1",
+        "bind=relative|balancing:0;BIND;0",
+        "prefer (many):0,2;PREFERRED_MANY;0,2",
+        "interleave:0-3;INTERLEAVE;0-3",
+        "weighted interleave:0-1;WEIGHTED_INTERLEAVE;0-1",
+        "unknown;UNKNOWN;",
+      })
+  void roundTrips(String text, MemPolicy.Mode mode, String nodes) {
+    MemPolicy p = MemPolicy.parse(text);
+    assertThat(p.mode()).isEqualTo(mode);
+    assertThat(p.nodes()).isEqualTo(NodeSet.parse(nodes == null ? "" : nodes));
+    assertThat(p.toString()).isEqualTo(text);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"bindx:1", "bind:", "bind=:1", "prefer (many", "interleave:a", "bind:1 x"})
+  void rejects(String text) {
+    assertThatThrownBy(() -> MemPolicy.parse(text)).isInstanceOf(KernelFsException.class);
+  }
+}
