@@ -73,7 +73,10 @@ public final class ProcMaps {
         // does not list it) and can never be migrated.
         continue;
       }
-      if (Long.compareUnsigned(end, start) < 0) {
+      if (end < 0) {
+        throw KernelFsException.malformed(lineNo, range, "end beyond the user address space");
+      }
+      if (end < start) {
         throw KernelFsException.malformed(lineNo, range, "end before start");
       }
       String perms = f.get(1);

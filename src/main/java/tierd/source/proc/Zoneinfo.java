@@ -20,6 +20,9 @@ import tierd.kernelfs.Parse;
  */
 public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
 
+  private static final java.util.Set<String> WATERMARK_KEYS =
+      java.util.Set.of("min", "low", "high", "promo", "managed");
+
   /** Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. */
   public record NodeWatermarks(
       long freePages,
@@ -78,10 +81,17 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
       if (inPagesets) {
         continue;
       }
-      if (f.size() == 3 && f.get(0).equals("pages") && f.get(1).equals("free")) {
+      String key = f.get(0);
+      if (key.equals("pages")) {
+        if (f.size() != 3 || !f.get(1).equals("free")) {
+          throw KernelFsException.malformed(lineNo, line.strip(), "expected 'pages free N'");
+        }
         cur[0] += Parse.unsigned(f.get(2), lineNo, "pages free");
-      } else if (f.size() == 2) {
-        switch (f.get(0)) {
+      } else if (WATERMARK_KEYS.contains(key)) {
+        if (f.size() != 2) {
+          throw KernelFsException.malformed(lineNo, line.strip(), "expected '" + key + " N'");
+        }
+        switch (key) {
           case "min" -> cur[1] += Parse.unsigned(f.get(1), lineNo, "min");
           case "low" -> cur[2] += Parse.unsigned(f.get(1), lineNo, "low");
           case "high" -> cur[3] += Parse.unsigned(f.get(1), lineNo, "high");
