@@ -1,0 +1,99 @@
+package tierd.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tierd.model.NodeSet;
+
+class TierdConfigTest {
+
+  @Test
+  void defaults() {
+    TierdConfig c = TierdConfig.defaults();
+    assertThat(c.interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.listen()).isEqualTo("127.0.0.1:9464");
+    assertThat(c.dryRun()).isFalse();
+    assertThat(c.tiers()).isEmpty();
+    assertThat(c.kernelRoot().isHost()).isTrue();
+  }
+
+  @Test
+  void valuesWithUnits() {
+    TierdConfig c =
+        TierdConfig.parse(
+            "t.yaml",
+            """
+            interval: 250ms
+            dryRun: true
+            listen: 0.0.0.0:9000
+            processes:
+              comm: "java|redis-server"
+              cgroups: ["/system.slice/*.service"]
+              minRss: 256MiB
+            tiers: ["0-1", "2"]
+            """);
+    assertThat(c.interval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.dryRun()).isTrue();
+    assertThat(c.listenPort()).isEqualTo(9000);
+    assertThat(c.processes().minRss().bytes()).isEqualTo(256L << 20);
+    assertThat(c.processes().comm().get().matcher("redis-server").matches()).isTrue();
+    assertThat(c.tiers()).containsExactly(NodeSet.of(0, 1), NodeSet.of(2));
+  }
+
+  static Stream<Arguments> errors() {
+    return Stream.of(
+        // name, yaml, expected fragments of the message
+        Arguments.of("bare number", "interval: 5\n", "t.yaml:1: interval: '5' is not a duration"),
+        Arguments.of(
+            "too short", "interval: 1ms\n", "t.yaml:1: interval: 1ms is outside [100ms, 1h]"),
+        Arguments.of(
+            "nested key and line",
+            "dryRun: false\nprocesses:\n  minRss: lots\n",
+            "t.yaml:3: processes.minRss: 'lots' is not a size"),
+        Arguments.of(
+            "typo with suggestion",
+            "intervall: 5s\n",
+            "t.yaml:1: intervall: unknown key (did you mean 'interval'?)"),
+        Arguments.of(
+            "nested typo",
+            "processes:\n  coom: java\n",
+            "t.yaml:2: processes.coom: unknown key (did you mean 'comm'?)"),
+        Arguments.of(
+            "bad regex",
+            "processes:\n  comm: \"(\"\n",
+            "t.yaml:2: processes.comm: bad regular expression"),
+        Arguments.of("bad listen", "listen: localhost\n", "listen: 'localhost' must be host:port"),
+        Arguments.of("bad tiers", "tiers: [\"0-x\"]\n", "tiers: '0-x' is not a nodelist"),
+        Arguments.of("bool", "dryRun: maybe\n", "dryRun: 'maybe' is not true or false"),
+        Arguments.of("section not a map", "processes: 3\n", "processes: must be a mapping of keys"),
+        Arguments.of("invalid yaml", "a: [1, 2\n", "t.yaml:1: not valid YAML: while parsing a flow sequence"),
+        Arguments.of(
+            "relative root", "root: fixtures\n", "root: 'fixtures' must be an absolute path"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("errors")
+  void errorsNameFileLineAndKey(String name, String yaml, String message) {
+    assertThatThrownBy(() -> TierdConfig.parse("t.yaml", yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void emptyDocumentIsDefaults() {
+    assertThat(TierdConfig.parse("t.yaml", "# nothing\n").interval())
+        .isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void shippedConfigIsValid() {
+    TierdConfig c = TierdConfig.load(java.nio.file.Path.of("config/tierd.yaml"));
+    assertThat(c.interval()).isPositive();
+  }
+}
