@@ -72,7 +72,10 @@ class TierdConfigTest {
         Arguments.of("bad tiers", "tiers: [\"0-x\"]\n", "tiers: '0-x' is not a nodelist"),
         Arguments.of("bool", "dryRun: maybe\n", "dryRun: 'maybe' is not true or false"),
         Arguments.of("section not a map", "processes: 3\n", "processes: must be a mapping of keys"),
-        Arguments.of("invalid yaml", "a: [1, 2\n", "t.yaml:1: not valid YAML: while parsing a flow sequence"),
+        Arguments.of(
+            "invalid yaml",
+            "a: [1, 2\n",
+            "t.yaml:1: not valid YAML: while parsing a flow sequence"),
         Arguments.of(
             "relative root", "root: fixtures\n", "root: 'fixtures' must be an absolute path"));
   }
