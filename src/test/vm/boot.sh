@@ -34,7 +34,7 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 
-LAYOUT= TIMEOUT=300 RESULTS= FAST_MEM=768M SLOW_MEM=1G CMDLINE_EXTRA= QUIET=0
+LAYOUT='' TIMEOUT=300 RESULTS='' FAST_MEM=768M SLOW_MEM=1G CMDLINE_EXTRA='' QUIET=0
 FS=${TIERD_VM_FS:-9p}
 CPU=${TIERD_VM_CPU:-Nehalem}
 ENVS=()
@@ -79,6 +79,7 @@ if ! vm_load_current || [[ ${INIT_SHA:-} != "$(sha256sum < "$VM_DIR/guest/init" 
     "$VM_DIR/setup.sh" --quiet
     vm_load_current || vm_die "setup.sh did not produce $VM_CURRENT_ENV"
 fi
+KERNEL=${TIERD_VM_KERNEL_IMAGE:-$KERNEL}
 command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 missing: run $VM_DIR/setup.sh"
 
 # ---------------------------------------------------------------- NUMA layout
@@ -225,7 +226,7 @@ T1=$(vm_now_ms)
 
 mtime_ms() { local t; t=$(stat -c '%.3Y' "$1" 2>/dev/null) || return 1; echo "${t/./}"; }
 total_s=$(awk -v a="$T0" -v b="$T1" 'BEGIN{printf "%.1f", (b-a)/1000}')
-boot_s=? cmd_s=?
+boot_s='?' cmd_s='?'
 if S=$(mtime_ms "$CTL/started"); then
     boot_s=$(awk -v a="$T0" -v b="$S" 'BEGIN{printf "%.1f", (b-a)/1000}')
     if E=$(mtime_ms "$CTL/exit-status"); then

@@ -7,6 +7,7 @@
 #   $TIERD_VM_CACHE/current.env                   KVER, KERNEL, INITRD, MODDIR of the last setup
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # used by the scripts that source this file
 REPO_ROOT=$(cd "$VM_DIR/../../.." && pwd)
 TIERD_VM_CACHE=${TIERD_VM_CACHE:-/var/cache/tierd-vm}
 VM_CURRENT_ENV="$TIERD_VM_CACHE/current.env"

@@ -122,7 +122,7 @@ ok "migratepages moved the buffer to node0 (numa_maps and move_pages agree)"
 kill -TERM $WPID
 wait $WPID
 rc=$?
-cat "$OUT/workload.out" | grep '(end)'
+grep '(end)' "$OUT/workload.out"
 [ $rc = 0 ] || fail "workload exited $rc (3 = checksum mismatch)"
 grep '"event":"exit"' "$R" | grep -q '"checksum_ok":false' && fail "checksum mismatch in the exit report"
 grep '"event":"exit"' "$R" | grep -q '"checksum_ok":true' || fail "no checksums in the exit report"
