@@ -1,0 +1,42 @@
+package tierd.mover;
+
+import java.util.OptionalLong;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.source.proc.ProcStat;
+
+/**
+ * Tells the start time of a live process, so the mover can tell a pid it was asked to move from a
+ * new process that reuses the number. Production reads {@code /proc/<pid>/stat}; the fake kernel
+ * answers from its model.
+ */
+@FunctionalInterface
+public interface ProcessIdentity {
+
+  /** The start time in clock ticks since boot, or empty when no such live process exists. */
+  OptionalLong startTimeTicks(int pid);
+
+  /** True when {@code process} still names the same live process. */
+  default boolean isAlive(ProcessRef process) {
+    OptionalLong now = startTimeTicks(process.pid());
+    return now.isPresent() && now.getAsLong() == process.startTimeTicks();
+  }
+
+  /**
+   * {@code /proc/<pid>/stat} under {@code root}. A missing file and a zombie both read as "no live
+   * process" (a zombie has no address space left to move).
+   */
+  static ProcessIdentity procfs(KernelRoot root) {
+    return pid -> {
+      try {
+        ProcStat stat = ProcStat.read(root, pid);
+        return stat.isZombie() ? OptionalLong.empty() : OptionalLong.of(stat.startTimeTicks());
+      } catch (KernelFsException e) {
+        if (e.kind() == KernelFsException.Kind.ABSENT) {
+          return OptionalLong.empty();
+        }
+        throw e;
+      }
+    };
+  }
+}
