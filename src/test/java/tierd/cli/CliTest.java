@@ -1,0 +1,116 @@
+package tierd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tierd.Fixtures;
+
+/** The command line end to end, over fixture trees and the real host. */
+class CliTest {
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static String fixture(String name) {
+    return Fixtures.path("fixtures/" + name).toString();
+  }
+
+  @Test
+  void topologyOfThreeNodeGuest() throws Exception {
+    Run r = run("topology", "--root", fixture("vm-3node"), "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("nodes")).hasSize(3);
+    assertThat(j.get("tiers")).hasSize(2);
+    assertThat(j.get("tierSource").asText()).isEqualTo("kernel");
+    for (JsonNode n : j.get("nodes")) {
+      int rank = n.get("tierRank").asInt();
+      for (JsonNode d : n.get("demotionTargets")) {
+        assertThat(j.get("nodes").get(d.asInt()).get("tierRank").asInt()).isGreaterThan(rank);
+      }
+      for (JsonNode p : n.get("promotionTargets")) {
+        assertThat(j.get("nodes").get(p.asInt()).get("tierRank").asInt()).isLessThan(rank);
+      }
+    }
+  }
+
+  @Test
+  void topologyTextNamesTiersAndTargets() {
+    Run r = run("topology", "--root", fixture("vm-2node-flat"));
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains("source: classified")
+        .contains("tier1")
+        .contains("classified CPU-less");
+  }
+
+  @Test
+  void topologyOfThisHost() {
+    Run r = run("topology");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("NODE").contains("memory_tier");
+  }
+
+  @Test
+  void scanOfThisHostSeesItself() throws Exception {
+    Run r = run("scan", "--all", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("examined").asInt()).isPositive();
+    // the test JVM itself is a process with memory on node 0, unless it is the scanner
+    assertThat(j.get("processes").size()).isPositive();
+  }
+
+  @Test
+  void scanOfFixtureWithVmas() {
+    Run r = run("scan", "--all", "--vmas", "--root", fixture("host-1node"));
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("4242").contains("python3").contains("default");
+  }
+
+  @Test
+  void missingRootNamesTheFile(@TempDir Path tmp) {
+    Run r = run("topology", "--root", tmp.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(tmp.resolve("sys/devices/system/node/online").toString())
+        .contains("absent");
+  }
+
+  @Test
+  void configCheck(@TempDir Path tmp) throws Exception {
+    Path good = tmp.resolve("good.yaml");
+    Files.writeString(good, "interval: 2s\n");
+    assertThat(run("config", "check", good.toString()).code()).isZero();
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(bad, "interval: 2s\nprocesses:\n  minRss: -3\n");
+    Run r = run("config", "check", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.yaml:3: processes.minRss");
+  }
+
+  @Test
+  void shippedConfigChecks() {
+    assertThat(run("config", "check", "config/tierd.yaml").code()).isZero();
+  }
+
+  @Test
+  void version() {
+    Run r = run("version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("tierd ").contains("java 17");
+  }
+}

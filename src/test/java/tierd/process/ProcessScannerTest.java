@@ -1,0 +1,125 @@
+package tierd.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tierd.Fixtures;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.NodeSet;
+
+class ProcessScannerTest {
+
+  @Test
+  void fixtureProcess() {
+    ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
+    ProcessScanner.Result r = s.scan(ProcessFilter.all(-1));
+    assertThat(r.processes()).hasSize(1);
+    ManagedProcess p = r.processes().get(0);
+    assertThat(p.pid()).isEqualTo(4242);
+    assertThat(p.comm()).isEqualTo("python3");
+    assertThat(p.allowedNodes()).isEqualTo(NodeSet.of(0));
+    assertThat(p.cpusetMems()).hasValue(NodeSet.of(0));
+    // the 8 MiB anonymous buffer the capture script's python process wrote
+    assertThat(p.vmas()).anySatisfy(v -> assertThat(v.bytesOn(0)).isGreaterThanOrEqualTo(8L << 20));
+    assertThat(p.bytesOn(0)).isLessThanOrEqualTo(p.rssBytes());
+  }
+
+  @Test
+  void filtersByCommAndRss() {
+    ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
+    var noMatch =
+        new ProcessFilter(Optional.of(Pattern.compile("java")), Optional.empty(), List.of(), 0, -1);
+    assertThat(s.scan(noMatch).processes()).isEmpty();
+    assertThat(s.scan(noMatch).filtered()).isEqualTo(1);
+    var tooSmall = new ProcessFilter(Optional.empty(), Optional.empty(), List.of(), 1L << 40, -1);
+    assertThat(s.scan(tooSmall).processes()).isEmpty();
+    var cgroup = new ProcessFilter(Optional.empty(), Optional.empty(), List.of("/nope/**"), 0, -1);
+    assertThat(s.scan(cgroup).processes()).isEmpty();
+  }
+
+  @Test
+  void processThatExitsMidScanIsSkippedNotFatal(@TempDir Path tmp) throws IOException {
+    // Two processes; pid 7's numa_maps vanished after its stat and status were read (it exited).
+    copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    Path p7 = tmp.resolve("proc/7");
+    copyTree(tmp.resolve("proc/4242"), p7);
+    Files.writeString(
+        p7.resolve("stat"), Files.readString(p7.resolve("stat")).replaceFirst("^4242 ", "7 "));
+    Files.writeString(
+        p7.resolve("status"),
+        Files.readString(p7.resolve("status")).replace("Tgid:\t4242", "Tgid:\t7"));
+    Files.delete(p7.resolve("numa_maps"));
+    ProcessScanner.Result r = new ProcessScanner(KernelRoot.under(tmp)).scan(ProcessFilter.all(-1));
+    assertThat(r.processes()).extracting(ManagedProcess::pid).containsExactly(4242);
+    assertThat(r.gone()).isEqualTo(1);
+    assertThat(r.malformed()).isZero();
+  }
+
+  @Test
+  void malformedFileSkipsTheProcessWithAMessage(@TempDir Path tmp) throws IOException {
+    copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    Path nm = tmp.resolve("proc/4242/numa_maps");
+    Files.writeString(nm, Files.readString(nm) + "7fff00000000 default anon=zz\n");
+    ProcessScanner.Result r = new ProcessScanner(KernelRoot.under(tmp)).scan(ProcessFilter.all(-1));
+    assertThat(r.processes()).isEmpty();
+    assertThat(r.malformed()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("4242/numa_maps").contains("'zz'");
+  }
+
+  /** The real kernel: a child process with a 32 MiB buffer shows up with its pages on node 0. */
+  @Test
+  void realKernelChildProcess() throws Exception {
+    assumeThat(Files.isReadable(Path.of("/proc/self/numa_maps")))
+        .as("kernel without NUMA (no /proc/self/numa_maps)")
+        .isTrue();
+    Process child =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import mmap,sys,time\n"
+                    + "b=mmap.mmap(-1,32<<20)\nb.write(b'x'*(32<<20))\n"
+                    + "print('ready',flush=True)\ntime.sleep(60)")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      assertThat(new String(child.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+      ProcessScanner s = new ProcessScanner(KernelRoot.host());
+      ManagedProcess p = s.read((int) child.pid(), ProcessFilter.all(-1)).orElseThrow();
+      assertThat(p.comm()).startsWith("python");
+      assertThat(p.allowedNodes().contains(0)).isTrue();
+      assertThat(p.vmas())
+          .anySatisfy(
+              v -> {
+                assertThat(v.range().sizeBytes()).isEqualTo(32L << 20);
+                assertThat(v.bytesOn(0)).isEqualTo(32L << 20);
+                assertThat(v.policy().toString()).isEqualTo("default");
+              });
+    } finally {
+      child.destroy();
+      child.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path d = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(d);
+        } else {
+          Files.createDirectories(d.getParent());
+          Files.copy(p, d);
+        }
+      }
+    }
+  }
+}
