@@ -1,0 +1,13 @@
+package tierd.planner;
+
+/** Which way a move goes between tiers. */
+public enum Direction {
+  /** To a faster tier (a lower tier rank). */
+  PROMOTE,
+  /** To a slower tier (a higher tier rank). */
+  DEMOTE;
+
+  public Direction reverse() {
+    return this == PROMOTE ? DEMOTE : PROMOTE;
+  }
+}

@@ -1,0 +1,58 @@
+package tierd.planner;
+
+/**
+ * Plans migrations: scored regions, topology and constraints in, a {@link MigrationPlan} out, where
+ * every move carries its reason and every held-back candidate its rule. Pure: no I/O, no clock
+ * (time is {@link PlanInput#now()}), no state of its own — what carries over between cycles
+ * (budgets, residency, ping-pong count) goes in and out as {@link PlannerState}.
+ *
+ * <p>Rules, in the order a cycle applies them:
+ *
+ * <ol>
+ *   <li><b>Pressure.</b> A node with lower tiers whose free memory is under its low watermark
+ *       demotes COLD data (longest idle first) until its free memory would reach the high
+ *       watermark.
+ *   <li><b>Promotion.</b> HOT data on a slower tier goes to the nearest faster node that the task's
+ *       cpuset and the VMA's policy allow and that keeps free memory at or above its high watermark
+ *       and use within its fill limit. Data on a node over its fill limit goes first, then by
+ *       falling heat.
+ *   <li><b>Exchange.</b> When that node is full, its coldest data (COLD, then WARM whose heat is at
+ *       least the hysteresis gap below the candidate's) is demoted to make room, all or nothing.
+ *   <li><b>Proactive demotion</b> (when configured): COLD data idle for the configured age goes
+ *       down without pressure.
+ * </ol>
+ *
+ * <p>Everywhere: a move never stays within a tier (targets come from {@link
+ * tierd.topology.Topology#promotionTargets} and {@link tierd.topology.Topology#demotionTargets});
+ * demotion goes to the nearest allowed node of the next lower tier that has an allowed node;
+ * targets are cpuset.mems.effective ∩ Mems_allowed ∩ the policy's nodes ({@code bind} both ways,
+ * {@code prefer (many)} and respected {@code prefer} for promotion only, {@code default}/{@code
+ * local} free, interleaved VMAs left alone unless configured); shared VMAs are skipped unless
+ * MOVE_ALL is allowed; hugetlb VMAs are skipped unless configured to move in whole huge pages;
+ * range ends inside a VMA snap to the THP size so a folio moves as one unit; token buckets per
+ * direction and a per-cycle cap bound the bytes (a range too big for what is left moves its aligned
+ * prefix); a range that moved less than {@code minResidency} ago stays, and a move that reverses
+ * its range's last move is counted as a ping-pong.
+ *
+ * <p>The next state assumes the whole plan is carried out. A daemon that knows better (the mover
+ * moved fewer pages) may record the real moves with {@link ResidencyHistory#withMoves} instead; a
+ * failed move still costs its budget, which keeps ENOMEM from turning into a retry storm (design
+ * rule 5).
+ */
+public final class Planner {
+
+  private final PlannerConfig config;
+
+  public Planner(PlannerConfig config) {
+    this.config = config;
+  }
+
+  public PlannerConfig config() {
+    return config;
+  }
+
+  /** Plans one cycle. Throws IllegalArgumentException if regions or placements of a pid overlap. */
+  public PlanResult plan(PlanInput input, PlannerState state) {
+    return new Cycle(config, input, state).run();
+  }
+}

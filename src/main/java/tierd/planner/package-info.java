@@ -1,0 +1,36 @@
+/**
+ * Planning: scored regions, topology and constraints in; a {@link tierd.planner.MigrationPlan} out,
+ * in which every move carries its reason and every held-back candidate its rule. Pure: no I/O, no
+ * clock reads, no logging as the only record of a decision.
+ *
+ * <p>Vocabulary:
+ *
+ * <ul>
+ *   <li><em>segment</em>: a scored region ∩ one VMA — the unit of decision, because policy, sharing
+ *       and page size are per VMA. Its ends inside the VMA are snapped to the THP size (or the huge
+ *       page size), so neighbouring segments agree on them and no folio is split;
+ *   <li><em>placement</em>: bytes per node of a range ({@link tierd.planner.RegionPlacement}),
+ *       exact from move_pages or estimated from the VMA's pages per node in proportion;
+ *   <li><em>candidate</em>: data that a rule wants to move (HOT below the fastest allowed tier;
+ *       COLD on a node under pressure or older than the proactive age); a candidate that is held
+ *       back becomes a {@link tierd.planner.Skip} with a {@link tierd.planner.SkipReason};
+ *   <li><em>allowed nodes</em>: cpuset.mems.effective ∩ Mems_allowed (from the process) ∩ the nodes
+ *       the VMA's policy allows for that direction;
+ *   <li><em>room</em>: a target has room for {@code b} bytes when {@code free − b ≥ high watermark}
+ *       and {@code used + b ≤ maxFill × total};
+ *   <li><em>budget</em>: a token bucket per direction in bytes (rate × elapsed, capped at rate ×
+ *       burst) and a per-cycle cap on both directions;
+ *   <li><em>residency</em>: when each range last moved and which way; a reversal is a
+ *       <em>ping-pong</em>.
+ * </ul>
+ *
+ * <p>Invariants of every plan (checked by the randomised tests): no move targets a node outside the
+ * allowed set; no move stays within a tier; no move touches an interleaved VMA unless configured;
+ * promoted bytes ≤ promotion tokens, demoted bytes ≤ demotion tokens, their sum ≤ the cycle cap; no
+ * target ends above its fill limit or below its high watermark by the plan's own estimates; a
+ * placement that is already ideal yields no move.
+ *
+ * <p>Units: addresses and sizes in bytes, rates in bytes per second, times as {@link
+ * java.time.Instant} and {@link java.time.Duration}, heats as fractions in [0, 1].
+ */
+package tierd.planner;

@@ -1,0 +1,412 @@
+package tierd.scoring;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tierd.heat.RegionSample;
+import tierd.model.AddressRange;
+import tierd.process.ManagedProcess;
+import tierd.topology.Topology;
+
+/**
+ * Turns region samples into scored regions, cycle after cycle. It is the only stateful part of
+ * scoring: per process (pid + start time) it keeps each region's heat, hot-window streak and idle
+ * start, and the rate controller's threshold. State is bounded: a process missing from a cycle's
+ * process list is forgotten, and a process keeps at most {@code maxRegionsPerProcess} regions
+ * (neighbours are coalesced beyond that).
+ *
+ * <p>History follows DAMON's region splits and merges: a new region takes the size-weighted heat of
+ * the old regions it overlaps (a part that overlaps none counts at the new observation), the
+ * hot-window streak of the old region it overlaps most, and the most recent idle start of the old
+ * regions (the least idle one wins, so merging never makes data look colder).
+ *
+ * <p>Heat decays in time: {@code heat' = heat·2^(−dt/halfLife) + x·(1 − 2^(−dt/halfLife))}, where
+ * {@code x} is the new observation and {@code dt} the time since the process was last scored. A
+ * region seen for the first time starts at its observation.
+ *
+ * <p>Classes: COLD when the region has been idle (every observation at or below the cold threshold)
+ * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
+ * heat that has not decayed yet; HOT when its heat has stood at or above the hot threshold for
+ * {@code confirmWindows} consecutive windows; WARM otherwise.
+ *
+ * <p>The hot threshold, unless pinned, is the larger of two fits: the lowest threshold whose hot
+ * set (bytes, from a 1024-bin heat histogram) fits the fast tier's usable capacity, and the rate
+ * controller's, which moves one {@code thresholdStep} per cycle — up when the previous plan's
+ * promotion demand exceeded 110 % of its budget, down below 90 % — and never below {@code
+ * coldThreshold + minGap}.
+ *
+ * <p>Not thread-safe: one cycle at a time.
+ */
+public final class Scorer {
+
+  /** Resolution of the heat histogram used to fit the hot threshold. */
+  static final int BINS = 1024;
+
+  private static final long NOT_IDLE = Long.MIN_VALUE;
+  private static final double LN2 = Math.log(2);
+
+  private final ScoringConfig config;
+  private final Map<ProcessKey, History> histories = new HashMap<>();
+  private double rateFit;
+  private Thresholds thresholds;
+
+  public Scorer(ScoringConfig config) {
+    this.config = config;
+    this.rateFit = config.hotFloor();
+    double hot = config.hotThreshold().orElse(config.hotFloor());
+    this.thresholds =
+        new Thresholds(
+            hot,
+            config.coldThreshold(),
+            config.hotThreshold().isPresent(),
+            config.hotFloor(),
+            rateFit,
+            0,
+            0);
+  }
+
+  public ScoringConfig config() {
+    return config;
+  }
+
+  /** The thresholds of the last cycle (before the first, the floor or the pinned value). */
+  public Thresholds thresholds() {
+    return thresholds;
+  }
+
+  /** Processes the scorer holds history for. */
+  public int trackedProcesses() {
+    return histories.size();
+  }
+
+  /** Regions of history held for {@code key}, 0 when none. */
+  public int trackedRegions(ProcessKey key) {
+    History h = histories.get(key);
+    return h == null ? 0 : h.start.length;
+  }
+
+  /** Scores one cycle's samples and updates the history. */
+  public ScoringResult score(ScoringInput in) {
+    long now = nanos(in.now());
+    Map<Integer, ProcessKey> keyOfPid = new HashMap<>();
+    for (ManagedProcess p : in.processes()) {
+      keyOfPid.put(p.pid(), new ProcessKey(p.pid(), p.startTimeTicks()));
+    }
+    Set<ProcessKey> alive = new HashSet<>(keyOfPid.values());
+    histories.keySet().retainAll(alive);
+
+    Map<Integer, List<RegionSample>> byPid = new HashMap<>();
+    int physical = 0;
+    int unknown = 0;
+    for (RegionSample s : in.samples()) {
+      if (s.pid() == RegionSample.PHYSICAL) {
+        physical++;
+      } else if (!keyOfPid.containsKey(s.pid())) {
+        unknown++;
+      } else {
+        byPid.computeIfAbsent(s.pid(), k -> new ArrayList<>()).add(s);
+      }
+    }
+    int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+
+    long[] histogram = new long[BINS];
+    List<Pending> pending = new ArrayList<>(pids.length);
+    int trimmed = 0;
+    int coalesced = 0;
+    for (int pid : pids) {
+      ProcessKey key = keyOfPid.get(pid);
+      Observed obs = observe(byPid.get(pid));
+      trimmed += obs.trimmed;
+      coalesced += obs.coalesce(config.maxRegionsPerProcess());
+      Pending p = carry(key, obs, histories.get(key), now);
+      for (int i = 0; i < p.n; i++) {
+        int bin = Math.min(BINS - 1, (int) (p.heat[i] * BINS));
+        histogram[bin] += p.obs.end[i] - p.obs.start[i];
+      }
+      pending.add(p);
+    }
+
+    double hot = fitThresholds(in.topology(), histogram, in.feedback());
+
+    List<ScoredRegion> out = new ArrayList<>(pending.stream().mapToInt(p -> p.n).sum());
+    long hotBytes = 0;
+    long coldBytes = 0;
+    long aboveHot = 0;
+    long coldMinAge = config.coldMinAge().toNanos();
+    for (Pending p : pending) {
+      int[] streak = new int[p.n];
+      for (int i = 0; i < p.n; i++) {
+        double heat = p.heat[i];
+        long size = p.obs.end[i] - p.obs.start[i];
+        streak[i] = heat >= hot ? Math.min(p.streak[i] + 1, 1_000_000) : 0;
+        long idleAge = p.idleSince[i] == NOT_IDLE ? 0 : Math.max(0, now - p.idleSince[i]);
+        HeatClass cls;
+        if (p.idleSince[i] != NOT_IDLE && idleAge >= coldMinAge) {
+          cls = HeatClass.COLD;
+          coldBytes += size;
+        } else if (streak[i] >= config.confirmWindows()) {
+          cls = HeatClass.HOT;
+          hotBytes += size;
+        } else {
+          cls = HeatClass.WARM;
+        }
+        if (heat >= hot) {
+          aboveHot += size;
+        }
+        out.add(
+            new ScoredRegion(
+                p.key.pid(),
+                p.key.startTimeTicks(),
+                p.obs.range(i),
+                heat,
+                cls,
+                streak[i],
+                idleAge == 0 ? Duration.ZERO : Duration.ofNanos(idleAge)));
+      }
+      histories.put(
+          p.key,
+          new History(
+              Arrays.copyOf(p.obs.start, p.n),
+              Arrays.copyOf(p.obs.end, p.n),
+              p.heat,
+              streak,
+              p.idleSince,
+              now));
+    }
+    thresholds =
+        new Thresholds(
+            thresholds.hot(),
+            thresholds.cold(),
+            thresholds.pinned(),
+            thresholds.capacityFit(),
+            thresholds.rateFit(),
+            thresholds.hotCapacityBytes(),
+            aboveHot);
+    return new ScoringResult(
+        in.now(),
+        out,
+        thresholds,
+        hotBytes,
+        coldBytes,
+        physical,
+        unknown,
+        trimmed,
+        coalesced,
+        histories.size());
+  }
+
+  /** Fits the hot threshold for this cycle, updates the controller and returns the threshold. */
+  private double fitThresholds(Topology topology, long[] histogram, PromotionFeedback feedback) {
+    double floor = config.hotFloor();
+    long fastTotal = topology.tiers().isEmpty() ? 0 : topology.tierTotalBytes(0);
+    long capacity =
+        Math.max(0, (long) (fastTotal * config.targetUtilisation()) - config.headroom().bytes());
+    long cum = 0;
+    int lowest = BINS; // lowest bin whose bytes (with all above) still fit
+    for (int b = BINS - 1; b >= 0; b--) {
+      if (cum + histogram[b] > capacity) {
+        break;
+      }
+      cum += histogram[b];
+      lowest = b;
+    }
+    double capacityFit = Math.max(floor, Math.min(1.0, (double) lowest / BINS));
+    if (feedback.present()) {
+      double demand = feedback.demandBytes();
+      double budget = feedback.budgetBytes();
+      if (demand > 1.1 * budget) {
+        rateFit = Math.min(1.0, Math.max(rateFit, thresholds.hot()) + config.thresholdStep());
+      } else if (demand < 0.9 * budget) {
+        rateFit = Math.max(floor, rateFit - config.thresholdStep());
+      }
+    }
+    double hot;
+    boolean pinned = config.hotThreshold().isPresent();
+    if (pinned) {
+      hot = config.hotThreshold().getAsDouble();
+    } else {
+      hot = Math.min(1.0, Math.max(capacityFit, rateFit));
+    }
+    thresholds =
+        new Thresholds(hot, config.coldThreshold(), pinned, capacityFit, rateFit, capacity, 0);
+    return hot;
+  }
+
+  /** Carries the old history of one process onto this cycle's observations. */
+  private Pending carry(ProcessKey key, Observed obs, History old, long now) {
+    int n = obs.n;
+    double[] heat = new double[n];
+    int[] streak = new int[n];
+    long[] idleSince = new long[n];
+    double cold = config.coldThreshold();
+    long dt = old == null ? 0 : now - old.lastUpdate;
+    double decay = dt > 0 ? Math.exp(-LN2 * dt / config.halfLife().toNanos()) : 1.0;
+    int j0 = 0;
+    int m = old == null ? 0 : old.start.length;
+    for (int i = 0; i < n; i++) {
+      long s = obs.start[i];
+      long e = obs.end[i];
+      double x = obs.fraction[i];
+      while (j0 < m && old.end[j0] <= s) {
+        j0++;
+      }
+      long sumOv = 0;
+      double sumHeat = 0;
+      long bestOv = 0;
+      int carriedStreak = 0;
+      long carriedIdle = Long.MIN_VALUE + 1; // max over overlaps; NOT_IDLE if any was not idle
+      boolean anyNotIdle = false;
+      for (int j = j0; j < m && old.start[j] < e; j++) {
+        long ov = Math.min(e, old.end[j]) - Math.max(s, old.start[j]);
+        if (ov <= 0) {
+          continue;
+        }
+        sumOv += ov;
+        sumHeat += ov * old.heat[j];
+        if (ov > bestOv) {
+          bestOv = ov;
+          carriedStreak = old.streak[j];
+        }
+        if (old.idleSince[j] == NOT_IDLE) {
+          anyNotIdle = true;
+        } else {
+          carriedIdle = Math.max(carriedIdle, old.idleSince[j]);
+        }
+      }
+      boolean idleNow = x <= cold;
+      if (sumOv == 0) {
+        heat[i] = x;
+        streak[i] = 0;
+        idleSince[i] = idleNow ? now - obs.ageNanos[i] : NOT_IDLE;
+      } else {
+        double coverage = (double) sumOv / (e - s);
+        double prior = (sumHeat / sumOv) * coverage + x * (1 - coverage);
+        heat[i] = Math.max(0, Math.min(1, prior * decay + x * (1 - decay)));
+        streak[i] = carriedStreak;
+        if (!idleNow) {
+          idleSince[i] = NOT_IDLE;
+        } else if (!anyNotIdle) {
+          idleSince[i] = carriedIdle;
+        } else {
+          // became idle during the last interval: DAMON's age bounds how long ago
+          idleSince[i] = now - Math.min(obs.ageNanos[i], Math.max(0, dt));
+        }
+      }
+    }
+    return new Pending(key, obs, n, heat, streak, idleSince);
+  }
+
+  /** Sorts, de-overlaps and flattens one process's samples. */
+  private static Observed observe(List<RegionSample> samples) {
+    boolean sorted = true;
+    for (int i = 1; i < samples.size() && sorted; i++) {
+      sorted = samples.get(i - 1).range().compareTo(samples.get(i).range()) <= 0;
+    }
+    if (!sorted) {
+      samples = new ArrayList<>(samples);
+      samples.sort((a, b) -> a.range().compareTo(b.range()));
+    }
+    int n = samples.size();
+    Observed o = new Observed(n);
+    long prevEnd = Long.MIN_VALUE;
+    for (RegionSample s : samples) {
+      AddressRange r = s.range();
+      long start = r.start();
+      if (start < prevEnd) {
+        o.trimmed++;
+        start = prevEnd;
+        if (start >= r.end()) {
+          continue;
+        }
+        r = null;
+      }
+      if (r != null && r.isEmpty()) {
+        continue;
+      }
+      int i = o.n++;
+      o.start[i] = start;
+      o.end[i] = s.range().end();
+      o.fraction[i] = s.accessFraction();
+      o.ageNanos[i] = s.age().toNanos();
+      o.ranges[i] = r;
+      prevEnd = s.range().end();
+    }
+    return o;
+  }
+
+  private static long nanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  /** One process's observations this cycle, sorted and non-overlapping. */
+  private static final class Observed {
+    int n;
+    long[] start;
+    long[] end;
+    double[] fraction;
+    long[] ageNanos;
+    AddressRange[] ranges; // the sample's own range when unchanged, to avoid a copy
+    int trimmed;
+
+    Observed(int capacity) {
+      start = new long[capacity];
+      end = new long[capacity];
+      fraction = new double[capacity];
+      ageNanos = new long[capacity];
+      ranges = new AddressRange[capacity];
+    }
+
+    AddressRange range(int i) {
+      AddressRange r = ranges[i];
+      return r != null ? r : new AddressRange(start[i], end[i]);
+    }
+
+    /**
+     * Coalesces runs of neighbours so at most {@code cap} regions remain: access fractions
+     * size-weighted, the youngest age. Gaps inside a run are covered; the planner intersects
+     * regions with VMAs, so unmapped gaps never reach a move. Returns the regions removed.
+     */
+    int coalesce(int cap) {
+      if (n <= cap) {
+        return 0;
+      }
+      int k = (n + cap - 1) / cap;
+      int m = 0;
+      for (int i = 0; i < n; i += k) {
+        int last = Math.min(n, i + k) - 1;
+        double weighted = 0;
+        long bytes = 0;
+        long age = Long.MAX_VALUE;
+        for (int j = i; j <= last; j++) {
+          long size = end[j] - start[j];
+          weighted += fraction[j] * size;
+          bytes += size;
+          age = Math.min(age, ageNanos[j]);
+        }
+        start[m] = start[i];
+        end[m] = end[last];
+        fraction[m] = bytes == 0 ? 0 : Math.min(1, weighted / bytes);
+        ageNanos[m] = age;
+        ranges[m] = last == i ? ranges[i] : null;
+        m++;
+      }
+      int removed = n - m;
+      n = m;
+      return removed;
+    }
+  }
+
+  /** One process's new state before the threshold is known. */
+  private record Pending(
+      ProcessKey key, Observed obs, int n, double[] heat, int[] streak, long[] idleSince) {}
+
+  /** One process's history: parallel arrays sorted by start, non-overlapping. */
+  private record History(
+      long[] start, long[] end, double[] heat, int[] streak, long[] idleSince, long lastUpdate) {}
+}

@@ -1,0 +1,31 @@
+package tierd.scoring;
+
+/**
+ * The thresholds one scoring cycle used, exposed for metrics and explanations. Heats are access
+ * fractions in [0, 1].
+ *
+ * @param hot heat at or above which a region counts toward HOT (after confirmation)
+ * @param cold heat at or below which a region counts as idle
+ * @param pinned true when config pinned {@code hot}; then {@code capacityFit} and {@code rateFit}
+ *     are not used
+ * @param capacityFit the lowest threshold whose hot set fits {@code hotCapacityBytes}
+ * @param rateFit the threshold the promotion-rate controller holds (raised when promotions outrun
+ *     the budget, lowered when they fall short)
+ * @param hotCapacityBytes usable fast-tier bytes: total × target utilisation − headroom
+ * @param hotBytes bytes of regions whose heat is at or above {@code hot} this cycle (confirmed or
+ *     not)
+ */
+public record Thresholds(
+    double hot,
+    double cold,
+    boolean pinned,
+    double capacityFit,
+    double rateFit,
+    long hotCapacityBytes,
+    long hotBytes) {
+
+  /** The hysteresis gap between the two thresholds. */
+  public double gap() {
+    return hot - cold;
+  }
+}
