@@ -1,0 +1,79 @@
+package tierd.heat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import tierd.heat.damon.DamonConfig;
+
+/**
+ * The {@code heat} section of the daemon's config, validated once.
+ *
+ * @param preference sources to consider, best first; the chooser takes the first one that is
+ *     available and opens. The default is every kind in {@link SourceKind} order.
+ * @param damon attributes of tierd's own kdamond
+ * @param chunkBytes granularity of the idle-page source's samples (a power of two, at least one 4
+ *     KiB page); per-VMA sources ignore it
+ * @param runtimeDir where tierd keeps its state files (default {@code /run/tierd}); the DAMON
+ *     source records the kdamond it created there, so that a restart after a crash can remove it
+ */
+public record HeatConfig(
+    List<SourceKind> preference, DamonConfig damon, long chunkBytes, Path runtimeDir) {
+
+  public static final Path DEFAULT_RUNTIME_DIR = Path.of("/run/tierd");
+  public static final long DEFAULT_CHUNK_BYTES = 2L << 20;
+
+  public HeatConfig {
+    if (preference == null || preference.isEmpty()) {
+      throw new IllegalArgumentException("heat.sources must name at least one source");
+    }
+    Set<SourceKind> seen = EnumSet.noneOf(SourceKind.class);
+    for (SourceKind k : preference) {
+      if (!seen.add(k)) {
+        throw new IllegalArgumentException("heat.sources names '" + k.label() + "' twice");
+      }
+    }
+    preference = List.copyOf(preference);
+    if (damon == null) {
+      throw new IllegalArgumentException("heat.damon is required");
+    }
+    if (chunkBytes < 4096 || Long.bitCount(chunkBytes) != 1) {
+      throw new IllegalArgumentException(
+          "heat.chunkBytes " + chunkBytes + " must be a power of two >= 4096");
+    }
+    if (runtimeDir == null || !runtimeDir.isAbsolute()) {
+      throw new IllegalArgumentException(
+          "heat.runtimeDir '" + runtimeDir + "' must be an absolute path");
+    }
+  }
+
+  public static HeatConfig defaults() {
+    return new HeatConfig(
+        List.of(SourceKind.values()),
+        DamonConfig.defaults(),
+        DEFAULT_CHUNK_BYTES,
+        DEFAULT_RUNTIME_DIR);
+  }
+
+  /** Parses {@code heat.sources} labels, e.g. {@code [damon-vaddr, clear-refs]}. */
+  public static List<SourceKind> parsePreference(List<String> labels) {
+    List<SourceKind> out = new ArrayList<>();
+    for (String l : labels) {
+      out.add(SourceKind.ofLabel(l.strip()));
+    }
+    return out;
+  }
+
+  public HeatConfig withPreference(List<SourceKind> p) {
+    return new HeatConfig(p, damon, chunkBytes, runtimeDir);
+  }
+
+  public HeatConfig withRuntimeDir(Path dir) {
+    return new HeatConfig(preference, damon, chunkBytes, dir);
+  }
+
+  public HeatConfig withDamon(DamonConfig d) {
+    return new HeatConfig(preference, d, chunkBytes, runtimeDir);
+  }
+}

@@ -1,0 +1,75 @@
+package tierd.heat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.heat.accessed.ClearRefsSource;
+import tierd.heat.accessed.IdlePageSource;
+import tierd.heat.accessed.NumaMapsActiveSource;
+import tierd.heat.damon.DamonFs;
+import tierd.heat.damon.DamonSource;
+import tierd.heat.damon.Owner;
+import tierd.heat.damon.Sleeper;
+import tierd.kernelfs.KernelRoot;
+
+/**
+ * Opens the best heat source: probes the host ({@link HeatProbes}), ranks the configured kinds
+ * ({@link SourceChooser}) and opens them in order until one opens, so that a DAMON kind that turns
+ * out busy or incomplete at open time falls back to the next.
+ */
+public final class HeatSources {
+
+  private static final Logger log = LoggerFactory.getLogger(HeatSources.class);
+
+  private HeatSources() {}
+
+  /** The open source, its kind and the one-line explanation of the choice. */
+  public record Opened(HeatSource source, SourceKind kind, String explanation) {}
+
+  /** What the sources need from the outside world; production uses {@link #host}. */
+  public record Env(
+      KernelRoot root, DamonFs damonFs, Owner self, LongSupplier nanos, Sleeper sleeper) {}
+
+  public static Env host(KernelRoot root, DamonFs damonFs) {
+    return new Env(root, damonFs, Owner.self(root), System::nanoTime, Sleeper.real());
+  }
+
+  public static Opened open(HeatConfig config, Env env) {
+    HeatProbes probes = HeatProbes.read(env.root(), env.damonFs(), config.runtimeDir(), env.self());
+    SourceChooser.Choice choice = SourceChooser.choose(probes, config.preference());
+    List<String> skipped = new ArrayList<>(choice.skipped());
+    for (SourceKind k : choice.candidates()) {
+      try {
+        HeatSource s = open(k, config, env);
+        String line = SourceChooser.explain(Optional.of(k), skipped);
+        log.info("{}", line);
+        return new Opened(s, k, line);
+      } catch (HeatSourceUnavailableException e) {
+        skipped.add(k.label() + ": " + e.reason());
+      }
+    }
+    throw new HeatSourceUnavailableException(
+        null, SourceChooser.explain(Optional.empty(), skipped));
+  }
+
+  /** Opens one kind, or fails with the reason it cannot run. */
+  public static HeatSource open(SourceKind kind, HeatConfig config, Env env) {
+    return switch (kind) {
+      case DAMON_VADDR, DAMON_PADDR ->
+          DamonSource.open(
+              DamonSource.Mode.of(kind),
+              config.damon(),
+              env.damonFs(),
+              env.root(),
+              config.runtimeDir(),
+              env.self(),
+              env.sleeper());
+      case IDLE_PAGE -> new IdlePageSource(env.root(), config.chunkBytes(), env.nanos());
+      case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos());
+      case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.root(), env.nanos());
+    };
+  }
+}

@@ -1,0 +1,255 @@
+package tierd.heat.accessed;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import tierd.heat.HeatSource;
+import tierd.heat.RegionSample;
+import tierd.heat.SourceKind;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.AddressRange;
+import tierd.process.ManagedProcess;
+import tierd.process.Vma;
+
+/**
+ * Page-level heat from idle-page tracking (CONFIG_IDLE_PAGE_TRACKING). Each collect, for every
+ * managed VMA: {@code /proc/PID/pagemap} gives each present page's PFN; {@code /proc/kpageflags}
+ * says which PFNs are huge-page tails (they take their head page's answer: the bitmap keeps the
+ * idle flag on the head only) and which are on an LRU (only those can be tracked); reading {@code
+ * /sys/kernel/mm/page_idle/bitmap} tells which pages stayed idle since the previous collect; then
+ * every tracked page is marked idle again.
+ *
+ * <p>A sample covers one {@code chunkBytes}-aligned chunk of a VMA (2 MiB by default): {@code
+ * nrAccesses} = pages accessed in the window, {@code maxAccesses} = tracked present pages, window =
+ * time since the previous mark. The first collect of a process only marks. Cost per cycle: one
+ * pagemap entry, one kpageflags word and one rmap walk (inside the bitmap read and write) per
+ * present page — linear in resident memory, so heavier than DAMON's bounded sampling but exact per
+ * page. It clears Accessed bits like DAMON and clear_refs do. Needs root (kpageflags, PFNs in
+ * pagemap).
+ */
+public final class IdlePageSource implements HeatSource {
+
+  /** Pages read per pagemap batch: 128 MiB of 4 KiB pages. */
+  static final int BATCH_PAGES = 32 << 10;
+
+  static final long PAGE_BYTES = 4096;
+
+  /** include/uapi/linux/kernel-page-flags.h. */
+  static final int KPF_ZERO_PAGE = 24;
+
+  /** A PMD-sized folio has 512 base pages on x86_64: a tail's head is at most 511 PFNs back. */
+  static final int MAX_HEAD_DISTANCE = 511;
+
+  private final KernelRoot root;
+  private final long chunkBytes;
+  private final LongSupplier nanos;
+  private final Map<Integer, Long> lastMark = new HashMap<>();
+  private final AgeTracker ages = new AgeTracker();
+  private Map<Integer, ManagedProcess> processes = Map.of();
+
+  public IdlePageSource(KernelRoot root, long chunkBytes, LongSupplier nanos) {
+    if (chunkBytes < PAGE_BYTES || Long.bitCount(chunkBytes) != 1) {
+      throw new IllegalArgumentException("chunkBytes must be a power of two >= 4096");
+    }
+    this.root = root;
+    this.chunkBytes = chunkBytes;
+    this.nanos = nanos;
+  }
+
+  @Override
+  public String name() {
+    return SourceKind.IDLE_PAGE.label();
+  }
+
+  @Override
+  public void update(Collection<ManagedProcess> now) {
+    Map<Integer, ManagedProcess> m = new LinkedHashMap<>();
+    for (ManagedProcess p : now) {
+      m.put(p.pid(), p);
+    }
+    for (Integer gone : new ArrayList<>(lastMark.keySet())) {
+      if (!m.containsKey(gone)) {
+        lastMark.remove(gone);
+        ages.forget(gone);
+      }
+    }
+    processes = m;
+  }
+
+  @Override
+  public List<RegionSample> collect() {
+    List<RegionSample> out = new ArrayList<>();
+    if (processes.isEmpty()) {
+      return out;
+    }
+    try (PageIdleBitmap bitmap = PageIdleBitmap.open(root);
+        KPageFlags flags = KPageFlags.open(root)) {
+      for (ManagedProcess p : processes.values()) {
+        int pid = p.pid();
+        try (Pagemap pm = Pagemap.open(root, pid)) {
+          long now = nanos.getAsLong();
+          Long since = lastMark.get(pid);
+          Duration window = since != null && now > since ? Duration.ofNanos(now - since) : null;
+          long[] presentHidden = new long[2];
+          for (Vma v : p.vmas()) {
+            if (!v.hugetlb() && v.presentPages() > 0) {
+              scan(pid, v.range(), pm, bitmap, flags, window, now, presentHidden, out);
+            }
+          }
+          if (presentHidden[0] > 0 && presentHidden[0] == presentHidden[1]) {
+            throw KernelFsException.of(
+                KernelFsException.Kind.PERMISSION,
+                pm.path(),
+                "every PFN reads 0: idle-page tracking needs CAP_SYS_ADMIN",
+                null);
+          }
+          lastMark.put(pid, nanos.getAsLong());
+        } catch (KernelFsException e) {
+          if (e.kind() != KernelFsException.Kind.ABSENT) {
+            throw e;
+          }
+          lastMark.remove(pid);
+          ages.forget(pid);
+        }
+      }
+    }
+    ages.endCycle();
+    return out;
+  }
+
+  private void scan(
+      int pid,
+      AddressRange vma,
+      Pagemap pm,
+      PageIdleBitmap bitmap,
+      KPageFlags flags,
+      Duration window,
+      long now,
+      long[] presentHidden,
+      List<RegionSample> out) {
+    AddressRange r = vma.alignOut(PAGE_BYTES);
+    TreeMap<Long, long[]> chunks = new TreeMap<>(); // chunk start -> {accessed, tracked}
+    for (long bs = r.start(); bs < r.end(); bs += BATCH_PAGES * PAGE_BYTES) {
+      AddressRange batch = new AddressRange(bs, Math.min(r.end(), bs + BATCH_PAGES * PAGE_BYTES));
+      long[] entries = pm.read(batch, PAGE_BYTES);
+      int n = entries.length;
+      long[] pfn = new long[n];
+      for (int i = 0; i < n; i++) {
+        long e = entries[i];
+        pfn[i] = -1;
+        if (Pagemap.present(e) && !Pagemap.swapped(e)) {
+          presentHidden[0]++;
+          long f = Pagemap.pfn(e);
+          if (f == 0) {
+            presentHidden[1]++;
+          } else {
+            pfn[i] = f;
+          }
+        }
+      }
+      long[] uniq = Sparse.sortedDistinct(pfn);
+      long[] fl = Sparse.read(uniq, flags::read);
+      long[] head = new long[n];
+      boolean[] tracked = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        head[i] = -1;
+        if (pfn[i] < 0) {
+          continue;
+        }
+        long f = fl[Arrays.binarySearch(uniq, pfn[i])];
+        if (!KPageFlags.compoundTail(f)) {
+          head[i] = pfn[i];
+          tracked[i] = trackable(f);
+        } else if (i > 0 && pfn[i - 1] == pfn[i] - 1 && head[i - 1] >= 0) {
+          head[i] = head[i - 1]; // pfn - 1 of a tail page is in the same folio
+          tracked[i] = tracked[i - 1];
+        } else {
+          long h = findHead(flags, pfn[i]);
+          if (h >= 0) {
+            head[i] = h;
+            tracked[i] = trackable(flags.read(h, 1)[0]);
+          }
+        }
+      }
+      long[] heads = new long[n];
+      for (int i = 0; i < n; i++) {
+        heads[i] = tracked[i] ? head[i] : -1;
+      }
+      long[] uniqHeads = Sparse.sortedDistinct(heads);
+      long[] words = Arrays.stream(uniqHeads).map(h -> h >>> 6).distinct().toArray();
+      if (window != null) {
+        long[] idle = Sparse.read(words, bitmap::read);
+        for (int i = 0; i < n; i++) {
+          if (!tracked[i]) {
+            continue;
+          }
+          long h = head[i];
+          long word = idle[Arrays.binarySearch(words, h >>> 6)];
+          boolean accessed = (word & (1L << (h & 63))) == 0;
+          long va = batch.start() + i * PAGE_BYTES;
+          long[] c = chunks.computeIfAbsent(va & -chunkBytes, k -> new long[2]);
+          c[1]++;
+          if (accessed) {
+            c[0]++;
+          }
+        }
+      }
+      long[] mask = new long[words.length];
+      for (long h : uniqHeads) {
+        mask[Arrays.binarySearch(words, h >>> 6)] |= 1L << (h & 63);
+      }
+      Sparse.write(words, mask, bitmap::write);
+    }
+    if (window == null) {
+      return;
+    }
+    for (Map.Entry<Long, long[]> c : chunks.entrySet()) {
+      long[] v = c.getValue();
+      AddressRange range =
+          new AddressRange(
+              Math.max(c.getKey(), vma.start()), Math.min(c.getKey() + chunkBytes, vma.end()));
+      out.add(
+          new RegionSample(
+              pid,
+              range,
+              Math.toIntExact(v[0]),
+              Math.toIntExact(v[1]),
+              window,
+              ages.age(pid, range, v[0], v[1], now),
+              name()));
+    }
+  }
+
+  /** On an LRU and not the shared zero page: page_idle can mark it. */
+  static boolean trackable(long flags) {
+    return KPageFlags.has(flags, KPageFlags.KPF_LRU) && !KPageFlags.has(flags, KPF_ZERO_PAGE);
+  }
+
+  /** The compound head of tail page {@code pfn}, or -1 if none within a PMD's worth of pages. */
+  static long findHead(KPageFlags flags, long pfn) {
+    long first = Math.max(0, pfn - MAX_HEAD_DISTANCE);
+    long[] f = flags.read(first, (int) (pfn - first));
+    for (int k = f.length - 1; k >= 0; k--) {
+      if (KPageFlags.compoundHead(f[k])) {
+        return first + k;
+      }
+      if (!KPageFlags.compoundTail(f[k])) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    lastMark.clear();
+  }
+}

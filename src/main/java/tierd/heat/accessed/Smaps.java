@@ -1,0 +1,128 @@
+package tierd.heat.accessed;
+
+import java.util.ArrayList;
+import java.util.List;
+import tierd.kernelfs.KernelFiles;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.Parse;
+import tierd.model.AddressRange;
+
+/**
+ * {@code /proc/<pid>/smaps}: per VMA, a maps-style header line followed by {@code Key: value kB}
+ * lines (show_smap / __show_smap in fs/proc/task_mmu.c; Documentation/filesystems/proc.rst §smaps).
+ * tierd reads {@code Rss} (resident bytes) and {@code Referenced} (resident bytes whose page-table
+ * Accessed bit, young flag or PG_referenced is set — cleared by writing 1 to {@code clear_refs}),
+ * plus {@code Anonymous} and {@code KernelPageSize}. Other keys, including ones a newer kernel
+ * adds, are skipped; {@code VmFlags} is not a size.
+ *
+ * <p>Reading walks every page table of the process, like numa_maps.
+ */
+public final class Smaps {
+
+  private Smaps() {}
+
+  /** One VMA. Sizes are in bytes (the file says kB). */
+  public record Entry(
+      AddressRange range,
+      String path,
+      long rssBytes,
+      long referencedBytes,
+      long anonymousBytes,
+      long kernelPageBytes) {}
+
+  public static List<Entry> read(KernelRoot root, int pid) {
+    var path = root.pid(pid, "smaps");
+    try {
+      return parse(KernelFiles.read(path));
+    } catch (KernelFsException e) {
+      throw e.withFile(path);
+    }
+  }
+
+  public static List<Entry> parse(String text) {
+    List<Entry> out = new ArrayList<>();
+    List<String> lines = Parse.lines(text);
+    AddressRange range = null;
+    String path = "";
+    long rss = -1;
+    long referenced = -1;
+    long anonymous = 0;
+    long pageBytes = 0;
+    int headerLine = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int lineNo = i + 1;
+      if (line.isBlank()) {
+        continue;
+      }
+      List<String> f = Parse.fields(line);
+      String first = f.get(0);
+      if (!first.endsWith(":")) {
+        if (range != null) {
+          out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
+        }
+        range = header(first, lineNo);
+        path = f.size() >= 6 ? String.join(" ", f.subList(5, f.size())) : "";
+        rss = -1;
+        referenced = -1;
+        anonymous = 0;
+        pageBytes = 0;
+        headerLine = lineNo;
+        continue;
+      }
+      if (range == null) {
+        throw KernelFsException.malformed(lineNo, first, "key before the first VMA header");
+      }
+      String key = first.substring(0, first.length() - 1);
+      switch (key) {
+        case "Rss" -> rss = kiloBytes(f, lineNo, key);
+        case "Referenced" -> referenced = kiloBytes(f, lineNo, key);
+        case "Anonymous" -> anonymous = kiloBytes(f, lineNo, key);
+        case "KernelPageSize" -> pageBytes = kiloBytes(f, lineNo, key);
+        default -> {
+          // unknown or non-size key (VmFlags, THPeligible, ProtectionKey, ...): skipped
+        }
+      }
+    }
+    if (range != null) {
+      out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
+    }
+    return out;
+  }
+
+  private static Entry finish(
+      AddressRange range,
+      String path,
+      long rss,
+      long referenced,
+      long anonymous,
+      long pageBytes,
+      int headerLine) {
+    if (rss < 0 || referenced < 0) {
+      throw KernelFsException.malformed(
+          headerLine, range.toString(), "VMA without Rss or Referenced line");
+    }
+    return new Entry(range, path, rss, referenced, anonymous, pageBytes);
+  }
+
+  private static AddressRange header(String token, int lineNo) {
+    int dash = token.indexOf('-');
+    if (dash <= 0) {
+      throw KernelFsException.malformed(lineNo, token, "expected start-end VMA header");
+    }
+    long s = Parse.hex(token.substring(0, dash), lineNo, "VMA start");
+    long e = Parse.hex(token.substring(dash + 1), lineNo, "VMA end");
+    if (e < s) {
+      throw KernelFsException.malformed(lineNo, token, "VMA end before start");
+    }
+    return new AddressRange(s, e);
+  }
+
+  private static long kiloBytes(List<String> f, int lineNo, String key) {
+    if (f.size() != 3 || !f.get(2).equals("kB")) {
+      throw KernelFsException.malformed(lineNo, String.join(" ", f), key + ": expected 'N kB'");
+    }
+    return Math.multiplyExact(Parse.unsigned(f.get(1), lineNo, key), 1024L);
+  }
+}

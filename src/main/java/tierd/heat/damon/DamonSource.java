@@ -1,0 +1,592 @@
+package tierd.heat.damon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.RegionSample;
+import tierd.heat.SourceKind;
+import tierd.kernelfs.KernelFiles;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.AddressRange;
+import tierd.process.ManagedProcess;
+
+/**
+ * Region heat from a kdamond that tierd creates and owns, through the DAMON sysfs interface.
+ *
+ * <h2>Ownership: tierd only ever goes from zero kdamonds to one and back</h2>
+ *
+ * Writing {@code kdamonds/nr_kdamonds} does not add directories: {@code nr_kdamonds_store} → {@code
+ * damon_sysfs_kdamonds_add_dirs} (mm/damon/sysfs.c, 5.18 to 6.18) first fails with EBUSY if any
+ * kdamond is running ({@code damon_sysfs_kdamonds_busy}; also if another writer holds {@code
+ * damon_sysfs_lock}, via {@code mutex_trylock}), and otherwise <em>removes every kdamond
+ * directory</em> ({@code damon_sysfs_kdamonds_rm_dirs}, which destroys their contexts) and creates
+ * {@code nr} fresh, unconfigured ones. So growing {@code nr_kdamonds} from {@code k > 0} would
+ * erase the configuration of every existing kdamond, even one that is off. Therefore tierd creates
+ * its kdamond only when {@code nr_kdamonds} reads 0 — it becomes {@code kdamonds/0} — and otherwise
+ * reports "DAMON busy (foreign kdamond N ...)" (see {@link DamonStatus#busyReason()}) so that the
+ * caller falls back to another source. A kdamond tierd did not create is never written to. On
+ * {@link #close()} tierd turns its kdamond off and writes {@code nr_kdamonds} = 0, but only after
+ * checking that {@code kdamonds/0} still carries its fingerprint. The kernel offers no
+ * compare-and-swap: between tierd's read of 0 and its write of 1 another user could write too; the
+ * window is one sysfs round trip, and tierd re-reads {@code nr_kdamonds} just before writing.
+ *
+ * <h2>Crash safety</h2>
+ *
+ * A {@link DamonStateFile} in the runtime directory records the kdamond before the first write and
+ * is removed after the last; {@link DamonLeftovers} removes a dead tierd's kdamond on the next
+ * start, but only when its fingerprint still matches.
+ *
+ * <h2>Reading results</h2>
+ *
+ * One {@code stat} scheme per target whose access pattern matches everything (new schemes start at
+ * min = max = 0, which matches nothing), restricted to its target by a DAMOS {@code target} filter
+ * ({@code type=target}, {@code damon_target_idx=i}, {@code matching=N}, {@code allow=N}: reject
+ * regions of other targets; 6.6+), because {@code tried_regions/<N>} does not say which target a
+ * region belongs to. {@link #collect()} writes {@code update_schemes_tried_regions} to {@code
+ * state}, which returns once every scheme has been applied again (≈ one aggregation interval), then
+ * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}}. paddr uses one scheme
+ * and maps physical regions back to (pid, virtual range) through {@code /proc/PID/pagemap} (see
+ * {@link PaddrMapper}).
+ *
+ * <h2>Targets</h2>
+ *
+ * vaddr targets follow the managed processes: when the set changes, tierd rewrites {@code targets/}
+ * and {@code schemes/} and writes {@code commit} (5.19+) to a running kdamond, or {@code on} to a
+ * stopped one. A target pid that has exited makes {@code on}/{@code commit} fail with EINVAL
+ * ({@code find_get_pid} in {@code damon_sysfs_add_target}); before 6.11 a failed commit also
+ * stopped the kdamond. When every target has exited the kdamond stops by itself ({@code
+ * kdamond_need_stop}); {@code collect} then returns nothing and the next {@code update} starts it
+ * again.
+ *
+ * <p>Probed rather than assumed: {@code avail_operations} (5.19), {@code tried_regions} (6.2),
+ * {@code filters} (6.3) or {@code core_filters} (6.15), {@code damon_target_idx} (6.6), {@code
+ * allow} (6.14), {@code apply_interval_us} (6.7), {@code addr_unit} (6.18).
+ */
+public final class DamonSource implements HeatSource {
+
+  private static final Logger log = LoggerFactory.getLogger(DamonSource.class);
+
+  /** kstrtoul maximum: a size that matches every region. */
+  static final String ULONG_MAX = "18446744073709551615";
+
+  /** nr_accesses and age are unsigned int in struct damos_access_pattern. */
+  static final String UINT_MAX = "4294967295";
+
+  static final String K = "kdamonds/0/";
+  static final String CTX = K + "contexts/0/";
+
+  /** EBUSY retries when another writer holds damon_sysfs_lock: 50 × 20 ms. */
+  static final int BUSY_RETRIES = 50;
+
+  static final long BUSY_SLEEP_MS = 20;
+
+  /** Which DAMON operations set. */
+  public enum Mode {
+    VADDR("vaddr", SourceKind.DAMON_VADDR),
+    PADDR("paddr", SourceKind.DAMON_PADDR);
+
+    final String ops;
+    final SourceKind kind;
+
+    Mode(String ops, SourceKind kind) {
+      this.ops = ops;
+      this.kind = kind;
+    }
+
+    public SourceKind kind() {
+      return kind;
+    }
+
+    public static Mode of(SourceKind k) {
+      return switch (k) {
+        case DAMON_VADDR -> VADDR;
+        case DAMON_PADDR -> PADDR;
+        default -> throw new IllegalArgumentException(k + " is not a DAMON source");
+      };
+    }
+  }
+
+  private final Mode mode;
+  private final DamonFs fs;
+  private final KernelRoot root;
+  private final Path runtimeDir;
+  private final Sleeper sleeper;
+  private DamonStateFile record;
+  private boolean running;
+  private boolean closed;
+  private String filtersDir;
+  private long aggrUs;
+  private int maxAccesses;
+  private long addrUnit = 1;
+  private List<Integer> targets = List.of();
+  private Map<Integer, ManagedProcess> processes = Map.of();
+
+  private DamonSource(
+      Mode mode, DamonFs fs, KernelRoot root, Path runtimeDir, Sleeper sleeper, DamonStateFile r) {
+    this.mode = mode;
+    this.fs = fs;
+    this.root = root;
+    this.runtimeDir = runtimeDir;
+    this.sleeper = sleeper;
+    this.record = r;
+  }
+
+  /**
+   * Removes a previous tierd's leftovers, creates and configures tierd's kdamond, and for paddr
+   * turns it on. Fails with {@link HeatSourceUnavailableException} — after undoing whatever it did
+   * — when DAMON is used by someone else or lacks a needed feature.
+   */
+  public static DamonSource open(
+      Mode mode,
+      DamonConfig config,
+      DamonFs fs,
+      KernelRoot root,
+      Path runtimeDir,
+      Owner owner,
+      Sleeper sleeper) {
+    DamonLeftovers.Outcome leftover = DamonLeftovers.cleanUp(fs, root, runtimeDir, owner, sleeper);
+    if (leftover.blocking()) {
+      throw new HeatSourceUnavailableException(mode.kind, leftover.message());
+    }
+    DamonStatus status = DamonStatus.read(fs);
+    status
+        .busyReason()
+        .ifPresent(
+            r -> {
+              throw new HeatSourceUnavailableException(mode.kind, r);
+            });
+    DamonStateFile rec =
+        new DamonStateFile(
+            owner,
+            DamonStateFile.Phase.CREATING,
+            0,
+            mode.ops,
+            config.sampleUs(),
+            config.aggrUs(),
+            config.updateUs(),
+            config.minRegions(),
+            config.maxRegions(),
+            -1);
+    try {
+      rec.write(runtimeDir);
+    } catch (KernelFsException e) {
+      throw new HeatSourceUnavailableException(
+          mode.kind, "cannot record DAMON state in " + runtimeDir + ": " + e.getMessage(), e);
+    }
+    DamonSource s = new DamonSource(mode, fs, root, runtimeDir, sleeper, rec);
+    boolean created = false;
+    try {
+      // Re-read right before the write: nr_kdamonds recreates every kdamond directory.
+      if (DamonStatus.parseCount(fs.read("kdamonds/nr_kdamonds"), "nr_kdamonds") != 0) {
+        throw new HeatSourceUnavailableException(
+            mode.kind, DamonStatus.read(fs).busyReason().orElse("DAMON busy (kdamond appeared)"));
+      }
+      try {
+        s.write("kdamonds/nr_kdamonds", "1");
+      } catch (KernelFsException e) {
+        if (DamonErrors.busy(e)) {
+          throw new HeatSourceUnavailableException(
+              mode.kind,
+              DamonStatus.read(fs).busyReason().orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
+              e);
+        }
+        throw e;
+      }
+      created = true;
+      s.configure(config);
+      return s;
+    } catch (HeatSourceUnavailableException e) {
+      s.abandon(created);
+      throw e;
+    } catch (KernelFsException | IllegalStateException e) {
+      s.abandon(created);
+      throw new HeatSourceUnavailableException(
+          mode.kind, "DAMON setup failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return mode.kind.label();
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Sampling checks per aggregation interval: the {@code maxAccesses} of every sample. */
+  public int maxAccesses() {
+    return maxAccesses;
+  }
+
+  public boolean running() {
+    return running;
+  }
+
+  /** vaddr: the pid of each target, by target index. */
+  public List<Integer> targets() {
+    return targets;
+  }
+
+  private void configure(DamonConfig config) {
+    write(K + "contexts/nr_contexts", "1");
+    Set<String> avail =
+        fs.exists(CTX + "avail_operations")
+            ? DamonStatus.parseAvailOperations(fs.read(CTX + "avail_operations"))
+            : Set.of("vaddr", "fvaddr", "paddr"); // 5.18 had no avail_operations file
+    if (!avail.contains(mode.ops)) {
+      throw new HeatSourceUnavailableException(
+          mode.kind,
+          "DAMON lacks "
+              + mode.ops
+              + " operations (avail_operations: "
+              + String.join(",", avail)
+              + ")");
+    }
+    write(CTX + "operations", mode.ops);
+    String attrs = CTX + "monitoring_attrs/";
+    write(attrs + "intervals/sample_us", Long.toString(config.sampleUs()));
+    write(attrs + "intervals/aggr_us", Long.toString(config.aggrUs()));
+    write(attrs + "intervals/update_us", Long.toString(config.updateUs()));
+    write(attrs + "nr_regions/min", Integer.toString(config.minRegions()));
+    write(attrs + "nr_regions/max", Integer.toString(config.maxRegions()));
+    long sampleUs = readLong(attrs + "intervals/sample_us");
+    aggrUs = readLong(attrs + "intervals/aggr_us");
+    maxAccesses = (int) Math.max(1, aggrUs / Math.max(1, sampleUs));
+    if (fs.exists(CTX + "addr_unit")) {
+      addrUnit = Math.max(1, readLong(CTX + "addr_unit"));
+    }
+    // Probe the scheme features on one scheme directory.
+    write(CTX + "schemes/nr_schemes", "1");
+    String s0 = CTX + "schemes/0/";
+    if (!fs.exists(s0 + "tried_regions")) {
+      throw new HeatSourceUnavailableException(
+          mode.kind, "DAMON lacks schemes/<S>/tried_regions (Linux 6.2+)");
+    }
+    if (fs.exists(s0 + "core_filters/nr_filters")) {
+      filtersDir = "core_filters";
+    } else if (fs.exists(s0 + "filters/nr_filters")) {
+      filtersDir = "filters";
+    }
+    if (mode == Mode.VADDR) {
+      if (filtersDir == null) {
+        throw new HeatSourceUnavailableException(
+            mode.kind, "DAMON lacks DAMOS filters (Linux 6.3+) to tell vaddr targets apart");
+      }
+      write(s0 + filtersDir + "/nr_filters", "1");
+      if (!fs.exists(s0 + filtersDir + "/0/damon_target_idx")) {
+        throw new HeatSourceUnavailableException(
+            mode.kind, "DAMON lacks the DAMOS target filter (Linux 6.6+) to tell targets apart");
+      }
+      write(s0 + filtersDir + "/nr_filters", "0");
+      write(CTX + "schemes/nr_schemes", "0");
+      record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
+      record.write(runtimeDir);
+      return;
+    }
+    List<AddressRange> memory = PhysicalMemory.read(root);
+    if (memory.isEmpty()) {
+      throw new HeatSourceUnavailableException(mode.kind, "no online memory blocks for paddr");
+    }
+    write(CTX + "targets/nr_targets", "1");
+    String regions = CTX + "targets/0/regions/";
+    write(regions + "nr_regions", Integer.toString(memory.size()));
+    for (int i = 0; i < memory.size(); i++) {
+      write(regions + i + "/start", Long.toString(memory.get(i).start() / addrUnit));
+      write(regions + i + "/end", Long.toString(memory.get(i).end() / addrUnit));
+    }
+    writeScheme(0, -1);
+    record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
+    record.write(runtimeDir);
+    turnOn();
+  }
+
+  private void writeScheme(int index, int targetIdx) {
+    String s = CTX + "schemes/" + index + "/";
+    write(s + "action", "stat");
+    write(s + "access_pattern/sz/min", "0");
+    write(s + "access_pattern/sz/max", ULONG_MAX);
+    write(s + "access_pattern/nr_accesses/min", "0");
+    write(s + "access_pattern/nr_accesses/max", UINT_MAX);
+    write(s + "access_pattern/age/min", "0");
+    write(s + "access_pattern/age/max", UINT_MAX);
+    if (fs.exists(s + "apply_interval_us")) {
+      write(s + "apply_interval_us", "0"); // 0 = the aggregation interval
+    }
+    if (targetIdx < 0) {
+      return;
+    }
+    String f = s + filtersDir + "/";
+    write(f + "nr_filters", "1");
+    write(f + "0/type", "target");
+    write(f + "0/damon_target_idx", Integer.toString(targetIdx));
+    // Matches regions NOT of the target; with allow=N they are rejected, and regions that no
+    // filter matches get the opposite of the last filter's allow: accepted (6.14 semantics; before
+    // 6.14 every filter rejects what it matches, which is the same here).
+    write(f + "0/matching", "N");
+    if (fs.exists(f + "0/allow")) {
+      write(f + "0/allow", "N");
+    }
+  }
+
+  @Override
+  public void update(Collection<ManagedProcess> now) {
+    checkOpen();
+    Map<Integer, ManagedProcess> byPid = new LinkedHashMap<>();
+    for (ManagedProcess p : now) {
+      byPid.put(p.pid(), p);
+    }
+    processes = byPid;
+    if (mode == Mode.PADDR) {
+      if (!readRunning()) {
+        turnOn();
+      }
+      return;
+    }
+    List<Integer> desired = new ArrayList<>(new TreeSet<>(byPid.keySet()));
+    boolean nowRunning = readRunning();
+    if (desired.equals(targets) && (nowRunning || desired.isEmpty())) {
+      running = nowRunning;
+      return;
+    }
+    if (desired.isEmpty()) {
+      if (nowRunning) {
+        turnOff();
+      }
+      targets = List.of();
+      running = false;
+      return;
+    }
+    KernelFsException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      List<Integer> live = desired.stream().filter(this::alive).toList();
+      if (live.isEmpty()) {
+        if (readRunning()) {
+          turnOff();
+        }
+        targets = List.of();
+        running = false;
+        return;
+      }
+      writeTargets(live);
+      try {
+        if (readRunning()) {
+          write(K + "state", "commit");
+        } else {
+          turnOn();
+        }
+        targets = live;
+        running = true;
+        return;
+      } catch (KernelFsException e) {
+        if (!DamonErrors.invalid(e)) {
+          throw e;
+        }
+        // A target exited between the liveness check and the write; before 6.11 a failed
+        // commit also stopped the kdamond. Re-check and retry with the survivors.
+        last = e;
+        log.debug("DAMON rejected targets {}: {}", live, e.getMessage());
+      }
+    }
+    running = readRunning();
+    throw last;
+  }
+
+  private void writeTargets(List<Integer> pids) {
+    write(CTX + "targets/nr_targets", Integer.toString(pids.size()));
+    for (int i = 0; i < pids.size(); i++) {
+      write(CTX + "targets/" + i + "/pid_target", Integer.toString(pids.get(i)));
+    }
+    write(CTX + "schemes/nr_schemes", Integer.toString(pids.size()));
+    for (int i = 0; i < pids.size(); i++) {
+      writeScheme(i, i);
+    }
+  }
+
+  @Override
+  public List<RegionSample> collect() {
+    checkOpen();
+    if (mode == Mode.VADDR && targets.isEmpty()) {
+      return List.of();
+    }
+    if (!readRunning()) {
+      running = false; // every target exited: kdamond_need_stop ended the thread
+      return List.of();
+    }
+    try {
+      write(K + "state", "update_schemes_tried_regions");
+    } catch (KernelFsException e) {
+      if (DamonErrors.invalid(e) && !readRunning()) {
+        running = false;
+        return List.of();
+      }
+      throw e;
+    }
+    Duration window = Duration.ofNanos(aggrUs * 1000);
+    List<RegionSample> out = new ArrayList<>();
+    if (mode == Mode.VADDR) {
+      for (int i = 0; i < targets.size(); i++) {
+        int pid = targets.get(i);
+        if (!alive(pid)) {
+          continue;
+        }
+        for (TriedRegion r : readTriedRegions(i)) {
+          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window));
+        }
+      }
+      return out;
+    }
+    List<TriedRegion> physical = readTriedRegions(0);
+    return PaddrMapper.map(
+        root,
+        processes.values(),
+        physical,
+        (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window));
+  }
+
+  RegionSample sample(int pid, AddressRange range, long nr, long age, Duration window) {
+    int n = (int) Math.min(nr, maxAccesses);
+    long ageNanos;
+    try {
+      ageNanos = Math.multiplyExact(Math.multiplyExact(age, aggrUs), 1000L);
+    } catch (ArithmeticException e) {
+      ageNanos = Long.MAX_VALUE;
+    }
+    return new RegionSample(pid, range, n, maxAccesses, window, Duration.ofNanos(ageNanos), name());
+  }
+
+  /** The scheme's tried regions, in directory-number order. */
+  List<TriedRegion> readTriedRegions(int scheme) {
+    String dir = CTX + "schemes/" + scheme + "/tried_regions";
+    List<Integer> numbers = new ArrayList<>();
+    for (String n : fs.list(dir)) {
+      if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+        numbers.add(Integer.parseInt(n));
+      }
+    }
+    numbers.sort(Comparator.naturalOrder());
+    List<TriedRegion> out = new ArrayList<>(numbers.size());
+    for (int n : numbers) {
+      String r = dir + "/" + n + "/";
+      try {
+        out.add(
+            TriedRegion.parse(
+                fs.read(r + "start"),
+                fs.read(r + "end"),
+                fs.read(r + "nr_accesses"),
+                fs.read(r + "age"),
+                addrUnit));
+      } catch (KernelFsException e) {
+        throw e.withFile(fs.path(r));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Turns the kdamond off and removes it if it is still tierd's; then forgets the state file.
+   * Idempotent. If the kdamond cannot be removed the state file stays, so that the next start
+   * retries.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    boolean removed = false;
+    try {
+      removed = DamonLeftovers.remove(fs, record, sleeper);
+    } catch (KernelFsException e) {
+      log.warn("could not remove tierd's kdamond: {}", e.getMessage());
+    }
+    if (removed || !DamonLeftovers.stillOurs(fs, record)) {
+      DamonStateFile.delete(runtimeDir);
+    }
+    running = false;
+  }
+
+  /** Undo after a failed open: off, nr_kdamonds 0 if we created it, state file gone. */
+  private void abandon(boolean created) {
+    closed = true;
+    try {
+      if (created) {
+        DamonLeftovers.remove(fs, record, sleeper);
+      }
+    } catch (KernelFsException e) {
+      log.warn("could not undo DAMON setup: {}", e.getMessage());
+      return; // keep the state file: the next start cleans up
+    }
+    DamonStateFile.delete(runtimeDir);
+  }
+
+  private void turnOn() {
+    if (record.kthreadPid() != -1) {
+      // Until the new thread's pid is recorded, a leftover is recognised by its config alone.
+      record = record.withKthreadPid(-1);
+      record.write(runtimeDir);
+    }
+    write(K + "state", "on");
+    running = true;
+    int kthread = DamonStatus.parsePid(readRetrying(K + "pid"));
+    if (kthread != record.kthreadPid()) {
+      record = record.withKthreadPid(kthread);
+      record.write(runtimeDir);
+    }
+  }
+
+  private void turnOff() {
+    try {
+      write(K + "state", "off");
+    } catch (KernelFsException e) {
+      if (!DamonErrors.invalid(e) && !DamonErrors.notPermitted(e)) {
+        throw e; // EINVAL/EPERM: already stopped
+      }
+    }
+    running = false;
+  }
+
+  private boolean readRunning() {
+    return DamonStatus.parseState(readRetrying(K + "state"));
+  }
+
+  private boolean alive(int pid) {
+    return KernelFiles.exists(root.pid(pid, "stat"));
+  }
+
+  private long readLong(String rel) {
+    return DamonStatus.parseCount(readRetrying(rel), rel);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(name() + " is closed");
+    }
+  }
+
+  /** A write, retried while another writer holds damon_sysfs_lock (EBUSY). */
+  void write(String rel, String value) {
+    DamonLeftovers.writeRetrying(fs, rel, value, sleeper);
+  }
+
+  private String readRetrying(String rel) {
+    return DamonLeftovers.readRetrying(fs, rel, sleeper);
+  }
+
+  @Override
+  public String toString() {
+    return "DamonSource[" + mode.ops + ", targets=" + targets + ", running=" + running + "]";
+  }
+}
