@@ -1,0 +1,99 @@
+package tierd.metrics;
+
+/**
+ * Every metric name tierd exports, as Micrometer names (dots) with the Prometheus name they become
+ * in the comment. They are an API: dashboards and alerts depend on them, and the golden exposition
+ * file in the tests fails the build when one changes. Base units only; counters end in {@code
+ * _total}; labels are bounded (node ids, tiers, directions, errno names) — never a pid or address.
+ */
+public final class MetricNames {
+
+  private MetricNames() {}
+
+  /** tierd_migrated_pages_total{direction,from_node,to_node}: pages moved by move_pages. */
+  public static final String MIGRATED_PAGES = "tierd.migrated.pages";
+
+  /** tierd_migrated_bytes_total{direction,from_node,to_node}. */
+  public static final String MIGRATED_BYTES = "tierd.migrated.bytes";
+
+  /** tierd_planned_bytes_total{direction,from_node,to_node}: bytes the planner asked to move. */
+  public static final String PLANNED_BYTES = "tierd.planned.bytes";
+
+  /** tierd_dry_run_bytes_total{direction,from_node,to_node}: bytes a dry run would have moved. */
+  public static final String DRY_RUN_BYTES = "tierd.dry.run.bytes";
+
+  /** tierd_move_failures_total{errno}: pages the kernel refused to move, by errno. */
+  public static final String MOVE_FAILURES = "tierd.move.failures";
+
+  /** tierd_move_calls_total{kind="move"|"query"}: move_pages system calls. */
+  public static final String MOVE_CALLS = "tierd.move.calls";
+
+  /** tierd_move_longest_call_seconds: longest single move_pages call of the last cycle. */
+  public static final String MOVE_LONGEST_CALL = "tierd.move.longest.call";
+
+  /** tierd_cycles_total{result="ok"|"failed"}. */
+  public static final String CYCLES = "tierd.cycles";
+
+  /** tierd_cycle_duration_seconds (summary). */
+  public static final String CYCLE_DURATION = "tierd.cycle.duration";
+
+  /** tierd_stage_duration_seconds{stage} (summary). */
+  public static final String STAGE_DURATION = "tierd.stage.duration";
+
+  /** tierd_stage_failures_total{stage}. */
+  public static final String STAGE_FAILURES = "tierd.stage.failures";
+
+  /** tierd_last_cycle_timestamp_seconds: wall time of the last completed cycle. */
+  public static final String LAST_CYCLE = "tierd.last.cycle.timestamp";
+
+  /** tierd_region_bytes{class="hot"|"warm"|"cold",tier}: scored bytes per heat class and tier. */
+  public static final String REGION_BYTES = "tierd.region.bytes";
+
+  /** tierd_node_free_bytes{node}. */
+  public static final String NODE_FREE = "tierd.node.free";
+
+  /** tierd_node_total_bytes{node}. */
+  public static final String NODE_TOTAL = "tierd.node.total";
+
+  /** tierd_node_tier_rank{node}: 0 for the fastest tier. */
+  public static final String NODE_TIER_RANK = "tierd.node.tier.rank";
+
+  /** tierd_threshold_ratio{kind="hot"|"cold"}: access-fraction thresholds in use. */
+  public static final String THRESHOLD = "tierd.threshold";
+
+  /** tierd_budget_used_ratio{direction}: share of the cycle's MB/s budget that the plan used. */
+  public static final String BUDGET_USED = "tierd.budget.used";
+
+  /** tierd_pingpong_total: moves that reversed a recent move of the same range. */
+  public static final String PINGPONG = "tierd.pingpong";
+
+  /** tierd_skipped_candidates_total{reason}: candidates the planner left alone, by reason. */
+  public static final String SKIPPED = "tierd.skipped.candidates";
+
+  /** tierd_managed_processes. */
+  public static final String MANAGED_PROCESSES = "tierd.managed.processes";
+
+  /** tierd_scan_skipped_processes_total{reason="exited"|"denied"|"malformed"}. */
+  public static final String SCAN_SKIPPED = "tierd.scan.skipped.processes";
+
+  /** tierd_source_conflicts{kind}: conflicts with other users of the same kernel mechanisms. */
+  public static final String SOURCE_CONFLICTS = "tierd.source.conflicts";
+
+  /** tierd_heat_source_info{source}: 1 for the hotness source in use. */
+  public static final String HEAT_SOURCE = "tierd.heat.source.info";
+
+  /** tierd_kernel_vmstat_total{counter}: the kernel's tiering counters from /proc/vmstat. */
+  public static final String KERNEL_VMSTAT = "tierd.kernel.vmstat";
+
+  /** tierd_dry_run: 1 when tierd records instead of moving. */
+  public static final String DRY_RUN = "tierd.dry.run";
+
+  /** tierd_tiers: number of memory tiers (1 means nothing to tier). */
+  public static final String TIERS = "tierd.tiers";
+
+  /** tierd_build_info{version,java_version}: always 1. */
+  public static final String BUILD_INFO = "tierd.build.info";
+
+  /** tierd_config_reloads_total{result="ok"|"rejected"}. */
+  public static final String CONFIG_RELOADS = "tierd.config.reloads";
+}
