@@ -133,7 +133,12 @@ esac
 # ---------------------------------------------------------------- per-VM state
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tierd-vm.XXXXXX")
 VIRTIOFSD_PID=
+QEMU_PID=
 cleanup() {
+    if [[ -n $QEMU_PID ]]; then
+        kill -TERM "$QEMU_PID" 2>/dev/null   # timeout passes it on to qemu
+        wait "$QEMU_PID" 2>/dev/null
+    fi
     [[ -n $VIRTIOFSD_PID ]] && kill "$VIRTIOFSD_PID" 2>/dev/null && wait "$VIRTIOFSD_PID" 2>/dev/null
     rm -rf "$RUN_DIR"
 }
@@ -214,13 +219,21 @@ if [[ ${TIERD_VM_DEBUG:-} == 1 ]]; then printf '%q ' "${QEMU[@]}" >&2; echo >&2;
 say "booting $LAYOUT ($FS, ${TOTAL_MIB} MiB, timeout ${TIMEOUT}s): $CMD"
 T0=$(vm_now_ms)
 set +e
-# stdin from /dev/null: qemu must neither read nor put the caller's terminal in raw mode.
 # The only kernel line after the command is the emergency-level "reboot: Power down" (console
 # loglevel cannot hide it): drop it so stdout is the command's output plus real kernel warnings.
-timeout --kill-after=5 "$TIMEOUT" "${QEMU[@]}" < /dev/null \
-    | sed -u -e '/^\[ *[0-9]*\.[0-9]*\] reboot: Power down\r\{0,1\}$/d' \
-             -e 's/\[ *[0-9]*\.[0-9]*\] reboot: Power down\r\{0,1\}$//'
-QRC=${PIPESTATUS[0]}
+mkfifo "$RUN_DIR/console"
+sed -u -e '/^\[ *[0-9]*\.[0-9]*\] reboot: Power down\r\{0,1\}$/d' \
+       -e 's/\[ *[0-9]*\.[0-9]*\] reboot: Power down\r\{0,1\}$//' < "$RUN_DIR/console" &
+SED_PID=$!
+# stdin from /dev/null: qemu must neither read nor put the caller's terminal in raw mode.
+# In the background + wait, so that a SIGTERM/SIGINT to boot.sh is handled at once (cleanup kills
+# qemu through timeout) instead of after the guest finishes.
+timeout --kill-after=5 "$TIMEOUT" "${QEMU[@]}" < /dev/null > "$RUN_DIR/console" &
+QEMU_PID=$!
+wait "$QEMU_PID"
+QRC=$?
+QEMU_PID=
+wait "$SED_PID"
 set -e
 T1=$(vm_now_ms)
 
