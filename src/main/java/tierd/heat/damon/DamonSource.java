@@ -467,9 +467,15 @@ public final class DamonSource implements HeatSource {
     return new RegionSample(pid, range, n, maxAccesses, window, Duration.ofNanos(ageNanos), name());
   }
 
-  /** The scheme's tried regions, in directory-number order. */
   List<TriedRegion> readTriedRegions(int scheme) {
-    String dir = CTX + "schemes/" + scheme + "/tried_regions";
+    return readTriedRegions(fs, CTX + "schemes/" + scheme + "/tried_regions", addrUnit);
+  }
+
+  /**
+   * The regions under a {@code tried_regions} directory, in directory-number order (the kernel
+   * numbers them in target order, then address order).
+   */
+  public static List<TriedRegion> readTriedRegions(DamonFs fs, String dir, long addrUnit) {
     List<Integer> numbers = new ArrayList<>();
     for (String n : fs.list(dir)) {
       if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
