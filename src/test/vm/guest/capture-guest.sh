@@ -6,7 +6,7 @@
 # node masks, per-node cpulist/distance/meminfo/numastat/vmstat, HMAT access0/access1 initiator
 # attributes, the names of nodeN/memoryNN (as empty files), memory block size, memory tiers,
 # demotion_enabled, numa_balancing, /proc/vmstat, /proc/meminfo; a running tierd-workload with
-# buffers of several policies on several nodes as proc/4242/{numa_maps,status,stat,cgroup,comm,cmdline}
+# buffers of several policies on several nodes as proc/4242/{numa_maps,maps,status,stat,cgroup,comm,cmdline} and /proc/zoneinfo
 # plus its cgroup's cpuset.mems(.effective) and memory.numa_stat (3node: cgroup "tierd-test" with
 # cpuset.mems=1-2; other layouts: the root cgroup); and /sys/kernel/mm/damon/admin after one vaddr
 # kdamond with one "stat" scheme ran update_schemes_tried_regions.
@@ -127,13 +127,14 @@ until grep -q '"event":"signal"' $R; do
     i=$((i + 1)); [ $i -lt 300 ] || fail "no SIGUSR1 report"
     sleep 0.1
 done
-add /proc/vmstat /proc/meminfo
+add /proc/vmstat /proc/meminfo /proc/zoneinfo
 for f in cpuset.mems.effective cpuset.mems memory.numa_stat; do add "/sys/fs/cgroup${CGPATH%/}/$f"; done
+add /sys/fs/cgroup/cgroup.controllers /sys/fs/cgroup/cpuset.mems.effective
 add_tree $A
 flush
 P=$T/proc/$FAKE_PID
 mkdir -p "$P"
-for f in numa_maps status stat cgroup comm cmdline; do cat /proc/$WPID/$f > "$P/$f" || fail "read /proc/$WPID/$f"; done
+for f in numa_maps maps status stat cgroup comm cmdline; do cat /proc/$WPID/$f > "$P/$f" || fail "read /proc/$WPID/$f"; done
 # The fixture's pid is $FAKE_PID everywhere the process names itself.
 sed -i -e "s/^\(Pid\|Tgid\|NSpid\|NStgid\):\([[:space:]]*\)$WPID\$/\1:\2$FAKE_PID/" "$P/status"
 sed -i -e "s/^$WPID (/$FAKE_PID (/" "$P/stat"
