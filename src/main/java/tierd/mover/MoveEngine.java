@@ -33,6 +33,11 @@ final class MoveEngine {
   private final Ticker ticker;
   private final MoverConfig config;
   private final boolean dryRun;
+  private final long boundNanos;
+  // One sizer per kind of call and page size (a 2 MiB folio does not cost 512 base pages), kept
+  // across calls: the cost per byte is the machine's, not the cycle's.
+  private final Map<Long, BatchSizer> moveSizers = new HashMap<>();
+  private final Map<Long, BatchSizer> querySizers = new HashMap<>();
 
   /**
    * @param port null for a dry run that does not even query
@@ -45,9 +50,11 @@ final class MoveEngine {
     this.ticker = ticker;
     this.config = config;
     this.dryRun = dryRun;
+    this.boundNanos = config.callBound().toNanos();
   }
 
-  MoveReport run(List<MoveRequest> requests, ProgressListener progress) {
+  /** One call at a time: the batch sizers are shared between calls. */
+  synchronized MoveReport run(List<MoveRequest> requests, ProgressListener progress) {
     return new Run(List.copyOf(requests), progress).execute();
   }
 
@@ -58,18 +65,17 @@ final class MoveEngine {
     private final Tally.Builder[] tallies;
     private final long[] wouldMove;
     private final Map<Integer, Errno> stoppedTargets = new TreeMap<>();
-    private final Map<Integer, Errno> droppedProcesses = new TreeMap<>();
-    private final Map<Integer, Set<Integer>> refusedTargets = new HashMap<>();
+    private final Map<ProcessRef, Errno> dropped = new HashMap<>();
+    private final Map<ProcessRef, Set<Integer>> refusedTargets = new HashMap<>();
     private final Set<ProcessRef> verified = new HashSet<>();
     private final Map<Integer, LongList> retries = new TreeMap<>();
-    private final BatchSizer moveSizer = new BatchSizer(config);
-    private final BatchSizer querySizer = new BatchSizer(config);
     private final int flags = config.moveAll() ? Mpol.MPOL_MF_MOVE_ALL : Mpol.MPOL_MF_MOVE;
     private final long pagesTotal;
     private long pagesDone;
     private long moveCalls;
     private long queryCalls;
     private long longestNanos;
+    private long callsOverBound;
     private long lastLog;
     private final long start;
 
@@ -117,16 +123,21 @@ final class MoveEngine {
           planned.add(new PlannedMove(r, wouldMove[i], wouldMove[i] * r.pageBytes()));
         }
       }
+      TreeMap<Integer, Errno> droppedPids = new TreeMap<>();
+      for (var e : dropped.entrySet()) {
+        droppedPids.putIfAbsent(e.getKey().pid(), e.getValue());
+      }
       MoveReport report =
           new MoveReport(
               dryRun,
               total.build(),
               per,
               new TreeMap<>(stoppedTargets),
-              new TreeMap<>(droppedProcesses),
+              droppedPids,
               moveCalls,
               queryCalls,
               Duration.ofNanos(longestNanos),
+              callsOverBound,
               Duration.ofNanos(Math.max(0, ticker.nanoTime() - start)),
               planned);
       if (LOG.isDebugEnabled()) {
@@ -152,10 +163,10 @@ final class MoveEngine {
           done(n);
           break;
         }
-        long[] chunk = cursor.next(querySizer.next(pb));
-        int[] status = query(req, chunk, querySizer);
+        long[] chunk = cursor.next(querySizer(pb).next(pb));
+        int[] status = query(req, chunk);
         if (status == null) {
-          t.add(Outcome.of(droppedProcesses.get(req.process().pid())), chunk.length, pb);
+          t.add(Outcome.of(dropped.get(req.process())), chunk.length, pb);
           done(chunk.length);
           continue;
         }
@@ -184,45 +195,57 @@ final class MoveEngine {
     }
 
     private Outcome blockedOutcome(MoveRequest req) {
-      int pid = req.process().pid();
-      Errno dropped = droppedProcesses.get(pid);
-      if (dropped != null) {
-        return Outcome.of(dropped);
+      Errno why = dropped.get(req.process());
+      if (why != null) {
+        return Outcome.of(why);
       }
       if (stoppedTargets.containsKey(req.targetNode())) {
         return Outcome.SKIPPED;
       }
-      if (refusedTargets.getOrDefault(pid, Set.of()).contains(req.targetNode())) {
+      if (refusedTargets.getOrDefault(req.process(), Set.of()).contains(req.targetNode())) {
         return Outcome.EACCES;
       }
       return null;
     }
 
     private void verify(ProcessRef p) {
-      if (identity == null || verified.contains(p) || droppedProcesses.containsKey(p.pid())) {
+      if (identity == null || verified.contains(p) || dropped.containsKey(p)) {
         return;
       }
       if (identity.isAlive(p)) {
         verified.add(p);
       } else {
-        drop(p.pid(), Errno.ESRCH, "gone, or its pid names another process now");
+        drop(p, Errno.ESRCH, "gone, or its pid names another process now");
+      }
+    }
+
+    private BatchSizer querySizer(long pageBytes) {
+      return querySizers.computeIfAbsent(pageBytes, k -> new BatchSizer(config));
+    }
+
+    private BatchSizer moveSizer(long pageBytes) {
+      return moveSizers.computeIfAbsent(pageBytes, k -> new BatchSizer(config));
+    }
+
+    private void timed(long nanos) {
+      longestNanos = Math.max(longestNanos, nanos);
+      if (nanos > boundNanos) {
+        callsOverBound++;
       }
     }
 
     /** Queries placement; null when the process had to be dropped. */
-    private int[] query(MoveRequest req, long[] pages, BatchSizer sizer) {
+    private int[] query(MoveRequest req, long[] pages) {
       int[] status = new int[pages.length];
       Arrays.fill(status, STATUS_UNSET);
       long t0 = ticker.nanoTime();
       SyscallResult r = port.queryNodes(req.process().pid(), pages, status);
       long dt = ticker.nanoTime() - t0;
       queryCalls++;
-      longestNanos = Math.max(longestNanos, dt);
-      if (sizer != null) {
-        sizer.record(pages.length, req.pageBytes(), dt);
-      }
+      timed(dt);
+      querySizer(req.pageBytes()).record(pages.length, req.pageBytes(), dt);
       if (r.failed()) {
-        drop(req.process().pid(), r.errno(), "query failed: " + r);
+        drop(req.process(), r.errno(), "query failed: " + r);
         return null;
       }
       return status;
@@ -264,7 +287,8 @@ final class MoveEngine {
           }
           return;
         }
-        int n = Math.min(moveSizer.next(pb), candidates.length - offset);
+        BatchSizer sizer = moveSizer(pb);
+        int n = Math.min(sizer.next(pb), candidates.length - offset);
         long[] batch = Arrays.copyOfRange(candidates, offset, offset + n);
         int[] nodes = new int[n];
         Arrays.fill(nodes, req.targetNode());
@@ -274,8 +298,8 @@ final class MoveEngine {
         SyscallResult r = port.movePages(req.process().pid(), batch, nodes, status, flags);
         long dt = ticker.nanoTime() - t0;
         moveCalls++;
-        longestNanos = Math.max(longestNanos, dt);
-        moveSizer.record(n, pb, dt);
+        timed(dt);
+        sizer.record(n, pb, dt);
         settle(i, batch, status, r, firstAttempt);
         offset += n;
         if (firstAttempt) {
@@ -296,11 +320,11 @@ final class MoveEngine {
       if (callErr != null) {
         switch (callErr) {
           case ESRCH, EPERM, EINVAL -> {
-            drop(pid, callErr, "move_pages failed: " + r);
+            drop(req.process(), callErr, "move_pages failed: " + r);
             processLost = true;
           }
           case EACCES -> {
-            refusedTargets.computeIfAbsent(pid, k -> new HashSet<>()).add(target);
+            refusedTargets.computeIfAbsent(req.process(), k -> new HashSet<>()).add(target);
             LOG.debug("pid {}: node {} is outside its cpuset (EACCES)", pid, target);
           }
           case ENOMEM, ENODEV -> stop(target, callErr);
@@ -338,9 +362,9 @@ final class MoveEngine {
       // The kernel left these entries alone: it gave up on them, or never got to them
       // (a positive return counts both). Ask where they are now.
       long[] again = unset.toArray();
-      int[] now = query(req, again, null);
+      int[] now = query(req, again);
       if (now == null) {
-        t.add(Outcome.of(droppedProcesses.get(pid)), again.length, pb);
+        t.add(Outcome.of(dropped.get(req.process())), again.length, pb);
         return;
       }
       for (int k = 0; k < again.length; k++) {
@@ -368,23 +392,28 @@ final class MoveEngine {
       MoveRequest req = requests.get(i);
       Tally.Builder t = tallies[i];
       long pb = req.pageBytes();
-      Outcome blocked = blockedOutcome(req);
-      if (blocked != null) {
-        t.add(blocked, pages.length, pb);
-        return;
+      int offset = 0;
+      while (offset < pages.length) {
+        Outcome blocked = blockedOutcome(req);
+        if (blocked != null) {
+          t.add(blocked, pages.length - offset, pb);
+          return;
+        }
+        int n = Math.min(querySizer(pb).next(pb), pages.length - offset);
+        long[] chunk = Arrays.copyOfRange(pages, offset, offset + n);
+        offset += n;
+        int[] status = query(req, chunk);
+        if (status == null) {
+          t.add(Outcome.of(dropped.get(req.process())), chunk.length, pb);
+          continue;
+        }
+        move(i, classify(req, chunk, status, t), false);
       }
-      int[] status = query(req, pages, null);
-      if (status == null) {
-        t.add(Outcome.of(droppedProcesses.get(req.process().pid())), pages.length, pb);
-        return;
-      }
-      long[] candidates = classify(req, pages, status, t);
-      move(i, candidates, false);
     }
 
-    private void drop(int pid, Errno why, String detail) {
-      if (droppedProcesses.putIfAbsent(pid, why) == null) {
-        LOG.debug("pid {}: dropped for this cycle ({}): {}", pid, why, detail);
+    private void drop(ProcessRef p, Errno why, String detail) {
+      if (dropped.putIfAbsent(p, why) == null) {
+        LOG.debug("pid {}: dropped for this cycle ({}): {}", p, why, detail);
       }
     }
 

@@ -22,8 +22,9 @@ import java.util.Objects;
  *       process-node pair; EBUSY pages are retried once, after all requests.
  * </ol>
  *
- * <p>Memory policy is not checked here: the planner only asks for moves that keep to it. Not
- * thread-safe per call, but calls do not share state, so one instance serves one loop.
+ * <p>Memory policy is not checked here: the planner only asks for moves that keep to it. Calls are
+ * serialised; the batch-size estimates (nanoseconds per byte, per page size) carry over from one
+ * call to the next, so a daemon cycle starts from what the previous one measured.
  */
 public final class MovePagesMover implements PageMover {
 

@@ -22,6 +22,7 @@ import tierd.nativeio.Errno;
  * @param moveCalls move_pages calls that moved (nodes != NULL)
  * @param queryCalls move_pages calls that only queried (nodes == NULL)
  * @param longestCall the longest single move_pages call of either kind
+ * @param callsOverBound calls of either kind that took longer than {@link MoverConfig#callBound()}
  * @param elapsed wall time of the whole call, by the mover's ticker
  * @param planned dry-run only: what would have moved, per request
  */
@@ -34,6 +35,7 @@ public record MoveReport(
     long moveCalls,
     long queryCalls,
     Duration longestCall,
+    long callsOverBound,
     Duration elapsed,
     List<PlannedMove> planned) {
 
@@ -65,7 +67,9 @@ public record MoveReport(
         + queryCalls
         + "q longest="
         + longestCall.toNanos() / 1000
-        + "us elapsed="
+        + "us over_bound="
+        + callsOverBound
+        + " elapsed="
         + elapsed.toMillis()
         + "ms"
         + (stoppedTargets.isEmpty() ? "" : " stopped=" + stoppedTargets)

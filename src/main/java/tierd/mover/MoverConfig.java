@@ -24,7 +24,7 @@ public record MoverConfig(
     Duration progressLogInterval) {
 
   public static final MoverConfig DEFAULT =
-      new MoverConfig(Duration.ofMillis(20), 256, 16384, false, true, Duration.ofSeconds(1));
+      new MoverConfig(Duration.ofMillis(20), 64, 16384, false, true, Duration.ofSeconds(1));
 
   public MoverConfig {
     if (callBound.isNegative()

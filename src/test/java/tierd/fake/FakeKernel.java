@@ -424,8 +424,9 @@ public final class FakeKernel implements PagesPort, ProcessIdentity {
   /**
    * {@code /proc/<pid>/numa_maps} as {@code show_numa_map()} in fs/proc/task_mmu.c prints it:
    * start, effective policy, file/heap/stack, huge, then (only if pages are present) anon, dirty,
-   * mapped, mapmax, the per-node counts and kernelpagesize_kB. Anonymous pages are dirty and
-   * active; file pages are clean; the zero page is not counted.
+   * mapped, mapmax, the per-node counts and kernelpagesize_kB. Anonymous pages (hugetlb included)
+   * are dirty and active; file pages are clean; the zero page is not counted; THP counts in base
+   * pages, hugetlb in huge pages.
    */
   public String numaMaps(int pid) {
     FakeProcess p = process(pid);
@@ -449,7 +450,9 @@ public final class FakeKernel implements PagesPort, ProcessIdentity {
         pages += c;
       }
       if (pages > 0) {
-        long anon = v.backing() == FakeVma.Backing.FILE ? 0 : pages;
+        // MAP_HUGETLB memory is a deleted hugetlbfs file ("anon_hugepage") of anonymous pages:
+        // proc.rst shows it as "file=/anon_hugepage\040(deleted) huge anon=1 dirty=1".
+        long anon = v.backing() != FakeVma.Backing.FILE || hugetlb ? pages : 0;
         long dirty = anon;
         if (anon > 0) {
           sb.append(" anon=").append(anon);
