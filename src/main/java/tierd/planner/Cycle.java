@@ -502,7 +502,9 @@ final class Cycle {
     if (chosen < 0 && cfg.exchange() && firstFillOk >= 0 && !exchangeFailed[firstFillOk]) {
       long need = b - (free[firstFillOk] - high[firstFillOk]);
       freeBefore = free[firstFillOk];
+      capLeft -= b; // the victims must leave the cycle cap for the promotion they make room for
       exchanged = makeRoom(firstFillOk, need, c);
+      capLeft += b;
       if (exchanged >= need) {
         chosen = firstFillOk;
         choice = indexOf(c.targets, firstFillOk);
@@ -907,8 +909,8 @@ final class Cycle {
             bucket ? SkipReason.BUDGET : SkipReason.CYCLE_CAP,
             "the rest of a range whose first "
                 + Texts.bytes(cut.bytes)
-                + " fit this cycle's "
-                + (bucket ? "budget" : "cycle cap")));
+                + " fit "
+                + (bucket ? "this cycle's budget" : "the cycle cap")));
   }
 
   private void skip(
