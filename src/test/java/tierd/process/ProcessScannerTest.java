@@ -33,6 +33,22 @@ class ProcessScannerTest {
     assertThat(p.bytesOn(0)).isLessThanOrEqualTo(p.rssBytes());
   }
 
+  /** The 3-node guest: the workload runs in cgroup tierd-test with cpuset.mems=1-2. */
+  @Test
+  void guestWorkloadInACpuset() {
+    ProcessScanner s = new ProcessScanner(Fixtures.root("vm-3node"));
+    ManagedProcess p = s.scan(ProcessFilter.all(-1)).processes().get(0);
+    assertThat(p.comm()).isEqualTo("tierd-workload");
+    assertThat(p.cgroupPath()).isEqualTo("/tierd-test");
+    assertThat(p.cpusetMems()).hasValue(NodeSet.of(1, 2));
+    assertThat(p.allowedNodes()).isEqualTo(NodeSet.of(1, 2));
+    assertThat(p.vmas().stream().map(v -> v.policy().toString()))
+        .contains("bind:2", "interleave:1-2", "prefer (many):1", "prefer:1", "default");
+    Vma bound =
+        p.vmas().stream().filter(v -> v.policy().toString().equals("bind:2")).findFirst().get();
+    assertThat(bound.bytesOn(2)).isEqualTo(bound.range().sizeBytes());
+  }
+
   @Test
   void filtersByCommAndRss() {
     ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
