@@ -27,7 +27,7 @@ public record TierdConfig(
     Path runtimeDirectory,
     ProcessesConfig processes,
     List<NodeSet> tiers,
-    ConfigNode raw) {
+    StageConfigs stages) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
@@ -77,12 +77,10 @@ public record TierdConfig(
       }
       tiers.add(s);
     }
-    TierdConfig c =
-        new TierdConfig(source, root, interval, dryRun, listen, runtime, processes, tiers, n);
-    for (var hook : SectionValidators.all()) {
-      hook.accept(n);
-    }
+    StageConfigs stages = StageConfigs.from(n, runtime);
     n.finish();
+    TierdConfig c =
+        new TierdConfig(source, root, interval, dryRun, listen, runtime, processes, tiers, stages);
     return c;
   }
 

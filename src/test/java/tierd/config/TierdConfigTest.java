@@ -89,6 +89,66 @@ class TierdConfigTest {
   }
 
   @Test
+  void stageSections() {
+    TierdConfig c =
+        TierdConfig.parse(
+            "t.yaml",
+            """
+            heat:
+              sources: [clear-refs, numa-maps-active]
+              damon:
+                aggrInterval: 100ms
+            scoring:
+              hotThreshold: 40%
+              coldThreshold: 5%
+            planner:
+              promoteRate: 64MiB/s
+              maxFill:
+                "2": 80%
+              preferred: ignore
+            mover:
+              callBound: 10ms
+            """);
+    assertThat(c.stages().heat().preference()).hasSize(2);
+    assertThat(c.stages().heat().damon().aggrInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.stages().scoring().hotThreshold()).hasValue(0.4);
+    assertThat(c.stages().planner().promoteBytesPerSecond()).isEqualTo(64L << 20);
+    assertThat(c.stages().planner().maxFill()).containsEntry(2, 0.8);
+    assertThat(c.stages().mover().callBound()).isEqualTo(Duration.ofMillis(10));
+  }
+
+  static Stream<Arguments> stageErrors() {
+    return Stream.of(
+        Arguments.of("unknown source", "heat:\n  sources: [magic]\n", "heat.sources"),
+        Arguments.of(
+            "hysteresis",
+            "scoring:\n  hotThreshold: 3%\n  coldThreshold: 2%\n",
+            "scoring.hotThreshold"),
+        Arguments.of(
+            "rate unit", "planner:\n  promoteRate: 64MiB\n", "t.yaml:2: planner.promoteRate"),
+        Arguments.of("fill range", "planner:\n  maxFill:\n    \"2\": 120%\n", "planner.maxFill.2"),
+        Arguments.of("fill node", "planner:\n  maxFill:\n    x: 80%\n", "planner.maxFill.x"),
+        Arguments.of(
+            "enum",
+            "planner:\n  hugetlb: sometimes\n",
+            "planner.hugetlb: 'sometimes' is not one of [skip, move]"),
+        Arguments.of(
+            "mover bound", "mover:\n  callBound: 20s\n", "mover.callBound: 20s is outside"),
+        Arguments.of(
+            "nested typo",
+            "mover:\n  calBound: 20ms\n",
+            "mover.calBound: unknown key (did you mean 'callBound'?)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stageErrors")
+  void stageErrorsNameTheKey(String name, String yaml, String message) {
+    assertThatThrownBy(() -> TierdConfig.parse("t.yaml", yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
   void emptyDocumentIsDefaults() {
     assertThat(TierdConfig.parse("t.yaml", "# nothing\n").interval())
         .isEqualTo(Duration.ofSeconds(5));
