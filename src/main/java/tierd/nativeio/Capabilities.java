@@ -24,6 +24,8 @@ import tierd.model.NodeSet;
  *   <li>tiering needs at least two nodes with memory.
  * </ul>
  *
+ * @param canQuery the native layer loaded and {@code move_pages} on tierd's own process was not
+ *     refused: a dry run can still ask the kernel where pages are
  * @param capEff the effective capability bits ({@code CapEff} of {@code /proc/self/status})
  * @param memoryNodes nodes with memory ({@code /sys/devices/system/node/has_memory})
  * @param memsAllowed this process's own allowed nodes ({@code get_mempolicy(MPOL_F_MEMS_ALLOWED)});
@@ -32,6 +34,7 @@ import tierd.model.NodeSet;
  * @param warnings limits that leave moving possible (no CAP_SYS_PTRACE, no CAP_SYS_NICE)
  */
 public record Capabilities(
+    boolean canQuery,
     long capEff,
     NodeSet memoryNodes,
     NodeSet memsAllowed,

@@ -107,7 +107,8 @@ public final class CapabilityProbe {
       warnings.add(
           "no CAP_SYS_NICE: pages shared between processes cannot move (MPOL_MF_MOVE_ALL)");
     }
-    return new Capabilities(caps, nodes, allowed, problems, warnings);
+    boolean canQuery = loadFailure == null && movePagesSelf != null && !movePagesSelf.failed();
+    return new Capabilities(canQuery, caps, nodes, allowed, problems, warnings);
   }
 
   /** {@code CapEff} of {@code /proc/self/status} as bits, or -1 when it cannot be read. */

@@ -99,7 +99,7 @@ public final class MoverBench {
           boundMs,
           placement(sys, buf, slow));
       System.out.println(
-          "direction        MiB/s   elapsed_ms  longest_call_ms  move_calls  query_calls  moved_MiB  outcomes");
+          "direction        MiB/s   elapsed_ms  longest_call_ms  move_calls  query_calls  over_bound  moved_MiB  outcomes");
       List<Double> up = new ArrayList<>();
       List<Double> down = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
@@ -110,13 +110,14 @@ public final class MoverBench {
           (dir[1] == fast ? up : down).add(mibs);
           System.out.printf(
               Locale.ROOT,
-              "%-14s %7.1f %12.1f %16.2f %11d %12d %10.1f  %s%n",
+              "%-14s %7.1f %12.1f %16.2f %11d %12d %11d %10.1f  %s%n",
               "node " + dir[0] + "->" + dir[1],
               mibs,
               rep.elapsed().toNanos() / 1e6,
               rep.longestCall().toNanos() / 1e6,
               rep.moveCalls(),
               rep.queryCalls(),
+              rep.callsOverBound(),
               rep.total().bytesMoved() / (double) (1 << 20),
               rep.total().asMap());
           String where = placement(sys, buf, dir[1]);

@@ -132,6 +132,7 @@ class CapabilitiesTest {
       List<String> warnings) {
     Capabilities c = CapabilityProbe.assess(loadFailure, self, mems, memory, caps);
     assertThat(c.canMovePages()).as(name).isEqualTo(reason == null);
+    assertThat(c.canQuery()).isEqualTo(loadFailure == null && !self.failed());
     assertThat(c.dryRunReason().orElse(null)).isEqualTo(reason);
     assertThat(c.warnings()).isEqualTo(warnings);
   }
