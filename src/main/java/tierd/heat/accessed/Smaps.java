@@ -50,6 +50,7 @@ public final class Smaps {
     long anonymous = 0;
     long pageBytes = 0;
     int headerLine = 0;
+    boolean skipping = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int lineNo = i + 1;
@@ -63,12 +64,16 @@ public final class Smaps {
           out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
         }
         range = header(first, lineNo);
+        skipping = range == null;
         path = f.size() >= 6 ? String.join(" ", f.subList(5, f.size())) : "";
         rss = -1;
         referenced = -1;
         anonymous = 0;
         pageBytes = 0;
         headerLine = lineNo;
+        continue;
+      }
+      if (skipping) {
         continue;
       }
       if (range == null) {
@@ -106,6 +111,7 @@ public final class Smaps {
     return new Entry(range, path, rss, referenced, anonymous, pageBytes);
   }
 
+  /** The VMA's range, or null for the [vsyscall] gate area above 2^63 (not a VMA). */
   private static AddressRange header(String token, int lineNo) {
     int dash = token.indexOf('-');
     if (dash <= 0) {
@@ -113,6 +119,9 @@ public final class Smaps {
     }
     long s = Parse.hex(token.substring(0, dash), lineNo, "VMA start");
     long e = Parse.hex(token.substring(dash + 1), lineNo, "VMA end");
+    if (s < 0) {
+      return null;
+    }
     if (e < s) {
       throw KernelFsException.malformed(lineNo, token, "VMA end before start");
     }

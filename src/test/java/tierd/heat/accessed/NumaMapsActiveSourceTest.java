@@ -1,0 +1,46 @@
+package tierd.heat.accessed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tierd.heat.HeatFixtures.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tierd.Fixtures;
+import tierd.heat.HeatFixtures;
+import tierd.heat.RegionSample;
+import tierd.kernelfs.KernelRoot;
+import tierd.model.AddressRange;
+
+class NumaMapsActiveSourceTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void activeShareOfEachVmaAndTheCaptureShowsWhyItIsWeak() {
+    HeatFixtures.file(
+        dir.resolve("proc/100/numa_maps"), Fixtures.text("heat/host-smaps/numa_maps"));
+    HeatFixtures.file(dir.resolve("proc/100/maps"), Fixtures.text("heat/host-smaps/maps"));
+    AtomicLong now = new AtomicLong();
+    NumaMapsActiveSource s = new NumaMapsActiveSource(KernelRoot.under(dir), now::get);
+    s.update(List.of(process(100)));
+    assertThat(s.collect()).isEmpty();
+
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    List<RegionSample> out = s.collect();
+    RegionSample hot =
+        out.stream()
+            .filter(r -> r.range().equals(new AddressRange(0x7f5d6566d000L, 0x7f5d65e6d000L)))
+            .findFirst()
+            .orElseThrow();
+    // Written twice, but reclaim never scanned it: still on the inactive list.
+    assertThat(hot.nrAccesses()).isZero();
+    assertThat(hot.maxAccesses()).isEqualTo(2048);
+    assertThat(hot.window()).isEqualTo(Duration.ofSeconds(1));
+    // VMAs without "active=" are entirely active (the kernel omits it when active == pages).
+    assertThat(out).anyMatch(r -> r.nrAccesses() == r.maxAccesses());
+  }
+}
