@@ -13,6 +13,7 @@ import tierd.kernelfs.KernelFsException;
     versionProvider = VersionCommand.Provider.class,
     description = "Userspace memory-tiering daemon: hot pages up, cold pages down, policies kept.",
     subcommands = {
+      RunCommand.class,
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,

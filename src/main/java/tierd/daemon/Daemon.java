@@ -1,0 +1,343 @@
+package tierd.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.config.ConfigException;
+import tierd.config.TierdConfig;
+import tierd.metrics.MetricsServer;
+import tierd.metrics.TierdMetrics;
+
+/**
+ * The daemon: one {@link TieringCycle} per interval until SIGTERM/SIGINT, with the metrics
+ * endpoint, systemd notifications and SIGHUP reloads.
+ *
+ * <ul>
+ *   <li>The loop never dies: a failed cycle is logged and counted, and the next one runs on time.
+ *   <li>WATCHDOG=1 is sent by the loop thread itself, also while it waits between cycles, so only a
+ *       loop that is really stuck misses it.
+ *   <li>SIGTERM lets the move_pages call in flight finish, stops the cycle, removes the kernel
+ *       state tierd created (its kdamond) and exits 0.
+ *   <li>SIGHUP re-reads the config file; an invalid one is rejected with the reason and the running
+ *       config stays. {@code root}, {@code listen} and {@code runtimeDirectory} apply on restart.
+ * </ul>
+ */
+public final class Daemon {
+
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  /** Options from the command line. */
+  public record Options(
+      Optional<Path> configFile, boolean forceDryRun, Optional<String> listen, long maxCycles) {}
+
+  private final Options options;
+  private final Clock clock;
+  private final Notifier notifier;
+  private final String version;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicBoolean reload = new AtomicBoolean();
+  private final Object wake = new Object();
+  private final AtomicReference<CycleReport> last = new AtomicReference<>();
+  private final Instant started;
+  private volatile TierdConfig config;
+  private volatile Optional<String> dryRunReason = Optional.empty();
+  private volatile Thread loopThread;
+
+  public Daemon(
+      TierdConfig config, Options options, Clock clock, Notifier notifier, String version) {
+    this.config = config;
+    this.options = options;
+    this.clock = clock;
+    this.notifier = notifier;
+    this.version = version;
+    this.started = clock.instant();
+  }
+
+  /** Asks the loop to stop after the move_pages call in flight. Safe from any thread. */
+  public void requestStop() {
+    stop.set(true);
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  /** Asks the loop to reload the config before its next cycle. Safe from any thread. */
+  public void requestReload() {
+    reload.set(true);
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  public boolean stopRequested() {
+    return stop.get();
+  }
+
+  /** Runs until stopped (or {@code maxCycles} cycles); returns the exit code. */
+  public int run() throws IOException {
+    loopThread = Thread.currentThread();
+    TierdMetrics metrics = new TierdMetrics(version);
+    Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
+    dryRunReason = wired.dryRunReason();
+    dryRunReason.ifPresent(
+        r -> log.warn("dry-run: {}; tierd records moves instead of making them", r));
+    metrics.dryRun(wired.parts().dryRun());
+    String listen = options.listen().orElse(config.listen());
+    int colon = listen.lastIndexOf(':');
+    try (TieringCycle cycle = new TieringCycle(config, cancellable(wired.parts()));
+        MetricsServer server =
+            new MetricsServer(
+                listen.substring(0, colon),
+                Integer.parseInt(listen.substring(colon + 1)),
+                metrics,
+                this::healthProblem,
+                this::statusJson)) {
+      log.info(
+          "tierd {} serving metrics on http://{}:{}/metrics, interval {}ms{}",
+          version,
+          listen.substring(0, colon),
+          server.port(),
+          config.interval().toMillis(),
+          wired.parts().dryRun() ? ", dry-run" : "");
+      notifier.ready();
+      long cycles = 0;
+      Duration watchdog = watchdogInterval();
+      while (!stop.get()) {
+        if (reload.getAndSet(false)) {
+          reload(cycle, metrics);
+        }
+        Instant cycleStart = clock.instant();
+        CycleReport r = cycle.run();
+        last.set(r);
+        cycles++;
+        if (r.ok()) {
+          log.info("{}", r.summary());
+        } else {
+          log.warn("{}", r.summary());
+        }
+        notifier.status(shortStatus(r));
+        notifier.watchdog();
+        if (options.maxCycles() > 0 && cycles >= options.maxCycles()) {
+          break;
+        }
+        waitUntil(cycleStart.plus(config.interval()), watchdog);
+      }
+      notifier.stopping();
+      log.info("stopping: removing the kernel state tierd created");
+    }
+    log.info("tierd stopped");
+    return 0;
+  }
+
+  /** A mover progress hook that ends the move stage at the next batch once a stop is requested. */
+  private TieringCycle.Parts cancellable(TieringCycle.Parts p) {
+    return new TieringCycle.Parts(
+        p.root(),
+        p.pageBytes(),
+        p.clock(),
+        (requests, progress) ->
+            p.mover()
+                .move(
+                    requests,
+                    (done, total) -> {
+                      progress.progress(done, total);
+                      if (stop.get()) {
+                        throw new StopRequested(done, total);
+                      }
+                    }),
+        p.dryRun(),
+        p.placement(),
+        p.heat(),
+        p.conflicts(),
+        p.metrics());
+  }
+
+  /** Thrown from the mover's progress hook to end a move early on SIGTERM. */
+  static final class StopRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StopRequested(long done, long total) {
+      super("stop requested after " + done + " of " + total + " pages");
+    }
+  }
+
+  private void reload(TieringCycle cycle, TierdMetrics metrics) {
+    Path file = options.configFile().orElse(null);
+    notifier.reloading();
+    try {
+      if (file == null) {
+        log.info("SIGHUP: no config file was given; nothing to reload");
+        metrics.configReload(true);
+        return;
+      }
+      TierdConfig next = TierdConfig.load(file);
+      for (String fixed : changedRestartOnly(config, next)) {
+        log.warn("config reload: '{}' changed; it applies only after a restart", fixed);
+      }
+      cycle.apply(next);
+      config = next;
+      metrics.configReload(true);
+      log.info("config reloaded from {}", file);
+    } catch (ConfigException e) {
+      metrics.configReload(false);
+      log.error("config reload rejected, keeping the running config: {}", e.getMessage());
+    } finally {
+      notifier.ready();
+    }
+  }
+
+  private static java.util.List<String> changedRestartOnly(TierdConfig a, TierdConfig b) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (!a.root().equals(b.root())) {
+      out.add("root");
+    }
+    if (!a.listen().equals(b.listen())) {
+      out.add("listen");
+    }
+    if (!a.runtimeDirectory().equals(b.runtimeDirectory())) {
+      out.add("runtimeDirectory");
+    }
+    if (a.dryRun() != b.dryRun()) {
+      out.add("dryRun");
+    }
+    if (!a.stages().heat().equals(b.stages().heat())) {
+      out.add("heat");
+    }
+    if (!a.stages().mover().equals(b.stages().mover())) {
+      out.add("mover");
+    }
+    return out;
+  }
+
+  /** Half of WATCHDOG_USEC, as sd_watchdog_enabled(3) recommends, or null without a watchdog. */
+  private static Duration watchdogInterval() {
+    String usec = System.getenv("WATCHDOG_USEC");
+    if (usec == null) {
+      return null;
+    }
+    try {
+      return Duration.ofNanos(Long.parseLong(usec.strip()) * 1000 / 2);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private void waitUntil(Instant deadline, Duration watchdog) {
+    while (!stop.get() && !reload.get()) {
+      long ms = Duration.between(clock.instant(), deadline).toMillis();
+      if (ms <= 0) {
+        return;
+      }
+      long slice = watchdog == null ? ms : Math.min(ms, Math.max(1, watchdog.toMillis()));
+      synchronized (wake) {
+        try {
+          wake.wait(slice);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stop.set(true);
+          return;
+        }
+      }
+      if (watchdog != null) {
+        notifier.watchdog();
+      }
+    }
+  }
+
+  /** Null while healthy; the loop is stuck when no cycle ended for 3 intervals (+30 s). */
+  String healthProblem() {
+    CycleReport r = last.get();
+    Instant lastEnd = r == null ? started : r.at().plus(r.took());
+    Duration allowed = config.interval().multipliedBy(3).plusSeconds(30);
+    Duration since = Duration.between(lastEnd, clock.instant());
+    if (since.compareTo(allowed) > 0) {
+      return "no cycle completed for "
+          + since.toSeconds()
+          + "s (allowed "
+          + allowed.toSeconds()
+          + "s)";
+    }
+    return null;
+  }
+
+  private static String shortStatus(CycleReport r) {
+    if (!r.ok()) {
+      return "cycle " + r.number() + " failed in " + r.failedStage();
+    }
+    if (!r.tiered()) {
+      return "one memory tier: nothing to tier";
+    }
+    return String.format(
+        "cycle %d: %d processes, %d moves planned, %s moved%s",
+        r.number(),
+        r.managedProcesses(),
+        r.plannedMoves(),
+        tierd.model.DataSize.human(r.movedBytes()),
+        r.dryRun() ? " (dry-run)" : "");
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .findAndRegisterModules()
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+  String statusJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", version);
+    m.put("startedAt", started.toString());
+    m.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
+    m.put("intervalMillis", config.interval().toMillis());
+    m.put("dryRun", dryRunReason.isPresent());
+    m.put("dryRunReason", dryRunReason.orElse(null));
+    m.put("config", options.configFile().map(Path::toString).orElse(null));
+    m.put("healthy", healthProblem() == null);
+    CycleReport r = last.get();
+    if (r != null) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("number", r.number());
+      c.put("at", r.at().toString());
+      c.put("tookMillis", r.took().toMillis());
+      c.put("ok", r.ok());
+      c.put("failedStage", r.failedStage());
+      c.put("error", r.error());
+      c.put("tiered", r.tiered());
+      c.put("heatSource", r.heatSource());
+      c.put("managedProcesses", r.managedProcesses());
+      c.put("regions", r.regions());
+      c.put("hotBytes", r.hotBytes());
+      c.put("coldBytes", r.coldBytes());
+      c.put("hotThreshold", r.hotThreshold());
+      c.put("coldThreshold", r.coldThreshold());
+      c.put("plannedMoves", r.plannedMoves());
+      c.put("promoteBytes", r.promoteBytes());
+      c.put("demoteBytes", r.demoteBytes());
+      c.put("movedBytes", r.movedBytes());
+      c.put("movedPages", r.movedPages());
+      c.put("failuresByErrno", r.failuresByErrno());
+      c.put("pingPongs", r.pingPongs());
+      c.put("skippedByReason", r.skippedByReason());
+      c.put("conflicts", r.conflicts());
+      Map<String, Long> stages = new LinkedHashMap<>();
+      r.stages().forEach((k, v) -> stages.put(k, v.toMillis()));
+      c.put("stageMillis", stages);
+      m.put("lastCycle", c);
+    }
+    try {
+      return JSON.writeValueAsString(m) + "\n";
+    } catch (IOException e) {
+      return "{\"error\":\"" + e.getMessage() + "\"}\n";
+    }
+  }
+}
