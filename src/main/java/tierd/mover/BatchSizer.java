@@ -3,19 +3,23 @@ package tierd.mover;
 /**
  * Picks how many pages go into the next move_pages call so that one call stays under the bound.
  *
- * <p>It keeps an estimate of nanoseconds per byte from the calls so far (pages of different sizes
- * cost roughly in proportion to their bytes: copying dominates). A slower observation replaces the
- * estimate at once, a faster one halves the difference, so one slow call shrinks the next batch
- * immediately while speed-ups are trusted gradually; a batch also grows at most twofold from one
- * call to the next. The target is three quarters of the bound, leaving room for the jitter of
- * reclaim and lock contention. Not thread-safe; one per mover call and kind of call.
+ * <p>It keeps the cost in nanoseconds per byte of the last {@link #WINDOW} calls (pages of
+ * different sizes cost roughly in proportion to their bytes: copying dominates) and sizes the next
+ * batch by the <em>slowest</em> of them, so one slow call (reclaim, lock contention, a descheduled
+ * vCPU) keeps batches small until it has aged out of the window, rather than being averaged away. A
+ * batch grows at most twofold from one call to the next, and the target is three quarters of the
+ * bound. Not thread-safe.
  */
 final class BatchSizer {
+
+  /** Calls remembered; the slowest of them sets the batch size. */
+  static final int WINDOW = 8;
 
   private final long targetNanos;
   private final long initialBytes;
   private final int maxPages;
-  private double nanosPerByte = Double.NaN;
+  private final double[] recent = new double[WINDOW];
+  private int observed;
   private long lastBatchBytes;
 
   BatchSizer(MoverConfig config) {
@@ -27,13 +31,12 @@ final class BatchSizer {
   /** Pages of {@code pageBytes} for the next call, in {@code [1, maxBatchPages]}. */
   int next(long pageBytes) {
     double bytes;
-    if (Double.isNaN(nanosPerByte)) {
+    if (observed == 0) {
       bytes = initialBytes;
     } else {
-      bytes = nanosPerByte <= 0 ? Double.MAX_VALUE : targetNanos / nanosPerByte;
-      if (lastBatchBytes > 0) {
-        bytes = Math.min(bytes, 2.0 * lastBatchBytes);
-      }
+      double perByte = nanosPerByte();
+      bytes = perByte <= 0 ? Double.MAX_VALUE : targetNanos / perByte;
+      bytes = Math.min(bytes, 2.0 * lastBatchBytes);
     }
     long pages = (long) Math.floor(bytes / pageBytes);
     return (int) Math.max(1, Math.min(maxPages, pages));
@@ -48,16 +51,19 @@ final class BatchSizer {
     }
     long bytes = pages * pageBytes;
     lastBatchBytes = bytes;
-    double observed = Math.max(0, nanos) / (double) bytes;
-    if (Double.isNaN(nanosPerByte) || observed > nanosPerByte) {
-      nanosPerByte = observed;
-    } else {
-      nanosPerByte = (nanosPerByte + observed) / 2;
-    }
+    recent[observed % WINDOW] = Math.max(0, nanos) / (double) bytes;
+    observed++;
   }
 
-  /** The current estimate, NaN before the first call. */
+  /** The estimate the next batch is sized by: the slowest recent call; NaN before any call. */
   double nanosPerByte() {
-    return nanosPerByte;
+    if (observed == 0) {
+      return Double.NaN;
+    }
+    double max = 0;
+    for (int i = 0; i < Math.min(observed, WINDOW); i++) {
+      max = Math.max(max, recent[i]);
+    }
+    return max;
   }
 }

@@ -50,6 +50,27 @@ class BatchSizerTest {
     s.record(1000, PAGE, 1_000_000L); // 1 us per page
     s.record(1000, PAGE, 100_000_000L); // then 100 us per page: 100 ms
     assertThat(s.next(PAGE)).isEqualTo(150);
+    s.record(150, PAGE, 150_000L); // fast again: the slow call still sets the size
+    assertThat(s.next(PAGE)).isEqualTo(150);
+  }
+
+  @Test
+  void aSlowCallKeepsBatchesSmallUntilItLeavesTheWindow() {
+    BatchSizer s = new BatchSizer(CONFIG);
+    for (int i = 0; i < 12; i++) {
+      int n = s.next(PAGE);
+      s.record(n, PAGE, n * 10_000L); // 10 us per page: 1500-page batches
+    }
+    s.record(1500, PAGE, 1500 * 50_000L); // one call at 50 us per page (75 ms)
+    int[] seen = new int[BatchSizer.WINDOW + 3];
+    for (int i = 0; i < seen.length; i++) {
+      int n = s.next(PAGE);
+      seen[i] = n;
+      s.record(n, PAGE, n * 10_000L);
+    }
+    assertThat(seen)
+        .as("300 pages while the slow call is among the last 8, then back up by doubling")
+        .containsExactly(300, 300, 300, 300, 300, 300, 300, 300, 600, 1200, 1500);
   }
 
   @Test
