@@ -14,6 +14,7 @@ import tierd.kernelfs.KernelFsException;
     description = "Userspace memory-tiering daemon: hot pages up, cold pages down, policies kept.",
     subcommands = {
       RunCommand.class,
+      StatusCommand.class,
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import tierd.mover.Outcome;
+import tierd.planner.SkipReason;
 import tierd.source.proc.Vmstat;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -122,6 +124,17 @@ public final class TierdMetrics {
     Counter.builder(PINGPONG)
         .description("Moves that reversed a recent move of the same range")
         .register(registry);
+    // Families with a known label set are registered at zero, so that rate() and alerts see a
+    // series from the first scrape instead of an absent one.
+    for (Outcome o : Outcome.values()) {
+      if (o != Outcome.MOVED && o != Outcome.ALREADY_ON_TARGET && o != Outcome.NOT_ON_SOURCE) {
+        moveFailures(o.name(), 0);
+      }
+    }
+    for (SkipReason r : SkipReason.values()) {
+      skipped(r.name().toLowerCase(Locale.ROOT), 0);
+    }
+    moveCalls(0, 0, Duration.ZERO);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -194,6 +207,12 @@ public final class TierdMetrics {
         .tags(moveTags(direction, from, to))
         .register(registry)
         .increment(bytes);
+  }
+
+  private void zeroMoves(String direction, int from, int to) {
+    migrated(direction, from, to, 0, 0);
+    planned(direction, from, to, 0);
+    wouldMove(direction, from, to, 0);
   }
 
   public void planned(String direction, int from, int to, long bytes) {
@@ -272,6 +291,14 @@ public final class TierdMetrics {
 
   public void topology(Topology t) {
     tiers.set(t.tiers().size());
+    for (int n : t.nodeIds().toArray()) {
+      for (int to : t.promotionTargets(n)) {
+        zeroMoves("promote", n, to);
+      }
+      for (int to : t.demotionTargets(n)) {
+        zeroMoves("demote", n, to);
+      }
+    }
     List<MultiGauge.Row<?>> free = new ArrayList<>();
     List<MultiGauge.Row<?>> total = new ArrayList<>();
     List<MultiGauge.Row<?>> rank = new ArrayList<>();
