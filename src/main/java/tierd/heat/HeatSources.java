@@ -43,7 +43,7 @@ public final class HeatSources {
     List<String> skipped = new ArrayList<>(choice.skipped());
     for (SourceKind k : choice.candidates()) {
       try {
-        HeatSource s = open(k, config, env);
+        HeatSource s = create(k, config, env);
         String line = SourceChooser.explain(Optional.of(k), skipped);
         log.info("{}", line);
         return new Opened(s, k, line);
@@ -55,8 +55,18 @@ public final class HeatSources {
         null, SourceChooser.explain(Optional.empty(), skipped));
   }
 
-  /** Opens one kind, or fails with the reason it cannot run. */
+  /** Opens one kind, or fails with the reason it cannot run here. */
   public static HeatSource open(SourceKind kind, HeatConfig config, Env env) {
+    HeatProbes probes = HeatProbes.read(env.root(), env.damonFs(), config.runtimeDir(), env.self());
+    SourceChooser.unavailable(probes, kind)
+        .ifPresent(
+            why -> {
+              throw new HeatSourceUnavailableException(kind, why);
+            });
+    return create(kind, config, env);
+  }
+
+  private static HeatSource create(SourceKind kind, HeatConfig config, Env env) {
     return switch (kind) {
       case DAMON_VADDR, DAMON_PADDR ->
           DamonSource.open(

@@ -24,7 +24,7 @@ class GuestFixtureTest {
     assertThat(s.nrKdamonds()).isEqualTo(1);
     DamonStatus.Kdamond k = s.kdamonds().get(0);
     assertThat(k.on()).isTrue();
-    assertThat(k.kthreadPid()).isEqualTo(186);
+    assertThat(k.kthreadPid()).isPositive();
     assertThat(k.availOperations()).containsExactly("vaddr", "fvaddr", "paddr");
     assertThat(k.targetPids()).containsExactly(4242);
     assertThat(s.busyReason()).contains("DAMON busy (foreign kdamond 0 running vaddr/stat)");
