@@ -8,12 +8,18 @@ import tierd.model.AddressRange;
  * source (design rule 4: detection is separate from migration).
  *
  * <p>{@code nrAccesses} is how many of the {@code maxAccesses} checks made during {@code window}
- * found the region accessed (DAMON's nr_accesses over aggr/sample; for accessed-bit scanning, 0 or
- * 1 per scan). {@link #accessFraction()} is therefore comparable across sources. {@code age} is how
- * long the measure has stayed about the same (DAMON's age × aggregation interval).
+ * found the region accessed. What a check is depends on the source: DAMON samples one page per
+ * region per sampling interval (nr_accesses over aggr/sample); idle-page tracking checks every
+ * tracked page of a chunk once per window; clear_refs checks every resident page of a VMA once per
+ * window; numa_maps counts the present pages on the active LRU. {@link #accessFraction()} is
+ * therefore comparable across sources, while {@link #accessesPerSecond()} is in the source's own
+ * check unit and comparable only within one source. {@code age} is how long the measure has stayed
+ * about the same (DAMON's age × aggregation interval; tracked by tierd for the other sources).
  *
  * <p>{@code pid} is the owning process for virtual ranges, or {@link #PHYSICAL} for a physical
- * address range that no process has been found for.
+ * address range that no process has been found for. No source emits PHYSICAL samples today:
+ * damon-paddr maps its regions back to the managed processes and leaves the rest out, because
+ * move_pages needs a pid.
  */
 public record RegionSample(
     int pid,
