@@ -9,10 +9,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
@@ -26,15 +28,23 @@ import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
 
 /**
- * One planning run: the working state of {@link Planner#plan}. Nodes are addressed by a dense index
- * (their position in the topology's ascending ids); slot {@code k} of a bytes array holds bytes on
- * nodes that are in no tier.
+ * One planning run: the working state of {@link Planner#plan}.
+ *
+ * <p>Nodes are addressed by a dense index {@code 0..k-1} (ascending ids); slot {@code k} of a bytes
+ * row holds bytes on nodes that are in no tier. Segments (region ∩ VMA, snapped) live in parallel
+ * primitive arrays and are named by their index {@code g}, and candidates by packed {@code long}
+ * keys, so that a million regions cost a few large arrays rather than millions of objects for the
+ * garbage collector to trace.
  */
 final class Cycle {
 
   private static final long BASE_PAGE = 4096;
   private static final double FALLBACK_LOW = 0.01;
   private static final double FALLBACK_HIGH = 0.02;
+  private static final byte DONE = 1;
+  private static final byte DEAD = 2;
+  private static final long MAX31 = (1L << 31) - 1;
+  private static final byte COLD = (byte) HeatClass.COLD.ordinal();
 
   private final PlannerConfig cfg;
   private final PlanInput in;
@@ -43,6 +53,7 @@ final class Cycle {
   private final Thresholds th;
 
   private final int k;
+  private final int w;
   private final int[] nodeId;
   private final Map<Integer, Integer> idxOf = new HashMap<>();
   private final int[] rank;
@@ -62,21 +73,42 @@ final class Cycle {
   private long promoteTokens;
   private long demoteTokens;
   private long capLeft;
-
   private final Instant residentSince;
+
+  // segments, struct of arrays
+  private List<ScoredRegion> regions;
+  private final List<Proc> procList = new ArrayList<>();
+  private int nSeg;
+  private int[] segProc;
+  private int[] segVma;
+  private int[] segRegion;
+  private long[] segStart;
+  private long[] segEnd;
+  private long[] segBytes; // row of w per segment
+  private byte[] segCls; // HeatClass ordinal, heat and idle age kept beside the bytes for speed
+  private double[] segHeat;
+  private long[] segIdleSeconds;
+
+  // promotion candidates: (segment, source node)
+  private int nPc;
+  private int[] pcSeg = new int[16];
+  private int[] pcSrc = new int[16];
+
+  // demotion candidates and exchange victims per source node: segment and flags
+  private final int[][] entSeg;
+  private final byte[][] entFlag;
+  private final int[] entN;
+  private final LongHeap[] victimHeaps;
+  private final boolean[] exchangeFailed;
+
   private final List<Planned> planned = new ArrayList<>();
   private final List<Skip> skips = new ArrayList<>();
-  private final EnumMap<SkipReason, Long> skipCounts = new EnumMap<>(SkipReason.class);
-  private final EnumMap<SkipReason, Long> skipBytes = new EnumMap<>(SkipReason.class);
+  private final long[] skipCount = new long[SkipReason.values().length];
+  private final long[] skipByteCount = new long[SkipReason.values().length];
   private long skipsNotListed;
   private long demand;
   private int segments;
   private int stale;
-
-  private final List<PromoCand> promos = new ArrayList<>();
-  private final List<List<Entry>> entries;
-  private final List<PriorityQueue<Entry>> victimHeaps;
-  private final boolean[] exchangeFailed;
 
   Cycle(PlannerConfig cfg, PlanInput in, PlannerState state) {
     this.cfg = cfg;
@@ -87,6 +119,7 @@ final class Cycle {
     Topology topo = in.topology();
     List<NodeInfo> nodes = new ArrayList<>(topo.nodes().values());
     k = nodes.size();
+    w = k + 1;
     nodeId = new int[k];
     rank = new int[k];
     total = new long[k];
@@ -136,12 +169,20 @@ final class Cycle {
     capLeft = cfg.maxBytesPerCycle().bytes();
     residentSince = now.minus(cfg.minResidency());
 
-    entries = new ArrayList<>(k);
-    victimHeaps = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      entries.add(new ArrayList<>());
-      victimHeaps.add(null);
-    }
+    int cap = Math.max(16, in.regions().size() + 16);
+    segProc = new int[cap];
+    segVma = new int[cap];
+    segRegion = new int[cap];
+    segStart = new long[cap];
+    segEnd = new long[cap];
+    segBytes = new long[cap * w];
+    segCls = new byte[cap];
+    segHeat = new double[cap];
+    segIdleSeconds = new long[cap];
+    entSeg = new int[k][16];
+    entFlag = new byte[k][16];
+    entN = new int[k];
+    victimHeaps = new LongHeap[k];
     exchangeFailed = new boolean[k];
   }
 
@@ -166,25 +207,96 @@ final class Cycle {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Segments
+
+  private ScoredRegion region(int g) {
+    return regions.get(segRegion[g]);
+  }
+
+  private Proc proc(int g) {
+    return procList.get(segProc[g]);
+  }
+
+  private Rule rule(int g) {
+    return procList.get(segProc[g]).rule(segVma[g]);
+  }
+
+  private long bytes(int g, int src) {
+    return segBytes[g * w + src];
+  }
+
+  private int addSegment(int proc, int vma, int region, long s, long e, long[] b) {
+    if (nSeg == segStart.length) {
+      int cap = nSeg + (nSeg >> 1) + 16;
+      segProc = Arrays.copyOf(segProc, cap);
+      segVma = Arrays.copyOf(segVma, cap);
+      segRegion = Arrays.copyOf(segRegion, cap);
+      segStart = Arrays.copyOf(segStart, cap);
+      segEnd = Arrays.copyOf(segEnd, cap);
+      segBytes = Arrays.copyOf(segBytes, cap * w);
+      segCls = Arrays.copyOf(segCls, cap);
+      segHeat = Arrays.copyOf(segHeat, cap);
+      segIdleSeconds = Arrays.copyOf(segIdleSeconds, cap);
+    }
+    int g = nSeg++;
+    segProc[g] = proc;
+    segVma[g] = vma;
+    segRegion[g] = region;
+    segStart[g] = s;
+    segEnd[g] = e;
+    System.arraycopy(b, 0, segBytes, g * w, w);
+    ScoredRegion r = regions.get(region);
+    segCls[g] = (byte) r.heatClass().ordinal();
+    segHeat[g] = r.heat();
+    segIdleSeconds[g] = r.idleAge().getSeconds();
+    return g;
+  }
+
+  private void addEntry(int t, int g) {
+    int n = entN[t];
+    if (n == entSeg[t].length) {
+      entSeg[t] = Arrays.copyOf(entSeg[t], n * 2);
+      entFlag[t] = Arrays.copyOf(entFlag[t], n * 2);
+    }
+    entSeg[t][n] = g;
+    entN[t] = n + 1;
+  }
+
+  private void addPromotion(int g, int src) {
+    if (nPc == pcSeg.length) {
+      pcSeg = Arrays.copyOf(pcSeg, nPc * 2);
+      pcSrc = Arrays.copyOf(pcSrc, nPc * 2);
+    }
+    pcSeg[nPc] = g;
+    pcSrc[nPc] = src;
+    nPc++;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Building segments (region ∩ VMA) and candidates
 
   private void build() {
-    Map<Integer, Proc> procs = new HashMap<>();
+    Map<Integer, Integer> procs = new HashMap<>();
     for (ManagedProcess p : in.processes()) {
-      procs.put(p.pid(), new Proc(p));
+      procs.put(p.pid(), procList.size());
+      procList.add(new Proc(p));
     }
-    List<ScoredRegion> regions = sortedRegions(in.regions());
+    regions = sortedRegions(in.regions());
     List<RegionPlacement> placements = sortedPlacements(in.placements());
-    long[] scratch = new long[k + 1];
+    long[] scratch = new long[w];
     int pp = 0;
+    int pi = -1;
     Proc proc = null;
     int lastPid = Integer.MIN_VALUE;
     long prevEnd = Long.MIN_VALUE;
     int vp = 0;
-    for (ScoredRegion r : regions) {
+    for (int ri = 0; ri < regions.size(); ri++) {
+      ScoredRegion r = regions.get(ri);
       if (r.pid() != lastPid) {
         lastPid = r.pid();
-        proc = procs.get(r.pid());
+        Integer i = procs.get(r.pid());
+        pi = i == null ? -1 : i;
+        proc = i == null ? null : procList.get(i);
         prevEnd = Long.MIN_VALUE;
         vp = 0;
       }
@@ -220,7 +332,7 @@ final class Cycle {
         long se = snap(e, rule.unit, vs, ve);
         if (ss >= se) {
           if (cls == HeatClass.HOT) {
-            reportAlignment(proc, rule, v, r, s, e);
+            reportAlignment(pi, v, ri, s, e);
           }
           continue;
         }
@@ -233,81 +345,84 @@ final class Cycle {
             break;
           }
         }
-        Arrays.fill(scratch, 0);
+        for (int i = 0; i < w; i++) {
+          scratch[i] = 0;
+        }
         place(scratch, placements, pp, r.pid(), ss, se, proc, v);
         if (cls == HeatClass.HOT) {
-          hotCandidates(proc, rule, r, ss, se, scratch);
+          hotCandidates(pi, v, ri, ss, se, scratch);
         } else {
-          coolEntries(proc, rule, r, ss, se, scratch);
+          coolEntries(pi, v, ri, ss, se, scratch);
         }
       }
     }
   }
 
-  private void hotCandidates(Proc proc, Rule rule, ScoredRegion r, long s, long e, long[] b) {
-    Segment seg = null;
+  private void hotCandidates(int pi, int v, int ri, long s, long e, long[] b) {
+    int g = -1;
+    Rule rule = procList.get(pi).rule(v);
     for (int src = 0; src <= k; src++) {
-      if (b[src] <= 0) {
-        continue;
+      if (b[src] <= 0 || (src < k && promo[src].length == 0)) {
+        continue; // nothing there, or already in the fastest tier
       }
+      g = g >= 0 ? g : addSegment(pi, v, ri, s, e, b);
       if (src == k) {
-        seg = seg != null ? seg : new Segment(proc, rule, r, s, e, b.clone());
         skip(
-            seg,
+            g,
             k,
             Direction.PROMOTE,
             b[src],
             SkipReason.NO_TARGET,
-            "hot data on node(s) in no tier; no faster node can be chosen");
+            () -> "hot data on node(s) in no tier; no faster node can be chosen");
         continue;
       }
-      if (promo[src].length == 0) {
-        continue; // already in the fastest tier
-      }
-      seg = seg != null ? seg : new Segment(proc, rule, r, s, e, b.clone());
       if (rule.skip != null) {
-        skip(seg, src, Direction.PROMOTE, b[src], rule.skip, rule.skipText);
+        skip(g, src, Direction.PROMOTE, b[src], rule.skip, () -> rule.skipText);
         continue;
       }
       Resolved res = rule.promotion(src);
       if (res.skip != null) {
-        skip(seg, src, Direction.PROMOTE, b[src], res.skip, res.text);
+        skip(g, src, Direction.PROMOTE, b[src], res.skip, () -> res.text);
         continue;
       }
       demand += b[src];
-      promos.add(new PromoCand(seg, src, res.targets, overFill[src]));
+      addPromotion(g, src);
     }
   }
 
-  private void coolEntries(Proc proc, Rule rule, ScoredRegion r, long s, long e, long[] b) {
-    Segment seg = null;
+  private void coolEntries(int pi, int v, int ri, long s, long e, long[] b) {
+    int g = -1;
     for (int src = 0; src < k; src++) {
       if (b[src] <= 0 || demo[src].length == 0) {
         continue;
       }
-      seg = seg != null ? seg : new Segment(proc, rule, r, s, e, b.clone());
-      entries.get(src).add(new Entry(seg, src));
+      g = g >= 0 ? g : addSegment(pi, v, ri, s, e, b);
+      addEntry(src, g);
     }
   }
 
-  private void reportAlignment(Proc proc, Rule rule, int v, ScoredRegion r, long s, long e) {
-    long[] b = new long[k + 1];
+  private void reportAlignment(int pi, int v, int ri, long s, long e) {
+    long[] b = new long[w];
+    Proc proc = procList.get(pi);
+    Rule rule = proc.rule(v);
     estimate(b, proc, v, e - s);
-    Segment seg = new Segment(proc, rule, r, s, e, b);
+    int g = -1;
     for (int src = 0; src < k; src++) {
       if (b[src] > 0 && promo[src].length > 0) {
+        g = g >= 0 ? g : addSegment(pi, v, ri, s, e, b);
         skip(
-            seg,
+            g,
             src,
             Direction.PROMOTE,
             b[src],
             SkipReason.ALIGNMENT,
-            "hot range of "
-                + Texts.bytes(e - s)
-                + " is smaller than one "
-                + Texts.bytes(rule.unit)
-                + (rule.thp ? " THP folio" : " huge page")
-                + " once aligned; its folios move with their neighbours");
+            () ->
+                "hot range of "
+                    + Texts.bytes(e - s)
+                    + " is smaller than one "
+                    + Texts.bytes(rule.unit)
+                    + (rule.thp ? " THP folio" : " huge page")
+                    + " once aligned; its folios move with their neighbours");
       }
     }
   }
@@ -346,7 +461,7 @@ final class Cycle {
     long page = vma.pageBytes();
     for (int i = 0; i <= k; i++) {
       if (vb[i] > 0) {
-        out[i] += Math.round(vb[i] / page * share) * page;
+        out[i] += (long) (vb[i] / page * share + 0.5) * page; // whole pages, rounded
       }
     }
   }
@@ -369,14 +484,12 @@ final class Cycle {
   }
 
   private static List<ScoredRegion> sortedRegions(List<ScoredRegion> regions) {
-    Comparator<ScoredRegion> order =
-        Comparator.comparingInt(ScoredRegion::pid)
-            .thenComparingLong(r -> r.range().start())
-            .thenComparingLong(r -> r.range().end());
     for (int i = 1; i < regions.size(); i++) {
-      if (order.compare(regions.get(i - 1), regions.get(i)) > 0) {
+      ScoredRegion a = regions.get(i - 1);
+      ScoredRegion b = regions.get(i);
+      if (a.pid() > b.pid() || (a.pid() == b.pid() && a.range().compareTo(b.range()) > 0)) {
         List<ScoredRegion> copy = new ArrayList<>(regions);
-        copy.sort(order);
+        copy.sort(Comparator.comparingInt(ScoredRegion::pid).thenComparing(ScoredRegion::range));
         return copy;
       }
     }
@@ -409,18 +522,12 @@ final class Cycle {
   // Demotion under pressure: free < low watermark → demote COLD until free reaches high
 
   private void relievePressure() {
-    Integer[] order = byRank();
-    for (int t : order) {
+    for (int t : byRank()) {
       if (demo[t].length == 0 || free[t] >= low[t]) {
         continue;
       }
       long need = high[t] - free[t];
-      PriorityQueue<Entry> heap = new PriorityQueue<>(COLDEST);
-      for (Entry e : entries.get(t)) {
-        if (!e.done && e.seg.region.heatClass() == HeatClass.COLD) {
-          heap.add(e);
-        }
-      }
+      LongHeap heap = coldest(t, g -> segCls[g] == COLD);
       String why =
           "free "
               + Texts.bytes(free0[t])
@@ -431,16 +538,18 @@ final class Cycle {
               + " short of high";
       boolean budgetGone = false;
       while (need > 0 && !heap.isEmpty()) {
-        Entry e = heap.poll();
+        int i = index(heap.poll());
+        int g = entSeg[t][i];
         if (budgetGone) {
-          budgetSkip(e, Direction.DEMOTE);
-          need -= e.seg.bytes[e.src];
+          entFlag[t][i] |= DONE;
+          budgetSkip(g, t, Direction.DEMOTE, demoteTokens < capLeft);
+          need -= bytes(g, t);
           continue;
         }
-        long moved = demote(e, ReasonCode.COLD_PRESSURE, why, null);
+        long moved = demote(t, i, ReasonCode.COLD_PRESSURE, why, -1);
         if (moved < 0) {
           budgetGone = true;
-          need -= e.seg.bytes[e.src];
+          need -= bytes(g, t);
         } else {
           need -= moved;
         }
@@ -452,29 +561,38 @@ final class Cycle {
   // Promotion of HOT data, with exchange when the target is full
 
   private void promote() {
-    PriorityQueue<PromoCand> heap = new PriorityQueue<>(promos.size() + 1, HOTTEST);
-    heap.addAll(promos);
+    long[] keys = new long[nPc];
+    for (int i = 0; i < nPc; i++) {
+      int src = pcSrc[i];
+      // data on a node over its fill limit first (seed 004), then by falling heat, then input order
+      keys[i] = (overFill[src] ? 0 : 1L << 62) | (quantize(1 - segHeat[pcSeg[i]]) << 31) | i;
+    }
+    LongHeap heap = new LongHeap(keys, nPc);
     while (!heap.isEmpty()) {
-      PromoCand c = heap.poll();
       if (promoteTokens < BASE_PAGE || capLeft < BASE_PAGE) {
-        budgetSkip(c.seg, c.src, Direction.PROMOTE, promoteTokens < capLeft);
-        continue;
+        // nothing more can move: the rest are held back by the budget, in no particular order
+        for (int j = 0; j < heap.size(); j++) {
+          int i = index(heap.at(j));
+          budgetSkip(pcSeg[i], pcSrc[i], Direction.PROMOTE, promoteTokens < capLeft);
+        }
+        heap.clear();
+        break;
       }
-      promoteOne(c);
+      promoteOne(index(heap.poll()));
     }
   }
 
-  private void promoteOne(PromoCand c) {
-    Segment seg = c.seg;
-    int src = c.src;
-    if (recentlyMoved(seg)) {
-      residencySkip(seg, src, Direction.PROMOTE);
+  private void promoteOne(int c) {
+    int g = pcSeg[c];
+    int src = pcSrc[c];
+    int[] targets = rule(g).promotion(src).targets;
+    if (recentlyMoved(g)) {
+      residencySkip(g, src, Direction.PROMOTE);
       return;
     }
-    long bytes = seg.bytes[src];
-    Cut cut = fit(seg, bytes, Math.min(promoteTokens, capLeft));
+    Cut cut = fit(g, bytes(g, src), Math.min(promoteTokens, capLeft));
     if (cut == null) {
-      budgetSkip(seg, src, Direction.PROMOTE, promoteTokens < capLeft);
+      budgetSkip(g, src, Direction.PROMOTE, promoteTokens < capLeft);
       return;
     }
     long b = cut.bytes;
@@ -482,8 +600,8 @@ final class Cycle {
     int choice = 0;
     int firstFillOk = -1;
     boolean fillBlocked = false;
-    for (int i = 0; i < c.targets.length; i++) {
-      int t = c.targets[i];
+    for (int i = 0; i < targets.length; i++) {
+      int t = targets[i];
       if (!fillOk(t, b)) {
         fillBlocked = true;
         continue;
@@ -503,11 +621,11 @@ final class Cycle {
       long need = b - (free[firstFillOk] - high[firstFillOk]);
       freeBefore = free[firstFillOk];
       capLeft -= b; // the victims must leave the cycle cap for the promotion they make room for
-      exchanged = makeRoom(firstFillOk, need, c);
+      exchanged = makeRoom(firstFillOk, need, g);
       capLeft += b;
       if (exchanged >= need) {
         chosen = firstFillOk;
-        choice = indexOf(c.targets, firstFillOk);
+        choice = indexOf(targets, firstFillOk);
       } else {
         exchangeFailed[firstFillOk] = true;
       }
@@ -515,24 +633,25 @@ final class Cycle {
     if (chosen < 0) {
       boolean fill = fillBlocked && firstFillOk < 0;
       skip(
-          seg,
+          g,
           src,
           Direction.PROMOTE,
           b,
           fill ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK,
-          fill
-              ? "every allowed faster node is at its fill limit (" + nodeList(c.targets) + ")"
-              : "no allowed faster node has "
-                  + Texts.bytes(b)
-                  + " free above its high wmark ("
-                  + roomList(c.targets)
-                  + ")"
-                  + (cfg.exchange() ? "; no colder data could make room" : ""));
+          () ->
+              fill
+                  ? "every allowed faster node is at its fill limit (" + nodeList(targets) + ")"
+                  : "no allowed faster node has "
+                      + Texts.bytes(b)
+                      + " free above its high wmark ("
+                      + roomList(targets)
+                      + ")"
+                      + (cfg.exchange() ? "; no colder data could make room" : ""));
       return;
     }
     ReasonCode code = overFill[src] ? ReasonCode.HOT_OVER_FILL_LIMIT : ReasonCode.HOT;
     StringBuilder text = new StringBuilder();
-    text.append(hotText(seg.region))
+    text.append(hotText(region(g)))
         .append(" on node ")
         .append(nodeId[src])
         .append(" (tier ")
@@ -560,67 +679,69 @@ final class Cycle {
     } else {
       text.append(Texts.bytes(freeBefore - high[chosen])).append(" free above high wmark)");
     }
-    apply(seg, src, chosen, cut, Direction.PROMOTE, code, text.toString());
-    if (cut.end < seg.end) {
-      remainderSkip(seg, src, cut, Direction.PROMOTE);
+    apply(g, src, chosen, cut, Direction.PROMOTE, code, text.toString());
+    if (cut.end < segEnd[g]) {
+      remainderSkip(g, src, cut, Direction.PROMOTE);
     }
   }
 
   /**
    * Demotes the coldest data of node {@code t} (COLD first, then WARM clearly colder than the
-   * candidate: heat ≤ candidate heat − gap) until {@code need} bytes are freed. On failure undoes
-   * what it planned and returns less than {@code need}.
+   * candidate segment {@code cand}: heat ≤ candidate heat − gap) until {@code need} bytes are
+   * freed. All or nothing: on failure it undoes what it planned and returns 0.
    */
-  private long makeRoom(int t, long need, PromoCand cand) {
-    PriorityQueue<Entry> heap = victimHeaps.get(t);
+  private long makeRoom(int t, long need, int cand) {
+    LongHeap heap = victimHeaps[t];
     if (heap == null) {
-      heap = new PriorityQueue<>(Math.max(1, entries.get(t).size()), COLDEST);
-      for (Entry e : entries.get(t)) {
-        if (!e.done && e.seg.rule.skip == null) {
-          heap.add(e);
-        }
-      }
-      victimHeaps.set(t, heap);
+      heap = coldest(t, g -> rule(g).skip == null);
+      victimHeaps[t] = heap;
     }
-    double maxWarm = cand.seg.region.heat() - th.gap();
+    ScoredRegion candRegion = region(cand);
+    double maxWarm = candRegion.heat() - th.gap();
     int mark = planned.size();
-    List<Entry> popped = new ArrayList<>();
+    List<Long> popped = new ArrayList<>();
+    List<Integer> moved = new ArrayList<>();
     long freed = 0;
     String why =
         "making room for hotter data (pid "
-            + cand.seg.proc.p.pid()
+            + proc(cand).p.pid()
             + " "
-            + new AddressRange(cand.seg.start, cand.seg.end)
+            + new AddressRange(segStart[cand], segEnd[cand])
             + ", "
-            + hotText(cand.seg.region)
+            + hotText(candRegion)
             + ")";
     while (freed < need && !heap.isEmpty()) {
-      Entry v = heap.peek();
-      if (v.done || v.dead) {
+      int i = index(heap.peek());
+      int g = entSeg[t][i];
+      if (entFlag[t][i] != 0) {
         heap.poll();
         continue;
       }
-      if (v.seg.region.heatClass() != HeatClass.COLD && v.seg.region.heat() > maxWarm) {
+      if (segCls[g] != COLD && segHeat[g] > maxWarm) {
         break; // WARM victims come by rising heat: none further qualifies
       }
-      heap.poll();
-      popped.add(v);
-      long moved = demote(v, ReasonCode.EXCHANGE, why, cand);
-      if (moved < 0) {
+      popped.add(heap.poll());
+      long b = demote(t, i, ReasonCode.EXCHANGE, why, cand);
+      if (b < 0) {
         break; // demotion budget or cycle cap gone
       }
-      freed += moved;
+      if (b > 0) {
+        moved.add(i);
+      }
+      freed += b;
     }
     if (freed < need) {
-      for (int i = planned.size() - 1; i >= mark; i--) {
-        Planned p = planned.remove(i);
-        undo(p);
+      for (int p = planned.size() - 1; p >= mark; p--) {
+        undo(planned.remove(p));
+      }
+      for (int i : moved) {
+        entFlag[t][i] &= ~DONE;
       }
       freed = 0;
     }
-    for (Entry v : popped) {
-      if (!v.done && !v.dead) {
-        heap.add(v);
+    for (long key : popped) {
+      if (entFlag[t][index(key)] == 0) {
+        heap.add(key);
       }
     }
     return freed;
@@ -640,20 +761,15 @@ final class Cycle {
       if (demo[t].length == 0) {
         continue;
       }
-      PriorityQueue<Entry> heap = new PriorityQueue<>(COLDEST);
-      for (Entry e : entries.get(t)) {
-        if (!e.done
-            && e.seg.region.heatClass() == HeatClass.COLD
-            && e.seg.region.idleAge().toNanos() >= ageNanos) {
-          heap.add(e);
-        }
-      }
+      LongHeap heap =
+          coldest(t, g -> segCls[g] == COLD && region(g).idleAge().toNanos() >= ageNanos);
       boolean budgetGone = false;
       while (!heap.isEmpty()) {
-        Entry e = heap.poll();
+        int i = index(heap.poll());
         if (budgetGone) {
-          budgetSkip(e, Direction.DEMOTE);
-        } else if (demote(e, ReasonCode.COLD_PROACTIVE, why, null) < 0) {
+          entFlag[t][i] |= DONE;
+          budgetSkip(entSeg[t][i], t, Direction.DEMOTE, demoteTokens < capLeft);
+        } else if (demote(t, i, ReasonCode.COLD_PROACTIVE, why, -1) < 0) {
           budgetGone = true;
         }
       }
@@ -664,36 +780,36 @@ final class Cycle {
   // One demotion
 
   /**
-   * Demotes one entry to the nearest allowed node of the next lower allowed tier. Returns the bytes
-   * planned, 0 when a rule held it back (recorded as a skip unless it is an exchange victim, which
-   * is then marked dead), or -1 when the budget or the cycle cap is used up.
+   * Demotes entry {@code i} of node {@code src} to the nearest allowed node of the next lower
+   * allowed tier. Returns the bytes planned, 0 when a rule held it back (recorded as a skip unless
+   * it is an exchange victim for segment {@code cand}, which is then marked dead), or -1 when the
+   * budget or the cycle cap is used up.
    */
-  private long demote(Entry e, ReasonCode code, String why, PromoCand forCand) {
-    boolean victim = forCand != null;
-    Segment seg = e.seg;
-    int src = e.src;
-    long bytes = seg.bytes[src];
-    if (seg.rule.skip != null) {
-      return heldBack(e, victim, seg.rule.skip, seg.rule.skipText);
+  private long demote(int src, int i, ReasonCode code, String why, int cand) {
+    boolean victim = cand >= 0;
+    int g = entSeg[src][i];
+    Rule rule = rule(g);
+    if (rule.skip != null) {
+      return heldBack(src, i, victim, rule.skip, () -> rule.skipText);
     }
-    Resolved res = seg.rule.demotion(src);
+    Resolved res = rule.demotion(src);
     if (res.skip != null) {
-      return heldBack(e, victim, res.skip, res.text);
+      return heldBack(src, i, victim, res.skip, () -> res.text);
     }
-    if (recentlyMoved(seg)) {
+    if (recentlyMoved(g)) {
       if (victim) {
-        e.dead = true;
+        entFlag[src][i] |= DEAD;
       } else {
-        e.done = true;
-        residencySkip(seg, src, Direction.DEMOTE);
+        entFlag[src][i] |= DONE;
+        residencySkip(g, src, Direction.DEMOTE);
       }
       return 0;
     }
-    Cut cut = fit(seg, bytes, Math.min(demoteTokens, capLeft));
+    Cut cut = fit(g, bytes(g, src), Math.min(demoteTokens, capLeft));
     if (cut == null) {
       if (!victim) {
-        e.done = true;
-        budgetSkip(seg, src, Direction.DEMOTE, demoteTokens < capLeft);
+        entFlag[src][i] |= DONE;
+        budgetSkip(g, src, Direction.DEMOTE, demoteTokens < capLeft);
       }
       return -1;
     }
@@ -702,41 +818,43 @@ final class Cycle {
     int choice = 0;
     boolean fillBlocked = false;
     boolean roomBlocked = false;
-    for (int i = 0; i < res.targets.length; i++) {
-      int t = res.targets[i];
+    for (int j = 0; j < res.targets.length; j++) {
+      int t = res.targets[j];
       if (!fillOk(t, b)) {
         fillBlocked = true;
       } else if (!roomOk(t, b)) {
         roomBlocked = true;
       } else {
         chosen = t;
-        choice = i;
+        choice = j;
         break;
       }
     }
     if (chosen < 0) {
       boolean fill = fillBlocked && !roomBlocked;
       return heldBack(
-          e,
+          src,
+          i,
           victim,
           fill ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK,
-          fill
-              ? "every allowed node of the next lower tier is at its fill limit ("
-                  + fillList(res.targets)
-                  + ")"
-              : "no allowed node of the next lower tier has "
-                  + Texts.bytes(b)
-                  + " free above its high wmark ("
-                  + roomList(res.targets)
-                  + ")");
+          () ->
+              fill
+                  ? "every allowed node of the next lower tier is at its fill limit ("
+                      + fillList(res.targets)
+                      + ")"
+                  : "no allowed node of the next lower tier has "
+                      + Texts.bytes(b)
+                      + " free above its high wmark ("
+                      + roomList(res.targets)
+                      + ")");
     }
     StringBuilder text = new StringBuilder();
-    ScoredRegion r = seg.region;
+    ScoredRegion r = region(g);
     if (victim) {
       text.append("coldest on full node ")
           .append(nodeId[src])
           .append(" (")
-          .append(r.heatClass().name().toLowerCase(java.util.Locale.ROOT))
+          .append(r.heatClass().name().toLowerCase(Locale.ROOT))
           .append(", heat ")
           .append(Texts.heat(r.heat()))
           .append(", idle ")
@@ -763,34 +881,71 @@ final class Cycle {
         .append(" allowed in the next lower tier, ")
         .append(Texts.bytes(free[chosen] - high[chosen]))
         .append(" free above high wmark)");
-    if (victim) {
-      text.append(", ").append(why);
-    } else if (code == ReasonCode.COLD_PROACTIVE) {
+    if (victim || code == ReasonCode.COLD_PROACTIVE) {
       text.append(", ").append(why);
     }
-    apply(seg, src, chosen, cut, Direction.DEMOTE, code, text.toString());
-    e.done = true;
-    if (cut.end < seg.end && !victim) {
-      remainderSkip(seg, src, cut, Direction.DEMOTE);
+    apply(g, src, chosen, cut, Direction.DEMOTE, code, text.toString());
+    entFlag[src][i] |= DONE;
+    if (cut.end < segEnd[g] && !victim) {
+      remainderSkip(g, src, cut, Direction.DEMOTE);
     }
     return b;
   }
 
-  private long heldBack(Entry e, boolean victim, SkipReason reason, String text) {
+  private long heldBack(int src, int i, boolean victim, SkipReason reason, Supplier<String> text) {
     if (victim) {
-      e.dead = true;
+      entFlag[src][i] |= DEAD;
     } else {
-      e.done = true;
-      skip(e.seg, e.src, Direction.DEMOTE, e.seg.bytes[e.src], reason, text);
+      entFlag[src][i] |= DONE;
+      int g = entSeg[src][i];
+      skip(g, src, Direction.DEMOTE, bytes(g, src), reason, text);
     }
     return 0;
+  }
+
+  /**
+   * A heap of the not-yet-handled entries of node {@code t} whose segment passes {@code filter},
+   * coldest first: COLD before WARM; COLD by idle age (longest first, to the second), WARM by heat
+   * (lowest first, so that exchange can stop at the first WARM entry that is too hot); then input
+   * order.
+   */
+  private LongHeap coldest(int t, IntPredicate filter) {
+    int count = entN[t];
+    long[] keys = new long[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      int g = entSeg[t][i];
+      if (entFlag[t][i] != 0 || !filter.test(g)) {
+        continue;
+      }
+      long primary;
+      long cls;
+      if (segCls[g] == COLD) {
+        cls = 0;
+        primary = MAX31 - Math.min(MAX31, segIdleSeconds[g]);
+      } else {
+        cls = 1L << 62;
+        primary = quantize(segHeat[g]);
+      }
+      keys[n++] = cls | (primary << 31) | i;
+    }
+    return new LongHeap(keys, n);
+  }
+
+  /** A fraction in [0, 1] as a 31-bit integer. */
+  private static long quantize(double fraction) {
+    return (long) (Math.max(0, Math.min(1, fraction)) * MAX31);
+  }
+
+  /** The list index packed into the low 31 bits of a heap key. */
+  private static int index(long key) {
+    return (int) (key & MAX31);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Shared pieces
 
-  private void apply(
-      Segment seg, int src, int to, Cut cut, Direction dir, ReasonCode code, String text) {
+  private void apply(int g, int src, int to, Cut cut, Direction dir, ReasonCode code, String text) {
     long b = cut.bytes;
     free[src] += b;
     free[to] -= b;
@@ -800,7 +955,7 @@ final class Cycle {
       demoteTokens -= b;
     }
     capLeft -= b;
-    planned.add(new Planned(seg, src, to, cut.end, b, dir, code, text));
+    planned.add(new Planned(g, src, to, cut.end, b, dir, code, text));
   }
 
   private void undo(Planned p) {
@@ -815,18 +970,19 @@ final class Cycle {
   }
 
   /** The prefix of a segment that fits {@code avail} bytes, aligned; null if not even one unit. */
-  private static Cut fit(Segment seg, long bytes, long avail) {
+  private Cut fit(int g, long bytes, long avail) {
     if (bytes <= avail) {
-      return new Cut(seg.end, bytes);
+      return new Cut(segEnd[g], bytes);
     }
-    long len = seg.end - seg.start;
+    long start = segStart[g];
+    long len = segEnd[g] - start;
     long want = (long) (len * ((double) avail / bytes));
-    long end = seg.start + want;
-    end -= Math.floorMod(end, seg.rule.unit);
-    if (end <= seg.start) {
+    long end = start + want;
+    end -= Math.floorMod(end, rule(g).unit);
+    if (end <= start) {
       return null;
     }
-    long b = (long) (bytes * ((double) (end - seg.start) / len));
+    long b = (long) (bytes * ((double) (end - start) / len));
     return new Cut(end, Math.min(b, avail));
   }
 
@@ -842,99 +998,125 @@ final class Cycle {
     return Math.max(0, total[i] - free0[i]);
   }
 
-  private boolean recentlyMoved(Segment seg) {
+  private boolean recentlyMoved(int g) {
     if (cfg.minResidency().isZero()) {
       return false;
     }
     return state
         .residency()
-        .lastMove(seg.proc.key, new AddressRange(seg.start, seg.end))
+        .lastMove(proc(g).key, new AddressRange(segStart[g], segEnd[g]))
         .map(en -> en.movedAt().isAfter(residentSince))
         .orElse(false);
   }
 
-  private void residencySkip(Segment seg, int src, Direction dir) {
-    var last = state.residency().lastMove(seg.proc.key, new AddressRange(seg.start, seg.end));
-    String text =
-        last.map(
-                en ->
-                    "moved ("
-                        + en.direction().name().toLowerCase(java.util.Locale.ROOT)
-                        + ") "
-                        + Texts.duration(Duration.between(en.movedAt(), now))
-                        + " ago, less than the minimum residency "
-                        + Texts.duration(cfg.minResidency()))
-            .orElse("moved recently");
-    skip(seg, src, dir, seg.bytes[src], SkipReason.RESIDENCY, text);
-  }
-
-  private void budgetSkip(Entry e, Direction dir) {
-    e.done = true;
-    budgetSkip(e.seg, e.src, dir, demoteTokens < capLeft);
-  }
-
-  private void budgetSkip(Segment seg, int src, Direction dir, boolean bucket) {
-    long tokens = dir == Direction.PROMOTE ? promoteTokens : demoteTokens;
-    long rate = dir == Direction.PROMOTE ? cfg.promoteBytesPerSecond() : cfg.demoteBytesPerSecond();
+  private void residencySkip(int g, int src, Direction dir) {
     skip(
-        seg,
+        g,
         src,
         dir,
-        seg.bytes[src],
-        bucket ? SkipReason.BUDGET : SkipReason.CYCLE_CAP,
-        bucket
-            ? dir.name().toLowerCase(java.util.Locale.ROOT)
-                + " budget "
-                + Texts.bytes(rate)
-                + "/s has "
-                + Texts.bytes(tokens)
-                + " left this cycle"
-            : "cycle cap "
-                + Texts.bytes(cfg.maxBytesPerCycle().bytes())
-                + " has "
-                + Texts.bytes(capLeft)
-                + " left");
+        bytes(g, src),
+        SkipReason.RESIDENCY,
+        () ->
+            state
+                .residency()
+                .lastMove(proc(g).key, new AddressRange(segStart[g], segEnd[g]))
+                .map(
+                    en ->
+                        "moved ("
+                            + en.direction().name().toLowerCase(Locale.ROOT)
+                            + ") "
+                            + Texts.duration(Duration.between(en.movedAt(), now))
+                            + " ago, less than the minimum residency "
+                            + Texts.duration(cfg.minResidency()))
+                .orElse("moved recently"));
   }
 
-  private void remainderSkip(Segment seg, int src, Cut cut, Direction dir) {
+  private void budgetSkip(int g, int src, Direction dir, boolean bucket) {
+    SkipReason reason = bucket ? SkipReason.BUDGET : SkipReason.CYCLE_CAP;
+    if (skips.size() >= cfg.maxSkipsListed()) {
+      count(reason, bytes(g, src)); // the fast path: a million held back cost no strings
+      return;
+    }
+    long tokens = dir == Direction.PROMOTE ? promoteTokens : demoteTokens;
+    long rate = dir == Direction.PROMOTE ? cfg.promoteBytesPerSecond() : cfg.demoteBytesPerSecond();
+    long left = capLeft;
+    skip(
+        g,
+        src,
+        dir,
+        bytes(g, src),
+        reason,
+        () ->
+            bucket
+                ? dir.name().toLowerCase(Locale.ROOT)
+                    + " budget "
+                    + Texts.bytes(rate)
+                    + "/s has "
+                    + Texts.bytes(tokens)
+                    + " left this cycle"
+                : "cycle cap "
+                    + Texts.bytes(cfg.maxBytesPerCycle().bytes())
+                    + " has "
+                    + Texts.bytes(left)
+                    + " left");
+  }
+
+  private void remainderSkip(int g, int src, Cut cut, Direction dir) {
     boolean bucket = (dir == Direction.PROMOTE ? promoteTokens : demoteTokens) < capLeft;
     record(
-        new Skip(
-            seg.proc.p.pid(),
-            seg.proc.p.startTimeTicks(),
-            new AddressRange(cut.end, seg.end),
-            dir,
-            nodeId[src],
-            seg.bytes[src] - cut.bytes,
-            bucket ? SkipReason.BUDGET : SkipReason.CYCLE_CAP,
+        g,
+        new AddressRange(cut.end, segEnd[g]),
+        dir,
+        src,
+        bytes(g, src) - cut.bytes,
+        bucket ? SkipReason.BUDGET : SkipReason.CYCLE_CAP,
+        () ->
             "the rest of a range whose first "
                 + Texts.bytes(cut.bytes)
                 + " fit "
-                + (bucket ? "this cycle's budget" : "the cycle cap")));
+                + (bucket ? "this cycle's budget" : "the cycle cap"));
   }
 
   private void skip(
-      Segment seg, int src, Direction dir, long bytes, SkipReason reason, String text) {
-    record(
+      int g, int src, Direction dir, long bytes, SkipReason reason, Supplier<String> text) {
+    record(g, null, dir, src, bytes, reason, text);
+  }
+
+  /**
+   * Counts a skipped candidate and lists it while the listing has room; its text is only built when
+   * listed.
+   */
+  private void record(
+      int g,
+      AddressRange range,
+      Direction dir,
+      int src,
+      long bytes,
+      SkipReason reason,
+      Supplier<String> text) {
+    if (skips.size() >= cfg.maxSkipsListed()) {
+      count(reason, bytes);
+      return;
+    }
+    skipCount[reason.ordinal()]++;
+    skipByteCount[reason.ordinal()] += bytes;
+    ManagedProcess p = proc(g).p;
+    skips.add(
         new Skip(
-            seg.proc.p.pid(),
-            seg.proc.p.startTimeTicks(),
-            new AddressRange(seg.start, seg.end),
+            p.pid(),
+            p.startTimeTicks(),
+            range != null ? range : new AddressRange(segStart[g], segEnd[g]),
             dir,
             src < k ? nodeId[src] : -1,
             bytes,
             reason,
-            text));
+            text.get()));
   }
 
-  private void record(Skip s) {
-    skipCounts.merge(s.reason(), 1L, Long::sum);
-    skipBytes.merge(s.reason(), s.bytes(), Long::sum);
-    if (skips.size() < cfg.maxSkipsListed()) {
-      skips.add(s);
-    } else {
-      skipsNotListed++;
-    }
+  private void count(SkipReason reason, long bytes) {
+    skipCount[reason.ordinal()]++;
+    skipByteCount[reason.ordinal()] += bytes;
+    skipsNotListed++;
   }
 
   private String hotText(ScoredRegion r) {
@@ -999,13 +1181,14 @@ final class Cycle {
     return -1;
   }
 
-  private Integer[] byRank() {
+  /** Node indices fastest tier first. */
+  private int[] byRank() {
     Integer[] order = new Integer[k];
     for (int i = 0; i < k; i++) {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt((Integer i) -> rank[i]).thenComparingInt(i -> i));
-    return order;
+    return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1018,9 +1201,11 @@ final class Cycle {
     long promoted = 0;
     long demoted = 0;
     for (Planned p : planned) {
-      Segment seg = p.seg;
-      AddressRange range = new AddressRange(seg.start, p.end);
-      Optional<ResidencyHistory.Entry> last = state.residency().lastMove(seg.proc.key, range);
+      int g = p.seg;
+      Proc proc = proc(g);
+      Rule rule = rule(g);
+      AddressRange range = new AddressRange(segStart[g], p.end);
+      Optional<ResidencyHistory.Entry> last = state.residency().lastMove(proc.key, range);
       boolean pingPong =
           last.isPresent()
               && !last.get().movedAt().isBefore(forgetBefore)
@@ -1035,16 +1220,16 @@ final class Cycle {
       }
       moves.add(
           new Move(
-              seg.proc.p.pid(),
-              seg.proc.p.startTimeTicks(),
+              proc.p.pid(),
+              proc.p.startTimeTicks(),
               List.of(range),
               NodeSet.of(nodeId[p.src]),
               nodeId[p.to],
               p.bytes,
               p.dir,
-              seg.rule.vma.pageBytes(),
-              seg.rule.thp,
-              seg.rule.moveAll,
+              rule.vma.pageBytes(),
+              rule.thp,
+              rule.moveAll,
               pingPong,
               new Reason(p.code, p.text)));
     }
@@ -1069,6 +1254,14 @@ final class Cycle {
             stale,
             th,
             nodes);
+    EnumMap<SkipReason, Long> skipCounts = new EnumMap<>(SkipReason.class);
+    EnumMap<SkipReason, Long> skipBytes = new EnumMap<>(SkipReason.class);
+    for (SkipReason reason : SkipReason.values()) {
+      if (skipCount[reason.ordinal()] > 0) {
+        skipCounts.put(reason, skipCount[reason.ordinal()]);
+        skipBytes.put(reason, skipByteCount[reason.ordinal()]);
+      }
+    }
     MigrationPlan plan =
         new MigrationPlan(now, moves, skips, skipCounts, skipBytes, skipsNotListed, summary);
     Set<ProcessKey> alive = new HashSet<>();
@@ -1087,37 +1280,12 @@ final class Cycle {
   // ---------------------------------------------------------------------------------------------
   // Working types
 
-  /** Hottest first; data on a node over its fill limit before everything else (seed 004). */
-  private static final Comparator<PromoCand> HOTTEST =
-      Comparator.comparing((PromoCand c) -> !c.overFill)
-          .thenComparingDouble(c -> -c.seg.region.heat())
-          .thenComparingLong(c -> -c.seg.bytes[c.src])
-          .thenComparingInt(c -> c.seg.proc.p.pid())
-          .thenComparingLong(c -> c.seg.start)
-          .thenComparingInt(c -> c.src);
-
-  /**
-   * Coldest first: COLD before WARM; COLD by idle age (longest first), WARM by heat (lowest first),
-   * so that exchange can stop at the first WARM entry that is too hot.
-   */
-  private static final Comparator<Entry> COLDEST =
-      Comparator.comparing((Entry e) -> e.seg.region.heatClass() != HeatClass.COLD)
-          .thenComparingLong(
-              e ->
-                  e.seg.region.heatClass() == HeatClass.COLD
-                      ? -e.seg.region.idleAge().toNanos()
-                      : 0)
-          .thenComparingDouble(e -> e.seg.region.heat())
-          .thenComparingInt(e -> e.seg.proc.p.pid())
-          .thenComparingLong(e -> e.seg.start)
-          .thenComparingInt(e -> e.src);
-
   private record Cut(long end, long bytes) {}
 
   private record Resolved(int[] targets, SkipReason skip, String text) {}
 
   private record Planned(
-      Segment seg,
+      int seg,
       int src,
       int to,
       long end,
@@ -1125,40 +1293,6 @@ final class Cycle {
       Direction dir,
       ReasonCode code,
       String text) {}
-
-  private record PromoCand(Segment seg, int src, int[] targets, boolean overFill) {}
-
-  /** A non-HOT piece with bytes on node {@code src}: a demotion candidate or exchange victim. */
-  private static final class Entry {
-    final Segment seg;
-    final int src;
-    boolean done;
-    boolean dead;
-
-    Entry(Segment seg, int src) {
-      this.seg = seg;
-      this.src = src;
-    }
-  }
-
-  /** A region ∩ VMA, snapped; bytes per dense node index (slot k: nodes in no tier). */
-  private static final class Segment {
-    final Proc proc;
-    final Rule rule;
-    final ScoredRegion region;
-    final long start;
-    final long end;
-    final long[] bytes;
-
-    Segment(Proc proc, Rule rule, ScoredRegion region, long start, long end, long[] bytes) {
-      this.proc = proc;
-      this.rule = rule;
-      this.region = region;
-      this.start = start;
-      this.end = end;
-      this.bytes = bytes;
-    }
-  }
 
   /** A managed process with its VMAs sorted and their rules built on first use. */
   private final class Proc {
@@ -1196,7 +1330,7 @@ final class Cycle {
     long[] vmaBytes(int v) {
       long[] b = vmaBytes[v];
       if (b == null) {
-        b = new long[k + 1];
+        b = new long[w];
         Vma vma = vmas[v];
         for (var e : vma.pagesPerNode().entrySet()) {
           Integer idx = idxOf.get(e.getKey());
@@ -1208,10 +1342,6 @@ final class Cycle {
     }
   }
 
-  /**
-   * What one VMA of one process allows (design rule 2): a VMA-wide skip, or the nodes it may be
-   * promoted into and demoted into (cpuset ∩ policy), resolved per source node on first use.
-   */
   private final class Rule {
     final Proc proc;
     final Vma vma;
