@@ -70,9 +70,12 @@ import tierd.process.ManagedProcess;
  * kdamond_need_stop}); {@code collect} then returns nothing and the next {@code update} starts it
  * again.
  *
- * <p>Probed rather than assumed: {@code avail_operations} (5.19), {@code tried_regions} (6.2),
- * {@code filters} (6.3) or {@code core_filters} (6.15), {@code damon_target_idx} (6.6), {@code
- * allow} (6.14), {@code apply_interval_us} (6.7), {@code addr_unit} (6.18).
+ * <p>Probed rather than assumed (versions and commits from damonitor/damo {@code
+ * src/_damon_features.py}; the files' meaning from Documentation/admin-guide/mm/damon/usage.rst):
+ * {@code avail_operations} (5.19, 0f2cb5885771), {@code commit} (5.19, adc286e6bdd3), {@code
+ * tried_regions} (6.2), {@code filters} (6.3, ac35264b9e88), the {@code target} filter type and
+ * {@code damon_target_idx} (6.6), {@code apply_interval_us} (6.7), {@code allow} (6.14), {@code
+ * core_filters} (6.15), {@code addr_unit} (6.18, 09a616cbb371).
  */
 public final class DamonSource implements HeatSource {
 
