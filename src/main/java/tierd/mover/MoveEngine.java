@@ -212,7 +212,15 @@ final class MoveEngine {
       if (identity == null || verified.contains(p) || dropped.containsKey(p)) {
         return;
       }
-      if (identity.isAlive(p)) {
+      boolean alive;
+      try {
+        alive = identity.isAlive(p);
+      } catch (RuntimeException e) {
+        // An unreadable /proc/<pid>/stat: leave the process alone rather than fail the cycle.
+        drop(p, Errno.OTHER, "start time unreadable: " + e.getMessage());
+        return;
+      }
+      if (alive) {
         verified.add(p);
       } else {
         drop(p, Errno.ESRCH, "gone, or its pid names another process now");

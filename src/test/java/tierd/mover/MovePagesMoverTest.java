@@ -243,6 +243,24 @@ class MovePagesMoverTest {
   }
 
   @Test
+  void anUnreadableStartTimeLeavesTheProcessAloneWithoutFailingTheCall() {
+    FakeProcess p = k.spawn(100, 5000, NodeSet.of(0, 1, 2));
+    p.mapAnon(BUF, 8 * PAGE).populate(SLOW);
+    ProcessIdentity broken =
+        pid -> {
+          throw new IllegalStateException("/proc/" + pid + "/stat: malformed");
+        };
+
+    MoveReport r =
+        new MovePagesMover(k, broken, k.ticker(), MoverConfig.DEFAULT)
+            .move(List.of(promote(p, BUF, 8)));
+
+    assertThat(r.total().asMap()).containsExactly(Map.entry(Outcome.OTHER, 8L));
+    assertThat(r.droppedProcesses()).containsExactly(Map.entry(100, Errno.OTHER));
+    assertThat(k.calls()).isEmpty();
+  }
+
+  @Test
   void aTargetOutsideTheCpusetIsRefusedForThatProcessOnly() {
     FakeProcess fenced = k.spawn(100, 5000, NodeSet.of(1, 2));
     fenced.mapAnon(BUF, 64 * PAGE).populate(SLOW);
