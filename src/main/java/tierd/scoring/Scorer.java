@@ -104,13 +104,19 @@ public final class Scorer {
     Map<Integer, List<RegionSample>> byPid = new HashMap<>();
     int physical = 0;
     int unknown = 0;
+    int lastPid = RegionSample.PHYSICAL;
+    List<RegionSample> last = null; // sources emit a process's samples together: skip the lookup
     for (RegionSample s : in.samples()) {
-      if (s.pid() == RegionSample.PHYSICAL) {
+      if (s.pid() == lastPid && last != null) {
+        last.add(s);
+      } else if (s.pid() == RegionSample.PHYSICAL) {
         physical++;
       } else if (!keyOfPid.containsKey(s.pid())) {
         unknown++;
       } else {
-        byPid.computeIfAbsent(s.pid(), k -> new ArrayList<>()).add(s);
+        lastPid = s.pid();
+        last = byPid.computeIfAbsent(s.pid(), k -> new ArrayList<>());
+        last.add(s);
       }
     }
     int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
