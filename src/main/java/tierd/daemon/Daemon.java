@@ -90,8 +90,15 @@ public final class Daemon {
     TierdMetrics metrics = new TierdMetrics(version);
     Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
     dryRunReason = wired.dryRunReason();
-    dryRunReason.ifPresent(
-        r -> log.warn("dry-run: {}; tierd records moves instead of making them", r));
+    boolean probeSaidSo =
+        !options.forceDryRun()
+            && !config.dryRun()
+            && wired.capabilities().map(c -> !c.canMovePages()).orElse(false);
+    if (!probeSaidSo) {
+      // (when the capability probe forced the dry run, the mover factory has said why already)
+      dryRunReason.ifPresent(
+          r -> log.info("dry-run: {}; tierd records moves instead of making them", r));
+    }
     metrics.dryRun(wired.parts().dryRun());
     String listen = options.listen().orElse(config.listen());
     int colon = listen.lastIndexOf(':');

@@ -14,10 +14,9 @@ import tierd.kernelfs.PageSize;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.KernelPagesPort;
-import tierd.mover.MovePagesMover;
 import tierd.mover.PageMover;
+import tierd.mover.PageMovers;
 import tierd.mover.PagesPort;
-import tierd.mover.ProcessIdentity;
 import tierd.mover.Ticker;
 import tierd.nativeio.Capabilities;
 import tierd.nativeio.CapabilityProbe;
@@ -55,42 +54,40 @@ public final class Wiring {
     }
     PagesPort port = null;
     Optional<Capabilities> caps = Optional.empty();
+    PageMover mover;
     if (!root.isHost()) {
       if (reason.isEmpty()) {
         reason =
             Optional.of("reading a fixture tree (" + config.root() + "), not the running kernel");
       }
+      mover = DryRunMover.recording(Ticker.system());
     } else {
+      Capabilities c;
       try {
-        NumaSyscalls sys = NumaSyscalls.load();
-        Capabilities c = CapabilityProbe.probe(root, sys);
-        caps = Optional.of(c);
-        port = new KernelPagesPort(sys);
-        c.warnings().forEach(w -> log.warn("{}", w));
-        if (reason.isEmpty() && c.dryRunReason().isPresent()) {
-          reason = Optional.of(c.dryRunReason().get());
-        }
+        c = CapabilityProbe.probe(root);
       } catch (LinkageError | RuntimeException e) {
+        c = null;
         reason = Optional.of("cannot load the native syscalls (" + e.getMessage() + ")");
-        if (reason.isEmpty()) {
-          throw e;
+      }
+      if (c == null) {
+        mover = DryRunMover.recording(Ticker.system());
+      } else {
+        caps = Optional.of(c);
+        // PageMovers logs the capability problem itself, once, when it forces a dry run.
+        mover = PageMovers.forHost(c, root, config.stages().mover(), reason.isPresent());
+        if (reason.isEmpty() && !c.canMovePages()) {
+          reason = c.dryRunReason().or(() -> Optional.of("page moves are not possible here"));
+        }
+        if (c.canQuery()) {
+          port = new KernelPagesPort(NumaSyscalls.load());
         }
       }
     }
     boolean dryRun = reason.isPresent();
-    ProcessIdentity identity = ProcessIdentity.procfs(root);
-    PageMover mover;
-    if (!dryRun) {
-      mover = new MovePagesMover(port, identity, Ticker.system(), config.stages().mover());
-    } else if (port != null && caps.map(Capabilities::canQuery).orElse(false)) {
-      mover = DryRunMover.querying(port, identity, Ticker.system(), config.stages().mover());
-    } else {
-      mover = DryRunMover.recording(Ticker.system());
-    }
     Optional<PlacementProbe> placement =
-        port != null && caps.map(Capabilities::canQuery).orElse(false)
-            ? Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET))
-            : Optional.empty();
+        port == null
+            ? Optional.empty()
+            : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
     DamonFs damonFs = new SysfsDamonFs(root);
     OwnKdamonds own = new OwnKdamonds();
     TieringCycle.HeatSourceFactory heat =
