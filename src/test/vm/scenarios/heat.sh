@@ -3,7 +3,10 @@
 # and one cold 32 MiB buffer, and runs tierd.heat.HeatProbeMain (test classes) against it with every
 # source the guest offers. Asserts, in the guest:
 #   - for damon-vaddr, damon-paddr and clear-refs: the hot buffer's measured access fraction beats
-#     the cold one's by a clear margin (hot - cold >= 0.2 and hot >= 2 x cold); idle-page must be
+#     the cold one's by a clear margin (hot >= 0.05 and hot >= 4 x cold, averaged over 6 cycles;
+#     DAMON's figure is a snapshot of the last 200 ms aggregation interval per cycle, and under TCG
+#     the workload's sweep rate varies with the JVM's CPU use, so the ratio is what is stable);
+#     idle-page must be
 #     skipped with a reason (the Debian 6.12 kernel has no CONFIG_IDLE_PAGE_TRACKING); numa-maps-active
 #     is printed but not asserted (an LRU hint, not an access measure: see docs/heat-sources.md);
 #   - after each DAMON source's close, nr_kdamonds is back to what it was and the state file is gone;
@@ -46,7 +49,7 @@ guest() {
     "$java" "${JAVA_FLAGS[@]}" -cp "$cp" "$MAIN" measure --pid "$wpid" \
         --report "$res/workload.jsonl" --runtime-dir "$RUNTIME" \
         --sources damon-vaddr,damon-paddr,idle-page,clear-refs,numa-maps-active \
-        --cycles 4 --interval-ms 1000 --hold > "$res/probe1.log" 2>&1 &
+        --cycles 6 --interval-ms 1000 --hold > "$res/probe1.log" 2>&1 &
     local jpid=$!
     local held=0
     for _ in $(seq 1200); do
@@ -63,10 +66,10 @@ guest() {
         local hot cold
         hot=$(sed -n 's/.* hot_fraction=\([^ ]*\).*/\1/p' <<< "$line")
         cold=$(sed -n 's/.* cold_fraction=\([^ ]*\).*/\1/p' <<< "$line")
-        if awk -v h="$hot" -v c="$cold" 'BEGIN { exit !(h == h + 0 && c == c + 0 && h - c >= 0.2 && h >= 2 * c) }'; then
+        if awk -v h="$hot" -v c="$cold" 'BEGIN { exit !(h == h + 0 && c == c + 0 && h >= 0.05 && h >= 4 * c) }'; then
             echo "HEAT CHECK ok: $s hot=$hot cold=$cold"
         else
-            fail "$s: hot=$hot cold=$cold (want hot - cold >= 0.2 and hot >= 2 x cold)"
+            fail "$s: hot=$hot cold=$cold (want hot >= 0.05 and hot >= 4 x cold)"
         fi
     done
     grep -q '^SKIP source=idle-page reason=' "$res/probe1.log" \
