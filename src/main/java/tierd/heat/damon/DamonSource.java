@@ -129,6 +129,7 @@ public final class DamonSource implements HeatSource {
   private DamonStateFile record;
   private boolean running;
   private boolean closed;
+  private boolean lost;
   private String filtersDir;
   private long aggrUs;
   private int maxAccesses;
@@ -347,6 +348,7 @@ public final class DamonSource implements HeatSource {
   @Override
   public void update(Collection<ManagedProcess> now) {
     checkOpen();
+    checkStillOurs();
     Map<Integer, ManagedProcess> byPid = new LinkedHashMap<>();
     for (ManagedProcess p : now) {
       byPid.put(p.pid(), p);
@@ -421,6 +423,7 @@ public final class DamonSource implements HeatSource {
   @Override
   public List<RegionSample> collect() {
     checkOpen();
+    checkStillOurs();
     if (mode == Mode.VADDR && targets.isEmpty()) {
       return List.of();
     }
@@ -515,6 +518,9 @@ public final class DamonSource implements HeatSource {
       return;
     }
     closed = true;
+    if (lost) {
+      return;
+    }
     boolean removed = false;
     try {
       removed = DamonLeftovers.remove(fs, record, sleeper);
@@ -583,6 +589,30 @@ public final class DamonSource implements HeatSource {
     if (closed) {
       throw new IllegalStateException(name() + " is closed");
     }
+    if (lost) {
+      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
+    }
+  }
+
+  /**
+   * Once tierd's kdamond has stopped (every target exited), anyone may rewrite nr_kdamonds and
+   * configure a kdamond 0 of their own; tierd must then not write to it. Checked before every
+   * cycle's writes: a few sysfs reads.
+   */
+  private void checkStillOurs() {
+    if (!DamonLeftovers.stillOurs(fs, record)) {
+      lost = true;
+      running = false;
+      DamonStateFile.delete(runtimeDir); // nothing of tierd's is left in DAMON
+      log.warn("{}", lostMessage());
+      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
+    }
+  }
+
+  private String lostMessage() {
+    return "DAMON busy (tierd's kdamond "
+        + record.kdamond()
+        + " was replaced by another DAMON user)";
   }
 
   /** A write, retried while another writer holds damon_sysfs_lock (EBUSY). */

@@ -474,6 +474,26 @@ class DamonSourceTest {
     assertThat(stateFile()).isFalse();
   }
 
+  @Test
+  void aKdamondReplacedAfterItStoppedIsNeverWrittenTo() {
+    twoWorkloads();
+    DamonSource s = open(DamonSource.Mode.VADDR);
+    s.update(List.of(proc(100)));
+    kernel.exit(100); // tierd's kdamond stops by itself
+    kernel.foreignPaddr("pageout", false); // another user recreates kdamond 0, not yet on
+    Map<String, String> before = kernel.snapshot();
+
+    assertThatThrownBy(() -> s.update(List.of(proc(200))))
+        .isInstanceOf(HeatSourceUnavailableException.class)
+        .hasMessage("DAMON busy (tierd's kdamond 0 was replaced by another DAMON user)");
+    assertThatThrownBy(s::collect).isInstanceOf(HeatSourceUnavailableException.class);
+    s.close();
+
+    assertThat(kernel.writeLog()).isEmpty();
+    assertThat(kernel.snapshot()).isEqualTo(before);
+    assertThat(stateFile()).isFalse();
+  }
+
   // ---------------------------------------------------------------- paddr
 
   @Test
