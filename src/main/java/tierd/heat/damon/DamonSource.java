@@ -239,6 +239,14 @@ public final class DamonSource implements HeatSource {
     return running;
   }
 
+  /**
+   * The kdamond indexes tierd created and still owns (for {@link
+   * tierd.heat.SourceConflicts#check}): {@code {0}} while open, empty once closed or replaced.
+   */
+  public Set<Integer> ownKdamonds() {
+    return closed || lost ? Set.of() : Set.of(record.kdamond());
+  }
+
   /** vaddr: the pid of each target, by target index. */
   public List<Integer> targets() {
     return targets;

@@ -109,6 +109,7 @@ class DamonSourceTest {
     assertThat(DamonStateFile.read(runtime).orElseThrow().phase())
         .isEqualTo(DamonStateFile.Phase.CONFIGURED);
     assertThat(s.maxAccesses()).isEqualTo(20);
+    assertThat(s.ownKdamonds()).containsExactly(0);
 
     s.update(List.of(proc(200), proc(100)));
     assertThat(kernel.read("kdamonds/0/state")).isEqualTo("on");
@@ -153,6 +154,7 @@ class DamonSourceTest {
     s.close();
     assertThat(nrKdamonds()).isEqualTo("0");
     assertThat(stateFile()).isFalse();
+    assertThat(s.ownKdamonds()).isEmpty();
     kernel.clearWriteLog();
     s.close();
     assertThat(kernel.writeLog()).as("second close writes nothing").isEmpty();
