@@ -1,7 +1,10 @@
 package tierd.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,6 +34,10 @@ import tierd.scoring.ScoringResult;
  * alone (the scorer holds two earlier cycles of history), planning alone (placements estimated from
  * the VMAs, default planner config), and both. Target: planning 1,000,000 regions in ≤ 200 ms. Run
  * with {@code bench/jmh.sh PlanningBench -f 1 -wi 3 -i 5}.
+ *
+ * <p>Besides wall time per operation, each benchmark reports {@code cpuMsPerOp}: the CPU time of
+ * the benchmark thread per operation (garbage collection and JIT threads not included), which stays
+ * meaningful on a shared machine whose load steals wall time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +51,34 @@ public class PlanningBench {
 
   @Param({"1000000"})
   public int regions;
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** CPU time of the benchmark thread, averaged per operation over each iteration. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Cpu {
+    public double cpuMsPerOp;
+    private long nanos;
+    private long ops;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      nanos = 0;
+      ops = 0;
+      cpuMsPerOp = 0;
+    }
+
+    long start() {
+      return THREADS.getCurrentThreadCpuTime();
+    }
+
+    void stop(long start) {
+      nanos += THREADS.getCurrentThreadCpuTime() - start;
+      ops++;
+      cpuMsPerOp = nanos / 1e6 / ops;
+    }
+  }
 
   private BenchWorld world;
   private Scorer scorer;
@@ -75,24 +110,38 @@ public class PlanningBench {
 
   /** Scoring one cycle of 1M samples (history carried from the previous cycle). */
   @Benchmark
-  public ScoringResult score1M() {
+  public ScoringResult score1M(Cpu cpu) {
+    long t = cpu.start();
     cycle++;
-    return score();
+    ScoringResult s = score();
+    cpu.stop(t);
+    return s;
   }
 
   /** Planning over 1M scored regions. */
   @Benchmark
-  public MigrationPlan plan1M() {
+  public MigrationPlan plan1M(Cpu cpu) {
+    long t = cpu.start();
+    MigrationPlan p = plan();
+    cpu.stop(t);
+    return p;
+  }
+
+  private MigrationPlan plan() {
     return planner.plan(planInput, PlannerState.initial()).plan();
   }
 
   /** Scoring then planning one cycle. */
   @Benchmark
-  public PlanResult scoreAndPlan1M() {
+  public PlanResult scoreAndPlan1M(Cpu cpu) {
+    long t = cpu.start();
     cycle++;
     ScoringResult s = score();
-    return planner.plan(
-        PlanInput.estimated(world.topology, world.processes, s), PlannerState.initial());
+    PlanResult r =
+        planner.plan(
+            PlanInput.estimated(world.topology, world.processes, s), PlannerState.initial());
+    cpu.stop(t);
+    return r;
   }
 
   /** The plan the benchmark measures, for a look at what it decides. */
@@ -100,7 +149,7 @@ public class PlanningBench {
     PlanningBench b = new PlanningBench();
     b.regions = regions;
     b.setUp();
-    MigrationPlan p = b.plan1M();
+    MigrationPlan p = b.plan();
     return List.of(
         "regions " + p.summary().regions() + ", segments " + p.summary().segments(),
         "moves " + p.moves().size() + ", skips " + p.skipCounts(),
