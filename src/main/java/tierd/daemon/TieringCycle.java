@@ -140,6 +140,7 @@ public final class TieringCycle implements AutoCloseable {
               "topology",
               () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
       parts.metrics().topology(topo);
+      reportTiers(topo);
       r.tiered = topo.isTiered();
       st.run(
           "vmstat",
@@ -169,15 +170,10 @@ public final class TieringCycle implements AutoCloseable {
       }
       saidUntiered = false;
       List<RegionSample> samples = st.run("heat", () -> collectHeat(procs));
-      List<String> conflicts =
-          st.run(
-              "conflicts",
-              () ->
-                  parts.conflicts().check(Optional.ofNullable(heat), procs).stream()
-                      .map(Conflict::message)
-                      .toList());
+      List<Conflict> conflicts =
+          st.run("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
       reportConflicts(conflicts);
-      r.conflicts = conflicts;
+      r.conflicts = conflicts.stream().map(Conflict::message).toList();
       Instant now = parts.clock().instant();
       ScoringResult scores =
           st.run(
@@ -210,6 +206,9 @@ public final class TieringCycle implements AutoCloseable {
       lastPlan = plan;
       feedback = plan.feedback();
       publishPlan(plan, r);
+      if (parts.dryRun()) {
+        logDryRunPlan(plan);
+      }
       MoveReport moved = st.run("move", () -> parts.mover().move(requests(plan), this::progress));
       publishMoves(plan, moved, r);
       return r.finish(st, start, t0, null, null);
@@ -217,6 +216,47 @@ public final class TieringCycle implements AutoCloseable {
       log.warn("cycle {}: stage {} failed: {}", number, f.stage, f.getCause().toString());
       log.debug("stage failure", f.getCause());
       return r.finish(st, start, t0, f.stage, String.valueOf(f.getCause().getMessage()));
+    }
+  }
+
+  /** Moves listed per cycle in a dry run's log; the rest are counted. */
+  static final int DRY_RUN_MOVES_LOGGED = 20;
+
+  private String lastTiers;
+
+  /**
+   * Logs the memory tiers and where they came from (kernel, classifier, config) when they change.
+   */
+  private void reportTiers(Topology topo) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(topo.tiers().size())
+        .append(" memory tier")
+        .append(topo.tiers().size() == 1 ? "" : "s")
+        .append(" (source: ")
+        .append(topo.tierSource().name().toLowerCase(Locale.ROOT))
+        .append("):");
+    for (var t : topo.tiers()) {
+      sb.append(" tier ").append(t.rank()).append(" nodes ").append(t.nodes());
+      if (t.kernelId() >= 0) {
+        sb.append(" (").append(t.label()).append(')');
+      }
+      sb.append(t.rank() + 1 < topo.tiers().size() ? ";" : "");
+    }
+    String line = sb.toString();
+    if (!line.equals(lastTiers)) {
+      log.info("topology: {}", line);
+      lastTiers = line;
+    }
+  }
+
+  /** A dry run prints the plan it would carry out: one line per move, with its reason. */
+  private void logDryRunPlan(MigrationPlan plan) {
+    List<Move> moves = plan.moves();
+    for (int i = 0; i < moves.size() && i < DRY_RUN_MOVES_LOGGED; i++) {
+      log.info("dry-run plan: {}", tierd.planner.Explain.moveLine(moves.get(i)));
+    }
+    if (moves.size() > DRY_RUN_MOVES_LOGGED) {
+      log.info("dry-run plan: … {} more moves", moves.size() - DRY_RUN_MOVES_LOGGED);
     }
   }
 
@@ -261,25 +301,22 @@ public final class TieringCycle implements AutoCloseable {
     }
   }
 
-  private void reportConflicts(List<String> conflicts) {
-    if (!conflicts.equals(lastConflicts)) {
-      for (String c : conflicts) {
-        if (!lastConflicts.contains(c)) {
-          log.warn("conflict: {}", c);
-        }
+  private void reportConflicts(List<Conflict> conflicts) {
+    List<String> messages = conflicts.stream().map(Conflict::message).toList();
+    for (String c : messages) {
+      if (!lastConflicts.contains(c)) {
+        log.warn("conflict: {}", c);
       }
-      lastConflicts = conflicts;
     }
+    lastConflicts = messages;
     Map<String, Integer> byKind = new TreeMap<>();
-    for (String c : conflicts) {
-      byKind.merge(kindOf(c), 1, Integer::sum);
+    for (Conflict.Type t : Conflict.Type.values()) {
+      byKind.put(t.label(), 0);
+    }
+    for (Conflict c : conflicts) {
+      byKind.merge(c.type().label(), 1, Integer::sum);
     }
     parts.metrics().conflicts(byKind);
-  }
-
-  private static String kindOf(String message) {
-    int colon = message.indexOf(' ');
-    return colon > 0 ? message.substring(0, colon).toLowerCase(Locale.ROOT) : "other";
   }
 
   static List<MoveRequest> requests(MigrationPlan plan) {

@@ -14,6 +14,13 @@ public record Conflict(Type type, String message) {
      * promotes pages itself, by its own rules.
      */
     KERNEL_NUMA_TIERING("kernel_numa_tiering"),
+    /**
+     * {@code numa_balancing} has bit 1 (NUMA_BALANCING_NORMAL): hint faults migrate pages toward
+     * the node of the CPU that touches them, which on a tiered host moves pages out of CPU-less
+     * nodes by the kernel's rules, not tierd's (seen in the qemu guest: a hot buffer on the slow
+     * node was pulled to node 0 with tierd idle).
+     */
+    KERNEL_NUMA_BALANCING("kernel_numa_balancing"),
     /** A kdamond tierd did not create is running. */
     FOREIGN_DAMON("foreign_damon"),
     /** Two mechanisms clear the Accessed bits of the same memory and blind each other. */

@@ -55,6 +55,18 @@ public final class SourceConflicts {
                   + knobs.numaBalancing().orElse(0)
                   + "): the kernel promotes pages too, outside tierd's rules"));
     }
+    if (knobs
+        .numaBalancing()
+        .map(v -> (v & TieringKnobs.NUMA_BALANCING_NORMAL) != 0)
+        .orElse(false)) {
+      out.add(
+          new Conflict(
+              Conflict.Type.KERNEL_NUMA_BALANCING,
+              "NUMA balancing is on (numa_balancing="
+                  + knobs.numaBalancing().orElse(0)
+                  + "): the kernel migrates pages toward the CPUs that touch them, also out of"
+                  + " CPU-less nodes, outside tierd's rules"));
+    }
     List<DamonStatus.Kdamond> foreign =
         damon.kdamonds().stream().filter(k -> k.on() && !ownKdamonds.contains(k.index())).toList();
     for (DamonStatus.Kdamond k : foreign) {

@@ -18,7 +18,7 @@ import tierd.source.sys.TieringKnobs;
 
 class SourceConflictsTest {
 
-  static final TieringKnobs QUIET = new TieringKnobs(Optional.of(true), Optional.of(1));
+  static final TieringKnobs QUIET = new TieringKnobs(Optional.of(true), Optional.of(0));
 
   static DamonStatus.Kdamond kdamond(
       int idx, boolean on, String ops, List<Integer> pids, String action) {
@@ -45,7 +45,20 @@ class SourceConflictsTest {
             List.of(),
             List.of(
                 "KERNEL_NUMA_TIERING: NUMA balancing tiering mode is on (numa_balancing=3): the"
-                    + " kernel promotes pages too, outside tierd's rules")),
+                    + " kernel promotes pages too, outside tierd's rules",
+                "KERNEL_NUMA_BALANCING: NUMA balancing is on (numa_balancing=3): the kernel"
+                    + " migrates pages toward the CPUs that touch them, also out of CPU-less nodes,"
+                    + " outside tierd's rules")),
+        Arguments.of(
+            "NUMA balancing normal mode",
+            new TieringKnobs(Optional.of(false), Optional.of(1)),
+            damon(),
+            Set.of(),
+            List.of(),
+            List.of(
+                "KERNEL_NUMA_BALANCING: NUMA balancing is on (numa_balancing=1): the kernel"
+                    + " migrates pages toward the CPUs that touch them, also out of CPU-less nodes,"
+                    + " outside tierd's rules")),
         Arguments.of(
             "a foreign kdamond that runs",
             QUIET,
@@ -155,7 +168,10 @@ class SourceConflictsTest {
                 Set.of(),
                 List.of(active(SourceKind.CLEAR_REFS, 4242))))
         .extracting(Conflict::type)
-        .containsExactly(Conflict.Type.FOREIGN_DAMON, Conflict.Type.SHARED_ACCESSED_BITS);
+        .containsExactly(
+            Conflict.Type.KERNEL_NUMA_BALANCING, // the guest boots with numa_balancing=1
+            Conflict.Type.FOREIGN_DAMON,
+            Conflict.Type.SHARED_ACCESSED_BITS);
   }
 
   @Test
