@@ -111,8 +111,8 @@ public final class Wiring {
     Object source;
 
     Set<Integer> get() {
-      if (source instanceof tierd.heat.damon.DamonSource d && d.running()) {
-        return Set.of(0); // DamonSource only ever creates kdamond 0, when no other kdamond exists
+      if (source instanceof tierd.heat.damon.DamonSource d) {
+        return d.ownKdamonds();
       }
       return Set.of();
     }
