@@ -586,7 +586,7 @@ final class Cycle {
     int g = pcSeg[c];
     int src = pcSrc[c];
     int[] targets = rule(g).promotion(src).targets;
-    if (recentlyMoved(g)) {
+    if (recentlyMoved(g, src, Direction.PROMOTE)) {
       residencySkip(g, src, Direction.PROMOTE);
       return;
     }
@@ -796,7 +796,7 @@ final class Cycle {
     if (res.skip != null) {
       return heldBack(src, i, victim, res.skip, () -> res.text);
     }
-    if (recentlyMoved(g)) {
+    if (recentlyMoved(g, src, Direction.DEMOTE)) {
       if (victim) {
         entFlag[src][i] |= DEAD;
       } else {
@@ -998,15 +998,29 @@ final class Cycle {
     return Math.max(0, total[i] - free0[i]);
   }
 
-  private boolean recentlyMoved(int g) {
+  /**
+   * Whether moving segment {@code g}'s bytes on node {@code src} in direction {@code dir} would
+   * move data again less than {@code minResidency} after it moved: back the other way, or onward
+   * from the node it moved to. Earlier moves the same way to another node do not hold it back: the
+   * pages they moved are already off {@code src}, and the rest of the range may follow.
+   */
+  private boolean recentlyMoved(int g, int src, Direction dir) {
     if (cfg.minResidency().isZero()) {
       return false;
     }
-    return state
-        .residency()
-        .lastMove(proc(g).key, new AddressRange(segStart[g], segEnd[g]))
+    return lastBlockingMove(g, src, dir)
         .map(en -> en.movedAt().isAfter(residentSince))
         .orElse(false);
+  }
+
+  private Optional<ResidencyHistory.Entry> lastBlockingMove(int g, int src, Direction dir) {
+    int srcId = nodeId[src];
+    return state
+        .residency()
+        .lastMove(
+            proc(g).key,
+            new AddressRange(segStart[g], segEnd[g]),
+            en -> en.direction() != dir || en.toNode() == srcId);
   }
 
   private void residencySkip(int g, int src, Direction dir) {
@@ -1017,9 +1031,7 @@ final class Cycle {
         bytes(g, src),
         SkipReason.RESIDENCY,
         () ->
-            state
-                .residency()
-                .lastMove(proc(g).key, new AddressRange(segStart[g], segEnd[g]))
+            lastBlockingMove(g, src, dir)
                 .map(
                     en ->
                         "moved ("
