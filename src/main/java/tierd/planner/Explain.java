@@ -65,19 +65,7 @@ public final class Explain {
                   : ""));
     }
     for (Move m : plan.moves()) {
-      out.add(
-          String.format(
-              Locale.ROOT,
-              "move %s pid %d %s %s node %s → %d [%s]%s: %s",
-              m.direction().name().toLowerCase(Locale.ROOT),
-              m.pid(),
-              ranges(m.ranges()),
-              Texts.bytes(m.bytes()),
-              m.fromNodes(),
-              m.toNode(),
-              m.reason().code(),
-              m.pingPong() ? " ping-pong" : "",
-              m.reason().text()));
+      out.add(moveLine(m));
     }
     for (Skip k : plan.skipped()) {
       out.add(
@@ -110,6 +98,22 @@ public final class Explain {
       out.add(sb.toString());
     }
     return out;
+  }
+
+  /** One move with its reason, as {@link #lines} lists it. */
+  public static String moveLine(Move m) {
+    return String.format(
+        Locale.ROOT,
+        "move %s pid %d %s %s node %s → %d [%s]%s: %s",
+        m.direction().name().toLowerCase(Locale.ROOT),
+        m.pid(),
+        ranges(m.ranges()),
+        Texts.bytes(m.bytes()),
+        m.fromNodes(),
+        m.toNode(),
+        m.reason().code(),
+        m.pingPong() ? " ping-pong" : "",
+        m.reason().text());
   }
 
   /** The plan as nested maps and lists; addresses as hex strings, sizes in bytes. */

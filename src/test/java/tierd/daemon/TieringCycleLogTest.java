@@ -1,0 +1,159 @@
+package tierd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import tierd.Fixtures;
+import tierd.config.TierdConfig;
+import tierd.heat.HeatSource;
+import tierd.heat.RegionSample;
+import tierd.kernelfs.KernelRoot;
+import tierd.metrics.TierdMetrics;
+import tierd.model.AddressRange;
+import tierd.mover.DryRunMover;
+import tierd.mover.Ticker;
+import tierd.process.ManagedProcess;
+
+/**
+ * What the daemon's log says about the topology and, in a dry run, about the plan: the 2node-flat
+ * guest (the kernel puts both nodes in one tier) is tiered by tierd's classifier, and a hot default
+ * buffer on the CPU-less node is planned up, which a dry run prints move by move (issue 7, VM
+ * scenario 6 reads these lines).
+ */
+class TieringCycleLogTest {
+
+  /** The fixture workload's 8 MiB default buffer on the slow node 1 (numa_maps 7fd27ec84000). */
+  static final AddressRange SLOW_DEFAULT = new AddressRange(0x7fd27ec84000L, 0x7fd27f484000L);
+
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger(TieringCycle.class);
+
+  @BeforeEach
+  void capture() {
+    logged.start();
+    logger.addAppender(logged);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(logged);
+  }
+
+  private List<String> lines(String prefix) {
+    return logged.list.stream()
+        .map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.startsWith(prefix))
+        .toList();
+  }
+
+  /** Reports the buffer hot in every window, as DAMON would for a swept buffer. */
+  static final class HotSource implements HeatSource {
+    private final List<Integer> pids = new java.util.ArrayList<>();
+
+    @Override
+    public String name() {
+      return "test";
+    }
+
+    @Override
+    public void update(Collection<ManagedProcess> processes) {
+      pids.clear();
+      processes.forEach(p -> pids.add(p.pid()));
+    }
+
+    @Override
+    public List<RegionSample> collect() {
+      return pids.stream()
+          .map(
+              pid ->
+                  new RegionSample(
+                      pid, SLOW_DEFAULT, 18, 20, Duration.ofSeconds(2), Duration.ZERO, "test"))
+          .toList();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A clock the test moves forward by one interval per cycle. */
+  static final class StepClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void flatGuestIsClassifiedAndADryRunPrintsItsPlannedMoves() {
+    TierdConfig config =
+        TierdConfig.parse(
+            "test",
+            """
+            interval: 2s
+            processes:
+              comm: tierd-workload
+              minRss: 1MiB
+            scoring:
+              halfLife: 6s
+            """);
+    StepClock clock = new StepClock();
+    TieringCycle.Parts parts =
+        new TieringCycle.Parts(
+            KernelRoot.under(Fixtures.path("fixtures/vm-2node-flat")),
+            4096,
+            clock,
+            DryRunMover.recording(Ticker.system()),
+            true,
+            Optional.empty(),
+            HotSource::new,
+            TieringCycle.ConflictCheck.NONE,
+            new TierdMetrics("test"));
+    try (TieringCycle cycle = new TieringCycle(config, parts)) {
+      CycleReport last = null;
+      for (int i = 0; i < 4; i++) {
+        last = cycle.run();
+        assertThat(last.ok()).as(String.valueOf(last.error())).isTrue();
+        clock.now = clock.now.plusSeconds(2);
+      }
+      assertThat(last.promoteBytes()).isEqualTo(SLOW_DEFAULT.sizeBytes());
+      assertThat(last.movedBytes()).isZero();
+    }
+    // the tiers and their source, once (they did not change)
+    assertThat(lines("topology: "))
+        .containsExactly(
+            "topology: 2 memory tiers (source: classified): tier 0 nodes 0; tier 1 nodes 1");
+    // the planned promotion, with its reason, in every cycle that planned it
+    assertThat(lines("dry-run plan: "))
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "dry-run plan: move promote pid 4242 7fd27ec84000-7fd27f484000 8MiB node 1 → 0 [HOT]"));
+  }
+}
