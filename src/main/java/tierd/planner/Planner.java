@@ -31,8 +31,9 @@ package tierd.planner;
  * MOVE_ALL is allowed; hugetlb VMAs are skipped unless configured to move in whole huge pages;
  * range ends inside a VMA snap to the THP size so a folio moves as one unit; token buckets per
  * direction and a per-cycle cap bound the bytes (a range too big for what is left moves its aligned
- * prefix); a range that moved less than {@code minResidency} ago stays, and a move that reverses
- * its range's last move is counted as a ping-pong.
+ * prefix); a range that moved less than {@code minResidency} ago is not moved back (the rest of a
+ * range that moved in part may follow the same way), and a move that reverses its range's last move
+ * is counted as a ping-pong.
  *
  * <p>The next state assumes the whole plan is carried out. A daemon that knows better (the mover
  * moved fewer pages) may record the real moves with {@link ResidencyHistory#withMoves} instead; a

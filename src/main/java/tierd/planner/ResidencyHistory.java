@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import tierd.model.AddressRange;
 import tierd.scoring.ProcessKey;
 
@@ -29,8 +30,8 @@ public final class ResidencyHistory {
 
   private static final ResidencyHistory EMPTY = new ResidencyHistory(Map.of());
 
-  /** One recorded move of a range. */
-  public record Entry(AddressRange range, Direction direction, Instant movedAt) {}
+  /** One recorded move of a range, to node {@code toNode}. */
+  public record Entry(AddressRange range, Direction direction, Instant movedAt, int toNode) {}
 
   private final Map<ProcessKey, NavigableMap<Long, Entry>> byProcess;
 
@@ -59,17 +60,22 @@ public final class ResidencyHistory {
 
   /** The most recent move of any part of {@code range}, if one is recorded. */
   public Optional<Entry> lastMove(ProcessKey process, AddressRange range) {
+    return lastMove(process, range, e -> true);
+  }
+
+  /** The most recent of the moves of any part of {@code range} that {@code which} accepts. */
+  public Optional<Entry> lastMove(ProcessKey process, AddressRange range, Predicate<Entry> which) {
     NavigableMap<Long, Entry> m = byProcess.get(process);
     if (m == null || m.isEmpty()) {
       return Optional.empty();
     }
     Entry best = null;
     var floor = m.floorEntry(range.start());
-    if (floor != null && floor.getValue().range().overlaps(range)) {
+    if (floor != null && floor.getValue().range().overlaps(range) && which.test(floor.getValue())) {
       best = floor.getValue();
     }
     for (Entry e : m.subMap(range.start(), false, range.end(), false).values()) {
-      if (best == null || e.movedAt().isAfter(best.movedAt())) {
+      if (which.test(e) && (best == null || e.movedAt().isAfter(best.movedAt()))) {
         best = e;
       }
     }
@@ -122,7 +128,7 @@ public final class ResidencyHistory {
                 return old == null ? new TreeMap<>() : new TreeMap<>(old);
               });
       for (AddressRange r : mv.ranges()) {
-        put(m, new Entry(r, mv.direction(), at));
+        put(m, new Entry(r, mv.direction(), at, mv.toNode()));
       }
     }
     for (var e : touched.entrySet()) {
@@ -155,10 +161,17 @@ public final class ResidencyHistory {
   private static void cut(Entry old, AddressRange r, List<Entry> out) {
     AddressRange o = old.range();
     if (o.start() < r.start()) {
-      out.add(new Entry(new AddressRange(o.start(), r.start()), old.direction(), old.movedAt()));
+      out.add(
+          new Entry(
+              new AddressRange(o.start(), r.start()),
+              old.direction(),
+              old.movedAt(),
+              old.toNode()));
     }
     if (o.end() > r.end()) {
-      out.add(new Entry(new AddressRange(r.end(), o.end()), old.direction(), old.movedAt()));
+      out.add(
+          new Entry(
+              new AddressRange(r.end(), o.end()), old.direction(), old.movedAt(), old.toNode()));
     }
   }
 
