@@ -391,7 +391,7 @@ public final class TieringCycle implements AutoCloseable {
         }
       }
       if (!from.isEmpty()) {
-        log.debug("move {} {} -> {}: {}", m.pid(), from, m.toNode(), t);
+        log.debug("move {} {} -> {} [{}]: {}", m.pid(), from, m.toNode(), m.reason().code(), t);
       }
     }
     failures.forEach((errno, n) -> parts.metrics().moveFailures(errno, n));
