@@ -2,7 +2,8 @@
 # Checks systemd/tierd.service (and the dedicated-user drop-in) with `systemd-analyze verify`,
 # which works offline although systemd is not PID 1 here. Two traps this script handles:
 #   - verify exits 0 even for unknown keys and bad values: any output on stderr fails the check;
-#   - verify fails when ExecStart's binary does not exist: tierd is staged into a temporary
+#   - verify fails when an Exec binary does not exist (and runs `man` for man: links, which is why
+#     the unit has none): tierd is staged into a temporary
 #     DESTDIR with packaging/install.sh and the unit's /usr/bin/tierd is pointed at the staged copy.
 # A deliberately broken copy must produce stderr, so the check itself is known to bite. Then it
 # prints `systemd-analyze security --offline=yes` (systemd >= 250) and fails above an exposure of
@@ -11,10 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-command -v systemd-analyze >/dev/null || {
+# verify also requires ExecReload's /bin/kill (procps), which minimal images lack.
+need=()
+command -v systemd-analyze >/dev/null || need+=(systemd)
+[ -x /bin/kill ] || need+=(procps)
+if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd
-}
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 DESTDIR="$tmp/root" packaging/install.sh >/dev/null
