@@ -73,19 +73,23 @@ case $L in
         echo +memory > /sys/fs/cgroup/cgroup.subtree_control || fail "enable memory controller"
         mkdir -p $CG || fail "mkdir $CG"
         echo 1-2 > $CG/cpuset.mems || fail "cpuset.mems"
-        BUFS="--buffer hot:8M:1:default:hot --buffer cold:8M:2:default:cold --buffer bound:4M:2:bind:2:cold
+        # Not an ideal placement on purpose: the hot buffer sits on the slow node and the cold one on
+        # a fast node, so that a plan over this tree has something to do.
+        # Hot buffers first and cold ones last: mmap hands out descending addresses, so each group is
+        # contiguous and DAMON's regions can separate them.
+        BUFS="--buffer hot:4M:2:default:hot --buffer bound:4M:2:bind:2:hot
               --buffer prefmany:4M:2:preferred-many:0-1:hot --buffer interleaved:4M:-:interleave:1-2:hot
-              --buffer preferred:2M:2:preferred:1:cold" ;;
+              --buffer cold:8M:1:default:cold --buffer preferred:2M:2:preferred:1:cold" ;;
     *)
         CG=/sys/fs/cgroup
-        BUFS="--buffer hot:8M:0:default:hot --buffer cold:8M:1:default:cold --buffer bound:4M:1:bind:1:cold
+        BUFS="--buffer hot:4M:1:default:hot --buffer bound:4M:1:bind:1:hot
               --buffer prefmany:4M:1:preferred-many:0:hot --buffer interleaved:4M:-:interleave:0-1:hot
-              --buffer preferred:2M:1:preferred:0:cold" ;;
+              --buffer cold:8M:0:default:cold --buffer preferred:2M:1:preferred:0:cold" ;;
 esac
 R=/tmp/tierd-workload.jsonl
 # shellcheck disable=SC2086
 sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' cg "$CG" \
-    "$W" $BUFS --pause-ms 10 --report $R --pidfile /tmp/tierd-workload.pid --quiet &
+    "$W" $BUFS --pause-ms 1 --report $R --pidfile /tmp/tierd-workload.pid --quiet &
 WPID=$!
 i=0
 while [ ! -s /tmp/tierd-workload.pid ]; do
@@ -107,6 +111,11 @@ echo 1 > $K/contexts/nr_contexts || fail "nr_contexts"
 echo vaddr > $C/operations || fail "operations"
 echo 1 > $C/targets/nr_targets || fail "nr_targets"
 echo $WPID > $C/targets/0/pid_target || fail "pid_target"
+# Enough regions, and long enough, that DAMON's adaptive splitting separates the buffers (with the
+# default minimum of 10 regions and 3 s under emulation it still had one region over hot and cold).
+echo 30 > $C/monitoring_attrs/nr_regions/min || fail "nr_regions/min"
+# A 500 ms aggregation (100 checks) smooths the emulated CPU's stalls out of one window.
+echo 500000 > $C/monitoring_attrs/intervals/aggr_us || fail "aggr_us"
 echo 1 > $C/schemes/nr_schemes || fail "nr_schemes"
 echo stat > $S/action || fail "action"
 # A new scheme's access pattern is min=max=0 (matches nothing): open the maximums.
@@ -114,7 +123,7 @@ echo 18446744073709551615 > $S/access_pattern/sz/max || fail "sz/max"
 echo 4294967295 > $S/access_pattern/nr_accesses/max || fail "nr_accesses/max"
 echo 4294967295 > $S/access_pattern/age/max || fail "age/max"
 echo on > $K/state || fail "kdamond on"
-sleep 3
+sleep 15
 echo update_schemes_stats > $K/state || fail "update_schemes_stats"
 echo update_schemes_tried_regions > $K/state || fail "update_schemes_tried_regions"
 [ "$(cat $S/tried_regions/total_bytes 2>/dev/null || echo 0)" != 0 ] || [ -d $S/tried_regions/0 ] \
@@ -153,9 +162,9 @@ numactl -H:
 $(numactl -H | sed 's/^/  /')
 memory tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do printf '%s=%s ' "$(basename "$t")" "$(cat "$t/nodelist")"; done)
 workload (pid $WPID, renamed to $FAKE_PID; cgroup ${CGPATH:-/}):
-  $(basename "$W")$(echo " $BUFS" | tr -s ' \n' ' ') --pause-ms 10 --report $R
+  $(basename "$W")$(echo " $BUFS" | tr -s ' \n' ' ') --pause-ms 1 --report $R
 DAMON: kdamond 0, vaddr on the workload, scheme 0 action=stat with sz/nr_accesses/age max opened,
-  state=on, 3 s, then update_schemes_stats and update_schemes_tried_regions.
+  nr_regions/min=30, aggr_us=500000, state=on, 15 s, then update_schemes_stats and update_schemes_tried_regions.
 Rewritten after reading (everything else is verbatim):
   proc/$FAKE_PID/status Pid/Tgid/NSpid/NStgid and proc/$FAKE_PID/stat field 1: $WPID -> $FAKE_PID
   damon .../targets/0/pid_target: $WPID -> $FAKE_PID; meta/workload-report.jsonl "pid": $WPID -> $FAKE_PID

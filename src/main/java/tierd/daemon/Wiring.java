@@ -1,13 +1,18 @@
 package tierd.daemon;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
+import tierd.heat.HeatConfig;
 import tierd.heat.HeatSources;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonFs;
+import tierd.heat.damon.Owner;
+import tierd.heat.damon.Sleeper;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
@@ -90,10 +95,13 @@ public final class Wiring {
             : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
     DamonFs damonFs = new SysfsDamonFs(root);
     OwnKdamonds own = new OwnKdamonds();
+    HeatConfig heatConfig = readOnlyOnFixtures(config.stages().heat(), root);
+    HeatSources.Env env =
+        new HeatSources.Env(
+            root, damonFs, Owner.self(KernelRoot.host()), System::nanoTime, Sleeper.real());
     TieringCycle.HeatSourceFactory heat =
         () -> {
-          HeatSources.Opened o =
-              HeatSources.open(config.stages().heat(), HeatSources.host(root, damonFs));
+          HeatSources.Opened o = HeatSources.open(heatConfig, env);
           log.info("hotness source: {}", o.explanation());
           own.source = o.source();
           return o.source();
@@ -104,6 +112,17 @@ public final class Wiring {
             root, pageBytes, clock, mover, dryRun, placement, heat, conflicts, metrics),
         reason,
         caps);
+  }
+
+  /**
+   * A fixture tree is evidence, not a kernel: tierd must never write into it (no kdamond, no
+   * clear_refs), so only the read-only sources are used there.
+   */
+  static HeatConfig readOnlyOnFixtures(HeatConfig c, KernelRoot root) {
+    if (root.isHost()) {
+      return c;
+    }
+    return c.withPreference(List.of(SourceKind.DAMON_OBSERVE, SourceKind.NUMA_MAPS_ACTIVE));
   }
 
   /** The kdamonds tierd created, as the current heat source reports them. */

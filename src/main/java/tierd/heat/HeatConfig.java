@@ -24,6 +24,15 @@ public record HeatConfig(
   public static final Path DEFAULT_RUNTIME_DIR = Path.of("/run/tierd");
   public static final long DEFAULT_CHUNK_BYTES = 2L << 20;
 
+  /** Every source that measures by itself, best first; damon-observe only on request. */
+  public static final List<SourceKind> DEFAULT_PREFERENCE =
+      List.of(
+          SourceKind.DAMON_VADDR,
+          SourceKind.DAMON_PADDR,
+          SourceKind.IDLE_PAGE,
+          SourceKind.CLEAR_REFS,
+          SourceKind.NUMA_MAPS_ACTIVE);
+
   public HeatConfig {
     if (preference == null || preference.isEmpty()) {
       throw new IllegalArgumentException("heat.sources must name at least one source");
@@ -50,10 +59,7 @@ public record HeatConfig(
 
   public static HeatConfig defaults() {
     return new HeatConfig(
-        List.of(SourceKind.values()),
-        DamonConfig.defaults(),
-        DEFAULT_CHUNK_BYTES,
-        DEFAULT_RUNTIME_DIR);
+        DEFAULT_PREFERENCE, DamonConfig.defaults(), DEFAULT_CHUNK_BYTES, DEFAULT_RUNTIME_DIR);
   }
 
   /** Parses {@code heat.sources} labels, e.g. {@code [damon-vaddr, clear-refs]}. */

@@ -10,6 +10,7 @@ import tierd.heat.accessed.ClearRefsSource;
 import tierd.heat.accessed.IdlePageSource;
 import tierd.heat.accessed.NumaMapsActiveSource;
 import tierd.heat.damon.DamonFs;
+import tierd.heat.damon.DamonObserveSource;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.Owner;
 import tierd.heat.damon.Sleeper;
@@ -80,6 +81,7 @@ public final class HeatSources {
       case IDLE_PAGE -> new IdlePageSource(env.root(), config.chunkBytes(), env.nanos());
       case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos());
       case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.root(), env.nanos());
+      case DAMON_OBSERVE -> new DamonObserveSource(env.damonFs(), env.nanos());
     };
   }
 }

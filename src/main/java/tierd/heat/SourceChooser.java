@@ -86,6 +86,10 @@ public final class SourceChooser {
       case CLEAR_REFS -> p.clearRefs() ? Optional.empty() : Optional.of("no /proc/PID/clear_refs");
       case NUMA_MAPS_ACTIVE ->
           p.numaMaps() ? Optional.empty() : Optional.of("no /proc/PID/numa_maps (CONFIG_NUMA off)");
+      case DAMON_OBSERVE ->
+          p.damonResults()
+              ? Optional.empty()
+              : Optional.of("no kdamond with vaddr stat results for a single target");
     };
   }
 }

@@ -17,7 +17,12 @@ public enum SourceKind {
   /** clear_refs + smaps {@code Referenced:}, per VMA. */
   CLEAR_REFS("clear-refs", true, false),
   /** numa_maps {@code active=} (LRU state), per VMA; read-only, a weak hint. */
-  NUMA_MAPS_ACTIVE("numa-maps-active", false, false);
+  NUMA_MAPS_ACTIVE("numa-maps-active", false, false),
+  /**
+   * Read-only: the tried_regions another DAMON user (or a captured fixture) already has for a
+   * managed pid. Never writes; only as fresh as the owner's refreshes; not in the default list.
+   */
+  DAMON_OBSERVE("damon-observe", false, false);
 
   private final String label;
   private final boolean clearsAccessedBits;

@@ -140,7 +140,7 @@ class SourceChooserTest {
             "unknown label",
             (Runnable) () -> HeatConfig.parsePreference(List.of("damon")),
             "unknown heat source 'damon' (one of damon-vaddr, damon-paddr, idle-page, clear-refs,"
-                + " numa-maps-active)"),
+                + " numa-maps-active, damon-observe)"),
         Arguments.of(
             "empty preference",
             (Runnable) () -> HeatConfig.defaults().withPreference(List.of()),

@@ -55,9 +55,10 @@ class GuestFixtureTest {
         cold = w;
       }
     }
-    // 100 ms aggregation / 5 ms sampling = 20 checks; the hot buffer's regions read 10 and 2.
-    assertThat(cold).isZero();
-    assertThat(hot).isGreaterThan(4.0);
+    // 500 ms aggregation / 5 ms sampling = 100 checks. DAMON's region edges do not fall exactly on
+    // the buffers' edges, so a sliver of a hot region reaches into the cold buffer.
+    assertThat(hot).isGreaterThan(10.0);
+    assertThat(cold).isLessThan(hot / 4);
   }
 
   /** Byte-weighted mean nr_accesses of the regions over {@code r}. */
