@@ -63,6 +63,9 @@ for nd in $N/node[0-9]*; do
 done
 add /sys/devices/system/memory/block_size_bytes
 for t in /sys/devices/virtual/memory_tiering/memory_tier*; do add "$t/nodelist"; done
+# NUMA balancing (on by default in the guest) would pull the hot buffers off the CPU-less node
+# before the snapshot; operators of a tiering daemon switch it off, and so does the capture.
+echo 0 > /proc/sys/kernel/numa_balancing || fail "numa_balancing=0"
 add /sys/kernel/mm/numa/demotion_enabled /proc/sys/kernel/numa_balancing
 
 # ---- workload: several policies on several nodes

@@ -15,6 +15,7 @@ import tierd.kernelfs.KernelFsException;
     subcommands = {
       RunCommand.class,
       StatusCommand.class,
+      PlanCommand.class,
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,

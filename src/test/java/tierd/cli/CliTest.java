@@ -108,6 +108,39 @@ class CliTest {
   }
 
   @Test
+  void planOverTheThreeNodeGuestExplainsEveryDecision() {
+    Run r = run("plan", "--explain", "--root", fixture("vm-3node"));
+    assertThat(r.code()).as(r.err()).isZero();
+    // the hot buffers on the CPU-less node 2 go to node 1: the nearest fast node the cpuset (1-2)
+    // allows; never to node 0, never between the two DRAM nodes
+    assertThat(r.out()).contains("move promote pid 4242").contains("node 2 → 1");
+    assertThat(r.out())
+        .doesNotContain("→ 0")
+        .doesNotContain("node 1 → 2")
+        .doesNotContain("node 0 → 1");
+    // the VMA bound to node 2 is reported, not moved
+    assertThat(r.out())
+        .containsPattern("skip promote pid 4242 \\S+ \\S+ on node 2 \\[POLICY\\]: policy bind:2");
+    assertThat(r.err()).contains("window 3/3");
+  }
+
+  @Test
+  void planJson() throws Exception {
+    Run r = run("plan", "--json", "--root", fixture("vm-2node-flat"));
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("heatSource").asText()).isEqualTo("damon-observe");
+    assertThat(j.get("moves").size()).isPositive();
+  }
+
+  @Test
+  void planOnThisHostHasNothingToTier() {
+    Run r = run("plan", "--windows", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("one memory tier: nothing to tier");
+  }
+
+  @Test
   void version() {
     Run r = run("version");
     assertThat(r.code()).isZero();

@@ -168,10 +168,7 @@ class SourceConflictsTest {
                 Set.of(),
                 List.of(active(SourceKind.CLEAR_REFS, 4242))))
         .extracting(Conflict::type)
-        .containsExactly(
-            Conflict.Type.KERNEL_NUMA_BALANCING, // the guest boots with numa_balancing=1
-            Conflict.Type.FOREIGN_DAMON,
-            Conflict.Type.SHARED_ACCESSED_BITS);
+        .containsExactly(Conflict.Type.FOREIGN_DAMON, Conflict.Type.SHARED_ACCESSED_BITS);
   }
 
   @Test
