@@ -13,7 +13,8 @@
 #   localhost/tierd-jre17:bookworm   openjdk-17-jre-headless           (runtime stage)
 # The debootstrap rootfs is cached as a tarball in $TIERD_BUILD_CACHE (/var/cache/tierd-build) and
 # reused when present; it is never required (a missing or broken one is rebuilt). The two bases
-# are kept in buildah's storage and reused too; TIERD_REBUILD_BASE=1 rebuilds them.
+# are kept in buildah's storage and reused too; TIERD_REBUILD_BASE=1 rebuilds them. Untagged
+# build-stage layers are pruned at the end (TIERD_KEEP_LAYERS=1 keeps them).
 #
 # Runs as root. Installs buildah and debootstrap with apt-get when they are missing. Needs only
 # Debian's archive and Maven Central. Storage: vfs (no overlay mounts needed); isolation: chroot
@@ -139,4 +140,11 @@ containers+=("$c")
 buildah run "$c" -- tierd version
 buildah run "$c" -- tierd run --dry-run --cycles 1 --listen 127.0.0.1:0
 size=$(buildah images --format '{{.Size}}' "$IMAGE" | head -1)
-step "done: $IMAGE ($size)"
+# vfs stores every layer as a full copy: each build leaves ~0.5-1 GB of untagged build-stage
+# layers. They only speed up a rebuild of unchanged sources, so they go unless TIERD_KEEP_LAYERS=1.
+if [ "${TIERD_KEEP_LAYERS:-0}" != 1 ]; then
+  buildah rm "${containers[@]}" >/dev/null 2>&1 || true
+  containers=()
+  buildah rmi --prune >/dev/null 2>&1 || true
+fi
+step "done: $IMAGE ($size; buildah storage $(du -sh /var/lib/containers/storage 2>/dev/null | cut -f1))"

@@ -17,13 +17,13 @@
 # The host's DAMON admin directory is bind-mounted into the container so the mount flags are the
 # host's; the config limits heat sources to numa-maps-active, so nothing writes to it.
 #
-# Skipped unless TIERD_CHECK_BOOT=1 (it needs the image: ~6 min cold, see docker.sh; the boot
+# Skipped unless TIERD_CHECK_BOOT=1 (it needs the image: 4-6 min cold, see docker.sh; the boot
 # test itself takes about 1.5 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if [ "${TIERD_CHECK_BOOT:-0}" != 1 ]; then
-  echo "systemd-boot.sh: SKIPPED: needs the container image (~6 min cold build); run it with" \
+  echo "systemd-boot.sh: SKIPPED: needs the container image (4-6 min cold build); run it with" \
     "TIERD_CHECK_BOOT=1 bash .ci/checks/systemd-boot.sh"
   exit 0
 fi
