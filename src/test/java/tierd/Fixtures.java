@@ -30,6 +30,23 @@ public final class Fixtures {
     return KernelRoot.under(path("fixtures/" + name));
   }
 
+  /** Copies a fixture tree (or any directory) so that a test may change it. */
+  public static void copyTree(Path from, Path to) {
+    try (var walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path d = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(d);
+        } else {
+          Files.createDirectories(d.getParent());
+          Files.copy(p, d);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String text(String resource) {
     try {
       return Files.readString(path(resource));

@@ -84,7 +84,7 @@ class MetricsExpositionTest {
 
   private String scrapeRunningDaemon() throws Exception {
     Path root = tmp.resolve("root");
-    copy(Fixtures.path("fixtures/vm-3node"), root);
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-3node"), root);
     TierdConfig c =
         TierdConfig.parse(
             "test.yaml",
@@ -138,19 +138,5 @@ class MetricsExpositionTest {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (var s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path d = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(d);
-        } else {
-          Files.createDirectories(d.getParent());
-          Files.copy(p, d);
-        }
-      }
-    }
   }
 }

@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,10 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.Owner;
+import tierd.heat.damon.ReadOnlyDamonFs;
 import tierd.heat.damon.Sleeper;
-import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -57,39 +55,6 @@ class HostHeatTest {
   }
 
   static Map<String, String> before;
-
-  /** Reads pass through; any write fails the test (and never reaches the kernel). */
-  static final class ReadOnlyDamonFs implements DamonFs {
-    final SysfsDamonFs real = new SysfsDamonFs(HOST);
-    final List<String> attemptedWrites = new ArrayList<>();
-
-    @Override
-    public String read(String relative) {
-      return real.read(relative);
-    }
-
-    @Override
-    public void write(String relative, String value) {
-      attemptedWrites.add(relative + "=" + value);
-      throw KernelFsException.of(
-          KernelFsException.Kind.PERMISSION, path(relative), "read-only in tests", null);
-    }
-
-    @Override
-    public List<String> list(String relative) {
-      return real.list(relative);
-    }
-
-    @Override
-    public boolean exists(String relative) {
-      return real.exists(relative);
-    }
-
-    @Override
-    public Path path(String relative) {
-      return real.path(relative);
-    }
-  }
 
   static Map<String, String> snapshotDamon() throws IOException {
     Path base = HOST.sys("kernel/mm/damon");
@@ -131,7 +96,7 @@ class HostHeatTest {
 
   @Test
   void selectionSeesWhateverDamonStateThereIs(@TempDir Path runtime) {
-    ReadOnlyDamonFs fs = new ReadOnlyDamonFs();
+    ReadOnlyDamonFs fs = new ReadOnlyDamonFs(HOST);
     HeatProbes probes = HeatProbes.read(HOST, fs, runtime, Owner.self(HOST));
     SourceChooser.Choice choice = SourceChooser.choose(probes, List.of(SourceKind.values()));
     log.info("host DAMON: {} kdamond(s); {}", probes.damon().nrKdamonds(), choice.explanation());
@@ -168,7 +133,7 @@ class HostHeatTest {
             .orElse(null);
     assumeTrue(python != null, "needs python3 for the child workload");
 
-    ReadOnlyDamonFs fs = new ReadOnlyDamonFs();
+    ReadOnlyDamonFs fs = new ReadOnlyDamonFs(HOST);
     HeatConfig config =
         HeatConfig.defaults()
             .withRuntimeDir(runtime)

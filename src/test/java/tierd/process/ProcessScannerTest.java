@@ -65,9 +65,9 @@ class ProcessScannerTest {
   @Test
   void processThatExitsMidScanIsSkippedNotFatal(@TempDir Path tmp) throws IOException {
     // Two processes; pid 7's numa_maps vanished after its stat and status were read (it exited).
-    copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
     Path p7 = tmp.resolve("proc/7");
-    copyTree(tmp.resolve("proc/4242"), p7);
+    Fixtures.copyTree(tmp.resolve("proc/4242"), p7);
     Files.writeString(
         p7.resolve("stat"), Files.readString(p7.resolve("stat")).replaceFirst("^4242 ", "7 "));
     Files.writeString(
@@ -82,7 +82,7 @@ class ProcessScannerTest {
 
   @Test
   void malformedFileSkipsTheProcessWithAMessage(@TempDir Path tmp) throws IOException {
-    copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
     Path nm = tmp.resolve("proc/4242/numa_maps");
     Files.writeString(nm, Files.readString(nm) + "7fff00000000 default anon=zz\n");
     ProcessScanner.Result r = new ProcessScanner(KernelRoot.under(tmp)).scan(ProcessFilter.all(-1));
@@ -122,20 +122,6 @@ class ProcessScannerTest {
     } finally {
       child.destroy();
       child.waitFor(5, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (var s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path d = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(d);
-        } else {
-          Files.createDirectories(d.getParent());
-          Files.copy(p, d);
-        }
-      }
     }
   }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
 import tierd.heat.RegionSample;
-import tierd.kernelfs.KernelFsException;
 import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
@@ -19,46 +17,11 @@ import tierd.process.ProcessScanner;
 /** Reading someone else's DAMON results, over the tree captured in the 2-node guest. */
 class DamonObserveSourceTest {
 
-  /** A DamonFs that refuses every write: the source must never try one. */
-  static final class ReadOnly implements DamonFs {
-    final SysfsDamonFs real;
-
-    ReadOnly(SysfsDamonFs real) {
-      this.real = real;
-    }
-
-    @Override
-    public String read(String relative) {
-      return real.read(relative);
-    }
-
-    @Override
-    public void write(String relative, String value) {
-      throw KernelFsException.of(
-          KernelFsException.Kind.PERMISSION, real.path(relative), "read-only test tree", null);
-    }
-
-    @Override
-    public List<String> list(String relative) {
-      return real.list(relative);
-    }
-
-    @Override
-    public boolean exists(String relative) {
-      return real.exists(relative);
-    }
-
-    @Override
-    public Path path(String relative) {
-      return real.path(relative);
-    }
-  }
-
   @Test
   void readsTheForeignStatSchemeForAManagedPid() throws Exception {
     var root = Fixtures.root("vm-2node");
     List<ManagedProcess> procs = new ProcessScanner(root).scan(ProcessFilter.all(-1)).processes();
-    DamonObserveSource s = new DamonObserveSource(new ReadOnly(new SysfsDamonFs(root)), () -> 0);
+    DamonObserveSource s = new DamonObserveSource(new ReadOnlyDamonFs(root), () -> 0);
     s.update(procs);
     List<RegionSample> samples = s.collect();
     assertThat(samples).isNotEmpty().allSatisfy(r -> assertThat(r.pid()).isEqualTo(4242));
@@ -90,7 +53,7 @@ class DamonObserveSourceTest {
   @Test
   void ignoresPidsItDoesNotManage() {
     var root = Fixtures.root("vm-2node");
-    DamonObserveSource s = new DamonObserveSource(new ReadOnly(new SysfsDamonFs(root)), () -> 0);
+    DamonObserveSource s = new DamonObserveSource(new ReadOnlyDamonFs(root), () -> 0);
     s.update(List.of());
     assertThat(s.collect()).isEmpty();
   }
