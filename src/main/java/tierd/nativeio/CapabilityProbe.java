@@ -101,7 +101,11 @@ public final class CapabilityProbe {
       warnings.add("cannot read CapEff from /proc/self/status; assuming no capabilities");
     }
     if ((caps & (1L << Capabilities.CAP_SYS_PTRACE)) == 0) {
-      warnings.add("no CAP_SYS_PTRACE: only processes of tierd's own user can be read and moved");
+      // Without it tierd sees only its own user's processes (ptrace access mode READ_REALCREDS):
+      // an unprivileged run is a look, not a service, so it runs dry (issue 6).
+      problems.add(
+          "unprivileged (no CAP_SYS_PTRACE): tierd can read and move only its own user's"
+              + " processes; run it as root or through systemd/tierd.service to move pages");
     }
     if ((caps & (1L << Capabilities.CAP_SYS_NICE)) == 0) {
       warnings.add(
