@@ -3,7 +3,7 @@
  *
  * usage: tierd-workload --buffer NAME:SIZE:PLACE:POLICY:ACCESS [--buffer ...]
  *                       [--report FILE] [--report-interval SECS] [--duration SECS]
- *                       [--zipf S] [--pause-ms MS] [--write] [--thp] [--seed N]
+ *                       [--zipf S] [--hot-set SIZE] [--pause-ms MS] [--write] [--thp] [--seed N]
  *                       [--pidfile FILE] [--quiet]
  *
  * --buffer NAME:SIZE:PLACE:POLICY:ACCESS   one buffer = one anonymous private mmap of its own
@@ -26,6 +26,9 @@
  * --zipf S               hot buffers: instead of sweeping every page in order, pick pages with a
  *                        Zipf(S) distribution over page ranks, rank r = page r (the start of a
  *                        buffer is hottest); S > 0, e.g. 0.99 or 1.2
+ * --hot-set SIZE         with --zipf: the first SIZE bytes of each hot buffer (its hottest ranks) are
+ *                        its hot set; reports then give that part's placement separately
+ *                        ("hot_set" below), e.g. to follow the hot-set share on the fast tier
  * --pause-ms MS          sleep MS after each sweep over the hot buffers (default 0 = continuous;
  *                        under TCG a busy loop halves everyone else's CPU)
  * --thp                  MADV_HUGEPAGE and 2 MiB alignment (default: MADV_NOHUGEPAGE, 4 KiB pages)
@@ -39,16 +42,20 @@
  *
  * Report line (one JSON object per line, keys in this order):
  *   {"event":"start"|"periodic"|"signal"|"exit", "seq":N, "time_ms":EPOCH_MS, "uptime_ms":MS,
- *    "pid":PID, "reason":null|"duration"|"SIGTERM"|"SIGINT", "sweeps":N,
+ *    "pid":PID, "reason":null|"duration"|"SIGTERM"|"SIGINT", "sweeps":N, "accesses":N,
  *    "buffers":[{"name":"hot", "size_bytes":B, "pages":P, "page_size":4096,
  *                "start":DEC, "end":DEC, "start_hex":"7f..", "end_hex":"7f..",   (VMA [start,end))
  *                "place":1|null, "policy":"bind:1", "access":"hot"|"cold", "thp":false,
  *                "pages_per_node":{"0":12,"1":4084},        (move_pages(nodes=NULL))
  *                "pages_not_present":0, "pages_error":0,
+ *                "hot_set":{"pages":P,"pages_per_node":{"0":..}},  (only with --zipf and --hot-set,
+ *                                                                  hot buffers; else absent)
  *                "mempolicy":{"mode":"bind","nodes":"1"},  (get_mempolicy(MPOL_F_ADDR) now)
  *                "checksum":"0x0123456789abcdef"|null, "checksum_expected":"0x..",
  *                "checksum_ok":true|null}]}
  *   The checksum is computed for start, signal and exit reports; periodic ones carry null.
+ *   "accesses" counts the words read by the access loop since start (one per page touch), so two
+ *   reports give accesses per second.
  *   ("start_hex" is formatted like numa_maps' first column: lower-case hex without 0x.)
  *
  * stdout: one line per buffer at start and at exit: "tierd-workload: <name> checksum 0x.. (start|end)".
@@ -85,7 +92,7 @@
 
 #define MAX_NODES 1024
 #define MASK_WORDS (MAX_NODES / 64)
-#define MAX_BUFFERS 64
+#define MAX_BUFFERS 256
 #define PAGE 4096UL
 #define HUGE_ALIGN (2UL << 20)
 #define MOVE_PAGES_BATCH 4096
@@ -103,6 +110,7 @@ struct buffer {
     uint64_t expected; /* checksum of the pattern */
     volatile uint64_t *addr;
     double *zipf_cdf;  /* per page, when --zipf */
+    size_t hot_pages;  /* pages of the hot set (--hot-set with --zipf), else 0 */
 };
 
 static struct buffer bufs[MAX_BUFFERS];
@@ -110,12 +118,14 @@ static int nbufs;
 static const char *report_path;
 static const char *pidfile;
 static double report_interval, duration, zipf_s;
+static size_t hot_set_bytes;
 static long pause_ms;
 static int opt_write, opt_thp, quiet;
 static uint64_t seed = 1;
 static int report_fd = -1;
 static long seq;
 static unsigned long sweeps;
+static unsigned long long accesses;
 static struct timespec t_start;
 static volatile sig_atomic_t got_usr1, got_term;
 static volatile uint64_t sink;
@@ -138,8 +148,8 @@ static void usage_error(const char *fmt, ...)
     fputs("tierd-workload: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputs("\nusage: tierd-workload --buffer NAME:SIZE:PLACE:POLICY:ACCESS [--buffer ...] [--report FILE]\n"
-          "       [--report-interval SECS] [--duration SECS] [--zipf S] [--pause-ms MS] [--write] [--thp]\n"
-          "       [--seed N] [--pidfile FILE] [--quiet]   (see the comment at the top of tierd-workload.c)\n",
+          "       [--report-interval SECS] [--duration SECS] [--zipf S] [--hot-set SIZE] [--pause-ms MS]\n"
+          "       [--write] [--thp] [--seed N] [--pidfile FILE] [--quiet]   (see the comment at the top of tierd-workload.c)\n",
           stderr);
     va_end(ap);
     exit(2);
@@ -413,18 +423,21 @@ static void setup_buffer(struct buffer *b)
             b->zipf_cdf[r] = (sum += 1.0 / pow((double)(r + 1), zipf_s));
         for (size_t r = 0; r < b->pages; r++)
             b->zipf_cdf[r] /= sum;
+        if (hot_set_bytes)
+            b->hot_pages = hot_set_bytes / PAGE < b->pages ? hot_set_bytes / PAGE : b->pages;
     }
 }
 
-/* placement via move_pages(nodes=NULL); counts[] per node, plus not-present and other errors */
-static void placement(const struct buffer *b, unsigned long *counts, unsigned long *not_present,
-                      unsigned long *errors)
+/* placement of the first npages pages via move_pages(nodes=NULL); counts[] per node, plus
+   not-present and other errors */
+static void placement(const struct buffer *b, size_t npages, unsigned long *counts,
+                      unsigned long *not_present, unsigned long *errors)
 {
     static void *pages[MOVE_PAGES_BATCH];
     static int status[MOVE_PAGES_BATCH];
     *not_present = *errors = 0;
-    for (size_t off = 0; off < b->pages; off += MOVE_PAGES_BATCH) {
-        size_t n = b->pages - off < MOVE_PAGES_BATCH ? b->pages - off : MOVE_PAGES_BATCH;
+    for (size_t off = 0; off < npages; off += MOVE_PAGES_BATCH) {
+        size_t n = npages - off < MOVE_PAGES_BATCH ? npages - off : MOVE_PAGES_BATCH;
         for (size_t i = 0; i < n; i++) {
             pages[i] = (char *)b->addr + (off + i) * PAGE;
             status[i] = INT32_MIN;
@@ -476,10 +489,10 @@ static int report(const char *event, const char *reason, int with_checksum, int 
     int mismatches = 0;
     clock_gettime(CLOCK_REALTIME, &wall);
     sb_printf(&sb, "{\"event\":\"%s\",\"seq\":%ld,\"time_ms\":%lld,\"uptime_ms\":%lld,\"pid\":%d,"
-                   "\"reason\":%s%s%s,\"sweeps\":%lu,\"buffers\":[",
+                   "\"reason\":%s%s%s,\"sweeps\":%lu,\"accesses\":%llu,\"buffers\":[",
               event, seq++, (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000,
               (long long)(now_s() * 1000), (int)getpid(), reason ? "\"" : "", reason ? reason : "null",
-              reason ? "\"" : "", sweeps);
+              reason ? "\"" : "", sweeps, accesses);
     for (int i = 0; i < nbufs; i++) {
         struct buffer *b = &bufs[i];
         uintptr_t start = (uintptr_t)b->addr, end = start + b->size;
@@ -487,7 +500,7 @@ static int report(const char *event, const char *reason, int with_checksum, int 
         int pol_mode = -1;
         char pol_nodes[512] = "", place[16] = "null";
         memset(counts, 0, sizeof counts);
-        placement(b, counts, &np, &ne);
+        placement(b, b->pages, counts, &np, &ne);
         if (sys_get_mempolicy(&pol_mode, pol_mask, MAX_NODES + 1, (void *)start, MPOL_F_ADDR) == 0)
             format_nodelist(pol_mask, pol_nodes, sizeof pol_nodes);
         if (b->place >= 0)
@@ -505,9 +518,22 @@ static int report(const char *event, const char *reason, int with_checksum, int 
                 sb_printf(&sb, "%s\"%d\":%lu", first ? "" : ",", n, counts[n]);
                 first = 0;
             }
-        sb_printf(&sb, "},\"pages_not_present\":%lu,\"pages_error\":%lu,"
-                       "\"mempolicy\":{\"mode\":\"%s\",\"nodes\":\"%s\"},",
-                  np, ne, pol_mode < 0 ? "error" : mode_name(pol_mode), pol_nodes);
+        sb_printf(&sb, "},\"pages_not_present\":%lu,\"pages_error\":%lu,", np, ne);
+        if (b->hot_pages) {
+            unsigned long hnp, hne;
+            memset(counts, 0, sizeof counts);
+            placement(b, b->hot_pages, counts, &hnp, &hne);
+            sb_printf(&sb, "\"hot_set\":{\"pages\":%zu,\"pages_per_node\":{", b->hot_pages);
+            first = 1;
+            for (int n = 0; n < MAX_NODES; n++)
+                if (counts[n]) {
+                    sb_printf(&sb, "%s\"%d\":%lu", first ? "" : ",", n, counts[n]);
+                    first = 0;
+                }
+            sb_printf(&sb, "}},");
+        }
+        sb_printf(&sb, "\"mempolicy\":{\"mode\":\"%s\",\"nodes\":\"%s\"},",
+                  pol_mode < 0 ? "error" : mode_name(pol_mode), pol_nodes);
         if (with_checksum) {
             uint64_t c = checksum(b);
             if (c != b->expected)
@@ -574,6 +600,7 @@ static inline void touch(struct buffer *b, size_t page)
     if (opt_write)
         *w = v;
     sink += v;
+    accesses++;
 }
 
 static void write_pidfile(void)
@@ -598,6 +625,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--report-interval")) { NEEDV(); report_interval = atof(v); }
         else if (!strcmp(a, "--duration")) { NEEDV(); duration = atof(v); }
         else if (!strcmp(a, "--zipf")) { NEEDV(); zipf_s = atof(v); if (zipf_s <= 0) usage_error("--zipf wants S > 0"); }
+        else if (!strcmp(a, "--hot-set")) { NEEDV(); hot_set_bytes = parse_size(v); if (!hot_set_bytes) usage_error("--hot-set wants a SIZE (e.g. 64M)"); }
         else if (!strcmp(a, "--pause-ms")) { NEEDV(); pause_ms = atol(v); }
         else if (!strcmp(a, "--seed")) { NEEDV(); seed = strtoull(v, NULL, 0); }
         else if (!strcmp(a, "--pidfile")) { NEEDV(); pidfile = v; }
@@ -612,6 +640,8 @@ int main(int argc, char **argv)
         usage_error("at least one --buffer is required");
     if (report_interval < 0 || duration < 0 || pause_ms < 0)
         usage_error("intervals must be >= 0");
+    if (hot_set_bytes && zipf_s <= 0)
+        usage_error("--hot-set needs --zipf");
 
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
