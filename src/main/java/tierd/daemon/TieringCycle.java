@@ -140,6 +140,8 @@ public final class TieringCycle implements AutoCloseable {
               "topology",
               () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
       parts.metrics().topology(topo);
+      parts.metrics().fillLimits(topo, config.stages().planner().maxFill());
+      parts.metrics().interval(config.interval());
       reportTiers(topo);
       r.tiered = topo.isTiered();
       st.run(

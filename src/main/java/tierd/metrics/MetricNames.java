@@ -94,6 +94,12 @@ public final class MetricNames {
   /** tierd_build_info{version,java_version}: always 1. */
   public static final String BUILD_INFO = "tierd.build.info";
 
+  /** tierd_interval_seconds: the configured cycle interval (alerts scale with it). */
+  public static final String INTERVAL = "tierd.interval";
+
+  /** tierd_node_fill_limit_ratio{node}: planner.maxFill per node, 1 where none is set. */
+  public static final String NODE_FILL_LIMIT = "tierd.node.fill.limit";
+
   /** tierd_config_reloads_total{result="ok"|"rejected"}. */
   public static final String CONFIG_RELOADS = "tierd.config.reloads";
 }

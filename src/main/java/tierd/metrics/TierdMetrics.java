@@ -45,10 +45,12 @@ public final class TierdMetrics {
   private final AtomicLong tiers = new AtomicLong();
   private final AtomicLong lastCycleEpochMillis = new AtomicLong();
   private final AtomicLong longestCallNanos = new AtomicLong();
+  private final AtomicLong intervalMillis = new AtomicLong();
   private final Map<String, AtomicLong> vmstat = new ConcurrentHashMap<>();
   private final MultiGauge nodeFree;
   private final MultiGauge nodeTotal;
   private final MultiGauge nodeRank;
+  private final MultiGauge nodeFillLimit;
   private final MultiGauge regionBytes;
   private final MultiGauge thresholds;
   private final MultiGauge budgets;
@@ -80,6 +82,15 @@ public final class TierdMetrics {
         .description("Longest single move_pages call of the last cycle")
         .baseUnit("seconds")
         .register(registry);
+    Gauge.builder(INTERVAL, intervalMillis, v -> v.get() / 1000.0)
+        .description("The configured cycle interval")
+        .baseUnit("seconds")
+        .register(registry);
+    nodeFillLimit =
+        MultiGauge.builder(NODE_FILL_LIMIT)
+            .description("Fill limit per node (planner.maxFill); 1 where none is set")
+            .baseUnit("ratio")
+            .register(registry);
     nodeFree =
         MultiGauge.builder(NODE_FREE)
             .description("Free memory per NUMA node")
@@ -279,6 +290,20 @@ public final class TierdMetrics {
 
   public void managedProcesses(int n) {
     managed.set(n);
+  }
+
+  public void interval(Duration interval) {
+    intervalMillis.set(interval.toMillis());
+  }
+
+  /** Fill limits of the topology's nodes (a fraction of their total), 1 where none is set. */
+  public void fillLimits(Topology t, Map<Integer, Double> maxFill) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (int n : t.nodeIds().toArray()) {
+      rows.add(
+          MultiGauge.Row.of(Tags.of("node", Integer.toString(n)), maxFill.getOrDefault(n, 1.0)));
+    }
+    nodeFillLimit.register(rows, true);
   }
 
   public void dryRun(boolean on) {

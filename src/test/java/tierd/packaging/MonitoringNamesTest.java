@@ -64,6 +64,8 @@ class MonitoringNamesTest {
     metrics = new TierdMetrics("test");
     Topology topo = new TopologyReader(Fixtures.root("vm-2node"), 4096).read(List.of());
     metrics.topology(topo);
+    metrics.fillLimits(topo, java.util.Map.of(1, 0.8));
+    metrics.interval(java.time.Duration.ofSeconds(5));
     metrics.vmstat(Vmstat.read(Fixtures.root("vm-2node")));
     metrics.managedProcesses(3);
     metrics.dryRun(false);
