@@ -617,17 +617,23 @@ final class Cycle {
     }
     long freeBefore = chosen >= 0 ? free[chosen] : 0;
     long exchanged = 0;
-    if (chosen < 0 && cfg.exchange() && firstFillOk >= 0 && !exchangeFailed[firstFillOk]) {
-      long need = b - (free[firstFillOk] - high[firstFillOk]);
-      freeBefore = free[firstFillOk];
+    // Exchange on the nearest target whose fill limit allows the data, else on the nearest target:
+    // a node with less free memory than the hot data is over its (default 100 %) fill limit for
+    // it, and that is the fullest case exchange exists for. The victims must free enough for both
+    // the high watermark and the fill limit.
+    int ex = firstFillOk >= 0 ? firstFillOk : targets.length > 0 ? targets[0] : -1;
+    if (chosen < 0 && cfg.exchange() && ex >= 0 && !exchangeFailed[ex]) {
+      long need = Math.max(b - (free[ex] - high[ex]), total[ex] - free[ex] + b - fillLimit[ex]);
+      freeBefore = free[ex];
       capLeft -= b; // the victims must leave the cycle cap for the promotion they make room for
-      exchanged = makeRoom(firstFillOk, need, g);
+      exchanged = makeRoom(ex, need, g);
       capLeft += b;
       if (exchanged >= need) {
-        chosen = firstFillOk;
-        choice = indexOf(targets, firstFillOk);
+        chosen = ex;
+        choice = indexOf(targets, ex);
+        fillBlocked = false;
       } else {
-        exchangeFailed[firstFillOk] = true;
+        exchangeFailed[ex] = true;
       }
     }
     if (chosen < 0) {

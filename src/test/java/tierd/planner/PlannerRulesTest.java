@@ -236,6 +236,31 @@ class PlannerRulesTest {
             .hotOn(1, 2, 0.8)
             .coldOn(2, 0, Duration.ofMinutes(10))
             .expect(List.of("2:0→2:EXCHANGE", "1:2→0:HOT"), List.of()),
+        new C("exchange: a node with less free memory than the hot data makes room too")
+            // node 0: 200 MiB free, above its high watermark but below the 256 MiB hot range, so
+            // the range is over the default 100 % fill limit: exchange must still run (2node VM,
+            // scenario 1: the near-full fast node never took its hot buffer)
+            .topology(box(200 * MiB, full, 12 * GiB, 24 * GiB))
+            .proc(
+                1,
+                ALL,
+                vma(BASE, 256 * MiB, DEFAULT, on(2, 256 * MiB)),
+                hot(1, BASE, 256 * MiB, 0.8))
+            .proc(
+                2,
+                ALL,
+                vma(BASE, 256 * MiB, DEFAULT, on(0, 256 * MiB)),
+                cold(2, BASE, 256 * MiB, Duration.ofMinutes(10)))
+            .expect(List.of("2:0→2:EXCHANGE", "1:2→0:HOT"), List.of()),
+        new C(
+                "exchange: a node with less free memory than the hot data and nothing colder: FILL_LIMIT")
+            .topology(box(200 * MiB, full, 12 * GiB, 24 * GiB))
+            .proc(
+                1,
+                ALL,
+                vma(BASE, 256 * MiB, DEFAULT, on(2, 256 * MiB)),
+                hot(1, BASE, 256 * MiB, 0.8))
+            .expect(List.of(), List.of("1:2:FILL_LIMIT")),
         new C("exchange: warm data clearly colder (heat ≤ candidate − gap) is demoted")
             .topology(box(130 * MiB, full, 12 * GiB, 24 * GiB))
             .hotOn(1, 2, 0.8)
