@@ -1,14 +1,12 @@
 package tierd.heat.accessed;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import tierd.kernelfs.KernelFiles;
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.WordFiles;
 
 /**
  * {@code /proc/kpageflags}: one 64-bit flags word per PFN, at offset {@code pfn * 8}
@@ -65,25 +63,7 @@ public final class KPageFlags implements AutoCloseable {
 
   /** Flags of {@code count} consecutive PFNs from {@code firstPfn}; past the end they read 0. */
   public long[] read(long firstPfn, int count) {
-    long[] out = new long[count];
-    ByteBuffer buf = ByteBuffer.allocate(count * 8).order(ByteOrder.nativeOrder());
-    try {
-      while (buf.hasRemaining()) {
-        int r = channel.read(buf, firstPfn * 8 + buf.position());
-        if (r < 0) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw KernelFiles.classify(path, e);
-    }
-    if (buf.position() % 8 != 0) {
-      throw KernelFsException.of(KernelFsException.Kind.IO, path, "short read", null);
-    }
-    int got = buf.position() / 8;
-    buf.flip();
-    buf.asLongBuffer().get(out, 0, got);
-    return out;
+    return WordFiles.read(channel, path, firstPfn, count);
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import tierd.kernelfs.KernelFiles;
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.WordFiles;
 
 /**
  * {@code /sys/kernel/mm/page_idle/bitmap} (CONFIG_IDLE_PAGE_TRACKING;
@@ -46,25 +46,7 @@ public final class PageIdleBitmap implements AutoCloseable {
 
   /** {@code count} words from word index {@code firstWord}. */
   public long[] read(long firstWord, int count) {
-    long[] out = new long[count];
-    ByteBuffer buf = ByteBuffer.allocate(count * 8).order(ByteOrder.nativeOrder());
-    try {
-      while (buf.hasRemaining()) {
-        int r = channel.read(buf, firstWord * 8 + buf.position());
-        if (r < 0) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw KernelFiles.classify(path, e);
-    }
-    if (buf.position() % 8 != 0) {
-      throw KernelFsException.of(KernelFsException.Kind.IO, path, "short read", null);
-    }
-    int got = buf.position() / 8;
-    buf.flip();
-    buf.asLongBuffer().get(out, 0, got);
-    return out;
+    return WordFiles.read(channel, path, firstWord, count);
   }
 
   /** Marks idle every PFN whose bit is set in {@code words} (from word {@code firstWord}). */
