@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Scan cost (issue 8, benchmark 3): CPU seconds of one full tierd cycle over N processes, divided by
+# the CPU seconds of reading the same kernel files with cat, the floor for any userspace scanner.
+#
+#   bench/scan-cost.sh [--procs N] [--buffers B[,B...]] [--warmup CYCLES] [--cycles CYCLES]
+#                      [--interval DURATION] [--fixture NAME]
+#
+# For each B (default 4,100) it:
+#  1. starts N (default 100) tierd-workload processes, each with B buffers = B VMAs with pages
+#     (one hot buffer of 4 MiB read once a second, B-1 cold ones of 4 MiB);
+#  2. runs `bin/tierd run --dry-run` (the launcher's JVM flags) over a hybrid root: the host's real
+#     /proc and cgroups with the sysfs of a 2-node fixture (vm-2node), because this host has one NUMA
+#     node and tierd stops after discover there ("nothing to tier"). Every stage runs: topology,
+#     vmstat, discover, heat (numa-maps-active, the read-only source a fixture root allows), conflicts,
+#     score, plan, and a dry-run move. Interval 1 s;
+#  3. after WARMUP cycles (default 60) reads the daemon's utime+stime from /proc/PID/stat, again after
+#     CYCLES more (default 120): CPU per cycle = delta / CYCLES (everything the JVM burns, GC, JIT and
+#     idle threads included);
+#  4. meanwhile, right after each measured cycle (while tierd sleeps), reads the same files with one
+#     `cat` per pass (xargs), CPU from this shell's cutime+cstime; the cost of starting cat (a pass
+#     over /dev/null, also once per cycle) is subtracted. Interleaving keeps both under the same
+#     load: on a shared host the CPU cost of the same work moves with everyone else's.
+#     The file list holds every file a cycle needs, once: stat of every /proc pid; status, stat,
+#     cgroup, maps, numa_maps and the cpuset file of every managed pid; the topology's sysfs and
+#     proc files (vmstat, zoneinfo, numa_balancing).
+#
+# Prints one table row per B. Needs root only to read every /proc/PID; SKIP_BUILD=1 skips mvn.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+procs=100 buffers=4,100 warmup=60 cycles=120 interval=1s fixture=vm-2node
+while (($#)); do
+    case $1 in
+        --procs) procs=$2; shift 2 ;;
+        --buffers) buffers=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        --cycles) cycles=$2; shift 2 ;;
+        --interval) interval=$2; shift 2 ;;
+        --fixture) fixture=$2; shift 2 ;;
+        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) bench_die "unknown argument $1" ;;
+    esac
+done
+
+OUT=${BENCH_OUT:-$BENCH_REPO/target/bench/scan-cost}
+mkdir -p "$OUT"
+trap bench_cleanup EXIT
+bench_build
+root=$OUT/root
+bench_hybrid_root "$fixture" "$root"
+
+# cpuset_file PID: the cgroup file tierd reads for the pid's cpuset.mems (v2 unified or v1 cpuset).
+cpuset_file() {
+    local line path
+    while IFS= read -r line; do
+        case $line in
+            0::*) path=/sys/fs/cgroup${line#0::}/cpuset.mems.effective ;;
+            *:cpuset:* | *:cpuset,*:* | *,cpuset:* | *,cpuset,*) path=/sys/fs/cgroup/cpuset${line##*:}/cpuset.effective_mems ;;
+            *) continue ;;
+        esac
+        [[ -r $path ]] && { echo "$path"; return; }
+    done < "/proc/$1/cgroup"
+}
+
+# file_list PIDFILE LIST: writes the list (one path per line).
+file_list() {
+    local p f
+    {
+        for p in /proc/[0-9]*; do echo "$p/stat"; done
+        while read -r p; do
+            printf '/proc/%s/%s\n' "$p" status "$p" cgroup "$p" maps "$p" numa_maps
+            f=$(cpuset_file "$p") && [[ -n $f ]] && echo "$f"
+        done < "$1"
+        ls -d "$root"/sys/devices/system/node/{possible,online,has_cpu,has_memory,has_normal_memory} \
+            "$root"/sys/devices/system/node/node*/{meminfo,distance} \
+            "$root"/sys/devices/system/node/node*/access1/initiators/*_* \
+            "$root"/sys/devices/virtual/memory_tiering/memory_tier*/nodelist \
+            "$root"/sys/kernel/mm/numa/demotion_enabled 2> /dev/null
+        for f in "$root"/sys/devices/system/node/node*/cpulist; do
+            [[ -s $f ]] && echo "$f"
+        done
+        echo /proc/vmstat
+        echo /proc/zoneinfo
+        echo /proc/sys/kernel/numa_balancing
+    } > "$2"
+}
+
+# cat_pass LIST: one `cat` pass over LIST (xargs: one cat process for all files).
+cat_pass() { xargs -a "$1" cat > /dev/null 2>&1 || true; }
+
+cat > "$OUT/tierd.yaml" << EOF
+interval: $interval
+runtimeDirectory: $OUT/run
+processes:
+  comm: tierd-workload
+  minRss: 1MiB
+heat:
+  sources: [numa-maps-active]
+EOF
+mkdir -p "$OUT/run"
+
+rows=()
+for nbuf in ${buffers//,/ }; do
+    bench_log "$procs processes x $nbuf buffers: starting the workloads"
+    bench_spawn "$procs" "$nbuf" "$OUT"
+    log=$OUT/tierd-$nbuf.log
+    "$BENCH_REPO/bin/tierd" run --root "$root" --config "$OUT/tierd.yaml" --dry-run \
+        --listen 127.0.0.1:0 > "$log" 2>&1 &
+    tpid=$!
+    BENCH_PIDS+=("$tpid")
+    bench_log "tierd pid $tpid: warm-up $warmup cycles, then $cycles measured"
+    wait_cycle "$log" "$tpid" "$warmup" $((warmup * 10 + 120))
+    file_list "$OUT/workloads.pids" "$OUT/files.list"
+    echo /dev/null > "$OUT/empty.list"
+    # Interleaved: after each tierd cycle (while it sleeps until the next one) one cat pass, so
+    # both are measured under the same load (this host is shared and noisy).
+    me=$BASHPID
+    c0=$(cpu_ticks "$tpid")
+    tf=0 te=0
+    for ((k = 1; k <= cycles; k++)); do
+        wait_cycle "$log" "$tpid" $((warmup + k)) 120
+        t0=$(children_ticks "$me")
+        cat_pass "$OUT/files.list"
+        t1=$(children_ticks "$me")
+        cat_pass "$OUT/empty.list"
+        t2=$(children_ticks "$me")
+        tf=$((tf + t1 - t0)) te=$((te + t2 - t1))
+    done
+    c1=$(cpu_ticks "$tpid")
+    rss=$(rss_kib "$tpid")
+    kill -TERM "$tpid"
+    wait "$tpid" || true
+    stages=$(stage_means "$log" $((warmup + 1)) $((warmup + cycles)))
+    # c0 is read after cycle W ended and c1 after cycle W+M ended plus the cat passes, during
+    # which tierd sleeps: M cycles in between.
+    read -r tierd_ms floor floor_gross < <(awk -v d=$((c1 - c0)) -v f="$tf" -v e="$te" \
+        -v n="$cycles" -v hz="$CLK_TCK" 'BEGIN {
+        k = 1000 / hz / n
+        printf "%.2f %.2f %.2f\n", d * k, (f - e) * k, f * k }')
+    bench_cleanup
+    nfiles=$(wc -l < "$OUT/files.list")
+    row=$(awk -v p="$procs" -v b="$nbuf" -v t="$tierd_ms" -v f="$floor" -v fg="$floor_gross" \
+        -v nf="$nfiles" -v st="$stages" -v rss="$rss" 'BEGIN {
+        split(st, kv, " "); s = ""
+        for (i in kv) { split(kv[i], x, "="); v[x[1]] = x[2] }
+        printf "| %d x %d | %s | %s | %.1f | %.1f (%.1f) | **%.2f** | %s / %s / %s / %s / %s | %d |", \
+            p, b, v["regions"], nf, t, f, fg, t / f, \
+            v["topology"], v["discover"], v["heat"], v["score"], v["plan"], rss / 1024 }')
+    rows+=("$row")
+    bench_log "$row"
+done
+
+echo
+echo "scan cost: $(date -u +%F) $(host_facts)"
+echo "command: bench/scan-cost.sh --procs $procs --buffers $buffers --warmup $warmup --cycles $cycles --interval $interval"
+echo
+echo "| processes x buffers | regions | files | tierd CPU ms/cycle | cat CPU ms/pass, net (gross) | ratio | tierd wall ms: topology / discover / heat / score / plan | tierd RSS MiB |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
