@@ -80,7 +80,7 @@ public final class HeatSources {
               env.sleeper());
       case IDLE_PAGE -> new IdlePageSource(env.root(), config.chunkBytes(), env.nanos());
       case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos());
-      case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.root(), env.nanos());
+      case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.nanos());
       case DAMON_OBSERVE -> new DamonObserveSource(env.damonFs(), env.nanos());
     };
   }

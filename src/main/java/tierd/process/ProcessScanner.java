@@ -184,7 +184,8 @@ public final class ProcessScanner {
               e.pageBytes(),
               e.anon(),
               e.mapmax().orElse(1),
-              e.pagesPerNode()));
+              e.pagesPerNode(),
+              e.activePages()));
     }
     return out;
   }

@@ -11,7 +11,8 @@ import tierd.source.proc.NumaMaps;
 /**
  * One virtual memory area of a managed process: its range (from maps), effective policy and pages
  * per node (from numa_maps). Page counts are in units of {@code pageBytes}: huge pages for hugetlb
- * VMAs, base pages otherwise (THP folios count as their base pages).
+ * VMAs, base pages otherwise (THP folios count as their base pages). {@code activePages} is
+ * numa_maps' {@code active=} (pages on the active LRU; the kernel omits it when all are active).
  */
 public record Vma(
     AddressRange range,
@@ -23,10 +24,37 @@ public record Vma(
     long pageBytes,
     long anonPages,
     long mapmax,
-    SortedMap<Integer, Long> pagesPerNode) {
+    SortedMap<Integer, Long> pagesPerNode,
+    long activePages) {
 
   public Vma {
     pagesPerNode = Collections.unmodifiableSortedMap(new TreeMap<>(pagesPerNode));
+  }
+
+  /** A VMA whose present pages are all on the active LRU (numa_maps printed no {@code active=}). */
+  public Vma(
+      AddressRange range,
+      String perms,
+      String path,
+      MemPolicy policy,
+      NumaMaps.Backing backing,
+      boolean hugetlb,
+      long pageBytes,
+      long anonPages,
+      long mapmax,
+      SortedMap<Integer, Long> pagesPerNode) {
+    this(
+        range,
+        perms,
+        path,
+        policy,
+        backing,
+        hugetlb,
+        pageBytes,
+        anonPages,
+        mapmax,
+        pagesPerNode,
+        pagesPerNode.values().stream().mapToLong(Long::longValue).sum());
   }
 
   public long presentPages() {

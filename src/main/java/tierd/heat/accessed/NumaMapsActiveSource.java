@@ -11,12 +11,8 @@ import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
 import tierd.heat.SourceKind;
-import tierd.kernelfs.KernelFsException;
-import tierd.kernelfs.KernelRoot;
-import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
-import tierd.source.proc.NumaMaps;
-import tierd.source.proc.ProcMaps;
+import tierd.process.Vma;
 
 /**
  * The weakest signal, and the only one that writes nothing: per VMA, the share of its present pages
@@ -27,19 +23,18 @@ import tierd.source.proc.ProcMaps;
  * ({@code /sys/kernel/mm/lru_gen/enabled}) PG_active is not kept on LRU folios and the value means
  * even less. Hugetlb VMAs are skipped (not on the LRU).
  *
- * <p>Cost: one numa_maps page-table walk and one maps read per process per collect; the first
- * collect of a process only starts its window.
+ * <p>Cost: nothing beyond the cycle's own scan: the counts come with the VMAs the discover stage
+ * read from numa_maps in the same cycle (handed over by {@link #update}), so numa_maps is walked
+ * once per process per cycle, not twice. The first collect of a process only starts its window.
  */
 public final class NumaMapsActiveSource implements HeatSource {
 
-  private final KernelRoot root;
   private final LongSupplier nanos;
   private final Map<Integer, Long> lastRead = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
   private Map<Integer, ManagedProcess> processes = Map.of();
 
-  public NumaMapsActiveSource(KernelRoot root, LongSupplier nanos) {
-    this.root = root;
+  public NumaMapsActiveSource(LongSupplier nanos) {
     this.nanos = nanos;
   }
 
@@ -61,40 +56,28 @@ public final class NumaMapsActiveSource implements HeatSource {
   @Override
   public List<RegionSample> collect() {
     List<RegionSample> out = new ArrayList<>();
-    for (int pid : processes.keySet()) {
+    for (ManagedProcess p : processes.values()) {
+      int pid = p.pid();
       long now = nanos.getAsLong();
       Long since = lastRead.put(pid, now);
       if (since == null || now <= since) {
         continue;
       }
-      try {
-        Map<Long, AddressRange> ranges = new HashMap<>();
-        for (ProcMaps.Mapping m : ProcMaps.read(root, pid)) {
-          ranges.put(m.range().start(), m.range());
+      for (Vma v : p.vmas()) {
+        long pages = v.presentPages();
+        if (v.hugetlb() || pages == 0) {
+          continue;
         }
-        for (NumaMaps.Entry e : NumaMaps.read(root, pid)) {
-          AddressRange r = ranges.get(e.start());
-          long pages = e.pages();
-          if (r == null || e.huge() || pages == 0) {
-            continue;
-          }
-          long active = Math.min(pages, e.activePages());
-          out.add(
-              new RegionSample(
-                  pid,
-                  r,
-                  Math.toIntExact(active),
-                  Math.toIntExact(pages),
-                  Duration.ofNanos(now - since),
-                  ages.age(pid, r, active, pages, now),
-                  name()));
-        }
-      } catch (KernelFsException e) {
-        if (e.kind() != KernelFsException.Kind.ABSENT) {
-          throw e;
-        }
-        lastRead.remove(pid);
-        ages.forget(pid);
+        long active = Math.min(pages, v.activePages());
+        out.add(
+            new RegionSample(
+                pid,
+                v.range(),
+                Math.toIntExact(active),
+                Math.toIntExact(pages),
+                Duration.ofNanos(now - since),
+                ages.age(pid, v.range(), active, pages, now),
+                name()));
       }
     }
     ages.endCycle();

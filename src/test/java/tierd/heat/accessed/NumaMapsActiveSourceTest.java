@@ -14,6 +14,8 @@ import tierd.heat.HeatFixtures;
 import tierd.heat.RegionSample;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.process.ProcessScanner;
+import tierd.process.Vma;
 
 class NumaMapsActiveSourceTest {
 
@@ -24,9 +26,12 @@ class NumaMapsActiveSourceTest {
     HeatFixtures.file(
         dir.resolve("proc/100/numa_maps"), Fixtures.text("heat/host-smaps/numa_maps"));
     HeatFixtures.file(dir.resolve("proc/100/maps"), Fixtures.text("heat/host-smaps/maps"));
+    // The VMAs as the discover stage reads them (maps joined with numa_maps): the source takes its
+    // counts from there instead of walking numa_maps a second time.
+    Vma[] vmas = new ProcessScanner(KernelRoot.under(dir)).vmas(100).toArray(Vma[]::new);
     AtomicLong now = new AtomicLong();
-    NumaMapsActiveSource s = new NumaMapsActiveSource(KernelRoot.under(dir), now::get);
-    s.update(List.of(process(100)));
+    NumaMapsActiveSource s = new NumaMapsActiveSource(now::get);
+    s.update(List.of(process(100, vmas)));
     assertThat(s.collect()).isEmpty();
 
     now.addAndGet(Duration.ofSeconds(1).toNanos());
