@@ -116,8 +116,13 @@ for b in "${BOOTS[@]}"; do
     fails=$((fails + ${n:-0})) passes=$((passes + ${p:-0}))
     if [[ ${RC[$b]} != 0 ]]; then
         fails=$((fails + 1))
+        took=$(sed -n 's/.*total_s=\([0-9]*\).*/\1/p' "$d/.tierd-vm/timing" 2> /dev/null)
         case ${RC[$b]} in
-            124) why="timed out after ${TIMEOUT}s" ;;
+            124) if ((${took:-$TIMEOUT} < TIMEOUT - 10)); then
+                     why="qemu was killed after ${took}s, before the ${TIMEOUT}s timeout (the host's OOM killer? see dmesg)"
+                 else
+                     why="timed out after ${TIMEOUT}s"
+                 fi ;;
             125) why="the guest died (panic/oops) without an exit status" ;;
             *) why="the guest script exited ${RC[$b]}" ;;
         esac

@@ -16,7 +16,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CFG=$SCN_DIR/flat.yaml
 S6_MAX_CYCLES=${S6_MAX_CYCLES:-25}
-S1F_MAX_CYCLES=${S1F_MAX_CYCLES:-30}
+S1F_MAX_CYCLES=${S1F_MAX_CYCLES:-40}
 FAST=0
 
 log "boot 2node-flat: classifier, scenarios 6 1f 5"
