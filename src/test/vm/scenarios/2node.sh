@@ -94,15 +94,15 @@ verdict "s7" "while tierd #1 runs: nr_kdamonds $kd1 = $((nr0 + 1)) and its state
     test "$kd1" = $((nr0 + 1)) -a -f /run/tierd/damon.state
 tierd_stop 1 KILL
 sleep 1
-left=$(nr_kdamonds) lstate=$(cat "$DAMON/$nr0"/state 2> /dev/null || echo none) lpid=$(cat "$DAMON/$nr0"/pid 2> /dev/null || echo none)
+left=$(nr_kdamonds) lstate=$(damon_read "$DAMON/$nr0/state") lpid=$(damon_read "$DAMON/$nr0/pid")
 verdict "s7" "after kill -9 of tierd #1 its kdamond is left behind (precondition): nr_kdamonds $left = $((nr0 + 1)), state '$lstate' = on" \
     test "$left" = $((nr0 + 1)) -a "$lstate" = on
 tierd_start 2 "$CFG"
 tierd_wait_cycle 2 1 180 || fail "s7" "tierd #2 did not complete a cycle in 180 s"
 removed=$(grep -c "removed kdamond $nr0 left by tierd pid $(tierd_pid 1)" "$RES/tierd-2.log")
 verdict "s7" "tierd #2 removed the kdamond left by tierd #1 (log: 'removed kdamond $nr0 left by tierd pid $(tierd_pid 1)')" test "$removed" -ge 1
-for _ in $(seq 20); do [[ $(cat "$DAMON/$nr0"/state 2> /dev/null) == on ]] && break; sleep 0.5; done
-own=$(cat "$DAMON/$nr0"/pid 2> /dev/null || echo none)
+for _ in $(seq 20); do [[ $(damon_read "$DAMON/$nr0/state") == on ]] && break; sleep 0.5; done
+own=$(damon_read "$DAMON/$nr0/pid")
 verdict "s7" "tierd #2 runs its own kdamond: nr_kdamonds $(nr_kdamonds) = $((nr0 + 1)), kthread pid $own != leftover's $lpid" \
     test "$(nr_kdamonds)" = $((nr0 + 1)) -a "$own" != "$lpid" -a "$own" != none
 tierd_scrape 2

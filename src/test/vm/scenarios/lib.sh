@@ -249,7 +249,19 @@ tierd_moves_of() {
 }
 
 # --- DAMON ---------------------------------------------------------------------------------------
-nr_kdamonds() { cat "$DAMON/nr_kdamonds"; }
+# damon_read FILE: a DAMON sysfs file, retried: DAMON's sysfs answers EBUSY while another writer
+# (tierd's per-cycle update_schemes_tried_regions, up to one aggregation interval) holds its lock.
+damon_read() {
+    local i v
+    for ((i = 0; i < 60; i++)); do
+        v=$(cat "$1" 2> /dev/null) && { echo "$v"; return 0; }
+        [[ -e $1 ]] || break
+        sleep 0.25
+    done
+    echo none
+    return 1
+}
+nr_kdamonds() { damon_read "$DAMON/nr_kdamonds"; }
 # kdamond threads running (kernel threads named kdamond.N)
 kdamond_threads() { grep -l '^kdamond' /proc/[0-9]*/comm 2> /dev/null | wc -l; }
 
