@@ -88,7 +88,7 @@ placement_header
 for b in hot cold; do
     table "$(placement_row "s6/$b" "$(wl_first s6 $b)" "$(wl_row_at s6 $b "$seq6")" $FAST)"
 done
-table "  printed plan (last cycle): $(awk '/dry-run plan: move / { sub(/.*dry-run plan: /, ""); sub(/\]:.*/, "]"); cur = cur (cur == "" ? "" : " | ") $0 } / Daemon: cycle [0-9]+ ok / { last = cur; cur = "" } END { print last }' "$RES/tierd-1.log")"
+table "  printed plan (last cycle, first 3 moves): $(awk '/dry-run plan: move / { sub(/.*dry-run plan: /, ""); sub(/\]:.*/, "]"); if (++n <= 3) cur = cur (cur == "" ? "" : " | ") $0 } / Daemon: cycle [0-9]+ ok / { last = cur (n > 3 ? " | ... " n - 3 " more" : ""); cur = ""; n = 0 } END { print last }' "$RES/tierd-1.log")"
 table "  tierd #1 (dry run): $(tierd_figures 1)"
 table ""
 table "scenario 1f (2node-flat, classified tiers): hot up, cold down ($how)"
