@@ -186,4 +186,45 @@ class TieringCycleLogTest {
                     .startsWith(
                         "dry-run plan: move promote pid 4242 7fd27ec84000-7fd27f484000 8MiB node 1 → 0 [HOT]"));
   }
+
+  /** SIGTERM between two move_pages calls ends the move stage; the cycle is not a failure. */
+  @Test
+  void aStopDuringTheMoveIsNotAFailedCycle() throws IOException {
+    TierdConfig config =
+        TierdConfig.parse(
+            "test",
+            "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
+                + "scoring:\n  halfLife: 6s\n");
+    StepClock clock = new StepClock();
+    TierdMetrics metrics = new TierdMetrics("test");
+    tierd.mover.PageMover stopping =
+        (requests, progress) -> {
+          throw new Daemon.StopRequested(0, 2048);
+        };
+    TieringCycle.Parts parts =
+        new TieringCycle.Parts(
+            guest(),
+            4096,
+            clock,
+            stopping,
+            false,
+            Optional.empty(),
+            HotSource::new,
+            TieringCycle.ConflictCheck.NONE,
+            metrics);
+    try (TieringCycle cycle = new TieringCycle(config, parts)) {
+      CycleReport last = null;
+      for (int i = 0; i < 4; i++) {
+        last = cycle.run();
+        assertThat(last.ok()).as(String.valueOf(last.error())).isTrue();
+        clock.now = clock.now.plusSeconds(2);
+      }
+      assertThat(last.plannedMoves()).isPositive();
+    }
+    assertThat(lines("cycle ")).anyMatch(l -> l.contains("stop requested after 0 of 2048 pages"));
+    String scrape = metrics.scrape();
+    assertThat(scrape)
+        .contains("tierd_cycles_total{result=\"failed\",} 0.0")
+        .contains("tierd_stage_failures_total{stage=\"move\",} 0.0");
+  }
 }
