@@ -636,6 +636,27 @@ final class Cycle {
         exchangeFailed[ex] = true;
       }
     }
+    Cut partial = null;
+    if (chosen < 0) {
+      // Room for part of the range: promote the prefix that fits above the high watermark and under
+      // the fill limit, as a budget-limited promotion does; the rest waits and is reported. Without
+      // this a hot range larger than the room left never moved at all (found in the VM scenario
+      // with the fast node near full).
+      for (int i = 0; i < targets.length && partial == null; i++) {
+        int t = targets[i];
+        long room = Math.min(free[t] - high[t], fillLimit[t] - (total[t] - free[t]));
+        if (room < BASE_PAGE) {
+          continue;
+        }
+        Cut p = fit(g, bytes(g, src), Math.min(Math.min(promoteTokens, capLeft), room));
+        if (p != null && roomOk(t, p.bytes) && fillOk(t, p.bytes)) {
+          partial = p;
+          chosen = t;
+          choice = i;
+          freeBefore = free[t];
+        }
+      }
+    }
     if (chosen < 0) {
       boolean fill = fillBlocked && firstFillOk < 0;
       skip(
@@ -685,10 +706,31 @@ final class Cycle {
     } else {
       text.append(Texts.bytes(freeBefore - high[chosen])).append(" free above high wmark)");
     }
-    apply(g, src, chosen, cut, Direction.PROMOTE, code, text.toString());
-    if (cut.end < segEnd[g]) {
+    Cut done = partial != null ? partial : cut;
+    apply(g, src, chosen, done, Direction.PROMOTE, code, text.toString());
+    if (partial != null) {
+      roomRemainderSkip(g, src, partial, chosen);
+    } else if (cut.end < segEnd[g]) {
       remainderSkip(g, src, cut, Direction.PROMOTE);
     }
+  }
+
+  /** The rest of a hot range whose first part filled the room left on node {@code t}. */
+  private void roomRemainderSkip(int g, int src, Cut cut, int t) {
+    boolean fill = total[t] - free[t] >= fillLimit[t] - BASE_PAGE;
+    record(
+        g,
+        new AddressRange(cut.end, segEnd[g]),
+        Direction.PROMOTE,
+        src,
+        bytes(g, src) - cut.bytes,
+        fill ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK,
+        () ->
+            "the rest of a hot range whose first "
+                + Texts.bytes(cut.bytes)
+                + " filled the room left on node "
+                + nodeId[t]
+                + (fill ? " up to its fill limit" : " down to its high wmark"));
   }
 
   /**

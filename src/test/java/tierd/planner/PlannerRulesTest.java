@@ -253,8 +253,19 @@ class PlannerRulesTest {
                 cold(2, BASE, 256 * MiB, Duration.ofMinutes(10)))
             .expect(List.of("2:0→2:EXCHANGE", "1:2→0:HOT"), List.of()),
         new C(
-                "exchange: a node with less free memory than the hot data and nothing colder: FILL_LIMIT")
+                "exchange: less free memory than the hot data and nothing colder: the part that"
+                    + " fits above the high wmark moves, the rest waits")
             .topology(box(200 * MiB, full, 12 * GiB, 24 * GiB))
+            .proc(
+                1,
+                ALL,
+                vma(BASE, 256 * MiB, DEFAULT, on(2, 256 * MiB)),
+                hot(1, BASE, 256 * MiB, 0.8))
+            .expect(List.of("1:2→0:HOT"), List.of("1:2:WATERMARK")),
+        new C(
+                "exchange: no room at all (free under the high wmark) and nothing colder:"
+                    + " FILL_LIMIT")
+            .topology(box(100 * MiB, full, 12 * GiB, 24 * GiB))
             .proc(
                 1,
                 ALL,
@@ -266,17 +277,19 @@ class PlannerRulesTest {
             .hotOn(1, 2, 0.8)
             .warmOn(2, 0, 0.1)
             .expect(List.of("2:0→2:EXCHANGE", "1:2→0:HOT"), List.of()),
-        new C("exchange: warm data not clearly colder stays, the hot data waits")
+        new C(
+                "exchange: warm data not clearly colder stays; of the hot data only what fits the"
+                    + " room left moves")
             .topology(box(130 * MiB, full, 12 * GiB, 24 * GiB))
             .hotOn(1, 2, 0.6)
             .warmOn(2, 0, 0.3)
-            .expect(List.of(), List.of("1:2:WATERMARK")),
-        new C("exchange: off by config")
+            .expect(List.of("1:2→0:HOT"), List.of("1:2:WATERMARK")),
+        new C("exchange: off by config: only what fits the room left moves, nothing is demoted")
             .config(PlannerConfig.builder().exchange(false))
             .topology(box(130 * MiB, full, 12 * GiB, 24 * GiB))
             .hotOn(1, 2, 0.8)
             .coldOn(2, 0, Duration.ofMinutes(10))
-            .expect(List.of(), List.of("1:2:WATERMARK")),
+            .expect(List.of("1:2→0:HOT"), List.of("1:2:WATERMARK")),
         new C("policy: bind promotes only within its nodes")
             .hotOn(1, 2, ALL, pol("bind:1-2"))
             .expect(List.of("1:2→1:HOT"), List.of()),
