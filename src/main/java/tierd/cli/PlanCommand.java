@@ -54,8 +54,8 @@ final class PlanCommand implements Callable<Integer> {
       names = "--windows",
       paramLabel = "N",
       description =
-          "Scoring windows to observe before printing (default: scoring.confirmWindows + 1, so"
-              + " that hot regions can be confirmed).")
+          "Scoring windows to observe before printing (default: enough for heat.warmup, then"
+              + " scoring.confirmWindows + 1, so that hot regions can be confirmed).")
   Integer windows;
 
   @Spec CommandSpec spec;
@@ -95,7 +95,21 @@ final class PlanCommand implements Callable<Integer> {
       c = RunCommand.withRoot(c, root);
     }
     boolean fixture = !c.kernelRoot().isHost();
-    int n = windows != null ? windows : c.stages().scoring().confirmWindows() + 1;
+    if (fixture) {
+      // A captured tree holds DAMON results that have already converged: no warm-up.
+      c =
+          RunCommand.withStages(
+              c, c.stages().withHeat(c.stages().heat().withWarmup(Duration.ZERO)));
+    }
+    long warmupWindows =
+        fixture
+            ? 0
+            : (c.stages().heat().warmup().toMillis() + c.interval().toMillis() - 1)
+                / c.interval().toMillis();
+    int n =
+        windows != null
+            ? windows
+            : (int) Math.min(1000, warmupWindows + c.stages().scoring().confirmWindows() + 1);
     if (n < 1 || n > 1000) {
       spec.commandLine().getErr().println("tierd: --windows must be in [1, 1000]");
       return 2;

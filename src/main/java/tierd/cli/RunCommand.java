@@ -75,6 +75,19 @@ final class RunCommand implements Callable<Integer> {
     return code;
   }
 
+  static TierdConfig withStages(TierdConfig c, tierd.config.StageConfigs stages) {
+    return new TierdConfig(
+        c.source(),
+        c.root(),
+        c.interval(),
+        c.dryRun(),
+        c.listen(),
+        c.runtimeDirectory(),
+        c.processes(),
+        c.tiers(),
+        stages);
+  }
+
   static TierdConfig withRoot(TierdConfig c, Path root) {
     return new TierdConfig(
         c.source(),

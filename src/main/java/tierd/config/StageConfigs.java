@@ -24,6 +24,11 @@ public record StageConfigs(
     HeatConfig heat, ScoringConfig scoring, PlannerConfig planner, MoverConfig mover) {
 
   private static final Duration MS = Duration.ofMillis(1);
+
+  public StageConfigs withHeat(HeatConfig h) {
+    return new StageConfigs(h, scoring, planner, mover);
+  }
+
   private static final Duration DAY = Duration.ofDays(1);
 
   static StageConfigs from(ConfigNode root, Path runtimeDirectory) {
@@ -67,6 +72,8 @@ public record StageConfigs(
         (int) dn.integer("minRegions", dd.minRegions(), DamonConfig.MIN_REGIONS_FLOOR, 1 << 20);
     int maxRegions =
         (int) dn.integer("maxRegions", dd.maxRegions(), DamonConfig.MIN_REGIONS_FLOOR, 1 << 20);
+    Duration warmup =
+        n.duration("warmup", HeatConfig.DEFAULT_WARMUP, Duration.ZERO, Duration.ofHours(1));
     List<SourceKind> p = pref;
     return build(
         n,
@@ -75,7 +82,8 @@ public record StageConfigs(
                 p,
                 new DamonConfig(sample, aggr, update, minRegions, maxRegions),
                 chunk,
-                runtimeDirectory));
+                runtimeDirectory,
+                warmup));
   }
 
   static ScoringConfig scoring(ConfigNode n) {

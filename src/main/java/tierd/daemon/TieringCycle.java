@@ -41,6 +41,7 @@ import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
 import tierd.scoring.HeatClass;
+import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
 import tierd.scoring.ScoredRegion;
 import tierd.scoring.Scorer;
@@ -300,7 +301,7 @@ public final class TieringCycle implements AutoCloseable {
     }
     try {
       heat.update(procs);
-      return heat.collect();
+      return warmedUp(heat.collect(), procs);
     } catch (RuntimeException e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());
@@ -308,6 +309,42 @@ public final class TieringCycle implements AutoCloseable {
       throw e;
     }
   }
+
+  /**
+   * Drops the samples of processes the source has watched for less than {@code heat.warmup}: a new
+   * DAMON target starts with a few large regions, and one over a hot and a cold buffer makes the
+   * cold one look hot until DAMON has split it.
+   */
+  private List<RegionSample> warmedUp(List<RegionSample> samples, List<ManagedProcess> procs) {
+    Duration warmup = config.stages().heat().warmup();
+    if (warmup.isZero()) {
+      return samples;
+    }
+    Instant now = parts.clock().instant();
+    Map<Integer, Long> startOf = new java.util.HashMap<>();
+    procs.forEach(p -> startOf.put(p.pid(), p.startTimeTicks()));
+    watchedSince
+        .keySet()
+        .removeIf(k -> !startOf.containsKey(k.pid()) || startOf.get(k.pid()) != k.startTimeTicks());
+    java.util.Set<Integer> warming = new java.util.HashSet<>();
+    for (ManagedProcess p : procs) {
+      Instant since =
+          watchedSince.computeIfAbsent(new ProcessKey(p.pid(), p.startTimeTicks()), k -> now);
+      if (now.isBefore(since.plus(warmup))) {
+        warming.add(p.pid());
+      }
+    }
+    if (warming.isEmpty()) {
+      return samples;
+    }
+    log.debug(
+        "heat: {} processes still warming up ({}): their samples are not scored yet",
+        warming.size(),
+        warmup);
+    return samples.stream().filter(r -> !warming.contains(r.pid())).toList();
+  }
+
+  private final Map<ProcessKey, Instant> watchedSince = new java.util.HashMap<>();
 
   private void reportConflicts(List<Conflict> conflicts) {
     List<String> messages = conflicts.stream().map(Conflict::message).toList();
@@ -503,6 +540,7 @@ public final class TieringCycle implements AutoCloseable {
       }
       heat = null;
       heatName = "none";
+      watchedSince.clear();
       cyclesSinceHeatAttempt = 0;
     }
   }

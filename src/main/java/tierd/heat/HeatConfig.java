@@ -1,6 +1,7 @@
 package tierd.heat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,9 +18,19 @@ import tierd.heat.damon.DamonConfig;
  *     KiB page); per-VMA sources ignore it
  * @param runtimeDir where tierd keeps its state files (default {@code /run/tierd}); the DAMON
  *     source records the kdamond it created there, so that a restart after a crash can remove it
+ * @param warmup how long samples of a newly opened source are collected but not scored: DAMON
+ *     starts with a few large regions and needs several aggregation intervals to split them, and a
+ *     region over a hot and a cold buffer would make the cold one look hot (seen in the VM after a
+ *     restart: cold pages promoted next to a hot buffer)
  */
 public record HeatConfig(
-    List<SourceKind> preference, DamonConfig damon, long chunkBytes, Path runtimeDir) {
+    List<SourceKind> preference,
+    DamonConfig damon,
+    long chunkBytes,
+    Path runtimeDir,
+    Duration warmup) {
+
+  public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
 
   public static final Path DEFAULT_RUNTIME_DIR = Path.of("/run/tierd");
   public static final long DEFAULT_CHUNK_BYTES = 2L << 20;
@@ -55,6 +66,15 @@ public record HeatConfig(
       throw new IllegalArgumentException(
           "heat.runtimeDir '" + runtimeDir + "' must be an absolute path");
     }
+    if (warmup == null || warmup.isNegative()) {
+      throw new IllegalArgumentException("heat.warmup must be >= 0");
+    }
+  }
+
+  /** With the default warm-up. */
+  public HeatConfig(
+      List<SourceKind> preference, DamonConfig damon, long chunkBytes, Path runtimeDir) {
+    this(preference, damon, chunkBytes, runtimeDir, DEFAULT_WARMUP);
   }
 
   public static HeatConfig defaults() {
@@ -72,14 +92,18 @@ public record HeatConfig(
   }
 
   public HeatConfig withPreference(List<SourceKind> p) {
-    return new HeatConfig(p, damon, chunkBytes, runtimeDir);
+    return new HeatConfig(p, damon, chunkBytes, runtimeDir, warmup);
   }
 
   public HeatConfig withRuntimeDir(Path dir) {
-    return new HeatConfig(preference, damon, chunkBytes, dir);
+    return new HeatConfig(preference, damon, chunkBytes, dir, warmup);
+  }
+
+  public HeatConfig withWarmup(Duration w) {
+    return new HeatConfig(preference, damon, chunkBytes, runtimeDir, w);
   }
 
   public HeatConfig withDamon(DamonConfig d) {
-    return new HeatConfig(preference, d, chunkBytes, runtimeDir);
+    return new HeatConfig(preference, d, chunkBytes, runtimeDir, warmup);
   }
 }

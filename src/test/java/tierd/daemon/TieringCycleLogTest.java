@@ -150,6 +150,8 @@ class TieringCycleLogTest {
               minRss: 1MiB
             scoring:
               halfLife: 6s
+            heat:
+              warmup: 0s
             """);
     StepClock clock = new StepClock();
     TieringCycle.Parts parts =
@@ -194,7 +196,7 @@ class TieringCycleLogTest {
         TierdConfig.parse(
             "test",
             "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
-                + "scoring:\n  halfLife: 6s\n");
+                + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 0s\n");
     StepClock clock = new StepClock();
     TierdMetrics metrics = new TierdMetrics("test");
     tierd.mover.PageMover stopping =
@@ -226,5 +228,46 @@ class TieringCycleLogTest {
     assertThat(scrape)
         .contains("tierd_cycles_total{result=\"failed\",} 0.0")
         .contains("tierd_stage_failures_total{stage=\"move\",} 0.0");
+  }
+
+  /**
+   * heat.warmup: the samples of a process are not scored until the source has watched it that long,
+   * so a DAMON region still spanning hot and cold memory cannot get cold pages promoted.
+   */
+  @Test
+  void samplesOfANewlyWatchedProcessWaitForTheWarmup() throws IOException {
+    TierdConfig config =
+        TierdConfig.parse(
+            "test",
+            "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
+                + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 5s\n");
+    StepClock clock = new StepClock();
+    TieringCycle.Parts parts =
+        new TieringCycle.Parts(
+            guest(),
+            4096,
+            clock,
+            DryRunMover.recording(Ticker.system()),
+            true,
+            Optional.empty(),
+            HotSource::new,
+            TieringCycle.ConflictCheck.NONE,
+            new TierdMetrics("test"));
+    List<Integer> regions = new java.util.ArrayList<>();
+    List<Integer> moves = new java.util.ArrayList<>();
+    try (TieringCycle cycle = new TieringCycle(config, parts)) {
+      for (int i = 0; i < 6; i++) {
+        CycleReport r = cycle.run();
+        assertThat(r.ok()).as(String.valueOf(r.error())).isTrue();
+        regions.add(r.regions());
+        moves.add(r.plannedMoves());
+        clock.now = clock.now.plusSeconds(2);
+      }
+    }
+    // t = 0, 2, 4 s: warming up, nothing scored; t = 6 s: first window; t = 8 s: confirmed hot
+    assertThat(regions.subList(0, 3)).containsOnly(0);
+    assertThat(moves.subList(0, 4)).containsOnly(0);
+    assertThat(regions.get(3)).isPositive();
+    assertThat(moves.get(4)).isPositive();
   }
 }
