@@ -7,7 +7,8 @@
 #
 # For each B (default 4,100) it:
 #  1. starts N (default 100) tierd-workload processes, each with B buffers = B VMAs with pages
-#     (one hot buffer of 4 MiB read once a second, B-1 cold ones of 4 MiB);
+#     (one hot buffer of 4 MiB read once a second, B-1 cold ones of 4 MiB, or of 256 KiB when B > 8
+#     so that 100 x 100 stays at 3 GiB);
 #  2. runs `bin/tierd run --dry-run` (the launcher's JVM flags) over a hybrid root: the host's real
 #     /proc and cgroups with the sysfs of a 2-node fixture (vm-2node), because this host has one NUMA
 #     node and tierd stops after discover there ("nothing to tier"). Every stage runs: topology,
@@ -103,6 +104,7 @@ mkdir -p "$OUT/run"
 rows=()
 for nbuf in ${buffers//,/ }; do
     bench_log "$procs processes x $nbuf buffers: starting the workloads"
+    if ((nbuf > 8)); then BENCH_COLD_SIZE=256K; else BENCH_COLD_SIZE=4M; fi
     bench_spawn "$procs" "$nbuf" "$OUT"
     log=$OUT/tierd-$nbuf.log
     "$BENCH_REPO/bin/tierd" run --root "$root" --config "$OUT/tierd.yaml" --dry-run \
