@@ -30,18 +30,27 @@ public final class Parse {
 
   /** A non-negative decimal. */
   public static long unsigned(String token, int line, String what) {
-    if (token.isEmpty()) {
-      throw KernelFsException.malformed(line, token, what + ": empty number");
+    return unsigned(token, 0, token.length(), line, what);
+  }
+
+  /**
+   * {@link #unsigned(String, int, String)} of {@code s[from, to)} without cutting it out first; the
+   * hot parsers (maps, numa_maps, stat) read their numbers in place. Errors name the same token.
+   */
+  public static long unsigned(String s, int from, int to, int line, String what) {
+    if (from == to) {
+      throw KernelFsException.malformed(line, "", what + ": empty number");
     }
     long v = 0;
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (c < '0' || c > '9') {
-        throw KernelFsException.malformed(line, token, what + ": not a non-negative integer");
+        throw KernelFsException.malformed(
+            line, s.substring(from, to), what + ": not a non-negative integer");
       }
       int d = c - '0';
       if (v > (Long.MAX_VALUE - d) / 10) {
-        throw KernelFsException.malformed(line, token, what + ": out of range");
+        throw KernelFsException.malformed(line, s.substring(from, to), what + ": out of range");
       }
       v = v * 10 + d;
     }
@@ -58,27 +67,69 @@ public final class Parse {
 
   /** A decimal that must fit an int. */
   public static int unsignedInt(String token, int line, String what) {
-    long v = unsigned(token, line, what);
+    return unsignedInt(token, 0, token.length(), line, what);
+  }
+
+  /** {@link #unsignedInt(String, int, String)} of {@code s[from, to)}. */
+  public static int unsignedInt(String s, int from, int to, int line, String what) {
+    long v = unsigned(s, from, to, line, what);
     if (v > Integer.MAX_VALUE) {
-      throw KernelFsException.malformed(line, token, what + ": out of range");
+      throw KernelFsException.malformed(line, s.substring(from, to), what + ": out of range");
     }
     return (int) v;
   }
 
   /** Hex without {@code 0x}, as in numa_maps and /proc/PID/maps. */
   public static long hex(String token, int line, String what) {
-    if (token.isEmpty() || token.length() > 16) {
-      throw KernelFsException.malformed(line, token, what + ": not a hex address");
+    return hex(token, 0, token.length(), line, what);
+  }
+
+  /** {@link #hex(String, int, String)} of {@code s[from, to)}. */
+  public static long hex(String s, int from, int to, int line, String what) {
+    if (from == to || to - from > 16) {
+      throw KernelFsException.malformed(line, s.substring(from, to), what + ": not a hex address");
     }
     long v = 0;
-    for (int i = 0; i < token.length(); i++) {
-      int d = Character.digit(token.charAt(i), 16);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      int d;
+      if (c >= '0' && c <= '9') {
+        d = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        d = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        d = c - 'A' + 10;
+      } else {
+        d = Character.digit(c, 16); // what it always accepted, other scripts' digits included
+      }
       if (d < 0) {
-        throw KernelFsException.malformed(line, token, what + ": not a hex address");
+        throw KernelFsException.malformed(
+            line, s.substring(from, to), what + ": not a hex address");
       }
       v = (v << 4) | d;
     }
     return v;
+  }
+
+  /** First index at or after {@code i} (before {@code end}) that is not a blank (space or tab). */
+  public static int skipBlanks(String s, int i, int end) {
+    while (i < end && isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** First index at or after {@code i} (before {@code end}) that is a blank, or {@code end}. */
+  public static int tokenEnd(String s, int i, int end) {
+    while (i < end && !isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** {@code s[from, to)} equals {@code word}. */
+  public static boolean regionIs(String s, int from, int to, String word) {
+    return to - from == word.length() && s.startsWith(word, from);
   }
 
   /** Splits on runs of blanks (space or tab). */

@@ -83,24 +83,37 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
    * used, so that numa_maps can go on with the next token.
    */
   public static Parsed parsePrefix(String text, int line) {
+    return parsePrefix(text, 0, line);
+  }
+
+  /**
+   * {@link #parsePrefix(String, int)} of the text from index {@code from} on, without cutting it
+   * out (numa_maps lines are parsed in place); the length is counted from {@code from}.
+   */
+  public static Parsed parsePrefix(String text, int from, int line) {
+    int n = text.length();
+    if (text.startsWith("default", from) && (from + 7 == n || isBlank(text.charAt(from + 7)))) {
+      return DEFAULT_PREFIX; // the common case, without the allocations below
+    }
     Mode mode = null;
     for (Mode m : BY_PREFIX) {
       String name = m.kernelName;
-      if (text.startsWith(name)
-          && (text.length() == name.length() || isEnd(text.charAt(name.length())))) {
+      if (text.startsWith(name, from)
+          && (n == from + name.length() || isEnd(text.charAt(from + name.length())))) {
         mode = m;
         break;
       }
     }
     if (mode == null) {
-      int end = tokenEnd(text, 0);
-      throw KernelFsException.malformed(line, text.substring(0, end), "unknown memory policy mode");
+      int end = tokenEnd(text, from);
+      throw KernelFsException.malformed(
+          line, text.substring(from, end), "unknown memory policy mode");
     }
-    int i = mode.kernelName.length();
+    int i = from + mode.kernelName.length();
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
-    if (i < text.length() && text.charAt(i) == '=') {
+    if (i < n && text.charAt(i) == '=') {
       int end = i + 1;
-      while (end < text.length() && text.charAt(end) != ':' && !isBlank(text.charAt(end))) {
+      while (end < n && text.charAt(end) != ':' && !isBlank(text.charAt(end))) {
         end++;
       }
       String flagText = text.substring(i + 1, end);
@@ -114,7 +127,7 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
       i = end;
     }
     NodeSet nodes = NodeSet.empty();
-    if (i < text.length() && text.charAt(i) == ':') {
+    if (i < n && text.charAt(i) == ':') {
       int end = tokenEnd(text, i + 1);
       String list = text.substring(i + 1, end);
       try {
@@ -127,12 +140,14 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
       }
       i = end;
     }
-    if (i < text.length() && !isBlank(text.charAt(i))) {
+    if (i < n && !isBlank(text.charAt(i))) {
       throw KernelFsException.malformed(
-          line, text.substring(0, tokenEnd(text, 0)), "bad memory policy");
+          line, text.substring(from, tokenEnd(text, from)), "bad memory policy");
     }
-    return new Parsed(new MemPolicy(mode, flags, nodes), i);
+    return new Parsed(new MemPolicy(mode, flags, nodes), i - from);
   }
+
+  private static final Parsed DEFAULT_PREFIX = new Parsed(DEFAULT, 7);
 
   /** Parses a whole policy string. */
   public static MemPolicy parse(String text) {

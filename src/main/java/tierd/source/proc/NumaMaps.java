@@ -123,10 +123,8 @@ public final class NumaMaps {
     if (sp <= 0) {
       throw KernelFsException.malformed(lineNo, line, "expected '<start> <policy> ...'");
     }
-    long start = Parse.hex(line.substring(0, sp), lineNo, "VMA start");
-    String rest = line.substring(sp + 1);
-    MemPolicy.Parsed parsed = MemPolicy.parsePrefix(rest, lineNo);
-    List<String> tokens = Parse.fields(rest.substring(parsed.length()));
+    long start = Parse.hex(line, 0, sp, lineNo, "VMA start");
+    MemPolicy.Parsed parsed = MemPolicy.parsePrefix(line, sp + 1, lineNo);
 
     Backing backing = Backing.ANON;
     String file = null;
@@ -140,52 +138,65 @@ public final class NumaMaps {
     OptionalLong kpage = OptionalLong.empty();
     SortedMap<Integer, Long> perNode = new TreeMap<>();
 
-    for (String tok : tokens) {
-      int eq = tok.indexOf('=');
-      if (eq < 0) {
-        switch (tok) {
-          case "heap" -> backing = Backing.HEAP;
-          case "stack" -> backing = Backing.STACK;
-          case "huge" -> huge = true;
-          default -> {
-            // unknown bare word from a newer kernel: skip
-          }
+    // Tokens are walked in place, keys compared and numbers read without cutting out strings:
+    // numa_maps is read for every managed process every cycle.
+    int n = line.length();
+    int pos = sp + 1 + parsed.length();
+    while (true) {
+      int from = Parse.skipBlanks(line, pos, n);
+      if (from == n) {
+        break;
+      }
+      int to = Parse.tokenEnd(line, from, n);
+      pos = to;
+      int eq = line.indexOf('=', from);
+      if (eq < 0 || eq >= to) {
+        if (Parse.regionIs(line, from, to, "heap")) {
+          backing = Backing.HEAP;
+        } else if (Parse.regionIs(line, from, to, "stack")) {
+          backing = Backing.STACK;
+        } else if (Parse.regionIs(line, from, to, "huge")) {
+          huge = true;
         }
+        // else: unknown bare word from a newer kernel: skip
         continue;
       }
-      String key = tok.substring(0, eq);
-      String value = tok.substring(eq + 1);
-      if (value.isEmpty()) {
-        throw KernelFsException.malformed(lineNo, tok, "key without value (truncated line?)");
+      int v = eq + 1;
+      if (v == to) {
+        throw KernelFsException.malformed(
+            lineNo, line.substring(from, to), "key without value (truncated line?)");
       }
-      switch (key) {
-        case "file" -> {
-          backing = Backing.FILE;
-          file = unescape(value);
+      if (line.charAt(from) == 'N' && eq - from > 1 && isDigits(line, from + 1, eq)) {
+        int node = Parse.unsignedInt(line, from + 1, eq, lineNo, "node id");
+        if (node >= NodeSet.MAX_NUMNODES) {
+          throw KernelFsException.malformed(
+              lineNo, line.substring(from, to), "node id out of range");
         }
-        case "anon" -> anon = Parse.unsigned(value, lineNo, "anon");
-        case "dirty" -> dirty = Parse.unsigned(value, lineNo, "dirty");
-        case "mapped" -> Parse.unsigned(value, lineNo, "mapped"); // == sum of N<nid>; validated
-        case "mapmax" -> mapmax = OptionalLong.of(Parse.unsigned(value, lineNo, "mapmax"));
-        case "swapcache" -> swapcache = Parse.unsigned(value, lineNo, "swapcache");
-        case "active" -> active = OptionalLong.of(Parse.unsigned(value, lineNo, "active"));
-        case "writeback" -> writeback = Parse.unsigned(value, lineNo, "writeback");
-        case "kernelpagesize_kB" ->
-            kpage = OptionalLong.of(Parse.unsigned(value, lineNo, "kernelpagesize_kB") * 1024);
-        default -> {
-          if (key.length() > 1 && key.charAt(0) == 'N' && isDigits(key, 1)) {
-            int node = Parse.unsignedInt(key.substring(1), lineNo, "node id");
-            if (node >= NodeSet.MAX_NUMNODES) {
-              throw KernelFsException.malformed(lineNo, tok, "node id out of range");
-            }
-            long pages = Parse.unsigned(value, lineNo, "pages on " + key);
-            if (perNode.put(node, pages) != null) {
-              throw KernelFsException.malformed(lineNo, tok, "node listed twice");
-            }
-          }
-          // other unknown keys: skip
+        long pages = pagesOn(line, from, eq, to, lineNo);
+        if (perNode.put(node, pages) != null) {
+          throw KernelFsException.malformed(lineNo, line.substring(from, to), "node listed twice");
         }
+      } else if (Parse.regionIs(line, from, eq, "file")) {
+        backing = Backing.FILE;
+        file = unescape(line.substring(v, to));
+      } else if (Parse.regionIs(line, from, eq, "anon")) {
+        anon = Parse.unsigned(line, v, to, lineNo, "anon");
+      } else if (Parse.regionIs(line, from, eq, "dirty")) {
+        dirty = Parse.unsigned(line, v, to, lineNo, "dirty");
+      } else if (Parse.regionIs(line, from, eq, "mapped")) {
+        Parse.unsigned(line, v, to, lineNo, "mapped"); // == sum of N<nid>; validated
+      } else if (Parse.regionIs(line, from, eq, "mapmax")) {
+        mapmax = OptionalLong.of(Parse.unsigned(line, v, to, lineNo, "mapmax"));
+      } else if (Parse.regionIs(line, from, eq, "swapcache")) {
+        swapcache = Parse.unsigned(line, v, to, lineNo, "swapcache");
+      } else if (Parse.regionIs(line, from, eq, "active")) {
+        active = OptionalLong.of(Parse.unsigned(line, v, to, lineNo, "active"));
+      } else if (Parse.regionIs(line, from, eq, "writeback")) {
+        writeback = Parse.unsigned(line, v, to, lineNo, "writeback");
+      } else if (Parse.regionIs(line, from, eq, "kernelpagesize_kB")) {
+        kpage = OptionalLong.of(Parse.unsigned(line, v, to, lineNo, "kernelpagesize_kB") * 1024);
       }
+      // other unknown keys: skip
     }
     return new Entry(
         start,
@@ -203,13 +214,25 @@ public final class NumaMaps {
         kpage);
   }
 
-  private static boolean isDigits(String s, int from) {
-    for (int i = from; i < s.length(); i++) {
+  /** The count of an {@code N<node>=<pages>} token; the message names the key only on error. */
+  private static long pagesOn(String line, int from, int eq, int to, int lineNo) {
+    if (to - eq - 1 <= 18 && isDigits(line, eq + 1, to)) {
+      long v = 0;
+      for (int i = eq + 1; i < to; i++) {
+        v = v * 10 + (line.charAt(i) - '0');
+      }
+      return v;
+    }
+    return Parse.unsigned(line, eq + 1, to, lineNo, "pages on " + line.substring(from, eq));
+  }
+
+  private static boolean isDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return false;
       }
     }
-    return from < s.length();
+    return from < to;
   }
 
   /** Undoes {@code mangle_path}: {@code \ooo} octal escapes for the characters in "\n\t= ". */

@@ -51,43 +51,68 @@ public final class ProcMaps {
   public static List<Mapping> parse(String text) {
     List<Mapping> out = new ArrayList<>();
     List<String> lines = Parse.lines(text);
+    // Field boundaries are found in place (no token strings): maps is read for every managed
+    // process every cycle, and splitting each line into strings was most of its cost.
+    int[] at = new int[10];
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.isBlank()) {
         continue;
       }
       int lineNo = i + 1;
-      List<String> f = Parse.fields(line);
-      if (f.size() < 5) {
+      int n = line.length();
+      int fields = 0;
+      int pos = 0;
+      while (fields < 5) {
+        int from = Parse.skipBlanks(line, pos, n);
+        if (from == n) {
+          break;
+        }
+        pos = Parse.tokenEnd(line, from, n);
+        at[2 * fields] = from;
+        at[2 * fields + 1] = pos;
+        fields++;
+      }
+      if (fields < 5) {
         throw KernelFsException.malformed(lineNo, line, "expected at least 5 fields");
       }
-      String range = f.get(0);
-      int dash = range.indexOf('-');
-      if (dash <= 0) {
-        throw KernelFsException.malformed(lineNo, range, "expected start-end");
+      int rangeFrom = at[0];
+      int rangeTo = at[1];
+      int dash = line.indexOf('-', rangeFrom);
+      if (dash < 0 || dash >= rangeTo || dash == rangeFrom) {
+        throw KernelFsException.malformed(
+            lineNo, line.substring(rangeFrom, rangeTo), "expected start-end");
       }
-      long start = Parse.hex(range.substring(0, dash), lineNo, "start");
-      long end = Parse.hex(range.substring(dash + 1), lineNo, "end");
+      long start = Parse.hex(line, rangeFrom, dash, lineNo, "start");
+      long end = Parse.hex(line, dash + 1, rangeTo, lineNo, "end");
       if (start < 0) {
         // Above 2^63: the [vsyscall] gate area, a kernel address that is not a VMA (numa_maps
         // does not list it) and can never be migrated.
         continue;
       }
       if (end < 0) {
-        throw KernelFsException.malformed(lineNo, range, "end beyond the user address space");
+        throw KernelFsException.malformed(
+            lineNo, line.substring(rangeFrom, rangeTo), "end beyond the user address space");
       }
       if (end < start) {
-        throw KernelFsException.malformed(lineNo, range, "end before start");
+        throw KernelFsException.malformed(
+            lineNo, line.substring(rangeFrom, rangeTo), "end before start");
       }
-      String perms = f.get(1);
-      if (perms.length() != 4) {
-        throw KernelFsException.malformed(lineNo, perms, "perms must be 4 characters");
+      if (at[3] - at[2] != 4) {
+        throw KernelFsException.malformed(
+            lineNo, line.substring(at[2], at[3]), "perms must be 4 characters");
       }
-      long offset = Parse.hex(f.get(2), lineNo, "offset");
-      long inode = Parse.unsigned(f.get(4), lineNo, "inode");
+      String perms = permsOf(line, at[2]);
+      long offset = Parse.hex(line, at[4], at[5], lineNo, "offset");
+      long inode = Parse.unsigned(line, at[8], at[9], lineNo, "inode");
       String path = "";
-      if (f.size() > 5) {
-        // The path is everything after the inode column, spaces included.
+      int pathFrom = skipSpaces(line, pos, n);
+      int tab = line.indexOf('\t');
+      if (pathFrom < n && (tab < 0 || tab > pathFrom)) {
+        // The path is everything after the inode column (and the kernel's padding), spaces
+        // included. Without tabs before it, that is where the scan above stopped.
+        path = line.substring(pathFrom);
+      } else if (Parse.skipBlanks(line, pos, n) < n) {
         int idx = indexOfField(line, 5);
         path = line.substring(idx);
       }
@@ -95,6 +120,26 @@ public final class ProcMaps {
     }
     return out;
   }
+
+  /** First index at or after {@code i} that is not a space (the padding before the path). */
+  private static int skipSpaces(String s, int i, int n) {
+    while (i < n && s.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  /** The four perms characters as a shared string for the common values. */
+  private static String permsOf(String line, int from) {
+    for (String p : COMMON_PERMS) {
+      if (line.startsWith(p, from)) {
+        return p;
+      }
+    }
+    return line.substring(from, from + 4);
+  }
+
+  private static final String[] COMMON_PERMS = {"rw-p", "r--p", "r-xp", "---p", "rw-s", "r--s"};
 
   private static int indexOfField(String line, int field) {
     int i = 0;

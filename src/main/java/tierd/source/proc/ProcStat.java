@@ -1,6 +1,5 @@
 package tierd.source.proc;
 
-import java.util.List;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -44,21 +43,36 @@ public record ProcStat(
     if (open <= 0 || close < open) {
       throw KernelFsException.malformed(1, abbreviate(s), "expected 'pid (comm) state ...'");
     }
-    int pid = Parse.unsignedInt(s.substring(0, open), 1, "pid");
+    int pid = Parse.unsignedInt(s, 0, open, 1, "pid");
     String comm = s.substring(open + 2, close);
-    List<String> rest = Parse.fields(s.substring(close + 1));
-    // rest[0] is field 3 (state); field N is rest[N - 3].
-    if (rest.size() < 20) {
+    // Token k after the comm is field k + 3 (state is field 3). Only fields 3, 4, 9 and 22 are
+    // needed: their bounds are found in place instead of splitting all ~50 fields into strings
+    // (stat is read for every pid on the host every cycle).
+    int[] at = new int[40];
+    int n = s.length();
+    int pos = close + 1;
+    int k = 0;
+    while (k < 20) {
+      int from = Parse.skipBlanks(s, pos, n);
+      if (from == n) {
+        break;
+      }
+      pos = Parse.tokenEnd(s, from, n);
+      at[2 * k] = from;
+      at[2 * k + 1] = pos;
+      k++;
+    }
+    if (k < 20) {
       throw KernelFsException.malformed(1, abbreviate(s), "expected at least 22 fields");
     }
-    String state = rest.get(0);
-    if (state.length() != 1) {
-      throw KernelFsException.malformed(1, state, "state must be one character");
+    if (at[1] - at[0] != 1) {
+      throw KernelFsException.malformed(
+          1, s.substring(at[0], at[1]), "state must be one character");
     }
-    int ppid = Parse.unsignedInt(rest.get(1), 1, "ppid");
-    long flags = Parse.unsigned(rest.get(6), 1, "flags");
-    long start = Parse.unsigned(rest.get(19), 1, "starttime");
-    return new ProcStat(pid, comm, state.charAt(0), ppid, flags, start);
+    int ppid = Parse.unsignedInt(s, at[2], at[3], 1, "ppid");
+    long flags = Parse.unsigned(s, at[12], at[13], 1, "flags");
+    long start = Parse.unsigned(s, at[38], at[39], 1, "starttime");
+    return new ProcStat(pid, comm, s.charAt(at[0]), ppid, flags, start);
   }
 
   private static String abbreviate(String s) {

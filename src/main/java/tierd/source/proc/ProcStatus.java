@@ -50,7 +50,10 @@ public record ProcStatus(
       if (colon <= 0) {
         throw KernelFsException.malformed(i + 1, line, "expected 'Key: value'");
       }
-      String key = line.substring(0, colon);
+      String key = wanted(line, colon);
+      if (key == null) {
+        continue; // ~45 of ~55 lines: checked for their colon, not kept
+      }
       kv.put(key, line.substring(colon + 1).strip());
       lineOf.put(key, i + 1);
     }
@@ -84,6 +87,29 @@ public record ProcStatus(
       kthread = !kv.containsKey("VmSize");
     }
     return new ProcStatus(name, tgid, ppid, rss, mems, cpus, kthread);
+  }
+
+  /** The keys {@link #parse} reads. */
+  private static final String[] KEYS = {
+    "Name",
+    "Tgid",
+    "PPid",
+    "VmRSS",
+    "VmSize",
+    "Mems_allowed_list",
+    "Mems_allowed",
+    "Cpus_allowed_list",
+    "Kthread"
+  };
+
+  /** The line's key if parse reads it (as a shared string), else null. */
+  private static String wanted(String line, int colon) {
+    for (String k : KEYS) {
+      if (colon == k.length() && line.startsWith(k)) {
+        return k;
+      }
+    }
+    return null;
   }
 
   private static NodeSet list(
