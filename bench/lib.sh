@@ -152,3 +152,26 @@ host_facts() {
         "$(java -version 2>&1 | awk -F'"' '/version/ { print "OpenJDK " $2; exit }')" \
         "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# wait_vm_slot: this host runs at most 2 qemu (one busy core each): waits until fewer run.
+wait_vm_slot() {
+    local said=0
+    while (($(pgrep -c qemu-system || true) >= 2)); do
+        ((said)) || bench_log "2 qemu already running: waiting for a slot"
+        said=1
+        sleep 10
+    done
+}
+
+# bench_build_vm: jar, test classes, workload, and the C mover loop (target/bench/move_pages_loop).
+bench_build_vm() {
+    if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+        (cd "$BENCH_REPO" && mvn -B -q -DskipTests package) || bench_die "mvn package failed"
+    fi
+    [[ -f $BENCH_REPO/target/tierd.jar && -d $BENCH_REPO/target/test-classes ]] ||
+        bench_die "no target/tierd.jar or target/test-classes"
+    BENCH_WL=$("$BENCH_REPO/src/test/vm/build-workload.sh") || bench_die "building tierd-workload failed"
+    mkdir -p "$BENCH_REPO/target/bench"
+    gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BENCH_REPO/target/bench/move_pages_loop" \
+        "$BENCH_REPO/bench/c/move_pages_loop.c" || bench_die "building move_pages_loop failed"
+}

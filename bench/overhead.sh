@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Daemon overhead (issue 8, benchmark 4): CPU of one core, RSS and heap of a running tierd at the
+# default interval with 100 managed processes, launched by bin/tierd (the launcher's JVM flags).
+#
+#   bench/overhead.sh [--procs N] [--buffers B[,B...]] [--warmup SECONDS] [--seconds SECONDS]
+#   defaults: 100 processes; 4 and 75 buffers each (about 2,900 and 10,000 tracked regions);
+#             60 s warm-up, then 150 s measured (30 cycles at 5 s)
+#
+# Like bench/scan-cost.sh it runs the whole pipeline over the host's real /proc with a 2-node
+# fixture's sysfs (this host has one NUMA node), so it is a dry run with the read-only heat source
+# numa-maps-active (regions = the VMAs with pages). Config: the defaults (interval 5s, ...) plus
+# processes.comm = tierd-workload so that only the benchmark's processes are managed.
+# CPU % = utime+stime of the JVM over the measured wall time; RSS = VmRSS (and VmHWM, the peak)
+# at the end; heap = jvm_memory_used_bytes / committed {area="heap"} from /metrics, sampled every
+# 5 s (mean and max).
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+procs=100 buffers=4,75 warmup=60 seconds=150 fixture=vm-2node
+while (($#)); do
+    case $1 in
+        --procs) procs=$2; shift 2 ;;
+        --buffers) buffers=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) bench_die "unknown argument $1" ;;
+    esac
+done
+OUT=${BENCH_OUT:-$BENCH_REPO/target/bench/overhead}
+mkdir -p "$OUT/run"
+trap bench_cleanup EXIT
+bench_build
+root=$OUT/root
+bench_hybrid_root "$fixture" "$root"
+cat > "$OUT/tierd.yaml" << EOF
+runtimeDirectory: $OUT/run
+processes:
+  comm: tierd-workload
+EOF
+
+# heap_mib URL: "used committed" heap MiB from the metrics endpoint.
+heap_mib() {
+    curl -fsS --max-time 5 "$1" 2> /dev/null | awk '
+        /^jvm_memory_used_bytes\{.*area="heap"/ { u += $NF }
+        /^jvm_memory_committed_bytes\{.*area="heap"/ { c += $NF }
+        END { printf "%.1f %.1f\n", u / 1048576, c / 1048576 }'
+}
+
+rows=()
+for nbuf in ${buffers//,/ }; do
+    if ((nbuf > 8)); then BENCH_COLD_SIZE=256K; else BENCH_COLD_SIZE=4M; fi
+    bench_log "$procs processes x $nbuf buffers"
+    bench_spawn "$procs" "$nbuf" "$OUT"
+    log=$OUT/tierd-$nbuf.log
+    "$BENCH_REPO/bin/tierd" run --root "$root" --config "$OUT/tierd.yaml" --dry-run \
+        --listen 127.0.0.1:0 > "$log" 2>&1 &
+    tpid=$!
+    BENCH_PIDS+=("$tpid")
+    for ((i = 0; i < 100; i++)); do
+        url=$(sed -n 's/.*serving metrics on \(http[^ ,]*\).*/\1/p' "$log" | head -1)
+        [[ -n $url ]] && break
+        sleep 0.2
+    done
+    [[ -n $url ]] || bench_die "no metrics URL in $log"
+    sleep "$warmup"
+    c0=$(cpu_ticks "$tpid")
+    n0=$(tierd_cycles "$log")
+    t0=$(date +%s%N)
+    : > "$OUT/heap-$nbuf.txt"
+    end=$((SECONDS + seconds))
+    while ((SECONDS < end)); do
+        heap_mib "$url" >> "$OUT/heap-$nbuf.txt"
+        sleep 5
+    done
+    c1=$(cpu_ticks "$tpid")
+    n1=$(tierd_cycles "$log")
+    t1=$(date +%s%N)
+    rss=$(rss_kib "$tpid")
+    hwm=$(hwm_kib "$tpid")
+    regions=$(stage_means "$log" "$n0" "$n1" | sed -n 's/.*regions=\([0-9]*\).*/\1/p')
+    kill -TERM "$tpid"
+    wait "$tpid" || true
+    bench_cleanup
+    row=$(awk -v p="$procs" -v b="$nbuf" -v r="$regions" -v d=$((c1 - c0)) -v hz="$CLK_TCK" \
+        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" '
+        { u += $1; c += $2; k++; if ($1 > um) um = $1; if ($2 > cm) cm = $2 }
+        END {
+            cpu = d / hz; wall = ns / 1e9
+            printf "| %d x %d | %s | %d cycles in %.0f s | **%.2f %%** | %.0f | **%.1f** (peak %.1f) | %.1f / %.1f | %.1f / %.1f |", \
+                p, b, r, n, wall, 100 * cpu / wall, 1000 * cpu / n, rss / 1024, hwm / 1024, u / k, um, c / k, cm
+        }' "$OUT/heap-$nbuf.txt")
+    rows+=("$row")
+    bench_log "$row"
+done
+
+echo
+echo "overhead: $(date -u +%F) $(host_facts)"
+echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds"
+echo "JVM flags (bin/tierd): $(sed -n 's/^  \(-XX:+UseSerialGC.*\) \\$/\1/p' "$BENCH_REPO/bin/tierd") $(sed -n 's/^  \(-XX:TieredStopAtLevel.*\) \\$/\1/p' "$BENCH_REPO/bin/tierd")"
+echo
+echo "| processes x buffers | regions | measured | CPU % of one core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
