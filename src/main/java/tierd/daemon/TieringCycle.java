@@ -48,6 +48,7 @@ import tierd.scoring.Scorer;
 import tierd.scoring.ScoringInput;
 import tierd.scoring.ScoringResult;
 import tierd.source.proc.Vmstat;
+import tierd.topology.Tier;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
 
@@ -129,6 +130,16 @@ public final class TieringCycle implements AutoCloseable {
     return heatName;
   }
 
+  private ProcessScanner scanner;
+
+  /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
+  private ProcessScanner scanner() {
+    if (scanner == null || !scanner.root().equals(parts.root())) {
+      scanner = new ProcessScanner(parts.root());
+    }
+    return scanner;
+  }
+
   /** Runs one cycle; never throws for a kernel or data problem (it is in the report). */
   public CycleReport run() {
     number++;
@@ -156,9 +167,7 @@ public final class TieringCycle implements AutoCloseable {
           });
       long self = parts.root().isHost() ? ProcessHandle.current().pid() : -1;
       ProcessScanner.Result scan =
-          st.run(
-              "discover",
-              () -> new ProcessScanner(parts.root()).scan(config.processes().filter(self)));
+          st.run("discover", () -> scanner().scan(config.processes().filter(self)));
       List<ManagedProcess> procs = scan.processes();
       parts.metrics().managedProcesses(procs.size());
       parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
@@ -449,15 +458,11 @@ public final class TieringCycle implements AutoCloseable {
   static Map<String, Map<String, Long>> bytesByClassAndTier(
       List<ScoredRegion> regions, List<ManagedProcess> procs, Topology topo) {
     // Tier of a region: the tier holding most of its VMA's pages (an estimate; exact placement is
-    // only queried for the regions that may move).
-    Map<String, Map<String, Long>> out = new TreeMap<>();
-    for (HeatClass c : HeatClass.values()) {
-      Map<String, Long> perTier = new TreeMap<>();
-      for (var t : topo.tiers()) {
-        perTier.put(t.label(), 0L);
-      }
-      out.put(c.name(), perTier);
-    }
+    // only queried for the regions that may move). Summed in an array per class and tier rank and
+    // turned into labelled maps once at the end.
+    HeatClass[] classes = HeatClass.values();
+    List<Tier> tiers = topo.tiers();
+    long[][] sums = new long[classes.length][tiers.size()];
     // Per process its VMAs by start address, so that each region visits only the VMAs it overlaps
     // (a binary search for the first) instead of all of them: regions x VMAs per process was the
     // largest single cost of a cycle at 100 regions per process.
@@ -468,6 +473,7 @@ public final class TieringCycle implements AutoCloseable {
       if (idx == null) {
         continue;
       }
+      long[] perTier = sums[s.heatClass().ordinal()];
       Vma[] vmas = idx.vmas;
       int from = idx.firstOverlapping(s.range().start());
       for (int i = from;
@@ -478,19 +484,22 @@ public final class TieringCycle implements AutoCloseable {
         if (overlap == 0 || v.presentPages() == 0) {
           continue;
         }
+        double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
         for (var e : v.pagesPerNode().entrySet()) {
           int rank = topo.rankOf(e.getKey());
-          if (rank < 0) {
-            continue;
+          if (rank >= 0) {
+            perTier[rank] += (long) (perPage * e.getValue());
           }
-          long b =
-              (long)
-                  ((double) overlap
-                      * e.getValue()
-                      / Math.max(1, v.range().sizeBytes() / v.pageBytes()));
-          out.get(s.heatClass().name()).merge(topo.tiers().get(rank).label(), b, Long::sum);
         }
       }
+    }
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (HeatClass c : classes) {
+      Map<String, Long> perTier = new TreeMap<>();
+      for (int rank = 0; rank < tiers.size(); rank++) {
+        perTier.merge(tiers.get(rank).label(), sums[c.ordinal()][rank], Long::sum);
+      }
+      out.put(c.name(), perTier);
     }
     return out;
   }

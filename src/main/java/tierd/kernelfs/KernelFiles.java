@@ -37,14 +37,38 @@ public final class KernelFiles {
    * about ten files per process, and a fresh 64 KiB array for each (allocated and zeroed, then
    * collected) cost more than the parsing of most of them.
    */
-  private static final ThreadLocal<byte[]> SCRATCH =
-      ThreadLocal.withInitial(() -> new byte[64 << 10]);
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   static final int SCRATCH_KEEP_BYTES = 1 << 20;
 
+  /** A thread's read buffer and the length of the last file read into it. */
+  private static final class Scratch {
+    byte[] buf = new byte[64 << 10];
+    int len;
+  }
+
   public static String read(Path file, int maxBytes) {
+    Scratch s = readScratch(file, maxBytes);
+    return new String(s.buf, 0, s.len, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the whole file and returns its bytes, or {@code null} when they equal {@code previous}
+   * byte for byte (then nothing is allocated). A daemon that reads the same files every cycle keeps
+   * the last bytes and skips decoding and parsing what did not change.
+   */
+  public static byte[] readIfChanged(Path file, byte[] previous) {
+    Scratch s = readScratch(file, MAX_BYTES);
+    if (previous != null && Arrays.equals(s.buf, 0, s.len, previous, 0, previous.length)) {
+      return null;
+    }
+    return Arrays.copyOf(s.buf, s.len);
+  }
+
+  private static Scratch readScratch(Path file, int maxBytes) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = SCRATCH.get();
+      Scratch s = SCRATCH.get();
+      byte[] buf = s.buf;
       int len = 0;
       while (true) {
         // Read at most maxBytes + 1 bytes: one more than allowed tells an oversized file.
@@ -56,7 +80,7 @@ public final class KernelFiles {
           }
           buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, buf.length * 2L));
           if (buf.length <= SCRATCH_KEEP_BYTES) {
-            SCRATCH.set(buf);
+            s.buf = buf;
           }
           continue;
         }
@@ -66,7 +90,15 @@ public final class KernelFiles {
         }
         len += n;
       }
-      return new String(buf, 0, len, StandardCharsets.UTF_8);
+      if (buf != s.buf) {
+        // Larger than the kept buffer: hand back a one-off holder.
+        Scratch big = new Scratch();
+        big.buf = buf;
+        big.len = len;
+        return big;
+      }
+      s.len = len;
+      return s;
     } catch (IOException e) {
       throw classify(file, e);
     }

@@ -377,7 +377,7 @@ final class Cycle {
         continue;
       }
       if (rule.skip != null) {
-        skip(g, src, Direction.PROMOTE, b[src], rule.skip, () -> rule.skipText);
+        skip(g, src, Direction.PROMOTE, b[src], rule.skip, rule::skipText);
         continue;
       }
       Resolved res = rule.promotion(src);
@@ -838,7 +838,7 @@ final class Cycle {
     int g = entSeg[src][i];
     Rule rule = rule(g);
     if (rule.skip != null) {
-      return heldBack(src, i, victim, rule.skip, () -> rule.skipText);
+      return heldBack(src, i, victim, rule.skip, rule::skipText);
     }
     Resolved res = rule.demotion(src);
     if (res.skip != null) {
@@ -1406,7 +1406,6 @@ final class Cycle {
     final Proc proc;
     final Vma vma;
     final SkipReason skip;
-    final String skipText;
     final NodeSet promoteAllowed;
     final NodeSet demoteAllowed;
     final long unit;
@@ -1421,7 +1420,6 @@ final class Cycle {
       NodeSet cpuset = proc.p.allowedNodes();
       MemPolicy pol = vma.policy();
       SkipReason s = null;
-      String text = null;
       NodeSet up = cpuset;
       NodeSet down = cpuset;
       MemPolicy.Mode mode = pol.mode();
@@ -1442,31 +1440,48 @@ final class Cycle {
             down = up;
           } else {
             s = SkipReason.INTERLEAVE;
-            text =
-                "VMA "
-                    + vma.range()
-                    + " has policy "
-                    + pol
-                    + "; interleaved VMAs are left alone (planner.moveInterleaved=false)";
           }
         }
         default -> {
           s = SkipReason.POLICY;
-          text = "VMA " + vma.range() + " has an unknown policy (" + pol + "); left alone";
         }
       }
       if (s == null && vma.hugetlb() && cfg.hugetlb() == PlannerConfig.HugetlbMode.SKIP) {
         s = SkipReason.HUGETLB;
-        text =
+      }
+      if (s == null && vma.shared() && !cfg.moveShared()) {
+        s = SkipReason.SHARED;
+      }
+      this.skip = s;
+      this.promoteAllowed = up;
+      this.demoteAllowed = down;
+      long thpBytes = cfg.thpAlign().bytes();
+      this.thp = !vma.hugetlb() && thpBytes > 0;
+      this.unit = vma.hugetlb() ? vma.pageBytes() : thp ? thpBytes : vma.pageBytes();
+      this.moveAll = vma.shared() && cfg.moveShared();
+    }
+
+    /** Why this VMA is left alone, for reports; built only when a report asks. */
+    String skipText() {
+      if (skip == null) {
+        return null;
+      }
+      MemPolicy pol = vma.policy();
+      return switch (skip) {
+        case INTERLEAVE ->
+            "VMA "
+                + vma.range()
+                + " has policy "
+                + pol
+                + "; interleaved VMAs are left alone (planner.moveInterleaved=false)";
+        case POLICY -> "VMA " + vma.range() + " has an unknown policy (" + pol + "); left alone";
+        case HUGETLB ->
             "hugetlb VMA "
                 + vma.range()
                 + " ("
                 + Texts.bytes(vma.pageBytes())
                 + " pages) is left alone (planner.hugetlb=SKIP)";
-      }
-      if (s == null && vma.shared() && !cfg.moveShared()) {
-        s = SkipReason.SHARED;
-        text =
+        case SHARED ->
             "shared VMA "
                 + vma.range()
                 + " (mapmax "
@@ -1474,15 +1489,8 @@ final class Cycle {
                 + ", perms "
                 + vma.perms()
                 + ") needs MPOL_MF_MOVE_ALL (planner.moveShared=false)";
-      }
-      this.skip = s;
-      this.skipText = text;
-      this.promoteAllowed = up;
-      this.demoteAllowed = down;
-      long thpBytes = cfg.thpAlign().bytes();
-      this.thp = !vma.hugetlb() && thpBytes > 0;
-      this.unit = vma.hugetlb() ? vma.pageBytes() : thp ? thpBytes : vma.pageBytes();
-      this.moveAll = vma.shared() && cfg.moveShared();
+        default -> skip.name();
+      };
     }
 
     Resolved promotion(int src) {

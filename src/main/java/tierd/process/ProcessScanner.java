@@ -1,10 +1,14 @@
 package tierd.process;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.kernelfs.KernelFiles;
@@ -32,8 +36,25 @@ public final class ProcessScanner {
 
   private final KernelRoot root;
 
+  /**
+   * Per managed pid, the last maps and numa_maps bytes and the VMAs built from them. A daemon keeps
+   * one scanner for its life: most processes' VMAs and placement do not change between two cycles,
+   * and comparing bytes costs far less than decoding, parsing and joining them again. Entries of
+   * pids not managed in the last scan are dropped.
+   */
+  private final Map<Integer, VmaCache> vmaCache = new HashMap<>();
+
+  /** Cpuset mounts for the scan in progress. */
+  private CpusetMems.Mounts mounts;
+
+  private record VmaCache(long startTime, byte[] numaMaps, byte[] maps, List<Vma> vmas) {}
+
   public ProcessScanner(KernelRoot root) {
     this.root = root;
+  }
+
+  public KernelRoot root() {
+    return root;
   }
 
   /** The outcome of one scan. */
@@ -71,6 +92,7 @@ public final class ProcessScanner {
     int denied = 0;
     int malformed = 0;
     List<String> errors = new ArrayList<>();
+    mounts = CpusetMems.Mounts.of(root);
     for (int pid : pids()) {
       examined++;
       try {
@@ -94,6 +116,12 @@ public final class ProcessScanner {
         }
       }
     }
+    mounts = null;
+    Set<Integer> managed = new HashSet<>();
+    for (ManagedProcess p : out) {
+      managed.add(p.pid());
+    }
+    vmaCache.keySet().retainAll(managed);
     return new Result(out, examined, filtered, gone, denied, malformed, errors);
   }
 
@@ -130,10 +158,11 @@ public final class ProcessScanner {
     if (!filter.matchesCgroup(paths)) {
       return Optional.empty();
     }
-    Optional<NodeSet> cpuset = CpusetMems.read(root, cgroup).map(CpusetMems.Effective::mems);
+    CpusetMems.Mounts m = mounts != null ? mounts : CpusetMems.Mounts.of(root);
+    Optional<NodeSet> cpuset = CpusetMems.read(m, cgroup).map(CpusetMems.Effective::mems);
     NodeSet allowed =
         cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
-    List<Vma> vmas = vmas(pid);
+    List<Vma> vmas = cachedVmas(pid, stat.startTimeTicks());
     // A pid reused between stat and numa_maps would mix two processes: re-check the start time.
     ProcStat again = ProcStat.read(root, pid);
     if (again.startTimeTicks() != stat.startTimeTicks()) {
@@ -152,6 +181,51 @@ public final class ProcessScanner {
             cpuset,
             allowed,
             vmas));
+  }
+
+  /**
+   * As {@link #vmas(int)}, but reuses the last VMAs of this pid (same start time) when neither
+   * numa_maps nor maps changed byte for byte since the last scan.
+   */
+  private List<Vma> cachedVmas(int pid, long startTime) {
+    VmaCache last = vmaCache.get(pid);
+    if (last != null && last.startTime() != startTime) {
+      last = null;
+    }
+    Path numaPath = root.pid(pid, "numa_maps");
+    Path mapsPath = root.pid(pid, "maps");
+    byte[] numa;
+    byte[] maps;
+    try {
+      numa = KernelFiles.readIfChanged(numaPath, last == null ? null : last.numaMaps());
+    } catch (KernelFsException e) {
+      throw e.withFile(numaPath);
+    }
+    try {
+      maps = KernelFiles.readIfChanged(mapsPath, last == null ? null : last.maps());
+    } catch (KernelFsException e) {
+      throw e.withFile(mapsPath);
+    }
+    if (numa == null && maps == null) {
+      return last.vmas();
+    }
+    byte[] numaBytes = numa != null ? numa : last.numaMaps();
+    byte[] mapsBytes = maps != null ? maps : last.maps();
+    List<NumaMaps.Entry> entries;
+    List<ProcMaps.Mapping> mappings;
+    try {
+      entries = NumaMaps.parse(new String(numaBytes, StandardCharsets.UTF_8));
+    } catch (KernelFsException e) {
+      throw e.withFile(numaPath);
+    }
+    try {
+      mappings = ProcMaps.parse(new String(mapsBytes, StandardCharsets.UTF_8));
+    } catch (KernelFsException e) {
+      throw e.withFile(mapsPath);
+    }
+    List<Vma> vmas = join(mappings, entries);
+    vmaCache.put(pid, new VmaCache(startTime, numaBytes, mapsBytes, vmas));
+    return vmas;
   }
 
   /** VMAs from maps joined with numa_maps by start address. */

@@ -15,7 +15,23 @@ import tierd.model.AddressRange;
  */
 final class AgeTracker {
 
-  private record Key(int pid, long start, long end) {}
+  /**
+   * A region's identity. Hash and equality are written out: region starts are page-aligned and
+   * close together, which the record's generated hash spread poorly over the map's buckets.
+   */
+  private record Key(int pid, long start, long end) {
+
+    @Override
+    public int hashCode() {
+      long h = start * 0x9E3779B97F4A7C15L + end * 0xC2B2AE3D27D4EB4FL + pid;
+      return (int) (h ^ (h >>> 32));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.start == start && k.end == end && k.pid == pid;
+    }
+  }
 
   private record State(int level, long sinceNanos) {}
 

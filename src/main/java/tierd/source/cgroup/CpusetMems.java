@@ -1,6 +1,7 @@
 package tierd.source.cgroup;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
@@ -34,17 +35,41 @@ public final class CpusetMems {
    * constrains it (then only {@code Mems_allowed} applies).
    */
   public static Optional<Effective> read(KernelRoot root, ProcCgroup cgroups) {
+    return read(Mounts.of(root), cgroups);
+  }
+
+  /**
+   * Where the cpuset files are: the cgroup v2 mount when its root lists the {@code cpuset}
+   * controller (only then do cgroups below it have {@code cpuset.mems.effective}), and the v1
+   * cpuset mount when it exists. Found once per scan instead of once per process.
+   */
+  public record Mounts(Optional<Path> v2, Optional<Path> v1) {
+
+    public static Mounts of(KernelRoot root) {
+      Optional<Path> v2 =
+          unifiedRoot(root)
+              .filter(
+                  m ->
+                      KernelFiles.readIfPresent(m.resolve("cgroup.controllers"))
+                          .map(c -> List.of(c.strip().split("\\s+")).contains("cpuset"))
+                          .orElse(false));
+      Path v1Root = root.cgroup("cpuset");
+      return new Mounts(v2, KernelFiles.exists(v1Root) ? Optional.of(v1Root) : Optional.empty());
+    }
+  }
+
+  /** As {@link #read(KernelRoot, ProcCgroup)}, with the mounts already found. */
+  public static Optional<Effective> read(Mounts mounts, ProcCgroup cgroups) {
     Optional<String> v2 = cgroups.unifiedPath();
-    Optional<Path> v2Root = unifiedRoot(root);
-    if (v2.isPresent() && v2Root.isPresent()) {
-      Optional<Effective> e = walkUp(v2Root.get(), v2.get(), "cpuset.mems.effective");
+    if (v2.isPresent() && mounts.v2().isPresent()) {
+      Optional<Effective> e = walkUp(mounts.v2().get(), v2.get(), "cpuset.mems.effective");
       if (e.isPresent()) {
         return e;
       }
     }
     Optional<String> v1 = cgroups.v1Path("cpuset");
-    Path v1Root = root.cgroup("cpuset");
-    if (v1.isPresent() && KernelFiles.exists(v1Root)) {
+    if (v1.isPresent() && mounts.v1().isPresent()) {
+      Path v1Root = mounts.v1().get();
       Optional<Effective> e = walkUp(v1Root, v1.get(), "cpuset.effective_mems");
       if (e.isPresent()) {
         return e;
