@@ -223,7 +223,7 @@ public final class ProcessScanner {
     } catch (KernelFsException e) {
       throw e.withFile(mapsPath);
     }
-    List<Vma> vmas = join(mappings, entries);
+    List<Vma> vmas = List.copyOf(join(mappings, entries));
     vmaCache.put(pid, new VmaCache(startTime, numaBytes, mapsBytes, vmas));
     return vmas;
   }

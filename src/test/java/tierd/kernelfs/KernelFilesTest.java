@@ -32,6 +32,30 @@ class KernelFilesTest {
   }
 
   @Test
+  void readIfChangedReturnsNullOnlyForByteIdenticalContent() throws IOException {
+    Path f = file("maps", "a b c\n");
+    byte[] first = KernelFiles.readIfChanged(f, null);
+    assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("a b c\n");
+    assertThat(KernelFiles.readIfChanged(f, first)).isNull();
+    // Same length, one byte different; then a prefix of the old content; then a longer one.
+    file("maps", "a b d\n");
+    assertThat(KernelFiles.readIfChanged(f, first)).asString().isEqualTo("a b d\n");
+    file("maps", "a b");
+    assertThat(KernelFiles.readIfChanged(f, first)).asString().isEqualTo("a b");
+    String big = text(300 << 10, 'q');
+    file("maps", big);
+    byte[] bigBytes = KernelFiles.readIfChanged(f, first);
+    assertThat(bigBytes).hasSize(300 << 10);
+    assertThat(KernelFiles.readIfChanged(f, bigBytes)).isNull();
+    assertThatThrownBy(() -> KernelFiles.readIfChanged(dir.resolve("gone"), first))
+        .isInstanceOf(KernelFsException.class)
+        .satisfies(
+            e ->
+                assertThat(((KernelFsException) e).kind())
+                    .isEqualTo(KernelFsException.Kind.ABSENT));
+  }
+
+  @Test
   void filesBeyondTheFirstBufferGrowItAndLaterReadsSeeOnlyTheirOwnBytes() throws IOException {
     String big = text(200 << 10, 'a') + "end";
     assertThat(KernelFiles.read(file("big", big))).isEqualTo(big);

@@ -91,6 +91,54 @@ class ProcessScannerTest {
     assertThat(r.errors()).singleElement().asString().contains("4242/numa_maps").contains("'zz'");
   }
 
+  /**
+   * A long-lived scanner reuses a process's VMAs while its maps and numa_maps are unchanged, and
+   * sees every change: a page count in numa_maps, a VMA that grew in maps, and a pid reused by a
+   * new process (another start time) whose files happen to be byte-identical.
+   */
+  @Test
+  void keptScannerReusesUnchangedVmasAndSeesEveryChange(@TempDir Path tmp) throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    List<Vma> first = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    List<Vma> again = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    assertThat(again).isSameAs(first);
+
+    Path nm = tmp.resolve("proc/4242/numa_maps");
+    String text = Files.readString(nm);
+    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
+    long start = Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
+    long before = vmaAt(first, start).pagesPerNode().get(0);
+    Files.writeString(nm, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (before + 1))));
+    List<Vma> changed = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    assertThat(changed).isNotSameAs(first);
+    assertThat(vmaAt(changed, start).pagesPerNode().get(0)).isEqualTo(before + 1);
+
+    Path maps = tmp.resolve("proc/4242/maps");
+    String mapsText = Files.readString(maps);
+    String mapsLine =
+        mapsText.lines().filter(l -> l.startsWith(Long.toHexString(start) + "-")).findFirst().get();
+    String endHex = mapsLine.substring(mapsLine.indexOf('-') + 1, mapsLine.indexOf(' '));
+    long end = Long.parseLong(endHex, 16);
+    String grown = Long.toHexString(end + 4096);
+    Files.writeString(
+        maps, mapsText.replace(mapsLine, mapsLine.replace("-" + endHex, "-" + grown)));
+    List<Vma> regrown = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    assertThat(vmaAt(regrown, start).range().end()).isEqualTo(end + 4096);
+
+    // Same pid, same files, another process: the start time (stat field 22) differs.
+    Path stat = tmp.resolve("proc/4242/stat");
+    String[] f = Files.readString(stat).split(" ");
+    f[21] = String.valueOf(Long.parseLong(f[21]) + 1);
+    Files.writeString(stat, String.join(" ", f));
+    List<Vma> reused = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    assertThat(reused).isNotSameAs(regrown).isEqualTo(regrown);
+  }
+
+  private static Vma vmaAt(List<Vma> vmas, long start) {
+    return vmas.stream().filter(v -> v.range().start() == start).findFirst().orElseThrow();
+  }
+
   /** The real kernel: a child process with a 32 MiB buffer shows up with its pages on node 0. */
   @Test
   void realKernelChildProcess() throws Exception {
