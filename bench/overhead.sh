@@ -97,7 +97,7 @@ done
 echo
 echo "overhead: $(date -u +%F) $(host_facts)"
 echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds"
-echo "JVM flags (bin/tierd): $(sed -n 's/^  \(-XX:+UseSerialGC.*\) \\$/\1/p' "$BENCH_REPO/bin/tierd") $(sed -n 's/^  \(-XX:TieredStopAtLevel.*\) \\$/\1/p' "$BENCH_REPO/bin/tierd")"
+echo "JVM flags (bin/tierd): $(sed -n '/^exec /,/-jar/p' "$BENCH_REPO/bin/tierd" | sed -n 's/^  \(-.*\) \\$/\1/p' | tr '\n' ' ')${JAVA_OPTS:+ + JAVA_OPTS=$JAVA_OPTS}"
 echo
 echo "| processes x buffers | regions | measured | CPU % of one core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
 echo "|---|---|---|---|---|---|---|---|"

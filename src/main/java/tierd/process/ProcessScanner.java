@@ -1,6 +1,5 @@
 package tierd.process;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,17 +36,21 @@ public final class ProcessScanner {
   private final KernelRoot root;
 
   /**
-   * Per managed pid, the last maps and numa_maps bytes and the VMAs built from them. A daemon keeps
-   * one scanner for its life: most processes' VMAs and placement do not change between two cycles,
-   * and comparing bytes costs far less than decoding, parsing and joining them again. Entries of
-   * pids not managed in the last scan are dropped.
+   * Per managed pid, the fingerprints of its last maps and numa_maps and the VMAs built from them.
+   * A daemon keeps one scanner for its life: most processes' VMAs and placement do not change
+   * between two cycles, and fingerprinting the bytes costs far less than decoding, parsing and
+   * joining them again. Entries of pids not managed in the last scan are dropped.
    */
   private final Map<Integer, VmaCache> vmaCache = new HashMap<>();
 
   /** Cpuset mounts for the scan in progress. */
   private CpusetMems.Mounts mounts;
 
-  private record VmaCache(long startTime, byte[] numaMaps, byte[] maps, List<Vma> vmas) {}
+  private record VmaCache(
+      long startTime,
+      KernelFiles.Fingerprint numaMaps,
+      KernelFiles.Fingerprint maps,
+      List<Vma> vmas) {}
 
   public ProcessScanner(KernelRoot root) {
     this.root = root;
@@ -194,37 +197,37 @@ public final class ProcessScanner {
     }
     Path numaPath = root.pid(pid, "numa_maps");
     Path mapsPath = root.pid(pid, "maps");
-    byte[] numa;
-    byte[] maps;
+    KernelFiles.Content numa;
+    KernelFiles.Content maps;
     try {
-      numa = KernelFiles.readIfChanged(numaPath, last == null ? null : last.numaMaps());
+      numa = KernelFiles.readWithFingerprint(numaPath);
     } catch (KernelFsException e) {
       throw e.withFile(numaPath);
     }
     try {
-      maps = KernelFiles.readIfChanged(mapsPath, last == null ? null : last.maps());
+      maps = KernelFiles.readWithFingerprint(mapsPath);
     } catch (KernelFsException e) {
       throw e.withFile(mapsPath);
     }
-    if (numa == null && maps == null) {
+    if (last != null
+        && numa.fingerprint().equals(last.numaMaps())
+        && maps.fingerprint().equals(last.maps())) {
       return last.vmas();
     }
-    byte[] numaBytes = numa != null ? numa : last.numaMaps();
-    byte[] mapsBytes = maps != null ? maps : last.maps();
     List<NumaMaps.Entry> entries;
     List<ProcMaps.Mapping> mappings;
     try {
-      entries = NumaMaps.parse(new String(numaBytes, StandardCharsets.UTF_8));
+      entries = NumaMaps.parse(numa.text());
     } catch (KernelFsException e) {
       throw e.withFile(numaPath);
     }
     try {
-      mappings = ProcMaps.parse(new String(mapsBytes, StandardCharsets.UTF_8));
+      mappings = ProcMaps.parse(maps.text());
     } catch (KernelFsException e) {
       throw e.withFile(mapsPath);
     }
     List<Vma> vmas = List.copyOf(join(mappings, entries));
-    vmaCache.put(pid, new VmaCache(startTime, numaBytes, mapsBytes, vmas));
+    vmaCache.put(pid, new VmaCache(startTime, numa.fingerprint(), maps.fingerprint(), vmas));
     return vmas;
   }
 

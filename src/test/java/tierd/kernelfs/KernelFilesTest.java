@@ -32,27 +32,34 @@ class KernelFilesTest {
   }
 
   @Test
-  void readIfChangedReturnsNullOnlyForByteIdenticalContent() throws IOException {
+  void fingerprintsTellEveryEditApartAndMatchForEqualContent() throws IOException {
     Path f = file("maps", "a b c\n");
-    byte[] first = KernelFiles.readIfChanged(f, null);
-    assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("a b c\n");
-    assertThat(KernelFiles.readIfChanged(f, first)).isNull();
-    // Same length, one byte different; then a prefix of the old content; then a longer one.
-    file("maps", "a b d\n");
-    assertThat(KernelFiles.readIfChanged(f, first)).asString().isEqualTo("a b d\n");
-    file("maps", "a b");
-    assertThat(KernelFiles.readIfChanged(f, first)).asString().isEqualTo("a b");
-    String big = text(300 << 10, 'q');
-    file("maps", big);
-    byte[] bigBytes = KernelFiles.readIfChanged(f, first);
-    assertThat(bigBytes).hasSize(300 << 10);
-    assertThat(KernelFiles.readIfChanged(f, bigBytes)).isNull();
-    assertThatThrownBy(() -> KernelFiles.readIfChanged(dir.resolve("gone"), first))
-        .isInstanceOf(KernelFsException.class)
-        .satisfies(
-            e ->
-                assertThat(((KernelFsException) e).kind())
-                    .isEqualTo(KernelFsException.Kind.ABSENT));
+    KernelFiles.Content first = KernelFiles.readWithFingerprint(f);
+    assertThat(first.text()).isEqualTo("a b c\n");
+    assertThat(KernelFiles.readWithFingerprint(f).fingerprint()).isEqualTo(first.fingerprint());
+    // Same length with one byte different, a prefix, a longer file, an empty one.
+    for (String other : new String[] {"a b d\n", "a b", "a b c\nd\n", ""}) {
+      file("maps", other);
+      KernelFiles.Content c = KernelFiles.readWithFingerprint(f);
+      assertThat(c.text()).isEqualTo(other);
+      assertThat(c.fingerprint()).isNotEqualTo(first.fingerprint());
+    }
+    // Beyond the per-thread buffer, and seeded random edits of one byte anywhere in it.
+    byte[] big = text(300 << 10, 'q').getBytes(StandardCharsets.UTF_8);
+    Files.write(f, big);
+    KernelFiles.Fingerprint bigPrint = KernelFiles.readWithFingerprint(f).fingerprint();
+    assertThat(bigPrint.length()).isEqualTo(300 << 10);
+    java.util.Random rnd = new java.util.Random(11);
+    for (int i = 0; i < 50; i++) {
+      byte[] edited = big.clone();
+      edited[rnd.nextInt(edited.length)] = (byte) ('a' + rnd.nextInt(16));
+      Files.write(f, edited);
+      assertThat(KernelFiles.readWithFingerprint(f).fingerprint()).isNotEqualTo(bigPrint);
+    }
+    assertThatThrownBy(() -> KernelFiles.readWithFingerprint(dir.resolve("gone")))
+        .isInstanceOfSatisfying(
+            KernelFsException.class,
+            e -> assertThat(e.kind()).isEqualTo(KernelFsException.Kind.ABSENT));
   }
 
   @Test
