@@ -43,9 +43,6 @@ public final class ProcessScanner {
    */
   private final Map<Integer, VmaCache> vmaCache = new HashMap<>();
 
-  /** Cpuset mounts for the scan in progress. */
-  private CpusetMems.Mounts mounts;
-
   private record VmaCache(
       long startTime,
       KernelFiles.Fingerprint numaMaps,
@@ -95,11 +92,11 @@ public final class ProcessScanner {
     int denied = 0;
     int malformed = 0;
     List<String> errors = new ArrayList<>();
-    mounts = CpusetMems.Mounts.of(root);
+    CpusetMems.Mounts mounts = CpusetMems.Mounts.of(root);
     for (int pid : pids()) {
       examined++;
       try {
-        Optional<ManagedProcess> p = read(pid, filter);
+        Optional<ManagedProcess> p = read(pid, filter, mounts);
         if (p.isPresent()) {
           out.add(p.get());
         } else {
@@ -119,7 +116,6 @@ public final class ProcessScanner {
         }
       }
     }
-    mounts = null;
     Set<Integer> managed = new HashSet<>();
     for (ManagedProcess p : out) {
       managed.add(p.pid());
@@ -133,6 +129,10 @@ public final class ProcessScanner {
    * the costly numa_maps walk.
    */
   public Optional<ManagedProcess> read(int pid, ProcessFilter filter) {
+    return read(pid, filter, CpusetMems.Mounts.of(root));
+  }
+
+  private Optional<ManagedProcess> read(int pid, ProcessFilter filter, CpusetMems.Mounts mounts) {
     if (pid == filter.selfPid()) {
       return Optional.empty();
     }
@@ -161,8 +161,7 @@ public final class ProcessScanner {
     if (!filter.matchesCgroup(paths)) {
       return Optional.empty();
     }
-    CpusetMems.Mounts m = mounts != null ? mounts : CpusetMems.Mounts.of(root);
-    Optional<NodeSet> cpuset = CpusetMems.read(m, cgroup).map(CpusetMems.Effective::mems);
+    Optional<NodeSet> cpuset = CpusetMems.read(mounts, cgroup).map(CpusetMems.Effective::mems);
     NodeSet allowed =
         cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
     List<Vma> vmas = cachedVmas(pid, stat.startTimeTicks());

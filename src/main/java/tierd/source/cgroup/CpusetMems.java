@@ -31,14 +31,6 @@ public final class CpusetMems {
   public record Effective(NodeSet mems, String source) {}
 
   /**
-   * The effective cpuset mems of a task in {@code cgroups}, or empty when no cpuset controller
-   * constrains it (then only {@code Mems_allowed} applies).
-   */
-  public static Optional<Effective> read(KernelRoot root, ProcCgroup cgroups) {
-    return read(Mounts.of(root), cgroups);
-  }
-
-  /**
    * Where the cpuset files are: the cgroup v2 mount when its root lists the {@code cpuset}
    * controller (only then do cgroups below it have {@code cpuset.mems.effective}), and the v1
    * cpuset mount when it exists. Found once per scan instead of once per process.
@@ -58,7 +50,10 @@ public final class CpusetMems {
     }
   }
 
-  /** As {@link #read(KernelRoot, ProcCgroup)}, with the mounts already found. */
+  /**
+   * The effective cpuset mems of a task in {@code cgroups}, or empty when no cpuset controller
+   * constrains it (then only {@code Mems_allowed} applies).
+   */
   public static Optional<Effective> read(Mounts mounts, ProcCgroup cgroups) {
     Optional<String> v2 = cgroups.unifiedPath();
     if (v2.isPresent() && mounts.v2().isPresent()) {
