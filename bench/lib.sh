@@ -10,6 +10,8 @@ CLK_TCK=$(getconf CLK_TCK)
 BENCH_PIDS=()
 
 bench_log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+# bench_help SCRIPT: prints a script's header comment (its usage) and exits 0.
+bench_help() { sed -n '2,/^set -e/p' "$1" | sed '$d; s/^# \{0,1\}//'; exit 0; }
 bench_die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Stops every process this script started (by pid), newest first.

@@ -24,7 +24,7 @@ while (($#)); do
         --mib) mib=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
         --reps) reps=$2; shift 2 ;;
-        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) bench_help "$0" ;;
         *) bench_die "unknown argument $1" ;;
     esac
 done

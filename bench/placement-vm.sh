@@ -37,7 +37,7 @@ while (($#)); do
         --fast-mem) fast=$2; shift 2 ;;
         --slow-mem) slow=$2; shift 2 ;;
         --variants) variants=$2; shift 2 ;;
-        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) bench_help "$0" ;;
         *) bench_die "unknown argument $1" ;;
     esac
 done

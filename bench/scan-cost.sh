@@ -39,7 +39,7 @@ while (($#)); do
         --cycles) cycles=$2; shift 2 ;;
         --interval) interval=$2; shift 2 ;;
         --fixture) fixture=$2; shift 2 ;;
-        -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) bench_help "$0" ;;
         *) bench_die "unknown argument $1" ;;
     esac
 done
