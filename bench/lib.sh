@@ -145,6 +145,47 @@ stage_means() {
     }' "$1"
 }
 
+# cpuset_file PID: the cgroup file tierd reads for the pid's cpuset.mems (v2 unified or v1 cpuset).
+cpuset_file() {
+    local line path
+    while IFS= read -r line; do
+        case $line in
+            0::*) path=/sys/fs/cgroup${line#0::}/cpuset.mems.effective ;;
+            *:cpuset:* | *:cpuset,*:* | *,cpuset:* | *,cpuset,*) path=/sys/fs/cgroup/cpuset${line##*:}/cpuset.effective_mems ;;
+            *) continue ;;
+        esac
+        [[ -r $path ]] && { echo "$path"; return; }
+    done < "/proc/$1/cgroup"
+}
+
+# file_list PIDFILE ROOT LIST: writes to LIST the files one tierd cycle reads (one path per line):
+# stat of every pid; status, stat, cgroup, maps, numa_maps and the cpuset file of every pid in
+# PIDFILE; the topology's files under ROOT (a bench_hybrid_root) and /proc's vmstat and zoneinfo.
+file_list() {
+    local p f root=$2
+    {
+        for p in /proc/[0-9]*; do echo "$p/stat"; done
+        while read -r p; do
+            printf '/proc/%s/%s\n' "$p" status "$p" cgroup "$p" maps "$p" numa_maps
+            f=$(cpuset_file "$p") && [[ -n $f ]] && echo "$f"
+        done < "$1"
+        ls -d "$root"/sys/devices/system/node/{possible,online,has_cpu,has_memory,has_normal_memory} \
+            "$root"/sys/devices/system/node/node*/{meminfo,distance} \
+            "$root"/sys/devices/system/node/node*/access1/initiators/*_* \
+            "$root"/sys/devices/virtual/memory_tiering/memory_tier*/nodelist \
+            "$root"/sys/kernel/mm/numa/demotion_enabled 2> /dev/null
+        for f in "$root"/sys/devices/system/node/node*/cpulist; do
+            [[ -s $f ]] && echo "$f"
+        done
+        echo /proc/vmstat
+        echo /proc/zoneinfo
+        echo /proc/sys/kernel/numa_balancing
+    } > "$3"
+}
+
+# cat_pass LIST: one `cat` pass over LIST (xargs: one cat process for all files).
+cat_pass() { xargs -a "$1" cat > /dev/null 2>&1 || true; }
+
 # host_facts: one line about the machine (for the tables' "where").
 host_facts() {
     printf '%s, %s vCPU (%s), %s GiB RAM, Linux %s, %s; load avg %s' \

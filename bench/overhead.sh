@@ -10,7 +10,10 @@
 # fixture's sysfs (this host has one NUMA node), so it is a dry run with the read-only heat source
 # numa-maps-active (regions = the VMAs with pages). Config: the defaults (interval 5s, ...) plus
 # processes.comm = tierd-workload so that only the benchmark's processes are managed.
-# CPU % = utime+stime of the JVM over the measured wall time; RSS = VmRSS (and VmHWM, the peak)
+# CPU % = utime+stime of the JVM over the measured wall time; floor = the CPU of one cat pass over
+# the files a cycle reads (as bench/scan-cost.sh: stat of every pid, status, cgroup, maps, numa_maps
+# and cpuset of the managed ones, topology), made every 5 s in the same window, start-up of cat
+# subtracted: what any scanner of the same files pays; RSS = VmRSS (and VmHWM, the peak)
 # at the end; heap = jvm_memory_used_bytes / committed {area="heap"} from /metrics, sampled every
 # 5 s (mean and max).
 set -euo pipefail
@@ -64,6 +67,9 @@ for nbuf in ${buffers//,/ }; do
     done
     [[ -n $url ]] || bench_die "no metrics URL in $log"
     sleep "$warmup"
+    file_list "$OUT/workloads.pids" "$root" "$OUT/files.list"
+    echo /dev/null > "$OUT/empty.list"
+    me=$BASHPID tf=0 te=0
     c0=$(cpu_ticks "$tpid")
     n0=$(tierd_cycles "$log")
     t0=$(date +%s%N)
@@ -71,6 +77,13 @@ for nbuf in ${buffers//,/ }; do
     end=$((SECONDS + seconds))
     while ((SECONDS < end)); do
         heap_mib "$url" >> "$OUT/heap-$nbuf.txt"
+        # The floor: the same files read once per interval by cat (start-up cost subtracted).
+        f0=$(children_ticks "$me")
+        cat_pass "$OUT/files.list"
+        f1=$(children_ticks "$me")
+        cat_pass "$OUT/empty.list"
+        f2=$(children_ticks "$me")
+        tf=$((tf + f1 - f0)) te=$((te + f2 - f1))
         sleep 5
     done
     c1=$(cpu_ticks "$tpid")
@@ -83,12 +96,12 @@ for nbuf in ${buffers//,/ }; do
     wait "$tpid" || true
     bench_cleanup
     row=$(awk -v p="$procs" -v b="$nbuf" -v r="$regions" -v d=$((c1 - c0)) -v hz="$CLK_TCK" \
-        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" '
+        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" -v fl=$((tf - te)) '
         { u += $1; c += $2; k++; if ($1 > um) um = $1; if ($2 > cm) cm = $2 }
         END {
             cpu = d / hz; wall = ns / 1e9
-            printf "| %d x %d | %s | %d cycles in %.0f s | **%.2f %%** | %.0f | **%.1f** (peak %.1f) | %.1f / %.1f | %.1f / %.1f |", \
-                p, b, r, n, wall, 100 * cpu / wall, 1000 * cpu / n, rss / 1024, hwm / 1024, u / k, um, c / k, cm
+            printf "| %d x %d | %s | %d cycles in %.0f s | **%.2f %%** | %.2f %% | %.0f | **%.1f** (peak %.1f) | %.1f / %.1f | %.1f / %.1f |", \
+                p, b, r, n, wall, 100 * cpu / wall, 100 * fl / hz / wall, 1000 * cpu / n, rss / 1024, hwm / 1024, u / k, um, c / k, cm
         }' "$OUT/heap-$nbuf.txt")
     rows+=("$row")
     bench_log "$row"
@@ -99,6 +112,6 @@ echo "overhead: $(date -u +%F) $(host_facts)"
 echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds"
 echo "JVM flags (bin/tierd): $(sed -n '/^exec /,/-jar/p' "$BENCH_REPO/bin/tierd" | sed -n 's/^  \(-.*\) \\$/\1/p' | tr '\n' ' ')${JAVA_OPTS:+ + JAVA_OPTS=$JAVA_OPTS}"
 echo
-echo "| processes x buffers | regions | measured | CPU % of one core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| processes x buffers | regions | measured | CPU % of one core | floor: cat of the same files every 5 s, % of a core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

@@ -51,44 +51,6 @@ bench_build
 root=$OUT/root
 bench_hybrid_root "$fixture" "$root"
 
-# cpuset_file PID: the cgroup file tierd reads for the pid's cpuset.mems (v2 unified or v1 cpuset).
-cpuset_file() {
-    local line path
-    while IFS= read -r line; do
-        case $line in
-            0::*) path=/sys/fs/cgroup${line#0::}/cpuset.mems.effective ;;
-            *:cpuset:* | *:cpuset,*:* | *,cpuset:* | *,cpuset,*) path=/sys/fs/cgroup/cpuset${line##*:}/cpuset.effective_mems ;;
-            *) continue ;;
-        esac
-        [[ -r $path ]] && { echo "$path"; return; }
-    done < "/proc/$1/cgroup"
-}
-
-# file_list PIDFILE LIST: writes the list (one path per line).
-file_list() {
-    local p f
-    {
-        for p in /proc/[0-9]*; do echo "$p/stat"; done
-        while read -r p; do
-            printf '/proc/%s/%s\n' "$p" status "$p" cgroup "$p" maps "$p" numa_maps
-            f=$(cpuset_file "$p") && [[ -n $f ]] && echo "$f"
-        done < "$1"
-        ls -d "$root"/sys/devices/system/node/{possible,online,has_cpu,has_memory,has_normal_memory} \
-            "$root"/sys/devices/system/node/node*/{meminfo,distance} \
-            "$root"/sys/devices/system/node/node*/access1/initiators/*_* \
-            "$root"/sys/devices/virtual/memory_tiering/memory_tier*/nodelist \
-            "$root"/sys/kernel/mm/numa/demotion_enabled 2> /dev/null
-        for f in "$root"/sys/devices/system/node/node*/cpulist; do
-            [[ -s $f ]] && echo "$f"
-        done
-        echo /proc/vmstat
-        echo /proc/zoneinfo
-        echo /proc/sys/kernel/numa_balancing
-    } > "$2"
-}
-
-# cat_pass LIST: one `cat` pass over LIST (xargs: one cat process for all files).
-cat_pass() { xargs -a "$1" cat > /dev/null 2>&1 || true; }
 
 cat > "$OUT/tierd.yaml" << EOF
 interval: $interval
@@ -113,7 +75,7 @@ for nbuf in ${buffers//,/ }; do
     BENCH_PIDS+=("$tpid")
     bench_log "tierd pid $tpid: warm-up $warmup cycles, then $cycles measured"
     wait_cycle "$log" "$tpid" "$warmup" $((warmup * 10 + 120))
-    file_list "$OUT/workloads.pids" "$OUT/files.list"
+    file_list "$OUT/workloads.pids" "$root" "$OUT/files.list"
     echo /dev/null > "$OUT/empty.list"
     # Interleaved: after each tierd cycle (while it sleeps until the next one) one cat pass, so
     # both are measured under the same load (this host is shared and noisy).
