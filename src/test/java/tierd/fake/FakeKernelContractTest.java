@@ -1,6 +1,7 @@
 package tierd.fake;
 
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.LongStream;
 import tierd.model.NodeSet;
 import tierd.mover.PagesPortContract;
@@ -26,7 +27,7 @@ class FakeKernelContractTest extends PagesPortContract {
         LongStream.range(0, 16).map(i -> BUF + i * PAGE).toArray(),
         0,
         BUF + 30 * PAGE,
-        BUF + 20 * PAGE,
+        OptionalLong.of(BUF + 20 * PAGE),
         BUF + 61 * PAGE,
         2,
         4343,

@@ -26,6 +26,7 @@ public final class KPageFlags implements AutoCloseable {
   public static final int KPF_COMPOUND_TAIL = 16;
   public static final int KPF_HUGE = 17;
   public static final int KPF_THP = 22;
+  public static final int KPF_ZERO_PAGE = 24;
   public static final int KPF_IDLE = 25;
 
   private final Path path;
