@@ -149,6 +149,14 @@ public final class KernelFiles {
 
   /** Entry names of a directory, sorted; an absent directory is an ABSENT failure. */
   public static List<String> list(Path dir) {
+    // java.io's list returns the names in one call (the daemon lists /proc every cycle; a
+    // DirectoryStream builds two Paths per entry); on failure it says nothing, so the stream
+    // below is opened to get the reason.
+    String[] plain = dir.toFile().list();
+    if (plain != null) {
+      Arrays.sort(plain);
+      return List.of(plain);
+    }
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {

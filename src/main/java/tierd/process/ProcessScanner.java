@@ -77,11 +77,20 @@ public final class ProcessScanner {
   public List<Integer> pids() {
     List<Integer> out = new ArrayList<>();
     for (String name : KernelFiles.list(root.proc())) {
-      if (!name.isEmpty() && name.chars().allMatch(Character::isDigit) && name.length() < 10) {
+      if (!name.isEmpty() && name.length() < 10 && allDigits(name)) {
         out.add(Integer.parseInt(name));
       }
     }
     return out;
+  }
+
+  private static boolean allDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Result scan(ProcessFilter filter) {

@@ -13,6 +13,9 @@ import tierd.source.proc.NumaMaps;
  * per node (from numa_maps). Page counts are in units of {@code pageBytes}: huge pages for hugetlb
  * VMAs, base pages otherwise (THP folios count as their base pages). {@code activePages} is
  * numa_maps' {@code active=} (pages on the active LRU; the kernel omits it when all are active).
+ * {@code presentPages} is the sum of {@code pagesPerNode}, kept because every stage asks for it and
+ * summing a map allocates its iterators each time under C1 (no escape analysis); the constructors
+ * without it compute it.
  */
 public record Vma(
     AddressRange range,
@@ -25,10 +28,42 @@ public record Vma(
     long anonPages,
     long mapmax,
     SortedMap<Integer, Long> pagesPerNode,
-    long activePages) {
+    long activePages,
+    long presentPages) {
 
   public Vma {
     pagesPerNode = Collections.unmodifiableSortedMap(new TreeMap<>(pagesPerNode));
+    if (presentPages != sum(pagesPerNode)) {
+      throw new IllegalArgumentException(
+          "presentPages " + presentPages + " is not the sum of " + pagesPerNode);
+    }
+  }
+
+  public Vma(
+      AddressRange range,
+      String perms,
+      String path,
+      MemPolicy policy,
+      NumaMaps.Backing backing,
+      boolean hugetlb,
+      long pageBytes,
+      long anonPages,
+      long mapmax,
+      SortedMap<Integer, Long> pagesPerNode,
+      long activePages) {
+    this(
+        range,
+        perms,
+        path,
+        policy,
+        backing,
+        hugetlb,
+        pageBytes,
+        anonPages,
+        mapmax,
+        pagesPerNode,
+        activePages,
+        sum(pagesPerNode));
   }
 
   /** A VMA whose present pages are all on the active LRU (numa_maps printed no {@code active=}). */
@@ -54,10 +89,10 @@ public record Vma(
         anonPages,
         mapmax,
         pagesPerNode,
-        pagesPerNode.values().stream().mapToLong(Long::longValue).sum());
+        sum(pagesPerNode));
   }
 
-  public long presentPages() {
+  private static long sum(SortedMap<Integer, Long> pagesPerNode) {
     long s = 0;
     for (long v : pagesPerNode.values()) {
       s += v;

@@ -85,4 +85,23 @@ class KernelFilesTest {
   void utf8IsDecoded() throws IOException {
     assertThat(KernelFiles.read(file("u", "/tmp/caf\u00e9 x\n"))).isEqualTo("/tmp/caf\u00e9 x\n");
   }
+
+  @Test
+  void listGivesSortedNamesAndClassifiesAMissingDirectoryOrAFile(@TempDir Path tmp)
+      throws IOException {
+    for (String n : new String[] {"20", "3", "self", "100"}) {
+      Files.createDirectory(tmp.resolve(n));
+    }
+    assertThat(KernelFiles.list(tmp)).containsExactly("100", "20", "3", "self");
+    assertThatThrownBy(() -> KernelFiles.list(tmp.resolve("gone")))
+        .isInstanceOfSatisfying(
+            KernelFsException.class,
+            e -> assertThat(e.kind()).isEqualTo(KernelFsException.Kind.ABSENT))
+        .hasMessageContaining("gone");
+    Path file = Files.writeString(tmp.resolve("plain"), "x");
+    assertThatThrownBy(() -> KernelFiles.list(file))
+        .isInstanceOfSatisfying(
+            KernelFsException.class,
+            e -> assertThat(e.kind()).isEqualTo(KernelFsException.Kind.ABSENT));
+  }
 }
