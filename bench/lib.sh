@@ -186,6 +186,19 @@ file_list() {
 # cat_pass LIST: one `cat` pass over LIST (xargs: one cat process for all files).
 cat_pass() { xargs -a "$1" cat > /dev/null 2>&1 || true; }
 
+# floor_pass LIST EMPTY: one cat_pass over LIST, then one over EMPTY (the cost of starting cat),
+# adding their CPU ticks to FLOOR_TICKS and FLOOR_EMPTY_TICKS (set both to 0 first). Call it from
+# the script's own shell, not from $(...): the ticks are this shell's waited-for children.
+floor_pass() {
+    local me=$BASHPID t0 t1 t2
+    t0=$(children_ticks "$me")
+    cat_pass "$1"
+    t1=$(children_ticks "$me")
+    cat_pass "$2"
+    t2=$(children_ticks "$me")
+    FLOOR_TICKS=$((FLOOR_TICKS + t1 - t0)) FLOOR_EMPTY_TICKS=$((FLOOR_EMPTY_TICKS + t2 - t1))
+}
+
 # host_facts: one line about the machine (for the tables' "where").
 host_facts() {
     printf '%s, %s vCPU (%s), %s GiB RAM, Linux %s, %s; load avg %s' \

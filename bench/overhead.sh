@@ -69,7 +69,7 @@ for nbuf in ${buffers//,/ }; do
     sleep "$warmup"
     file_list "$OUT/workloads.pids" "$root" "$OUT/files.list"
     echo /dev/null > "$OUT/empty.list"
-    me=$BASHPID tf=0 te=0
+    FLOOR_TICKS=0 FLOOR_EMPTY_TICKS=0
     c0=$(cpu_ticks "$tpid")
     n0=$(tierd_cycles "$log")
     t0=$(date +%s%N)
@@ -78,12 +78,7 @@ for nbuf in ${buffers//,/ }; do
     while ((SECONDS < end)); do
         heap_mib "$url" >> "$OUT/heap-$nbuf.txt"
         # The floor: the same files read once per interval by cat (start-up cost subtracted).
-        f0=$(children_ticks "$me")
-        cat_pass "$OUT/files.list"
-        f1=$(children_ticks "$me")
-        cat_pass "$OUT/empty.list"
-        f2=$(children_ticks "$me")
-        tf=$((tf + f1 - f0)) te=$((te + f2 - f1))
+        floor_pass "$OUT/files.list" "$OUT/empty.list"
         sleep 5
     done
     c1=$(cpu_ticks "$tpid")
@@ -96,7 +91,7 @@ for nbuf in ${buffers//,/ }; do
     wait "$tpid" || true
     bench_cleanup
     row=$(awk -v p="$procs" -v b="$nbuf" -v r="$regions" -v d=$((c1 - c0)) -v hz="$CLK_TCK" \
-        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" -v fl=$((tf - te)) '
+        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" -v fl=$((FLOOR_TICKS - FLOOR_EMPTY_TICKS)) '
         { u += $1; c += $2; k++; if ($1 > um) um = $1; if ($2 > cm) cm = $2 }
         END {
             cpu = d / hz; wall = ns / 1e9

@@ -79,17 +79,11 @@ for nbuf in ${buffers//,/ }; do
     echo /dev/null > "$OUT/empty.list"
     # Interleaved: after each tierd cycle (while it sleeps until the next one) one cat pass, so
     # both are measured under the same load (this host is shared and noisy).
-    me=$BASHPID
     c0=$(cpu_ticks "$tpid")
-    tf=0 te=0
+    FLOOR_TICKS=0 FLOOR_EMPTY_TICKS=0
     for ((k = 1; k <= cycles; k++)); do
         wait_cycle "$log" "$tpid" $((warmup + k)) 120
-        t0=$(children_ticks "$me")
-        cat_pass "$OUT/files.list"
-        t1=$(children_ticks "$me")
-        cat_pass "$OUT/empty.list"
-        t2=$(children_ticks "$me")
-        tf=$((tf + t1 - t0)) te=$((te + t2 - t1))
+        floor_pass "$OUT/files.list" "$OUT/empty.list"
     done
     c1=$(cpu_ticks "$tpid")
     rss=$(rss_kib "$tpid")
@@ -98,7 +92,7 @@ for nbuf in ${buffers//,/ }; do
     stages=$(stage_means "$log" $((warmup + 1)) $((warmup + cycles)))
     # c0 is read after cycle W ended and c1 after cycle W+M ended plus the cat passes, during
     # which tierd sleeps: M cycles in between.
-    read -r tierd_ms floor floor_gross < <(awk -v d=$((c1 - c0)) -v f="$tf" -v e="$te" \
+    read -r tierd_ms floor floor_gross < <(awk -v d=$((c1 - c0)) -v f="$FLOOR_TICKS" -v e="$FLOOR_EMPTY_TICKS" \
         -v n="$cycles" -v hz="$CLK_TCK" 'BEGIN {
         k = 1000 / hz / n
         printf "%.2f %.2f %.2f\n", d * k, (f - e) * k, f * k }')
