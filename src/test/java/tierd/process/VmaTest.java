@@ -3,6 +3,7 @@ package tierd.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
@@ -13,76 +14,51 @@ class VmaTest {
 
   private static final AddressRange RANGE = AddressRange.ofSize(0x7f0000000000L, 64 << 20);
 
+  /** An anonymous, private VMA of {@link #RANGE} with 4 KiB pages and the given counts. */
+  private static Vma anon(SortedMap<Integer, Long> perNode, long... activeAndPresent) {
+    String perms = "rw-p";
+    MemPolicy p = MemPolicy.DEFAULT;
+    NumaMaps.Backing b = NumaMaps.Backing.ANON;
+    long anon = perNode.values().stream().mapToLong(Long::longValue).sum();
+    return switch (activeAndPresent.length) {
+      case 0 -> new Vma(RANGE, perms, "", p, b, false, 4096, anon, 1, perNode);
+      case 1 -> new Vma(RANGE, perms, "", p, b, false, 4096, anon, 1, perNode, activeAndPresent[0]);
+      default ->
+          new Vma(
+              RANGE,
+              perms,
+              "",
+              p,
+              b,
+              false,
+              4096,
+              anon,
+              1,
+              perNode,
+              activeAndPresent[0],
+              activeAndPresent[1]);
+    };
+  }
+
   @Test
   void presentPagesIsTheSumOverNodesWhicheverConstructorBuiltIt() {
     TreeMap<Integer, Long> perNode = new TreeMap<>();
     perNode.put(0, 300L);
     perNode.put(2, 12L);
-    Vma allActive =
-        new Vma(
-            RANGE,
-            "rw-p",
-            "",
-            MemPolicy.DEFAULT,
-            NumaMaps.Backing.ANON,
-            false,
-            4096,
-            312,
-            1,
-            perNode);
-    Vma someActive =
-        new Vma(
-            RANGE,
-            "rw-p",
-            "",
-            MemPolicy.DEFAULT,
-            NumaMaps.Backing.ANON,
-            false,
-            4096,
-            312,
-            1,
-            perNode,
-            40);
+    Vma allActive = anon(perNode);
+    Vma someActive = anon(perNode, 40);
     assertThat(allActive.presentPages()).isEqualTo(312);
     assertThat(allActive.activePages()).isEqualTo(312);
     assertThat(someActive.presentPages()).isEqualTo(312);
     assertThat(someActive.presentBytes()).isEqualTo(312L * 4096);
-    assertThat(someActive)
-        .isEqualTo(
-            new Vma(
-                RANGE,
-                "rw-p",
-                "",
-                MemPolicy.DEFAULT,
-                NumaMaps.Backing.ANON,
-                false,
-                4096,
-                312,
-                1,
-                perNode,
-                40,
-                312));
+    assertThat(someActive).isEqualTo(anon(perNode, 40, 312));
   }
 
   @Test
   void aPresentPageCountThatIsNotTheSumIsRefused() {
     TreeMap<Integer, Long> perNode = new TreeMap<>();
     perNode.put(1, 5L);
-    assertThatThrownBy(
-            () ->
-                new Vma(
-                    RANGE,
-                    "rw-p",
-                    "",
-                    MemPolicy.DEFAULT,
-                    NumaMaps.Backing.ANON,
-                    false,
-                    4096,
-                    5,
-                    1,
-                    perNode,
-                    5,
-                    6))
+    assertThatThrownBy(() -> anon(perNode, 5, 6))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("presentPages 6");
   }
