@@ -3,8 +3,10 @@
 # default interval with 100 managed processes, launched by bin/tierd (the launcher's JVM flags).
 #
 #   bench/overhead.sh [--procs N] [--buffers B[,B...]] [--warmup SECONDS] [--seconds SECONDS]
+#                     [--numa-maps-max-age DURATION]
 #   defaults: 100 processes; 4 and 75 buffers each (about 2,900 and 10,000 tracked regions);
-#             60 s warm-up, then 150 s measured (30 cycles at 5 s)
+#             60 s warm-up, then 150 s measured (30 cycles at 5 s); processes.numaMapsMaxAge as
+#             the default config (30s); 0s reads every numa_maps in every cycle
 #
 # Like bench/scan-cost.sh it runs the whole pipeline over the host's real /proc with a 2-node
 # fixture's sysfs (this host has one NUMA node), so it is a dry run with the read-only heat source
@@ -19,13 +21,14 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
-procs=100 buffers=4,75 warmup=60 seconds=150 fixture=vm-2node
+procs=100 buffers=4,75 warmup=60 seconds=150 fixture=vm-2node maxage=
 while (($#)); do
     case $1 in
         --procs) procs=$2; shift 2 ;;
         --buffers) buffers=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
+        --numa-maps-max-age) maxage=$2; shift 2 ;;
         -h | --help) bench_help "$0" ;;
         *) bench_die "unknown argument $1" ;;
     esac
@@ -40,6 +43,7 @@ cat > "$OUT/tierd.yaml" << EOF
 runtimeDirectory: $OUT/run
 processes:
   comm: tierd-workload
+${maxage:+  numaMapsMaxAge: $maxage}
 EOF
 
 # heap_mib URL: "used committed" heap MiB from the metrics endpoint.
@@ -104,7 +108,7 @@ done
 
 echo
 echo "overhead: $(date -u +%F) $(host_facts)"
-echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds"
+echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds${maxage:+ --numa-maps-max-age $maxage}"
 echo "JVM flags (bin/tierd): $(sed -n '/^exec /,/-jar/p' "$BENCH_REPO/bin/tierd" | sed -n 's/^  \(-.*\) \\$/\1/p' | tr '\n' ' ')${JAVA_OPTS:+ + JAVA_OPTS=$JAVA_OPTS}"
 echo
 echo "| processes x buffers | regions | measured | CPU % of one core | floor: cat of the same files every 5 s, % of a core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"

@@ -13,7 +13,8 @@
 #     /proc and cgroups with the sysfs of a 2-node fixture (vm-2node), because this host has one NUMA
 #     node and tierd stops after discover there ("nothing to tier"). Every stage runs: topology,
 #     vmstat, discover, heat (numa-maps-active, the read-only source a fixture root allows), conflicts,
-#     score, plan, and a dry-run move. Interval 1 s;
+#     score, plan, and a dry-run move. Interval 1 s; numaMapsMaxAge 0s, so every cycle reads every
+#     managed process's numa_maps (a full cycle; the default skips quiet processes' reads);
 #  3. after WARMUP cycles (default 60) reads the daemon's utime+stime from /proc/PID/stat, again after
 #     CYCLES more (default 120): CPU per cycle = delta / CYCLES (everything the JVM burns, GC, JIT and
 #     idle threads included);
@@ -58,6 +59,7 @@ runtimeDirectory: $OUT/run
 processes:
   comm: tierd-workload
   minRss: 1MiB
+  numaMapsMaxAge: 0s
 heat:
   sources: [numa-maps-active]
 EOF

@@ -1,17 +1,32 @@
 package tierd.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import tierd.model.DataSize;
 import tierd.process.ProcessFilter;
 
-/** {@code processes:} which processes tierd manages. */
+/**
+ * {@code processes:} which processes tierd manages, and how often it reads their numa_maps.
+ *
+ * @param numaMapsMaxAge the longest a process's numa_maps may go unread while its maps and RSS stay
+ *     the same (zero: read every cycle); see {@link tierd.process.ProcessScanner#numaMapsMaxAge}
+ */
 public record ProcessesConfig(
-    Optional<Pattern> comm, Optional<Pattern> exe, List<String> cgroups, DataSize minRss) {
+    Optional<Pattern> comm,
+    Optional<Pattern> exe,
+    List<String> cgroups,
+    DataSize minRss,
+    Duration numaMapsMaxAge) {
 
   public static final ProcessesConfig DEFAULTS =
-      new ProcessesConfig(Optional.empty(), Optional.empty(), List.of(), DataSize.ofMiB(16));
+      new ProcessesConfig(
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          DataSize.ofMiB(16),
+          Duration.ofSeconds(30));
 
   static ProcessesConfig from(ConfigNode n) {
     List<String> cgroups = n.strings("cgroups");
@@ -24,7 +39,17 @@ public record ProcessesConfig(
         n.regex("comm"),
         n.regex("exe"),
         cgroups,
-        n.size("minRss", DEFAULTS.minRss, DataSize.ZERO, DataSize.ofGiB(1 << 20)));
+        n.size("minRss", DEFAULTS.minRss, DataSize.ZERO, DataSize.ofGiB(1 << 20)),
+        n.duration("numaMapsMaxAge", DEFAULTS.numaMapsMaxAge, Duration.ZERO, Duration.ofHours(1)));
+  }
+
+  /**
+   * {@link #numaMapsMaxAge} in cycles of {@code interval}, at least 1 (every cycle): 30 s at a 5 s
+   * interval is 6.
+   */
+  public int numaMapsMaxAgeCycles(Duration interval) {
+    long n = numaMapsMaxAge.toMillis() / Math.max(1, interval.toMillis());
+    return (int) Math.max(1, Math.min(n, 1 << 20));
   }
 
   public ProcessFilter filter(long selfPid) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,7 @@ import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
 import tierd.heat.SourceConflicts;
 import tierd.kernelfs.KernelFiles;
+import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.MoveReport;
@@ -167,10 +170,19 @@ public final class TieringCycle implements AutoCloseable {
           });
       long self = parts.root().isHost() ? ProcessHandle.current().pid() : -1;
       ProcessScanner.Result scan =
-          st.run("discover", () -> scanner().scan(config.processes().filter(self)));
+          st.run(
+              "discover",
+              () -> {
+                scanner()
+                    .numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
+                return scanner().scan(config.processes().filter(self));
+              });
       List<ManagedProcess> procs = scan.processes();
       parts.metrics().managedProcesses(procs.size());
       parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
+      parts.metrics().numaMaps("read", scan.numaMapsRead());
+      parts.metrics().numaMaps("kept", scan.numaMapsKept());
+      parts.metrics().numaMaps("rechecked", 0);
       r.managed = procs.size();
       if (!topo.isTiered()) {
         if (!saidUntiered) {
@@ -207,13 +219,7 @@ public final class TieringCycle implements AutoCloseable {
                       .map(p -> p.probe(procs, scores.regions()).placements())
                       .orElse(List.of()));
       PlanResult planned =
-          st.run(
-              "plan",
-              () ->
-                  planner.plan(
-                      new PlanInput(
-                          now, topo, procs, scores.regions(), scores.thresholds(), placements),
-                      plannerState));
+          st.run("plan", () -> planOnFreshVmas(now, topo, procs, scores, placements));
       plannerState = planned.next();
       MigrationPlan plan = planned.plan();
       lastPlan = plan;
@@ -223,6 +229,10 @@ public final class TieringCycle implements AutoCloseable {
         logDryRunPlan(plan);
       }
       MoveReport moved = st.run("move", () -> parts.mover().move(requests(plan), this::progress));
+      if (!moved.dryRun()) {
+        // Their numa_maps changed (that was the point): the next scan reads it.
+        plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
+      }
       publishMoves(plan, moved, r);
       return r.finish(st, start, t0, null, null);
     } catch (StageFailure f) {
@@ -234,6 +244,73 @@ public final class TieringCycle implements AutoCloseable {
       log.warn("cycle {}: stage {} failed: {}", number, f.stage, f.getCause().toString());
       log.debug("stage failure", f.getCause());
       return r.finish(st, start, t0, f.stage, String.valueOf(f.getCause().getMessage()));
+    }
+  }
+
+  /**
+   * Plans, and makes sure that every process the plan moves pages of had its numa_maps read this
+   * cycle: the scan may have kept a quiet process's VMAs from an earlier cycle ({@code
+   * processes.numaMapsMaxAge}). Those processes' maps and numa_maps are read again; if they changed
+   * (a policy, a VMA, pages the kernel moved), the plan is made again from the same planner state
+   * with the new VMAs, until every process with a move is fresh. A process gone meanwhile drops
+   * out. So no move rests on a policy, cpuset or placement older than this cycle.
+   */
+  private PlanResult planOnFreshVmas(
+      Instant now,
+      Topology topo,
+      List<ManagedProcess> procs,
+      ScoringResult scores,
+      List<RegionPlacement> placements) {
+    List<ManagedProcess> current = procs;
+    for (int round = 1; ; round++) {
+      PlanResult planned =
+          planner.plan(
+              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements),
+              plannerState);
+      Map<Integer, List<Vma>> changed = new HashMap<>();
+      Set<Integer> gone = new HashSet<>();
+      for (Move m : planned.plan().moves()) {
+        int pid = m.pid();
+        if (scanner().readThisScan(pid) || gone.contains(pid)) {
+          continue;
+        }
+        parts.metrics().numaMaps("rechecked", 1);
+        try {
+          scanner().refresh(pid, m.startTimeTicks()).ifPresent(v -> changed.put(pid, v));
+        } catch (KernelFsException e) {
+          gone.add(pid);
+        }
+      }
+      if (changed.isEmpty() && gone.isEmpty()) {
+        return planned;
+      }
+      log.debug(
+          "plan round {}: numa_maps changed since it was last read for pids {}, gone {}: planning"
+              + " again",
+          round,
+          changed.keySet(),
+          gone);
+      List<ManagedProcess> next = new ArrayList<>(current.size());
+      for (ManagedProcess p : current) {
+        if (gone.contains(p.pid())) {
+          continue;
+        }
+        List<Vma> v = changed.get(p.pid());
+        next.add(
+            v == null
+                ? p
+                : new ManagedProcess(
+                    p.pid(),
+                    p.startTimeTicks(),
+                    p.comm(),
+                    p.rssBytes(),
+                    p.cgroupPath(),
+                    p.memsAllowed(),
+                    p.cpusetMems(),
+                    p.allowedNodes(),
+                    v));
+      }
+      current = next;
     }
   }
 

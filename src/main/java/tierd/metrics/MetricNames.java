@@ -76,6 +76,12 @@ public final class MetricNames {
   /** tierd_scan_skipped_processes_total{reason="exited"|"denied"|"malformed"}. */
   public static final String SCAN_SKIPPED = "tierd.scan.skipped.processes";
 
+  /**
+   * tierd_scan_numa_maps_total{outcome="read"|"kept"|"rechecked"}: managed processes' numa_maps
+   * read by the scan, kept from an earlier read (processes.numaMapsMaxAge), re-read before a move.
+   */
+  public static final String SCAN_NUMA_MAPS = "tierd.scan.numa.maps";
+
   /** tierd_source_conflicts{kind}: conflicts with other users of the same kernel mechanisms. */
   public static final String SOURCE_CONFLICTS = "tierd.source.conflicts";
 

@@ -288,6 +288,17 @@ public final class TierdMetrics {
     }
   }
 
+  /** numa_maps files read or kept by one scan, or re-read before a move ("rechecked"). */
+  public void numaMaps(String outcome, long n) {
+    Counter.builder(SCAN_NUMA_MAPS)
+        .description(
+            "Managed processes' numa_maps: read by the scan, kept from an earlier read, or re-read"
+                + " before a move")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment(n);
+  }
+
   public void managedProcesses(int n) {
     managed.set(n);
   }

@@ -36,18 +36,43 @@ public final class ProcessScanner {
   private final KernelRoot root;
 
   /**
-   * Per managed pid, the fingerprints of its last maps and numa_maps and the VMAs built from them.
-   * A daemon keeps one scanner for its life: most processes' VMAs and placement do not change
-   * between two cycles, and fingerprinting the bytes costs far less than decoding, parsing and
-   * joining them again. Entries of pids not managed in the last scan are dropped.
+   * Per managed pid, the fingerprints of its last maps and numa_maps, the VMAs built from them, and
+   * when to read numa_maps again. A daemon keeps one scanner for its life: most processes' VMAs and
+   * placement do not change between two cycles, and fingerprinting the bytes costs far less than
+   * decoding, parsing and joining them again. Entries of pids not managed in the last scan are
+   * dropped.
    */
   private final Map<Integer, VmaCache> vmaCache = new HashMap<>();
 
+  /** Pids whose numa_maps this scan read (or {@link #refresh} re-read) rather than reused. */
+  private final Set<Integer> readThisScan = new HashSet<>();
+
+  /** Read numa_maps at least every this many scans; 1 reads it every scan (the default). */
+  private int numaMapsMaxAge = 1;
+
+  /**
+   * What the last numa_maps read of one process saw. {@code period}: read numa_maps every this many
+   * scans while maps and RSS stay the same (doubles after a read that found nothing changed, back
+   * to 1 after one that did, as the kernel's NUMA balancing backs off its scan period); {@code
+   * age}: scans since that read.
+   */
   private record VmaCache(
       long startTime,
       KernelFiles.Fingerprint numaMaps,
       KernelFiles.Fingerprint maps,
-      List<Vma> vmas) {}
+      long rss,
+      List<Vma> vmas,
+      int period,
+      int age) {
+
+    VmaCache older() {
+      return new VmaCache(startTime, numaMaps, maps, rss, vmas, period, age + 1);
+    }
+
+    VmaCache readAgainNextScan() {
+      return new VmaCache(startTime, numaMaps, maps, rss, vmas, 1, age);
+    }
+  }
 
   public ProcessScanner(KernelRoot root) {
     this.root = root;
@@ -57,7 +82,57 @@ public final class ProcessScanner {
     return root;
   }
 
-  /** The outcome of one scan. */
+  /**
+   * Lets a process whose maps and RSS did not change keep the VMAs of its last numa_maps read for
+   * up to {@code scans} scans (1: read numa_maps every scan). numa_maps is the costly file of a
+   * scan: the kernel walks every present page of the process to count it per node. What a skipped
+   * read can miss is the kernel moving or aging pages on its own (NUMA balancing, demotion,
+   * reclaim); a caller about to act on a process's VMAs checks them first with {@link #refresh}.
+   */
+  public void numaMapsMaxAge(int scans) {
+    if (scans < 1) {
+      throw new IllegalArgumentException("numa_maps max age must be at least 1 scan: " + scans);
+    }
+    numaMapsMaxAge = scans;
+  }
+
+  /** Whether the last scan (or a refresh since) read this pid's numa_maps rather than reused it. */
+  public boolean readThisScan(int pid) {
+    return readThisScan.contains(pid);
+  }
+
+  /** Makes the next scan read this pid's numa_maps (e.g. after tierd moved its pages). */
+  public void readNextScan(int pid) {
+    vmaCache.computeIfPresent(pid, (k, c) -> c.readAgainNextScan());
+  }
+
+  /**
+   * Reads numa_maps and maps of a process now (same start time as scanned). Empty when they are
+   * byte for byte what the VMAs in hand were built from; otherwise the VMAs built from the new
+   * contents, which the next scan also keeps. Throws like a scan when the process is gone.
+   */
+  public Optional<List<Vma>> refresh(int pid, long startTime) {
+    VmaCache last = vmaCache.get(pid);
+    if (last != null && last.startTime() != startTime) {
+      last = null;
+    }
+    long rss = last == null ? -1 : last.rss();
+    KernelFiles.Content maps = readContent(root.pid(pid, "maps"));
+    KernelFiles.Content numa = readContent(root.pid(pid, "numa_maps"));
+    List<Vma> vmas = remember(pid, startTime, rss, last, maps, numa);
+    ProcStat again = ProcStat.read(root, pid);
+    if (again.startTimeTicks() != startTime) {
+      throw KernelFsException.of(
+          KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during refresh", null);
+    }
+    return last != null && vmas == last.vmas() ? Optional.empty() : Optional.of(vmas);
+  }
+
+  /**
+   * The outcome of one scan. {@code numaMapsRead}: managed processes whose numa_maps this scan
+   * read; {@code numaMapsKept}: those whose VMAs it kept from an earlier read (see {@link
+   * #numaMapsMaxAge}).
+   */
   public record Result(
       List<ManagedProcess> processes,
       int examined,
@@ -65,7 +140,9 @@ public final class ProcessScanner {
       int gone,
       int denied,
       int malformed,
-      List<String> errors) {
+      List<String> errors,
+      int numaMapsRead,
+      int numaMapsKept) {
 
     public Result {
       processes = List.copyOf(processes);
@@ -102,6 +179,7 @@ public final class ProcessScanner {
     int malformed = 0;
     List<String> errors = new ArrayList<>();
     CpusetMems.Mounts mounts = CpusetMems.Mounts.of(root);
+    readThisScan.clear();
     for (int pid : pids()) {
       examined++;
       try {
@@ -130,7 +208,12 @@ public final class ProcessScanner {
       managed.add(p.pid());
     }
     vmaCache.keySet().retainAll(managed);
-    return new Result(out, examined, filtered, gone, denied, malformed, errors);
+    int read = 0;
+    for (int pid : managed) {
+      read += readThisScan.contains(pid) ? 1 : 0;
+    }
+    return new Result(
+        out, examined, filtered, gone, denied, malformed, errors, read, out.size() - read);
   }
 
   /**
@@ -173,7 +256,7 @@ public final class ProcessScanner {
     Optional<NodeSet> cpuset = CpusetMems.read(mounts, cgroup).map(CpusetMems.Effective::mems);
     NodeSet allowed =
         cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
-    List<Vma> vmas = cachedVmas(pid, stat.startTimeTicks());
+    List<Vma> vmas = cachedVmas(pid, stat.startTimeTicks(), rss);
     // A pid reused between stat and numa_maps would mix two processes: re-check the start time.
     ProcStat again = ProcStat.read(root, pid);
     if (again.startTimeTicks() != stat.startTimeTicks()) {
@@ -195,48 +278,75 @@ public final class ProcessScanner {
   }
 
   /**
-   * As {@link #vmas(int)}, but reuses the last VMAs of this pid (same start time) when neither
-   * numa_maps nor maps changed byte for byte since the last scan.
+   * As {@link #vmas(int)}, but reuses the last VMAs of this pid (same start time): without reading
+   * numa_maps while maps and RSS are unchanged and its read period has not run out, and without
+   * parsing when both files are unchanged byte for byte.
    */
-  private List<Vma> cachedVmas(int pid, long startTime) {
+  private List<Vma> cachedVmas(int pid, long startTime, long rss) {
     VmaCache last = vmaCache.get(pid);
     if (last != null && last.startTime() != startTime) {
       last = null;
     }
-    Path numaPath = root.pid(pid, "numa_maps");
-    Path mapsPath = root.pid(pid, "maps");
-    KernelFiles.Content numa;
-    KernelFiles.Content maps;
-    try {
-      numa = KernelFiles.readWithFingerprint(numaPath);
-    } catch (KernelFsException e) {
-      throw e.withFile(numaPath);
-    }
-    try {
-      maps = KernelFiles.readWithFingerprint(mapsPath);
-    } catch (KernelFsException e) {
-      throw e.withFile(mapsPath);
-    }
+    KernelFiles.Content maps = readContent(root.pid(pid, "maps"));
     if (last != null
-        && numa.fingerprint().equals(last.numaMaps())
+        && last.age() + 1 < Math.min(last.period(), numaMapsMaxAge)
+        && last.rss() == rss
         && maps.fingerprint().equals(last.maps())) {
+      vmaCache.put(pid, last.older());
       return last.vmas();
     }
-    List<NumaMaps.Entry> entries;
-    List<ProcMaps.Mapping> mappings;
-    try {
-      entries = NumaMaps.parse(numa.text());
-    } catch (KernelFsException e) {
-      throw e.withFile(numaPath);
+    KernelFiles.Content numa = readContent(root.pid(pid, "numa_maps"));
+    return remember(pid, startTime, rss, last, maps, numa);
+  }
+
+  /**
+   * The VMAs of a fresh read of both files: the last ones (the same list) when neither changed,
+   * else parsed and joined. Sets the next read period and counts the pid as read this scan.
+   */
+  private List<Vma> remember(
+      int pid,
+      long startTime,
+      long rss,
+      VmaCache last,
+      KernelFiles.Content maps,
+      KernelFiles.Content numa) {
+    readThisScan.add(pid);
+    boolean same =
+        last != null
+            && numa.fingerprint().equals(last.numaMaps())
+            && maps.fingerprint().equals(last.maps());
+    List<Vma> vmas;
+    if (same) {
+      vmas = last.vmas();
+    } else {
+      Path numaPath = root.pid(pid, "numa_maps");
+      Path mapsPath = root.pid(pid, "maps");
+      List<NumaMaps.Entry> entries;
+      List<ProcMaps.Mapping> mappings;
+      try {
+        entries = NumaMaps.parse(numa.text());
+      } catch (KernelFsException e) {
+        throw e.withFile(numaPath);
+      }
+      try {
+        mappings = ProcMaps.parse(maps.text());
+      } catch (KernelFsException e) {
+        throw e.withFile(mapsPath);
+      }
+      vmas = List.copyOf(join(mappings, entries));
     }
-    try {
-      mappings = ProcMaps.parse(maps.text());
-    } catch (KernelFsException e) {
-      throw e.withFile(mapsPath);
-    }
-    List<Vma> vmas = List.copyOf(join(mappings, entries));
-    vmaCache.put(pid, new VmaCache(startTime, numa.fingerprint(), maps.fingerprint(), vmas));
+    int period = same ? Math.min(2 * last.period(), numaMapsMaxAge) : 1;
+    vmaCache.put(
+        pid, new VmaCache(startTime, numa.fingerprint(), maps.fingerprint(), rss, vmas, period, 0));
     return vmas;
+  }
+
+  private static KernelFiles.Content readContent(Path file) {
+    try {
+      return KernelFiles.readWithFingerprint(file);
+    } catch (KernelFsException e) {
+      throw e.withFile(file);
+    }
   }
 
   /** VMAs from maps joined with numa_maps by start address. */

@@ -36,12 +36,18 @@ class TierdConfigTest {
               comm: "java|redis-server"
               cgroups: ["/system.slice/*.service"]
               minRss: 256MiB
+              numaMapsMaxAge: 1m
             tiers: ["0-1", "2"]
             """);
     assertThat(c.interval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.dryRun()).isTrue();
     assertThat(c.listenPort()).isEqualTo(9000);
     assertThat(c.processes().minRss().bytes()).isEqualTo(256L << 20);
+    // 1 min at a 250 ms interval: 240 cycles; the default 30 s at 5 s: 6; 0 s or below one
+    // interval: every cycle
+    assertThat(c.processes().numaMapsMaxAgeCycles(c.interval())).isEqualTo(240);
+    assertThat(ProcessesConfig.DEFAULTS.numaMapsMaxAgeCycles(Duration.ofSeconds(5))).isEqualTo(6);
+    assertThat(ProcessesConfig.DEFAULTS.numaMapsMaxAgeCycles(Duration.ofMinutes(1))).isEqualTo(1);
     assertThat(c.processes().comm().get().matcher("redis-server").matches()).isTrue();
     assertThat(c.tiers()).containsExactly(NodeSet.of(0, 1), NodeSet.of(2));
   }
@@ -56,6 +62,10 @@ class TierdConfigTest {
             "nested key and line",
             "dryRun: false\nprocesses:\n  minRss: lots\n",
             "t.yaml:3: processes.minRss: 'lots' is not a size"),
+        Arguments.of(
+            "numa_maps age too long",
+            "processes:\n  numaMapsMaxAge: 2h\n",
+            "t.yaml:2: processes.numaMapsMaxAge: 2h is outside [0ms, 1h]"),
         Arguments.of(
             "typo with suggestion",
             "intervall: 5s\n",

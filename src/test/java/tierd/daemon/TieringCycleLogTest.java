@@ -270,4 +270,63 @@ class TieringCycleLogTest {
     assertThat(regions.get(3)).isPositive();
     assertThat(moves.get(4)).isPositive();
   }
+
+  /**
+   * processes.numaMapsMaxAge lets the scan keep a quiet process's VMAs for a few cycles; a policy
+   * set in between (here mbind to the slow node, seen only in numa_maps) is caught by the re-read
+   * before the move: the plan is made again and the bound buffer stays where it is.
+   */
+  @Test
+  void aPolicySetWhileNumaMapsWasNotReadIsSeenBeforeAnyMove() throws IOException {
+    TierdConfig config =
+        TierdConfig.parse(
+            "test",
+            "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
+                + "  numaMapsMaxAge: 60s\nscoring:\n  halfLife: 6s\nheat:\n  warmup: 0s\n");
+    TierdMetrics metrics = new TierdMetrics("test");
+    StepClock clock = new StepClock();
+    TieringCycle.Parts parts =
+        new TieringCycle.Parts(
+            guest(),
+            4096,
+            clock,
+            DryRunMover.recording(Ticker.system()),
+            true,
+            Optional.empty(),
+            HotSource::new,
+            TieringCycle.ConflictCheck.NONE,
+            metrics);
+    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    List<Integer> moves = new java.util.ArrayList<>();
+    try (TieringCycle cycle = new TieringCycle(config, parts)) {
+      // numa_maps unchanged until cycle 6, when the buffer gets bound to the slow node
+      for (int i = 1; i <= 10; i++) {
+        if (i == 6) {
+          Path numaMaps = root.resolve("proc/4242/numa_maps");
+          Files.writeString(numaMaps, Files.readString(numaMaps).replace(" default ", " bind:1 "));
+        }
+        CycleReport r = cycle.run();
+        assertThat(r.ok()).as(String.valueOf(r.error())).isTrue();
+        moves.add(r.plannedMoves());
+        clock.now = clock.now.plusSeconds(2);
+      }
+    } finally {
+      logger.setLevel(null);
+    }
+    // the promotion is planned while the policy is default, and never once the buffer is bound
+    assertThat(moves.subList(3, 5)).allMatch(n -> n > 0);
+    assertThat(moves.subList(5, 10)).containsOnly(0);
+    // cycle 6 kept the old VMAs (its scan did not read numa_maps); the re-read before the move saw
+    // the policy and planned again
+    assertThat(lines("plan round 1: numa_maps changed since it was last read for pids [4242]"))
+        .hasSize(1);
+    // The scan read numa_maps in cycles 1, 2, 7 (the re-read in 6 found a change: period 1) and 9,
+    // and kept the VMAs in 3-6, 8 and 10. A dry run plans the promotion again in every cycle until
+    // the buffer is bound, so the re-read before the move ran in 3, 4, 5 (unchanged: the period
+    // went on doubling) and 6 (changed); none after, as nothing is planned.
+    assertThat(metrics.scrape())
+        .contains("tierd_scan_numa_maps_total{outcome=\"read\",} 4.0")
+        .contains("tierd_scan_numa_maps_total{outcome=\"kept\",} 6.0")
+        .contains("tierd_scan_numa_maps_total{outcome=\"rechecked\",} 4.0");
+  }
 }

@@ -135,6 +135,101 @@ class ProcessScannerTest {
     assertThat(reused).isNotSameAs(regrown).isEqualTo(regrown);
   }
 
+  /**
+   * numaMapsMaxAge: while maps and RSS stay the same, numa_maps is read every 1, 2, 4, ... scans up
+   * to the max age; a change it holds shows at its next read, a change in maps or RSS at once, and
+   * readNextScan and refresh read it on demand.
+   */
+  @Test
+  void quietProcessHasItsNumaMapsReadLessOftenUpToTheMaxAge(@TempDir Path tmp) throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    s.numaMapsMaxAge(4);
+    StringBuilder reads = new StringBuilder();
+    List<Vma> first = scanOne(s, reads);
+    for (int i = 2; i <= 12; i++) {
+      assertThat(scanOne(s, reads)).isSameAs(first);
+    }
+    assertThat(reads).hasToString("RR-R---R---R");
+
+    // pages the kernel moved (numa_maps only): seen at the next read, 4 scans after the last
+    Path nm = tmp.resolve("proc/4242/numa_maps");
+    String text = Files.readString(nm);
+    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
+    long start = Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
+    long before = vmaAt(first, start).pagesPerNode().get(0);
+    Files.writeString(nm, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (before + 1))));
+    reads.setLength(0);
+    List<Long> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      seen.add(vmaAt(scanOne(s, reads), start).pagesPerNode().get(0));
+    }
+    assertThat(reads).hasToString("---R");
+    assertThat(seen).containsExactly(before, before, before, before + 1);
+    // a change read resets the period: the next scan reads again
+    scanOne(s, reads);
+    assertThat(reads).hasToString("---RR");
+
+    // RSS changed (status): read at once, even mid-period
+    scanOne(s, reads);
+    Path status = tmp.resolve("proc/4242/status");
+    String statusText = Files.readString(status);
+    String rssLine = statusText.lines().filter(l -> l.startsWith("VmRSS:")).findFirst().get();
+    long rssKb = Long.parseLong(rssLine.replaceAll("\\D", ""));
+    Files.writeString(status, statusText.replace(rssLine, "VmRSS:\t" + (rssKb + 4) + " kB"));
+    scanOne(s, reads);
+    assertThat(reads).hasToString("---RR-R");
+
+    // maps changed: read at once
+    scanOne(s, reads);
+    Path maps = tmp.resolve("proc/4242/maps");
+    Files.writeString(
+        maps, Files.readString(maps) + "7ffff0000000-7ffff0001000 r--p 00000000 00:00 0 \n");
+    scanOne(s, reads);
+    assertThat(reads).hasToString("---RR-R-R");
+
+    // asked for: readNextScan (the second scan after a read would keep the VMAs, as the 6th did),
+    // and refresh, which says whether the VMAs changed
+    scanOne(s, reads);
+    s.readNextScan(4242);
+    scanOne(s, reads);
+    assertThat(reads).hasToString("---RR-R-RRR");
+    List<Vma> kept = scanOne(s, reads);
+    assertThat(reads).hasToString("---RR-R-RRR-");
+    long startTime = startTimeOf(tmp);
+    assertThat(s.refresh(4242, startTime)).isEmpty();
+    assertThat(s.readThisScan(4242)).isTrue();
+    Files.writeString(nm, Files.readString(nm).replace(" default ", " bind:0 "));
+    assertThat(s.refresh(4242, startTime))
+        .hasValueSatisfying(
+            v -> {
+              assertThat(v).isNotSameAs(kept);
+              assertThat(v).anySatisfy(x -> assertThat(x.policy().toString()).isEqualTo("bind:0"));
+            });
+  }
+
+  private static long startTimeOf(Path root) {
+    return new ProcessScanner(KernelRoot.under(root))
+        .scan(ProcessFilter.all(-1))
+        .processes()
+        .get(0)
+        .startTimeTicks();
+  }
+
+  /** One scan of the single fixture process: its VMAs; appends R (numa_maps read) or - to reads. */
+  private static List<Vma> scanOne(ProcessScanner s, StringBuilder reads) {
+    List<Vma> v = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
+    reads.append(s.readThisScan(4242) ? 'R' : '-');
+    return v;
+  }
+
+  @Test
+  void numaMapsMaxAgeBelowOneScanIsRefused() {
+    ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.numaMapsMaxAge(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static Vma vmaAt(List<Vma> vmas, long start) {
     return vmas.stream().filter(v -> v.range().start() == start).findFirst().orElseThrow();
   }
