@@ -12,8 +12,11 @@
 #   bench/mover-vm.sh [--mib N] [--rounds R] [--reps K]      (defaults 256, 3, 2)
 #
 # MiB/s: moved bytes over the mover's wall time (tierd: the whole move() call, queries included;
-# c-loop: the loop; migratepages: its one syscall). Prints one row per method and direction: median,
-# min and max MiB/s over all rounds, the longest single call and the calls over 20 ms.
+# c-loop: the loop; migratepages: its one syscall). Call times twice: as each caller measures them
+# (around its JNA call, the C call, strace -T) and in the kernel, from the syscalls' ftrace
+# enter/exit tracepoints in the guest (per method, both directions together). Prints one row per
+# method and direction: median, min and max MiB/s over all rounds, the longest single call and the
+# calls over 20 ms.
 # Needs root (qemu, as src/test/vm/boot.sh); SKIP_BUILD=1 skips mvn. At most 2 qemu run at once.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -44,9 +47,10 @@ echo
 echo "mover throughput: $(date -u +%F), 2node VM (qemu TCG, $(sed -n 's/^guest: \([0-9][^,]*\),.*/guest kernel \1/p' "$OUT/guest.log" | head -1)) on $(host_facts)"
 echo "command: bench/mover-vm.sh --mib $mib --rounds $rounds --reps $reps"
 echo
-echo "| method | direction | MiB/s median (min-max) | longest call ms | calls | calls > 20 ms | moves |"
-echo "|---|---|---|---|---|---|---|"
+echo "| method | direction | MiB/s median (min-max) | longest call ms | calls | calls > 20 ms | moves | in the kernel, both directions: longest call ms / calls / calls > 20 ms |"
+echo "|---|---|---|---|---|---|---|---|"
 sed -n 's/^ROW //p' "$OUT/guest.log" > "$OUT/rows"
+sed -n 's/^KROW //p' "$OUT/guest.log" > "$OUT/krows"
 declare -A up down
 for m in tierd-mover c-loop-1024 c-loop-all migratepages; do
     for d in "1->0" "0->1"; do
@@ -56,9 +60,11 @@ for m in tierd-mover c-loop-1024 c-loop-all migratepages; do
         n=${#v[@]}
         med=$(awk -v a="${v[(n - 1) / 2]}" -v b="${v[n / 2]}" 'BEGIN { printf "%.1f", (a + b) / 2 }')
         if [[ $d == "1->0" ]]; then up[$m]=$med; else down[$m]=$med; fi
-        awk -v m="$m" -v d="$d" -v med="$med" -v lo="${v[0]}" -v hi="${v[n - 1]}" -v n="$n" '
+        kernel=$(awk -v m="$m" '$1 == m { k = 1; if ($2 > l) l = $2; c += $3; o += $4 }
+            END { if (k) printf "%.1f / %d / %d", l, c, o; else printf "n/a" }' "$OUT/krows")
+        awk -v m="$m" -v d="$d" -v med="$med" -v lo="${v[0]}" -v hi="${v[n - 1]}" -v n="$n" -v k="$kernel" '
             $1 == m && $2 == d { if ($4 > longest) longest = $4; calls += $5; over += $6; moved += $7 }
-            END { printf "| %s | %s | %s (%.1f-%.1f) | %.1f | %d | %d | %d x %.0f MiB |\n", m, d, med, lo, hi, longest, calls, over, n, moved / n }' "$OUT/rows"
+            END { printf "| %s | %s | %s (%.1f-%.1f) | %.1f | %d | %d | %d x %.0f MiB | %s |\n", m, d, med, lo, hi, longest, calls, over, n, moved / n, k }' "$OUT/rows"
     done
 done
 if [[ -n ${up[migratepages]:-} && -n ${up[tierd-mover]:-} ]]; then

@@ -15,8 +15,9 @@
 # CPU % = utime+stime of the JVM over the measured wall time; floor = the CPU of one cat pass over
 # the files a cycle reads (as bench/scan-cost.sh: stat of every pid, status, cgroup, maps, numa_maps
 # and cpuset of the managed ones, topology), made every 5 s in the same window, start-up of cat
-# subtracted: what any scanner of the same files pays; RSS = VmRSS (and VmHWM, the peak)
-# at the end; heap = jvm_memory_used_bytes / committed {area="heap"} from /metrics, sampled every
+# subtracted: what any scanner reading all of them every cycle pays; numa_maps per cycle: from
+# tierd_scan_numa_maps_total (read by the scan, kept from an earlier read under
+# processes.numaMapsMaxAge, re-read before a move); RSS = VmRSS (and VmHWM, the peak) at the end; heap = jvm_memory_used_bytes / committed {area="heap"} from /metrics, sampled every
 # 5 s (mean and max).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -54,6 +55,15 @@ heap_mib() {
         END { printf "%.1f %.1f\n", u / 1048576, c / 1048576 }'
 }
 
+# numa_maps_counts URL: "read kept rechecked" from tierd_scan_numa_maps_total.
+numa_maps_counts() {
+    curl -fsS --max-time 5 "$1" 2> /dev/null | awk '
+        /^tierd_scan_numa_maps_total\{.*outcome="read"/ { r = $NF }
+        /^tierd_scan_numa_maps_total\{.*outcome="kept"/ { k = $NF }
+        /^tierd_scan_numa_maps_total\{.*outcome="rechecked"/ { c = $NF }
+        END { printf "%d %d %d\n", r, k, c }'
+}
+
 rows=()
 for nbuf in ${buffers//,/ }; do
     if ((nbuf > 8)); then BENCH_COLD_SIZE=256K; else BENCH_COLD_SIZE=4M; fi
@@ -74,6 +84,7 @@ for nbuf in ${buffers//,/ }; do
     file_list "$OUT/workloads.pids" "$root" "$OUT/files.list"
     echo /dev/null > "$OUT/empty.list"
     FLOOR_TICKS=0 FLOOR_EMPTY_TICKS=0
+    read -r nr0 nk0 nc0 <<< "$(numa_maps_counts "$url")"
     c0=$(cpu_ticks "$tpid")
     n0=$(tierd_cycles "$log")
     t0=$(date +%s%N)
@@ -87,6 +98,7 @@ for nbuf in ${buffers//,/ }; do
     done
     c1=$(cpu_ticks "$tpid")
     n1=$(tierd_cycles "$log")
+    read -r nr1 nk1 nc1 <<< "$(numa_maps_counts "$url")"
     t1=$(date +%s%N)
     rss=$(rss_kib "$tpid")
     hwm=$(hwm_kib "$tpid")
@@ -95,12 +107,13 @@ for nbuf in ${buffers//,/ }; do
     wait "$tpid" || true
     bench_cleanup
     row=$(awk -v p="$procs" -v b="$nbuf" -v r="$regions" -v d=$((c1 - c0)) -v hz="$CLK_TCK" \
-        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" -v fl=$((FLOOR_TICKS - FLOOR_EMPTY_TICKS)) '
+        -v ns=$((t1 - t0)) -v n=$((n1 - n0)) -v rss="$rss" -v hwm="$hwm" -v fl=$((FLOOR_TICKS - FLOOR_EMPTY_TICKS)) \
+        -v nr=$((nr1 - nr0)) -v nk=$((nk1 - nk0)) -v nc=$((nc1 - nc0)) '
         { u += $1; c += $2; k++; if ($1 > um) um = $1; if ($2 > cm) cm = $2 }
         END {
             cpu = d / hz; wall = ns / 1e9
-            printf "| %d x %d | %s | %d cycles in %.0f s | **%.2f %%** | %.2f %% | %.0f | **%.1f** (peak %.1f) | %.1f / %.1f | %.1f / %.1f |", \
-                p, b, r, n, wall, 100 * cpu / wall, 100 * fl / hz / wall, 1000 * cpu / n, rss / 1024, hwm / 1024, u / k, um, c / k, cm
+            printf "| %d x %d | %s | %d cycles in %.0f s | **%.2f %%** | %.2f %% | %.0f | %.1f / %.1f / %.1f | **%.1f** (peak %.1f) | %.1f / %.1f | %.1f / %.1f |", \
+                p, b, r, n, wall, 100 * cpu / wall, 100 * fl / hz / wall, 1000 * cpu / n, nr / n, nk / n, nc / n, rss / 1024, hwm / 1024, u / k, um, c / k, cm
         }' "$OUT/heap-$nbuf.txt")
     rows+=("$row")
     bench_log "$row"
@@ -111,6 +124,6 @@ echo "overhead: $(date -u +%F) $(host_facts)"
 echo "command: bench/overhead.sh --procs $procs --buffers $buffers --warmup $warmup --seconds $seconds${maxage:+ --numa-maps-max-age $maxage}"
 echo "JVM flags (bin/tierd): $(sed -n '/^exec /,/-jar/p' "$BENCH_REPO/bin/tierd" | sed -n 's/^  \(-.*\) \\$/\1/p' | tr '\n' ' ')${JAVA_OPTS:+ + JAVA_OPTS=$JAVA_OPTS}"
 echo
-echo "| processes x buffers | regions | measured | CPU % of one core | floor: cat of the same files every 5 s, % of a core | CPU ms per cycle | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| processes x buffers | regions | measured | CPU % of one core | floor: cat of the same files every 5 s, % of a core | CPU ms per cycle | numa_maps per cycle: read / kept / re-read before a move | RSS MiB | heap used MiB, mean / max | heap committed MiB, mean / max |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

@@ -15,6 +15,52 @@ echo "guest: $(uname -r), numa_balancing=$(cat /proc/sys/kernel/numa_balancing)"
 numactl -H | sed 's/^/guest: /'
 migrated() { awk '/^pgmigrate_success/ { print $2 }' /proc/vmstat; }
 
+# Each move_pages(2) / migrate_pages(2) call timed by the kernel: the syscalls' enter and exit
+# tracepoints (ftrace, global clock), so a call's time is what it spent in the kernel, without the
+# caller's own overhead (a JVM's JNA marshalling, a safepoint it waits for on return, strace).
+# KROW lines: KROW method longest_ms calls calls_over_20ms (both directions; queries included).
+TR=/sys/kernel/tracing
+[[ -d $TR/events ]] || mount -t tracefs nodev "$TR" 2> /dev/null || true
+if [[ -d $TR/events/syscalls/sys_enter_move_pages ]]; then
+    echo global > "$TR/trace_clock"
+    echo 8192 > "$TR/buffer_size_kb"
+    KTRACE=1
+else
+    echo "guest: no syscall tracepoints: no in-kernel call times" >&2
+    KTRACE=0
+fi
+ktrace_start() {
+    ((KTRACE)) || return 0
+    echo 0 > "$TR/tracing_on"
+    : > "$TR/trace"
+    local e
+    for e in sys_enter_move_pages sys_exit_move_pages sys_enter_migrate_pages sys_exit_migrate_pages; do
+        echo 1 > "$TR/events/syscalls/$e/enable"
+    done
+    echo 1 > "$TR/tracing_on"
+}
+# ktrace_stop METHOD: stops tracing, keeps the trace in $RES/METHOD-ktrace.txt, prints one KROW.
+ktrace_stop() {
+    ((KTRACE)) || return 0
+    echo 0 > "$TR/tracing_on"
+    cat "$TR/trace" >> "$RES/$1-ktrace.txt"
+    awk -v m="$1" '
+        # "  comm-TID  [cpu] flags  SECONDS: sys_move_pages(...)" then "... sys_move_pages -> 0x0";
+        # comm may hold spaces, so the tid is the number before " [" and the time the one before ":"
+        match($0, /-[0-9]+ +\[[0-9]+\]/) {
+            tid = substr($0, RSTART + 1); sub(/ .*/, "", tid)
+            if (!match($0, /[0-9]+\.[0-9]+: sys_(move|migrate)_pages/)) next
+            t = substr($0, RSTART); sub(/:.*/, "", t)
+            if ($0 ~ /_pages\(/) { start[tid] = t }
+            else if ($0 ~ /_pages ->/ && tid in start) {
+                ms = (t - start[tid]) * 1000; delete start[tid]
+                calls++; if (ms > longest) longest = ms; if (ms > 20) over++
+            }
+        }
+        END { printf "KROW %s %.2f %d %d\n", m, longest, calls, over }' "$TR/trace"
+    : > "$TR/trace"
+}
+
 tierd_mover() {
     # shellcheck disable=SC2086
     java $JAVA_FLAGS -cp "$REPO/target/tierd.jar:$REPO/target/test-classes" tierd.mover.MoverBench \
@@ -58,8 +104,16 @@ migratepages_run() {
 
 for ((rep = 1; rep <= REPS; rep++)); do
     echo "guest: repetition $rep" >&2
+    ktrace_start
     tierd_mover
+    ktrace_stop tierd-mover
+    ktrace_start
     c_loop 1024 "c-loop-1024"
+    ktrace_stop c-loop-1024
+    ktrace_start
     c_loop 0 "c-loop-all"
+    ktrace_stop c-loop-all
+    ktrace_start
     migratepages_run
+    ktrace_stop migratepages
 done

@@ -24,8 +24,10 @@ import tierd.process.Vma;
  * even less. Hugetlb VMAs are skipped (not on the LRU).
  *
  * <p>Cost: nothing beyond the cycle's own scan: the counts come with the VMAs the discover stage
- * read from numa_maps in the same cycle (handed over by {@link #update}), so numa_maps is walked
- * once per process per cycle, not twice. The first collect of a process only starts its window.
+ * handed over ({@link #update}), so numa_maps is walked at most once per process per cycle, not
+ * twice. For a quiet process those VMAs may be from an earlier cycle's read ({@code
+ * processes.numaMapsMaxAge}), and its counts then repeat until the next read. The first collect of
+ * a process only starts its window.
  */
 public final class NumaMapsActiveSource implements HeatSource {
 
