@@ -14,7 +14,8 @@
 # MiB/s: moved bytes over the mover's wall time (tierd: the whole move() call, queries included;
 # c-loop: the loop; migratepages: its one syscall). Call times twice: as each caller measures them
 # (around its JNA call, the C call, strace -T) and in the kernel, from the syscalls' ftrace
-# enter/exit tracepoints in the guest (per method, both directions together). Prints one row per
+# enter/exit tracepoints in the guest (per method, both directions together, move calls only:
+# placement queries left out). Prints one row per
 # method and direction: median, min and max MiB/s over all rounds, the longest single call and the
 # calls over 20 ms.
 # Needs root (qemu, as src/test/vm/boot.sh); SKIP_BUILD=1 skips mvn. At most 2 qemu run at once.
@@ -47,7 +48,7 @@ echo
 echo "mover throughput: $(date -u +%F), 2node VM (qemu TCG, $(sed -n 's/^guest: \([0-9][^,]*\),.*/guest kernel \1/p' "$OUT/guest.log" | head -1)) on $(host_facts)"
 echo "command: bench/mover-vm.sh --mib $mib --rounds $rounds --reps $reps"
 echo
-echo "| method | direction | MiB/s median (min-max) | longest call ms | calls | calls > 20 ms | moves | in the kernel, both directions: longest call ms / calls / calls > 20 ms |"
+echo "| method | direction | MiB/s median (min-max) | longest call ms | calls | calls > 20 ms | moves | moving calls in the kernel, both directions: longest ms / calls / calls > 20 ms |"
 echo "|---|---|---|---|---|---|---|---|"
 sed -n 's/^ROW //p' "$OUT/guest.log" > "$OUT/rows"
 sed -n 's/^KROW //p' "$OUT/guest.log" > "$OUT/krows"

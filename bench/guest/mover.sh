@@ -18,7 +18,9 @@ migrated() { awk '/^pgmigrate_success/ { print $2 }' /proc/vmstat; }
 # Each move_pages(2) / migrate_pages(2) call timed by the kernel: the syscalls' enter and exit
 # tracepoints (ftrace, global clock), so a call's time is what it spent in the kernel, without the
 # caller's own overhead (a JVM's JNA marshalling, a safepoint it waits for on return, strace).
-# KROW lines: KROW method longest_ms calls calls_over_20ms (both directions; queries included).
+# KROW lines: KROW method longest_ms calls calls_over_20ms (both directions; move calls only: the
+# placement queries, move_pages without a node list, by the movers and by MoverBench's own checks
+# after each move, are left out).
 TR=/sys/kernel/tracing
 [[ -d $TR/events ]] || mount -t tracefs nodev "$TR" 2> /dev/null || true
 if [[ -d $TR/events/syscalls/sys_enter_move_pages ]]; then
@@ -51,7 +53,8 @@ ktrace_stop() {
             tid = substr($0, RSTART + 1); sub(/ .*/, "", tid)
             if (!match($0, /[0-9]+\.[0-9]+: sys_(move|migrate)_pages/)) next
             t = substr($0, RSTART); sub(/:.*/, "", t)
-            if ($0 ~ /_pages\(/) { start[tid] = t }
+            # a move_pages call without a node list only queries placement: not a move
+            if ($0 ~ /_pages\(/) { if ($0 ~ /nodes: 0,/) delete start[tid]; else start[tid] = t }
             else if ($0 ~ /_pages ->/ && tid in start) {
                 ms = (t - start[tid]) * 1000; delete start[tid]
                 calls++; if (ms > longest) longest = ms; if (ms > 20) over++

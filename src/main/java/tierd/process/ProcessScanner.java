@@ -117,8 +117,10 @@ public final class ProcessScanner {
       last = null;
     }
     long rss = last == null ? -1 : last.rss();
-    KernelFiles.Content maps = readContent(root.pid(pid, "maps"));
-    KernelFiles.Content numa = readContent(root.pid(pid, "numa_maps"));
+    KernelFiles.Content maps =
+        readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
+    KernelFiles.Content numa =
+        readContent(root.pid(pid, "numa_maps"), last == null ? null : last.numaMaps());
     List<Vma> vmas = remember(pid, startTime, rss, last, maps, numa);
     ProcStat again = ProcStat.read(root, pid);
     if (again.startTimeTicks() != startTime) {
@@ -287,7 +289,8 @@ public final class ProcessScanner {
     if (last != null && last.startTime() != startTime) {
       last = null;
     }
-    KernelFiles.Content maps = readContent(root.pid(pid, "maps"));
+    KernelFiles.Content maps =
+        readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
     if (last != null
         && last.age() + 1 < Math.min(last.period(), numaMapsMaxAge)
         && last.rss() == rss
@@ -295,13 +298,16 @@ public final class ProcessScanner {
       vmaCache.put(pid, last.older());
       return last.vmas();
     }
-    KernelFiles.Content numa = readContent(root.pid(pid, "numa_maps"));
+    KernelFiles.Content numa =
+        readContent(root.pid(pid, "numa_maps"), last == null ? null : last.numaMaps());
     return remember(pid, startTime, rss, last, maps, numa);
   }
 
   /**
    * The VMAs of a fresh read of both files: the last ones (the same list) when neither changed,
-   * else parsed and joined. Sets the next read period and counts the pid as read this scan.
+   * else parsed and joined. Sets the next read period and counts the pid as read this scan. The
+   * contents come from {@link KernelFiles#readIfChanged} against the last fingerprints; when only
+   * one file changed, the other is read again for its text.
    */
   private List<Vma> remember(
       int pid,
@@ -321,6 +327,8 @@ public final class ProcessScanner {
     } else {
       Path numaPath = root.pid(pid, "numa_maps");
       Path mapsPath = root.pid(pid, "maps");
+      numa = numa.hasBytes() ? numa : readContent(numaPath, null);
+      maps = maps.hasBytes() ? maps : readContent(mapsPath, null);
       List<NumaMaps.Entry> entries;
       List<ProcMaps.Mapping> mappings;
       try {
@@ -341,9 +349,10 @@ public final class ProcessScanner {
     return vmas;
   }
 
-  private static KernelFiles.Content readContent(Path file) {
+  /** A file's content, its bytes kept only when its fingerprint is not {@code last}. */
+  private static KernelFiles.Content readContent(Path file, KernelFiles.Fingerprint last) {
     try {
-      return KernelFiles.readWithFingerprint(file);
+      return KernelFiles.readIfChanged(file, last);
     } catch (KernelFsException e) {
       throw e.withFile(file);
     }

@@ -32,31 +32,46 @@ class KernelFilesTest {
   }
 
   @Test
+  void bytesAreKeptOnlyWhenTheFingerprintDiffersFromTheLastOne() throws IOException {
+    Path f = file("numa_maps", "7f00 default anon=1 N0=1\n");
+    KernelFiles.Content first = KernelFiles.readIfChanged(f, null);
+    assertThat(first.hasBytes()).isTrue();
+    KernelFiles.Content same = KernelFiles.readIfChanged(f, first.fingerprint());
+    assertThat(same.hasBytes()).isFalse();
+    assertThat(same.fingerprint()).isEqualTo(first.fingerprint());
+    assertThatThrownBy(same::text).isInstanceOf(IllegalStateException.class);
+    file("numa_maps", "7f00 default anon=1 N1=1\n");
+    KernelFiles.Content moved = KernelFiles.readIfChanged(f, first.fingerprint());
+    assertThat(moved.hasBytes()).isTrue();
+    assertThat(moved.text()).isEqualTo("7f00 default anon=1 N1=1\n");
+  }
+
+  @Test
   void fingerprintsTellEveryEditApartAndMatchForEqualContent() throws IOException {
     Path f = file("maps", "a b c\n");
-    KernelFiles.Content first = KernelFiles.readWithFingerprint(f);
+    KernelFiles.Content first = KernelFiles.readIfChanged(f, null);
     assertThat(first.text()).isEqualTo("a b c\n");
-    assertThat(KernelFiles.readWithFingerprint(f).fingerprint()).isEqualTo(first.fingerprint());
+    assertThat(KernelFiles.readIfChanged(f, null).fingerprint()).isEqualTo(first.fingerprint());
     // Same length with one byte different, a prefix, a longer file, an empty one.
     for (String other : new String[] {"a b d\n", "a b", "a b c\nd\n", ""}) {
       file("maps", other);
-      KernelFiles.Content c = KernelFiles.readWithFingerprint(f);
+      KernelFiles.Content c = KernelFiles.readIfChanged(f, null);
       assertThat(c.text()).isEqualTo(other);
       assertThat(c.fingerprint()).isNotEqualTo(first.fingerprint());
     }
     // Beyond the per-thread buffer, and seeded random edits of one byte anywhere in it.
     byte[] big = text(300 << 10, 'q').getBytes(StandardCharsets.UTF_8);
     Files.write(f, big);
-    KernelFiles.Fingerprint bigPrint = KernelFiles.readWithFingerprint(f).fingerprint();
+    KernelFiles.Fingerprint bigPrint = KernelFiles.readIfChanged(f, null).fingerprint();
     assertThat(bigPrint.length()).isEqualTo(300 << 10);
     java.util.Random rnd = new java.util.Random(11);
     for (int i = 0; i < 50; i++) {
       byte[] edited = big.clone();
       edited[rnd.nextInt(edited.length)] = (byte) ('a' + rnd.nextInt(16));
       Files.write(f, edited);
-      assertThat(KernelFiles.readWithFingerprint(f).fingerprint()).isNotEqualTo(bigPrint);
+      assertThat(KernelFiles.readIfChanged(f, null).fingerprint()).isNotEqualTo(bigPrint);
     }
-    assertThatThrownBy(() -> KernelFiles.readWithFingerprint(dir.resolve("gone")))
+    assertThatThrownBy(() -> KernelFiles.readIfChanged(dir.resolve("gone"), null))
         .isInstanceOfSatisfying(
             KernelFsException.class,
             e -> assertThat(e.kind()).isEqualTo(KernelFsException.Kind.ABSENT));

@@ -95,6 +95,9 @@ class MonitoringNamesTest {
     metrics.pingpong(1);
     metrics.skipped("policy", 2);
     metrics.scanSkipped(1, 1, 0);
+    metrics.numaMaps("read", 2);
+    metrics.numaMaps("kept", 1);
+    metrics.numaMaps("rechecked", 1);
     metrics.configReload(true);
     metrics.configReload(false);
     scrape = metrics.scrape();

@@ -2,9 +2,7 @@ package tierd.heat.accessed;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import tierd.model.AddressRange;
 
 /**
@@ -33,10 +31,25 @@ final class AgeTracker {
     }
   }
 
-  private record State(int level, long sinceNanos) {}
+  /**
+   * A region's level, since when it has held it, and the cycle that last saw the region. Updated in
+   * place: one map lookup per region and window, and nothing allocated for a region whose level did
+   * not change (the common case, thousands of regions per cycle).
+   */
+  private static final class State {
+    int level;
+    long sinceNanos;
+    long seenCycle;
+
+    State(int level, long sinceNanos, long seenCycle) {
+      this.level = level;
+      this.sinceNanos = sinceNanos;
+      this.seenCycle = seenCycle;
+    }
+  }
 
   private final Map<Key, State> states = new HashMap<>();
-  private final Set<Key> seen = new HashSet<>();
+  private long cycle;
 
   /** 0 when idle; otherwise 1..4 by quarter of {@code nr / max}. */
   static int level(long nr, long max) {
@@ -48,11 +61,16 @@ final class AgeTracker {
 
   Duration age(int pid, AddressRange range, long nr, long max, long nowNanos) {
     Key k = new Key(pid, range.start(), range.end());
-    seen.add(k);
     int lvl = level(nr, max);
     State s = states.get(k);
-    if (s == null || s.level != lvl) {
-      states.put(k, new State(lvl, nowNanos));
+    if (s == null) {
+      states.put(k, new State(lvl, nowNanos, cycle));
+      return Duration.ZERO;
+    }
+    s.seenCycle = cycle;
+    if (s.level != lvl) {
+      s.level = lvl;
+      s.sinceNanos = nowNanos;
       return Duration.ZERO;
     }
     return Duration.ofNanos(Math.max(0, nowNanos - s.sinceNanos));
@@ -60,8 +78,8 @@ final class AgeTracker {
 
   /** Forgets regions not seen since the previous call. */
   void endCycle() {
-    states.keySet().retainAll(seen);
-    seen.clear();
+    long current = cycle++;
+    states.values().removeIf(s -> s.seenCycle != current);
   }
 
   void forget(int pid) {
