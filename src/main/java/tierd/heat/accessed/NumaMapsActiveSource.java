@@ -65,6 +65,7 @@ public final class NumaMapsActiveSource implements HeatSource {
       if (since == null || now <= since) {
         continue;
       }
+      Duration window = Duration.ofNanos(now - since);
       for (Vma v : p.vmas()) {
         long pages = v.presentPages();
         if (v.hugetlb() || pages == 0) {
@@ -77,7 +78,7 @@ public final class NumaMapsActiveSource implements HeatSource {
                 v.range(),
                 Math.toIntExact(active),
                 Math.toIntExact(pages),
-                Duration.ofNanos(now - since),
+                window,
                 ages.age(pid, v.range(), active, pages, now),
                 name()));
       }
