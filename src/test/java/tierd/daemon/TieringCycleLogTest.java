@@ -118,6 +118,20 @@ class TieringCycleLogTest {
     public void close() {}
   }
 
+  /** The parts of a dry run over {@link #guest()} with {@link HotSource}. */
+  private TieringCycle.Parts dryRun(StepClock clock, TierdMetrics metrics) throws IOException {
+    return new TieringCycle.Parts(
+        guest(),
+        4096,
+        clock,
+        DryRunMover.recording(Ticker.system()),
+        true,
+        Optional.empty(),
+        HotSource::new,
+        TieringCycle.ConflictCheck.NONE,
+        metrics);
+  }
+
   /** A clock the test moves forward by one interval per cycle. */
   static final class StepClock extends Clock {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -154,17 +168,7 @@ class TieringCycleLogTest {
               warmup: 0s
             """);
     StepClock clock = new StepClock();
-    TieringCycle.Parts parts =
-        new TieringCycle.Parts(
-            guest(),
-            4096,
-            clock,
-            DryRunMover.recording(Ticker.system()),
-            true,
-            Optional.empty(),
-            HotSource::new,
-            TieringCycle.ConflictCheck.NONE,
-            new TierdMetrics("test"));
+    TieringCycle.Parts parts = dryRun(clock, new TierdMetrics("test"));
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
       CycleReport last = null;
       for (int i = 0; i < 4; i++) {
@@ -242,17 +246,7 @@ class TieringCycleLogTest {
             "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
                 + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 5s\n");
     StepClock clock = new StepClock();
-    TieringCycle.Parts parts =
-        new TieringCycle.Parts(
-            guest(),
-            4096,
-            clock,
-            DryRunMover.recording(Ticker.system()),
-            true,
-            Optional.empty(),
-            HotSource::new,
-            TieringCycle.ConflictCheck.NONE,
-            new TierdMetrics("test"));
+    TieringCycle.Parts parts = dryRun(clock, new TierdMetrics("test"));
     List<Integer> regions = new java.util.ArrayList<>();
     List<Integer> moves = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
@@ -285,17 +279,7 @@ class TieringCycleLogTest {
                 + "  numaMapsMaxAge: 60s\nscoring:\n  halfLife: 6s\nheat:\n  warmup: 0s\n");
     TierdMetrics metrics = new TierdMetrics("test");
     StepClock clock = new StepClock();
-    TieringCycle.Parts parts =
-        new TieringCycle.Parts(
-            guest(),
-            4096,
-            clock,
-            DryRunMover.recording(Ticker.system()),
-            true,
-            Optional.empty(),
-            HotSource::new,
-            TieringCycle.ConflictCheck.NONE,
-            metrics);
+    TieringCycle.Parts parts = dryRun(clock, metrics);
     logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
     List<Integer> moves = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {

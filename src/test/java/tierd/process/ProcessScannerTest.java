@@ -105,11 +105,8 @@ class ProcessScannerTest {
     assertThat(again).isSameAs(first);
 
     Path nm = tmp.resolve("proc/4242/numa_maps");
-    String text = Files.readString(nm);
-    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
-    long start = Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
+    long start = addPageOnNodeZero(nm);
     long before = vmaAt(first, start).pagesPerNode().get(0);
-    Files.writeString(nm, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (before + 1))));
     List<Vma> changed = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
     assertThat(changed).isNotSameAs(first);
     assertThat(vmaAt(changed, start).pagesPerNode().get(0)).isEqualTo(before + 1);
@@ -154,11 +151,8 @@ class ProcessScannerTest {
 
     // pages the kernel moved (numa_maps only): seen at the next read, 4 scans after the last
     Path nm = tmp.resolve("proc/4242/numa_maps");
-    String text = Files.readString(nm);
-    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
-    long start = Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
+    long start = addPageOnNodeZero(nm);
     long before = vmaAt(first, start).pagesPerNode().get(0);
-    Files.writeString(nm, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (before + 1))));
     reads.setLength(0);
     List<Long> seen = new java.util.ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -228,6 +222,21 @@ class ProcessScannerTest {
     ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.numaMapsMaxAge(0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Adds one page on node 0 to the first VMA of a numa_maps file that has pages there (as if the
+   * kernel had moved one in); returns that VMA's start.
+   */
+  private static long addPageOnNodeZero(Path numaMaps) throws IOException {
+    String text = Files.readString(numaMaps);
+    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
+    java.util.regex.Matcher n0 = Pattern.compile(" N0=(\\d+)").matcher(line);
+    assertThat(n0.find()).isTrue();
+    long pages = Long.parseLong(n0.group(1));
+    Files.writeString(
+        numaMaps, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (pages + 1))));
+    return Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
   }
 
   private static Vma vmaAt(List<Vma> vmas, long start) {
