@@ -296,19 +296,7 @@ public final class TieringCycle implements AutoCloseable {
           continue;
         }
         List<Vma> v = changed.get(p.pid());
-        next.add(
-            v == null
-                ? p
-                : new ManagedProcess(
-                    p.pid(),
-                    p.startTimeTicks(),
-                    p.comm(),
-                    p.rssBytes(),
-                    p.cgroupPath(),
-                    p.memsAllowed(),
-                    p.cpusetMems(),
-                    p.allowedNodes(),
-                    v));
+        next.add(v == null ? p : p.withVmas(v));
       }
       current = next;
     }

@@ -27,6 +27,20 @@ public record ManagedProcess(
     vmas = List.copyOf(vmas);
   }
 
+  /** The same process with other VMAs (read again since). */
+  public ManagedProcess withVmas(List<Vma> newVmas) {
+    return new ManagedProcess(
+        pid,
+        startTimeTicks,
+        comm,
+        rssBytes,
+        cgroupPath,
+        memsAllowed,
+        cpusetMems,
+        allowedNodes,
+        newVmas);
+  }
+
   /** Present bytes on {@code node} over all VMAs. */
   public long bytesOn(int node) {
     long s = 0;

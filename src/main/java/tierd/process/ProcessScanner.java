@@ -112,10 +112,7 @@ public final class ProcessScanner {
    * contents, which the next scan also keeps. Throws like a scan when the process is gone.
    */
   public Optional<List<Vma>> refresh(int pid, long startTime) {
-    VmaCache last = vmaCache.get(pid);
-    if (last != null && last.startTime() != startTime) {
-      last = null;
-    }
+    VmaCache last = cached(pid, startTime);
     long rss = last == null ? -1 : last.rss();
     KernelFiles.Content maps =
         readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
@@ -285,10 +282,7 @@ public final class ProcessScanner {
    * parsing when both files are unchanged byte for byte.
    */
   private List<Vma> cachedVmas(int pid, long startTime, long rss) {
-    VmaCache last = vmaCache.get(pid);
-    if (last != null && last.startTime() != startTime) {
-      last = null;
-    }
+    VmaCache last = cached(pid, startTime);
     KernelFiles.Content maps =
         readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
     if (last != null
@@ -301,6 +295,12 @@ public final class ProcessScanner {
     KernelFiles.Content numa =
         readContent(root.pid(pid, "numa_maps"), last == null ? null : last.numaMaps());
     return remember(pid, startTime, rss, last, maps, numa);
+  }
+
+  /** The cache entry of this pid if it is the same process (same start time), else null. */
+  private VmaCache cached(int pid, long startTime) {
+    VmaCache last = vmaCache.get(pid);
+    return last != null && last.startTime() == startTime ? last : null;
   }
 
   /**
