@@ -26,6 +26,7 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
+import tierd.model.PerNode;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.Outcome;
@@ -550,10 +551,11 @@ public final class TieringCycle implements AutoCloseable {
           continue;
         }
         double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
-        for (var e : v.pagesPerNode().entrySet()) {
-          int rank = topo.rankOf(e.getKey());
+        PerNode pages = v.pages();
+        for (int j = 0; j < pages.size(); j++) {
+          int rank = topo.rankOf(pages.node(j));
           if (rank >= 0) {
-            perTier[rank] += (long) (perPage * e.getValue());
+            perTier[rank] += (long) (perPage * pages.count(j));
           }
         }
       }

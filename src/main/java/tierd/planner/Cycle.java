@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.PerNode;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
 import tierd.scoring.HeatClass;
@@ -1392,9 +1393,10 @@ final class Cycle {
       if (b == null) {
         b = new long[w];
         Vma vma = vmas[v];
-        for (var e : vma.pagesPerNode().entrySet()) {
-          Integer idx = idxOf.get(e.getKey());
-          b[idx == null ? k : idx] += e.getValue() * vma.pageBytes();
+        PerNode pages = vma.pages();
+        for (int j = 0; j < pages.size(); j++) {
+          Integer idx = idxOf.get(pages.node(j));
+          b[idx == null ? k : idx] += pages.count(j) * vma.pageBytes();
         }
         vmaBytes[v] = b;
       }

@@ -1,7 +1,5 @@
 package tierd.planner;
 
-import java.util.HashMap;
-import java.util.Map;
 import tierd.model.AddressRange;
 import tierd.process.Vma;
 
@@ -36,10 +34,7 @@ public record RegionPlacement(int pid, AddressRange range, NodeBytes bytesOnNode
       throw new IllegalArgumentException("range " + range + " is outside VMA " + vma.range());
     }
     double share = (double) r.sizeBytes() / vma.range().sizeBytes();
-    Map<Integer, Long> m = new HashMap<>();
-    for (var e : vma.pagesPerNode().entrySet()) {
-      m.put(e.getKey(), Math.round(e.getValue() * share) * vma.pageBytes());
-    }
-    return new RegionPlacement(pid, r, NodeBytes.of(m), false);
+    return new RegionPlacement(
+        pid, r, NodeBytes.of(vma.pages().scaled(share, vma.pageBytes())), false);
   }
 }

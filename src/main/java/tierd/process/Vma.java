@@ -1,11 +1,10 @@
 package tierd.process;
 
-import java.util.Collections;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.PerNode;
 import tierd.source.proc.NumaMaps;
 
 /**
@@ -13,9 +12,9 @@ import tierd.source.proc.NumaMaps;
  * per node (from numa_maps). Page counts are in units of {@code pageBytes}: huge pages for hugetlb
  * VMAs, base pages otherwise (THP folios count as their base pages). {@code activePages} is
  * numa_maps' {@code active=} (pages on the active LRU; the kernel omits it when all are active).
- * {@code presentPages} is the sum of {@code pagesPerNode}, kept because every stage asks for it and
- * summing a map allocates its iterators each time under C1 (no escape analysis); the constructors
- * without it compute it.
+ * {@code presentPages} is the sum of {@code pages}, kept because every stage asks for it; the
+ * constructors without it compute it. Pages per node are a compact {@link PerNode}: a daemon keeps
+ * every managed VMA between cycles, tens of thousands of them.
  */
 public record Vma(
     AddressRange range,
@@ -27,18 +26,45 @@ public record Vma(
     long pageBytes,
     long anonPages,
     long mapmax,
-    SortedMap<Integer, Long> pagesPerNode,
+    PerNode pages,
     long activePages,
     long presentPages) {
 
   public Vma {
-    pagesPerNode = Collections.unmodifiableSortedMap(new TreeMap<>(pagesPerNode));
-    if (presentPages != sum(pagesPerNode)) {
+    if (presentPages != pages.total()) {
       throw new IllegalArgumentException(
-          "presentPages " + presentPages + " is not the sum of " + pagesPerNode);
+          "presentPages " + presentPages + " is not the sum of " + pages);
     }
   }
 
+  public Vma(
+      AddressRange range,
+      String perms,
+      String path,
+      MemPolicy policy,
+      NumaMaps.Backing backing,
+      boolean hugetlb,
+      long pageBytes,
+      long anonPages,
+      long mapmax,
+      PerNode pages,
+      long activePages) {
+    this(
+        range,
+        perms,
+        path,
+        policy,
+        backing,
+        hugetlb,
+        pageBytes,
+        anonPages,
+        mapmax,
+        pages,
+        activePages,
+        pages.total());
+  }
+
+  /** As the canonical constructor, with pages per node as a map (zero counts dropped). */
   public Vma(
       AddressRange range,
       String perms,
@@ -61,9 +87,8 @@ public record Vma(
         pageBytes,
         anonPages,
         mapmax,
-        pagesPerNode,
-        activePages,
-        sum(pagesPerNode));
+        PerNode.of(pagesPerNode),
+        activePages);
   }
 
   /** A VMA whose present pages are all on the active LRU (numa_maps printed no {@code active=}). */
@@ -100,16 +125,21 @@ public record Vma(
     return s;
   }
 
+  /** Pages per node as a new map (for reports and tests; stages walk {@link #pages()}). */
+  public SortedMap<Integer, Long> pagesPerNode() {
+    return pages.toMap();
+  }
+
   public long presentBytes() {
     return presentPages() * pageBytes;
   }
 
   public long bytesOn(int node) {
-    return pagesPerNode.getOrDefault(node, 0L) * pageBytes;
+    return pages.countOn(node) * pageBytes;
   }
 
   public NodeSet nodes() {
-    return NodeSet.of(pagesPerNode.keySet());
+    return pages.nodeSet();
   }
 
   /** Mapped by more than one process (some page has mapcount > 1): needs MPOL_MF_MOVE_ALL. */

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
+import tierd.model.PerNode;
 import tierd.source.proc.NumaMaps;
 
 class VmaTest {
@@ -34,7 +35,7 @@ class VmaTest {
               4096,
               anon,
               1,
-              perNode,
+              PerNode.of(perNode),
               activeAndPresent[0],
               activeAndPresent[1]);
     };
@@ -61,5 +62,17 @@ class VmaTest {
     assertThatThrownBy(() -> anon(perNode, 5, 6))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("presentPages 6");
+  }
+
+  @Test
+  void pagesPerNodeIsAFreshMapOfThePages() {
+    TreeMap<Integer, Long> perNode = new TreeMap<>();
+    perNode.put(0, 3L);
+    perNode.put(1, 0L); // numa_maps never prints N1=0; a zero count is not kept
+    Vma v = anon(perNode);
+    assertThat(v.pagesPerNode()).isEqualTo(java.util.Map.of(0, 3L));
+    assertThat(v.pages().countOn(0)).isEqualTo(3);
+    assertThat(v.bytesOn(0)).isEqualTo(3L * 4096);
+    assertThat(v.nodes()).isEqualTo(tierd.model.NodeSet.of(0));
   }
 }
