@@ -37,33 +37,6 @@ public record Vma(
     }
   }
 
-  public Vma(
-      AddressRange range,
-      String perms,
-      String path,
-      MemPolicy policy,
-      NumaMaps.Backing backing,
-      boolean hugetlb,
-      long pageBytes,
-      long anonPages,
-      long mapmax,
-      PerNode pages,
-      long activePages) {
-    this(
-        range,
-        perms,
-        path,
-        policy,
-        backing,
-        hugetlb,
-        pageBytes,
-        anonPages,
-        mapmax,
-        pages,
-        activePages,
-        pages.total());
-  }
-
   /** As the canonical constructor, with pages per node as a map (zero counts dropped). */
   public Vma(
       AddressRange range,
@@ -88,7 +61,8 @@ public record Vma(
         anonPages,
         mapmax,
         PerNode.of(pagesPerNode),
-        activePages);
+        activePages,
+        sum(pagesPerNode));
   }
 
   /** A VMA whose present pages are all on the active LRU (numa_maps printed no {@code active=}). */

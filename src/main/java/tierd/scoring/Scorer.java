@@ -24,7 +24,7 @@ import tierd.topology.Topology;
  * <p>History follows DAMON's region splits and merges: a new region takes the size-weighted heat of
  * the old regions it overlaps (a part that overlaps none counts at the new observation), the
  * hot-window streak of the old region it overlaps most, and an idle start that at least {@value
- * #IDLE_SHARE_PERCENT} % of the overlapped bytes share: the new region is idle since the latest
+ * #IDLE_SHARE_PERCENT} % of the overlapped bytes share: the new region is idle since the earliest
  * time by which that share of its old bytes had gone idle. A piece that was not idle counts as idle
  * only since the last interval. So a merge that is mostly recent data never looks colder than that
  * data, while a sliver DAMON merges in at a boundary (a region that straddled hot and cold) does
@@ -437,8 +437,9 @@ public final class Scorer {
     }
 
     /**
-     * The latest idle start by which at least {@link #IDLE_SHARE_PERCENT} % of {@code total} bytes
-     * had gone idle; {@code NOT_IDLE} when that share was not idle at all.
+     * The earliest time by which at least {@link #IDLE_SHARE_PERCENT} % of {@code total} bytes had
+     * gone idle (the idle start of the piece that completes that share, oldest first); {@code
+     * NOT_IDLE} when that share was not idle at all.
      */
     long shareIdleSince(int count, long total) {
       if (count == 1) {
