@@ -59,6 +59,13 @@ done
 (($#)) || { echo "boot.sh: missing -- CMD" >&2; usage; }
 [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || vm_die "--timeout wants a positive number of seconds"
 case $FS in 9p|virtiofs) ;; *) vm_die "--fs must be 9p or virtiofs" ;; esac
+# The guest mounts its own tmpfs on /tmp and /run over the host's: a checkout or a cwd there is
+# invisible to it (the guest script would fail with "No such file or directory").
+for p in "$PWD" "$(dirname "${BASH_SOURCE[0]}")"; do
+    case $(realpath -m "$p")/ in
+        /tmp/* | /run/*) vm_die "the guest has its own /tmp and /run and cannot see $(realpath -m "$p"); run from a checkout outside them" ;;
+    esac
+done
 say() { ((QUIET)) || vm_log "$@"; }
 
 to_mib() {
