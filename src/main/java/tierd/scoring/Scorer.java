@@ -23,12 +23,8 @@ import tierd.topology.Topology;
  *
  * <p>History follows DAMON's region splits and merges: a new region takes the size-weighted heat of
  * the old regions it overlaps (a part that overlaps none counts at the new observation), the
- * hot-window streak of the old region it overlaps most, and an idle start that at least {@value
- * #IDLE_SHARE_PERCENT} % of the overlapped bytes share: the new region is idle since the earliest
- * time by which that share of its old bytes had gone idle. A piece that was not idle counts as idle
- * only since the last interval. So a merge that is mostly recent data never looks colder than that
- * data, while a sliver DAMON merges in at a boundary (a region that straddled hot and cold) does
- * not reset the age of megabytes that have been idle for minutes.
+ * hot-window streak of the old region it overlaps most, and the most recent idle start of the old
+ * regions (the least idle one wins, so merging never makes data look colder).
  *
  * <p>Heat decays in time: {@code heat' = heat·2^(−dt/halfLife) + x·(1 − 2^(−dt/halfLife))}, where
  * {@code x} is the new observation and {@code dt} the time since the process was last scored. A
@@ -53,15 +49,10 @@ public final class Scorer {
   static final int BINS = 1024;
 
   private static final long NOT_IDLE = Long.MIN_VALUE;
-
-  /** Share of a region's carried bytes whose idle start the region takes (see the class doc). */
-  static final int IDLE_SHARE_PERCENT = 90;
-
   private static final double LN2 = Math.log(2);
 
   private final ScoringConfig config;
   private final Map<ProcessKey, History> histories = new HashMap<>();
-  private final IdlePieces idlePieces = new IdlePieces();
   private double rateFit;
   private Thresholds thresholds;
 
@@ -275,7 +266,8 @@ public final class Scorer {
       double sumHeat = 0;
       long bestOv = 0;
       int carriedStreak = 0;
-      int pieces = 0;
+      long carriedIdle = Long.MIN_VALUE + 1; // max over overlaps; NOT_IDLE if any was not idle
+      boolean anyNotIdle = false;
       for (int j = j0; j < m && old.start[j] < e; j++) {
         long ov = Math.min(e, old.end[j]) - Math.max(s, old.start[j]);
         if (ov <= 0) {
@@ -287,7 +279,11 @@ public final class Scorer {
           bestOv = ov;
           carriedStreak = old.streak[j];
         }
-        pieces = idlePieces.add(pieces, old.idleSince[j], ov);
+        if (old.idleSince[j] == NOT_IDLE) {
+          anyNotIdle = true;
+        } else {
+          carriedIdle = Math.max(carriedIdle, old.idleSince[j]);
+        }
       }
       boolean idleNow = x <= cold;
       if (sumOv == 0) {
@@ -299,10 +295,9 @@ public final class Scorer {
         double prior = (sumHeat / sumOv) * coverage + x * (1 - coverage);
         heat[i] = Math.max(0, Math.min(1, prior * decay + x * (1 - decay)));
         streak[i] = carriedStreak;
-        long carriedIdle = idlePieces.shareIdleSince(pieces, sumOv);
         if (!idleNow) {
           idleSince[i] = NOT_IDLE;
-        } else if (carriedIdle != NOT_IDLE) {
+        } else if (!anyNotIdle) {
           idleSince[i] = carriedIdle;
         } else {
           // became idle during the last interval: DAMON's age bounds how long ago
@@ -410,69 +405,6 @@ public final class Scorer {
       int removed = n - m;
       n = m;
       return removed;
-    }
-  }
-
-  /**
-   * The old regions one new region overlaps, as (idle start, bytes) pairs, and the idle start that
-   * {@value #IDLE_SHARE_PERCENT} % of their bytes share. Scratch arrays reused from region to
-   * region and cycle to cycle (a region overlaps a handful of old ones; a source switch may make it
-   * many).
-   */
-  static final class IdlePieces {
-    private long[] since = new long[8];
-    private long[] bytes = new long[8];
-    private long[] sorted = new long[8];
-
-    /** Adds a piece after {@code count} pieces; returns the new count. */
-    int add(int count, long idleSince, long overlap) {
-      if (count == since.length) {
-        since = Arrays.copyOf(since, 2 * count);
-        bytes = Arrays.copyOf(bytes, 2 * count);
-        sorted = new long[2 * count];
-      }
-      since[count] = idleSince;
-      bytes[count] = overlap;
-      return count + 1;
-    }
-
-    /**
-     * The earliest time by which at least {@link #IDLE_SHARE_PERCENT} % of {@code total} bytes had
-     * gone idle (the idle start of the piece that completes that share, oldest first); {@code
-     * NOT_IDLE} when that share was not idle at all.
-     */
-    long shareIdleSince(int count, long total) {
-      if (count == 1) {
-        return since[0];
-      }
-      // NOT_IDLE (Long.MIN_VALUE) means "not idle yet": it sorts last, as the latest start
-      for (int k = 0; k < count; k++) {
-        sorted[k] = since[k] == NOT_IDLE ? Long.MAX_VALUE : since[k];
-      }
-      Arrays.sort(sorted, 0, count);
-      long need = (total * IDLE_SHARE_PERCENT + 99) / 100;
-      int lo = 0;
-      int hi = count - 1; // sorted[hi] covers every byte
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (idleBy(count, sorted[mid]) >= need) {
-          hi = mid;
-        } else {
-          lo = mid + 1;
-        }
-      }
-      return sorted[lo] == Long.MAX_VALUE ? NOT_IDLE : sorted[lo];
-    }
-
-    private long idleBy(int count, long time) {
-      long sum = 0;
-      for (int k = 0; k < count; k++) {
-        long t = since[k] == NOT_IDLE ? Long.MAX_VALUE : since[k];
-        if (t <= time) {
-          sum += bytes[k];
-        }
-      }
-      return sum;
     }
   }
 

@@ -189,12 +189,14 @@ class ScorerTest {
   }
 
   /**
-   * DAMON merges a region that straddled the hot/cold boundary into the cold one: the cold
-   * megabytes keep their idle age (the 2node-flat dry run never saw its cold buffer reach the
-   * proactive age when a sliver reset it, cycle after cycle).
+   * A merge with any piece that was not idle is idle only since the last interval, however small
+   * the piece (here 1.5 % of the bytes): DAMON samples regions, so the merged region may hold the
+   * accessed pages. A variant that let 90 % of the bytes decide (so that a sliver merged in at a
+   * hot/cold boundary kept the cold bulk's age) held the Zipf placement benchmark at 78-81 % of the
+   * hot set on the fast node against 93-100 % with this rule (2026-12-06), and was reverted.
    */
   @Test
-  void aSliverMergedInAtABoundaryKeepsTheIdleAgeOfTheBulk() {
+  void aMergeWithAnyRecentlyAccessedPieceIsIdleOnlySinceTheLastInterval() {
     Scorer s = new Scorer(ScoringConfig.builder().coldMinAge(Duration.ofSeconds(60)).build());
     score(
         s,
@@ -207,75 +209,8 @@ class ScorerTest {
                 s,
                 T0.plusSeconds(2),
                 sample(1, BASE, 16 * MiB + MiB / 4, 0, Duration.ofSeconds(98))));
-    assertThat(merged.idleAge()).isEqualTo(Duration.ofSeconds(102));
-    assertThat(merged.heatClass()).isEqualTo(HeatClass.COLD);
-  }
-
-  @Test
-  void aMergeOfMostlyRecentDataIsIdleOnlySinceTheLastInterval() {
-    Scorer s = new Scorer(ScoringConfig.builder().coldMinAge(Duration.ofSeconds(60)).build());
-    score(
-        s,
-        T0,
-        sample(1, BASE, 3 * MiB, 0, Duration.ofSeconds(100)),
-        sample(1, BASE + 3 * MiB, MiB, 30));
-    // 25 % of the bytes were accessed in the last window: more than the 10 % a merge may ignore
-    ScoredRegion merged =
-        only(score(s, T0.plusSeconds(2), sample(1, BASE, 4 * MiB, 0, Duration.ofSeconds(75))));
     assertThat(merged.idleAge()).isEqualTo(Duration.ofSeconds(2));
     assertThat(merged.heatClass()).isNotEqualTo(HeatClass.COLD);
-  }
-
-  @Test
-  void aMergeOfIdlePiecesTakesTheStartThatNinetyPercentShare() {
-    Scorer s = new Scorer(ScoringConfig.defaults());
-    score(
-        s,
-        T0,
-        sample(1, BASE, 8 * MiB, 0, Duration.ofSeconds(300)),
-        sample(1, BASE + 8 * MiB, 2 * MiB, 0, Duration.ofSeconds(50)));
-    // 80 % idle for 300 s, 20 % for 50 s: 90 % of the bytes have been idle for 50 s
-    ScoredRegion merged =
-        only(score(s, T0.plusSeconds(10), sample(1, BASE, 10 * MiB, 0, Duration.ofSeconds(250))));
-    assertThat(merged.idleAge()).isEqualTo(Duration.ofSeconds(60));
-  }
-
-  /** Seeded random pieces: the share rule against a brute-force reading of its definition. */
-  @Test
-  void idleShareMatchesItsDefinitionOnRandomPieces() {
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
-    Scorer.IdlePieces pieces = new Scorer.IdlePieces();
-    for (int round = 0; round < 2000; round++) {
-      int count = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 40);
-      long[] since = new long[count];
-      long[] bytes = new long[count];
-      long total = 0;
-      int n = 0;
-      for (int k = 0; k < count; k++) {
-        since[k] = rnd.nextInt(4) == 0 ? Long.MIN_VALUE : rnd.nextLong(1_000);
-        bytes[k] = 1 + rnd.nextLong(1 << 20);
-        total += bytes[k];
-        n = pieces.add(n, since[k], bytes[k]);
-      }
-      // the definition: the earliest start t (a piece's own, or "not idle") by which >= 90 % of
-      // the bytes were idle; "not idle" (Long.MIN_VALUE) counts after every real start
-      long bestT = Long.MAX_VALUE;
-      for (int k = 0; k < count; k++) {
-        long t = since[k] == Long.MIN_VALUE ? Long.MAX_VALUE : since[k];
-        long by = 0;
-        for (int q = 0; q < count; q++) {
-          long tq = since[q] == Long.MIN_VALUE ? Long.MAX_VALUE : since[q];
-          by += tq <= t ? bytes[q] : 0;
-        }
-        if (100 * by >= (long) Scorer.IDLE_SHARE_PERCENT * total && t < bestT) {
-          bestT = t;
-        }
-      }
-      long want = bestT == Long.MAX_VALUE ? Long.MIN_VALUE : bestT;
-      assertThat(pieces.shareIdleSince(n, total))
-          .as("round %d, %d pieces", round, count)
-          .isEqualTo(want);
-    }
   }
 
   @Test
