@@ -114,11 +114,8 @@ public final class ProcessScanner {
   public Optional<List<Vma>> refresh(int pid, long startTime) {
     VmaCache last = cached(pid, startTime);
     long rss = last == null ? -1 : last.rss();
-    KernelFiles.Content maps =
-        readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
-    KernelFiles.Content numa =
-        readContent(root.pid(pid, "numa_maps"), last == null ? null : last.numaMaps());
-    List<Vma> vmas = remember(pid, startTime, rss, last, maps, numa);
+    KernelFiles.Content maps = readMaps(pid, last);
+    List<Vma> vmas = remember(pid, startTime, rss, last, maps, readNumaMaps(pid, last, maps));
     ProcStat again = ProcStat.read(root, pid);
     if (again.startTimeTicks() != startTime) {
       throw KernelFsException.of(
@@ -283,8 +280,7 @@ public final class ProcessScanner {
    */
   private List<Vma> cachedVmas(int pid, long startTime, long rss) {
     VmaCache last = cached(pid, startTime);
-    KernelFiles.Content maps =
-        readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
+    KernelFiles.Content maps = readMaps(pid, last);
     if (last != null
         && last.age() + 1 < Math.min(last.period(), numaMapsMaxAge)
         && last.rss() == rss
@@ -292,9 +288,21 @@ public final class ProcessScanner {
       vmaCache.put(pid, last.older());
       return last.vmas();
     }
-    KernelFiles.Content numa =
-        readContent(root.pid(pid, "numa_maps"), last == null ? null : last.numaMaps());
-    return remember(pid, startTime, rss, last, maps, numa);
+    return remember(pid, startTime, rss, last, maps, readNumaMaps(pid, last, maps));
+  }
+
+  /** This pid's maps; its bytes kept only when they changed since {@code last}. */
+  private KernelFiles.Content readMaps(int pid, VmaCache last) {
+    return readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
+  }
+
+  /**
+   * This pid's numa_maps, read after {@code maps}: its bytes kept when they changed since {@code
+   * last}, and always when maps changed (the VMAs are built again then, and reading numa_maps a
+   * second time for its text would walk the page tables twice).
+   */
+  private KernelFiles.Content readNumaMaps(int pid, VmaCache last, KernelFiles.Content maps) {
+    return readContent(root.pid(pid, "numa_maps"), maps.hasBytes() ? null : last.numaMaps());
   }
 
   /** The cache entry of this pid if it is the same process (same start time), else null. */
@@ -306,8 +314,9 @@ public final class ProcessScanner {
   /**
    * The VMAs of a fresh read of both files: the last ones (the same list) when neither changed,
    * else parsed and joined. Sets the next read period and counts the pid as read this scan. The
-   * contents come from {@link KernelFiles#readIfChanged} against the last fingerprints; when only
-   * one file changed, the other is read again for its text.
+   * contents come from {@link #readMaps} and {@link #readNumaMaps}: numa_maps has its bytes
+   * whenever either file changed; maps, unchanged while numa_maps changed, is read again for its
+   * text (a cheap file).
    */
   private List<Vma> remember(
       int pid,
@@ -327,7 +336,6 @@ public final class ProcessScanner {
     } else {
       Path numaPath = root.pid(pid, "numa_maps");
       Path mapsPath = root.pid(pid, "maps");
-      numa = numa.hasBytes() ? numa : readContent(numaPath, null);
       maps = maps.hasBytes() ? maps : readContent(mapsPath, null);
       List<NumaMaps.Entry> entries;
       List<ProcMaps.Mapping> mappings;
