@@ -43,7 +43,7 @@ final class ConfigCommand implements Runnable {
             .println(file + ": OK (interval " + c.interval().toMillis() + "ms)");
         return 0;
       } catch (ConfigException e) {
-        spec.commandLine().getErr().println(e.getMessage());
+        spec.commandLine().getErr().println("tierd: " + e.getMessage());
         return 2;
       }
     }

@@ -133,13 +133,16 @@ class DaemonProcessTest {
     assertThat(daemon.exitValue()).as(logText()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(10));
     assertThat(logText()).contains("tierd stopped");
-    // nothing left: no kdamond, no state file in the runtime directory
+    // nothing left: no kdamond, no state file in the runtime directory; the instance lock file
+    // stays (deleting it would race with a starting tierd), empty and unlocked
     assertThat(damonSnapshot()).isEqualTo(damonBefore);
     Path run = tmp.resolve("run");
-    if (Files.isDirectory(run)) {
-      try (var s = Files.list(run)) {
-        assertThat(s.toList()).isEmpty();
-      }
+    try (var s = Files.list(run)) {
+      assertThat(s.toList()).containsExactly(run.resolve(InstanceLock.FILE_NAME));
+    }
+    assertThat(Files.size(run.resolve(InstanceLock.FILE_NAME))).isZero();
+    try (InstanceLock again = InstanceLock.acquire(run)) {
+      assertThat(Files.readString(again.path())).isEqualTo(ProcessHandle.current().pid() + "\n");
     }
   }
 

@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,19 +46,16 @@ class TieringCycleLogTest {
 
   @TempDir Path root;
 
-  /** The 2node-flat fixture with pid 4242's address space replaced by {@link #SLOW_DEFAULT}. */
   private KernelRoot guest() throws IOException {
-    Path from = Fixtures.path("fixtures/vm-2node-flat");
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path to = root.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    return guest(root);
+  }
+
+  /**
+   * The 2node-flat fixture, copied to {@code root}, with pid 4242's address space replaced by
+   * {@link #SLOW_DEFAULT}.
+   */
+  static KernelRoot guest(Path root) throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-2node-flat"), root);
     Path proc = root.resolve("proc/4242");
     Files.writeString(proc.resolve("maps"), "7fd27ec84000-7fd27f484000 rw-p 00000000 00:00 0 \n");
     Files.writeString(
