@@ -45,14 +45,19 @@ class DaemonProcessTest {
     }
   }
 
+  /** {@code java ... tierd.cli.Main}: the CLI in a JVM of its own. */
+  private static List<String> javaCommand() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx64m",
+        "-cp",
+        System.getProperty("java.class.path"),
+        "tierd.cli.Main");
+  }
+
   private Process start(Path config, int port, Map<String, String> env, String... extra)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx64m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("tierd.cli.Main");
+    List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add("run");
     cmd.add("--config");
     cmd.add(config.toString());
@@ -144,6 +149,60 @@ class DaemonProcessTest {
     try (InstanceLock again = InstanceLock.acquire(run)) {
       assertThat(Files.readString(again.path())).isEqualTo(ProcessHandle.current().pid() + "\n");
     }
+  }
+
+  /**
+   * One tierd per host: a second `tierd run` (another JVM, another port, the same runtime
+   * directory), also with --dry-run, fails at once with one line naming the holder's pid and exits
+   * 2; the first one goes on. With --root (a fixture tree) no lock is taken.
+   */
+  @Test
+  void aSecondInstanceFailsAtOnceNamingTheFirst() throws Exception {
+    int port = freePort();
+    Path cfg = config("interval: 500ms\n");
+    start(cfg, port, Map.of());
+    await("/healthz", () -> healthy(port));
+    Process first = daemon;
+    Path firstLog = log;
+    for (List<String> extra : List.of(List.<String>of(), List.of("--dry-run"))) {
+      List<String> cmd = new ArrayList<>(javaCommand());
+      cmd.addAll(List.of("run", "--config", cfg.toString(), "--listen", "127.0.0.1:0"));
+      cmd.addAll(extra);
+      Process second = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String output = new String(second.getInputStream().readAllBytes());
+      assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.exitValue()).as(output).isEqualTo(2);
+      assertThat(output.lines().toList())
+          .containsExactly(
+              "tierd: another tierd is running: pid "
+                  + first.pid()
+                  + " holds "
+                  + tmp.resolve("run").resolve(InstanceLock.FILE_NAME)
+                  + " (one tierd per host; stop that one first, e.g. systemctl stop tierd)");
+    }
+    assertThat(first.isAlive()).isTrue();
+    assertThat(get(port, "/healthz")).startsWith("200");
+    // a fixture tree is read-only work: it may run beside the daemon
+    List<String> cmd = new ArrayList<>(javaCommand());
+    cmd.addAll(
+        List.of(
+            "run",
+            "--config",
+            cfg.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--root",
+            tierd.Fixtures.path("fixtures/vm-3node").toString(),
+            "--cycles",
+            "1"));
+    Process fixture = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(fixture.getInputStream().readAllBytes());
+    assertThat(fixture.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(fixture.exitValue()).as(output).isZero();
+    assertThat(output).contains("cycle 1 ok");
+    daemon.destroy();
+    assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(daemon.exitValue()).as(Files.readString(firstLog)).isZero();
   }
 
   @Test
