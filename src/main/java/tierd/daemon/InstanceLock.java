@@ -130,7 +130,7 @@ public final class InstanceLock implements AutoCloseable {
   private static StartupException unusable(Path dir, String what, IOException e) {
     String fix =
         e instanceof AccessDeniedException
-            ? "run tierd as root (the systemd unit does), or set runtimeDirectory: in the config"
+            ? "run tierd as root, as the systemd unit does, or set runtimeDirectory: in the config"
                 + " to a directory this user may write"
             : "set runtimeDirectory: in the config to a writable local directory";
     return new StartupException(StartupException.EXIT_HOST, what, fix);
