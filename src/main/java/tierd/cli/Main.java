@@ -1,6 +1,7 @@
 package tierd.cli;
 
 import java.io.PrintWriter;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -66,8 +67,13 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setParameterExceptionHandler(Main::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> failed(ex, cmd.getErr()));
+    return guarded(() -> cl.execute(args), err);
+  }
+
+  /** Runs {@code command}; an Error it throws is one line too, and its exit code. */
+  static int guarded(IntSupplier command, PrintWriter err) {
     try {
-      return cl.execute(args);
+      return command.getAsInt();
     } catch (VirtualMachineError e) {
       err.println(
           "tierd: fatal JVM error: "

@@ -194,6 +194,36 @@ class CliErrorsTest {
             l -> l.startsWith("at ") || l.startsWith("\tat ") || l.strip().startsWith("at "));
   }
 
+  static Stream<Arguments> errors() {
+    return Stream.of(
+        Arguments.of(
+            "stack overflow", new StackOverflowError(), 70, "fatal JVM error: StackOverflowError"),
+        Arguments.of(
+            "out of memory",
+            new OutOfMemoryError("Java heap space"),
+            70,
+            "fatal JVM error: OutOfMemoryError: Java heap space (tierd exits; under systemd it is"),
+        Arguments.of(
+            "a native library outside a cycle",
+            new UnsatisfiedLinkError("Unable to load library 'c'"),
+            1,
+            "unexpected error: UnsatisfiedLinkError: Unable to load library 'c' (a bug in tierd"));
+  }
+
+  /** What escapes a command as an Error: a JVM error exits 70 (systemd restarts), others 1. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("errors")
+  void anErrorThatEscapesIsOneLineToo(String name, Error error, int code, String message) {
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.guarded(
+            () -> {
+              throw error;
+            },
+            new PrintWriter(err, true));
+    assertOneLine(exit, err.toString(), code, message);
+  }
+
   // --- As a process: the log is part of the output ---------------------------------------------
 
   /** {@code tierd ARGS} in a JVM of its own, optionally under {@code prefix}; all its output. */
