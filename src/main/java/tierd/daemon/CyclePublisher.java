@@ -152,8 +152,10 @@ final class CyclePublisher {
       }
       for (var e : t.asMap().entrySet()) {
         Outcome o = e.getKey();
-        if (o != Outcome.MOVED && o != Outcome.ALREADY_ON_TARGET && o != Outcome.NOT_ON_SOURCE) {
+        if (o.isFailure()) {
           failures.merge(o.name(), e.getValue(), Long::sum);
+        } else if (o.isDeferral()) {
+          metrics.moveDeferred(o, e.getValue());
         }
       }
       if (!from.isEmpty()) {

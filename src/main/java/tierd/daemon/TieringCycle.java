@@ -28,8 +28,10 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.PerNode;
 import tierd.mover.DryRunMover;
+import tierd.mover.MoveLimits;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
+import tierd.mover.NodeRoom;
 import tierd.mover.Outcome;
 import tierd.mover.PageMover;
 import tierd.mover.ProcessRef;
@@ -257,7 +259,7 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "move",
             () -> {
-              MoveReport moved = mover.move(requests(r.plan), this::progress);
+              MoveReport moved = mover.move(requests(r.plan), moveLimits(r.topo), this::progress);
               if (!moved.dryRun()) {
                 // Their numa_maps changed (that was the point): the next scan reads it.
                 r.plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
@@ -413,6 +415,15 @@ public final class TieringCycle implements AutoCloseable {
       }
       current = next;
     }
+  }
+
+  /**
+   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
+   * checks) and never moves into a node below its high watermark.
+   */
+  private MoveLimits moveLimits(Topology topo) {
+    return new MoveLimits(
+        config.interval(), dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
   }
 
   private long lastProgressLog;

@@ -80,9 +80,11 @@ class CycleFailureTest {
 
     @Override
     public tierd.mover.MoveReport move(
-        List<tierd.mover.MoveRequest> requests, tierd.mover.ProgressListener progress) {
+        List<tierd.mover.MoveRequest> requests,
+        tierd.mover.MoveLimits limits,
+        tierd.mover.ProgressListener progress) {
       calls.incrementAndGet();
-      return recording.move(requests, progress);
+      return recording.move(requests, limits, progress);
     }
   }
 
@@ -375,12 +377,12 @@ class CycleFailureTest {
 
   static PageMover mover(AtomicBoolean armed, Throwable failure, AtomicInteger calls) {
     CountingMover counting = new CountingMover();
-    return (requests, progress) -> {
+    return (requests, limits, progress) -> {
       calls.incrementAndGet();
       if (armed.getAndSet(false)) {
         throw sneaky(failure);
       }
-      return counting.move(requests, progress);
+      return counting.move(requests, limits, progress);
     };
   }
 
