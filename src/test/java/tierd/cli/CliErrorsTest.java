@@ -3,10 +3,6 @@ package tierd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,19 +10,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.Fixtures;
+import tierd.TierdProcess;
 import tierd.kernelfs.KernelFiles;
 
 /**
@@ -153,19 +147,7 @@ class CliErrorsTest {
             ": connection refused (is it running?"));
   }
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    root.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    root.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("inProcess")
@@ -176,10 +158,7 @@ class CliErrorsTest {
         Main.run(
             args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
     assertOneLine(exit, out + err.toString(), code, message);
-    assertThat(logged.list)
-        .as("no stack trace logged")
-        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-        .allMatch(e -> e.getThrowableProxy() == null);
+    assertThat(logged.noStackTraceAboveDebug()).as("no stack trace logged").isTrue();
   }
 
   static void assertOneLine(int exit, String output, int code, String message) {
@@ -226,28 +205,12 @@ class CliErrorsTest {
 
   // --- As a process: the log is part of the output ---------------------------------------------
 
-  /** {@code tierd ARGS} in a JVM of its own, optionally under {@code prefix}; all its output. */
-  static Run java(List<String> prefix, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(prefix);
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx64m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("tierd.cli.Main");
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), output);
-  }
-
-  record Run(int code, String output) {}
-
   @Test
   void aTakenPortIsOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0)) {
       String listen = "127.0.0.1:" + taken.getLocalPort();
-      Run r = java(List.of(), "run", "--root", FIXTURE, "--listen", listen);
+      TierdProcess.Result r =
+          TierdProcess.run(List.of(), List.of("run", "--root", FIXTURE, "--listen", listen));
       assertOneLine(
           r.code(),
           r.output(),
@@ -310,7 +273,7 @@ class CliErrorsTest {
                 KernelFiles.read(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()))
         .as("port 80 is privileged here")
         .isGreaterThan(80);
-    Run r = java(NO_CAPABILITIES, args.toArray(String[]::new));
+    TierdProcess.Result r = TierdProcess.run(NO_CAPABILITIES, args);
     assertOneLine(r.code(), r.output(), code, message);
     assertThat(r.output().lines()).hasSize(1);
   }

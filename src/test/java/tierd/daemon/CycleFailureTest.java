@@ -3,9 +3,6 @@ package tierd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +14,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.config.TierdConfig;
 import tierd.daemon.TieringCycleLogTest.HotSource;
 import tierd.daemon.TieringCycleLogTest.StepClock;
@@ -53,19 +49,7 @@ class CycleFailureTest {
 
   @TempDir Path root;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(TieringCycle.class);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(TieringCycle.class);
 
   private static final TierdConfig CONFIG =
       TierdConfig.parse(
@@ -91,15 +75,50 @@ class CycleFailureTest {
   private final StepClock clock = new StepClock();
   private final TierdMetrics metrics = new TierdMetrics("test");
 
-  private TieringCycle.Parts parts(
+  /** The parts a case replaces; {@link #working()} are the ones that work. */
+  record Fakes(
       PageMover mover,
       Optional<PlacementProbe> placement,
       TieringCycle.HeatSourceFactory heat,
-      TieringCycle.ConflictCheck conflicts)
-      throws IOException {
+      TieringCycle.ConflictCheck conflicts) {
+
+    static Fakes working() {
+      return new Fakes(
+          new CountingMover(), Optional.empty(), HotSource::new, TieringCycle.ConflictCheck.NONE);
+    }
+
+    Fakes withMover(PageMover m) {
+      return new Fakes(m, placement, heat, conflicts);
+    }
+
+    Fakes withPlacement(PlacementProbe p) {
+      return new Fakes(mover, Optional.of(p), heat, conflicts);
+    }
+
+    Fakes withHeat(TieringCycle.HeatSourceFactory h) {
+      return new Fakes(mover, placement, h, conflicts);
+    }
+
+    Fakes withConflicts(TieringCycle.ConflictCheck c) {
+      return new Fakes(mover, placement, heat, c);
+    }
+  }
+
+  /** A moving (not dry-run) cycle over the guest with {@code fakes}. */
+  private TieringCycle cycle(Fakes fakes) throws IOException {
     KernelRoot guest = TieringCycleLogTest.guest(root);
-    return new TieringCycle.Parts(
-        guest, 4096, clock, mover, false, placement, heat, conflicts, metrics);
+    return new TieringCycle(
+        CONFIG,
+        new TieringCycle.Parts(
+            guest,
+            4096,
+            clock,
+            fakes.mover(),
+            false,
+            fakes.placement(),
+            fakes.heat(),
+            fakes.conflicts(),
+            metrics));
   }
 
   /** Runs {@code n} cycles, 2 s apart; returns their reports. */
@@ -110,10 +129,6 @@ class CycleFailureTest {
       clock.now = clock.now.plusSeconds(2);
     }
     return out;
-  }
-
-  private List<ILoggingEvent> warnings() {
-    return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
   }
 
   private void assertCountedOnceIn(String stage) {
@@ -156,10 +171,7 @@ class CycleFailureTest {
     CountingMover mover = new CountingMover();
     String message = "injected into " + stage;
     List<CycleReport> reports;
-    try (TieringCycle cycle =
-        new TieringCycle(
-            CONFIG,
-            parts(mover, Optional.empty(), HotSource::new, TieringCycle.ConflictCheck.NONE))) {
+    try (TieringCycle cycle = cycle(Fakes.working().withMover(mover))) {
       reports = cycles(cycle, 1);
       cycle.beforeEachStage(
           s -> {
@@ -185,9 +197,8 @@ class CycleFailureTest {
       }
       assertCountedOnceIn(stage);
       // logged once, with the stage and the reason, and no stack trace above DEBUG
-      assertThat(warnings())
-          .filteredOn(e -> e.getFormattedMessage().startsWith("cycle "))
-          .extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(logged.atLeast(Level.WARN))
+          .filteredOn(m -> m.startsWith("cycle "))
           .containsExactly(
               "cycle 2: stage "
                   + stage
@@ -195,7 +206,7 @@ class CycleFailureTest {
                   + failure.apply(message).getClass().getSimpleName()
                   + ": "
                   + message);
-      assertThat(warnings()).allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+      assertThat(logged.noStackTraceAboveDebug()).isTrue();
       if (linkage) {
         // dry-run for the rest of its life: the real mover is never called again
         assertThat(cycle.nativeFailure())
@@ -203,8 +214,7 @@ class CycleFailureTest {
         assertThat(reports.subList(2, 4)).allMatch(CycleReport::dryRun);
         assertThat(mover.calls.get()).isEqualTo(movesBefore);
         assertThat(metrics.scrape()).contains("tierd_dry_run 1.0");
-        assertThat(warnings())
-            .extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged.atLeast(Level.WARN))
             .filteredOn(m -> m.startsWith("dry-run from now on: "))
             .hasSize(1);
       } else {
@@ -218,14 +228,7 @@ class CycleFailureTest {
 
   @Test
   void aFailureThatRepeatsEveryCycleIsLoggedOnceAndCountedEveryTime() throws IOException {
-    try (TieringCycle cycle =
-        new TieringCycle(
-            CONFIG,
-            parts(
-                new CountingMover(),
-                Optional.empty(),
-                HotSource::new,
-                TieringCycle.ConflictCheck.NONE))) {
+    try (TieringCycle cycle = cycle(Fakes.working())) {
       AtomicInteger n = new AtomicInteger();
       cycle.beforeEachStage(
           s -> {
@@ -240,9 +243,7 @@ class CycleFailureTest {
       assertThat(failing).noneMatch(CycleReport::ok);
       assertThat(recovered.ok()).isTrue();
       assertThat(metrics.scrape()).contains("tierd_cycle_failures_total{stage=\"score\",} 12.0");
-      assertThat(logged.list)
-          .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-          .extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(logged.atLeast(Level.INFO))
           .filteredOn(m -> m.contains("stage score"))
           .containsExactly(
               "cycle 1: stage score failed: ArithmeticException: / by zero in cycle 1",
@@ -293,86 +294,59 @@ class CycleFailureTest {
   }
 
   /** The parts of one case, and which part fails. */
+  /** The fakes of one case, one part of which throws once {@code armed}, counting its calls. */
   interface Case {
-    TieringCycle.Parts parts(CycleFailureTest t, AtomicBoolean armed, AtomicInteger calls)
-        throws IOException;
+    Fakes fakes(AtomicBoolean armed, AtomicInteger calls);
   }
 
   static Stream<Arguments> partsThatFail() {
     Throwable link = new UnsatisfiedLinkError("Unable to load library 'c'");
     Throwable bug = new IllegalStateException("kdamond vanished");
+    TieringCycle.ConflictCheck ok = TieringCycle.ConflictCheck.NONE;
     return Stream.of(
         Arguments.of(
             "heat source throws",
             "heat",
             false,
-            (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        new CountingMover(),
-                        Optional.empty(),
-                        failingHeat(armed, bug),
-                        TieringCycle.ConflictCheck.NONE)),
+            (Case) (armed, calls) -> Fakes.working().withHeat(failingHeat(armed, bug))),
         Arguments.of(
             "heat source cannot link",
             "heat",
             true,
-            (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        new CountingMover(),
-                        Optional.empty(),
-                        failingHeat(armed, link),
-                        TieringCycle.ConflictCheck.NONE)),
+            (Case) (armed, calls) -> Fakes.working().withHeat(failingHeat(armed, link))),
         Arguments.of(
             "conflict check throws",
             "conflicts",
             false,
             (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        new CountingMover(),
-                        Optional.empty(),
-                        HotSource::new,
-                        (active, procs) -> {
-                          if (armed.getAndSet(false)) {
-                            throw new IllegalStateException("cannot read kdamonds");
-                          }
-                          return List.of();
-                        })),
+                (armed, calls) ->
+                    Fakes.working()
+                        .withConflicts(
+                            (active, procs) -> {
+                              if (armed.getAndSet(false)) {
+                                throw new IllegalStateException("cannot read kdamonds");
+                              }
+                              return ok.check(active, procs);
+                            })),
         Arguments.of(
             "mover throws",
             "move",
             false,
-            (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        mover(armed, bug, calls),
-                        Optional.empty(),
-                        HotSource::new,
-                        TieringCycle.ConflictCheck.NONE)),
+            (Case) (armed, calls) -> Fakes.working().withMover(mover(armed, bug, calls))),
         Arguments.of(
             "mover cannot link",
             "move",
             true,
-            (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        mover(armed, link, calls),
-                        Optional.empty(),
-                        HotSource::new,
-                        TieringCycle.ConflictCheck.NONE)),
+            (Case) (armed, calls) -> Fakes.working().withMover(mover(armed, link, calls))),
         Arguments.of(
             "placement query cannot link",
             "placement",
             true,
             (Case)
-                (t, armed, calls) ->
-                    t.parts(
-                        new CountingMover(),
-                        Optional.of(new PlacementProbe(failingPort(armed, link, calls), 1 << 20)),
-                        HotSource::new,
-                        TieringCycle.ConflictCheck.NONE)));
+                (armed, calls) ->
+                    Fakes.working()
+                        .withPlacement(
+                            new PlacementProbe(failingPort(armed, link, calls), 1 << 20))));
   }
 
   static PageMover mover(AtomicBoolean armed, Throwable failure, AtomicInteger calls) {
@@ -398,7 +372,7 @@ class CycleFailureTest {
       throws IOException {
     AtomicBoolean armed = new AtomicBoolean();
     AtomicInteger calls = new AtomicInteger();
-    try (TieringCycle cycle = new TieringCycle(CONFIG, c.parts(this, armed, calls))) {
+    try (TieringCycle cycle = cycle(c.fakes(armed, calls))) {
       List<CycleReport> reports = cycles(cycle, 2);
       armed.set(true);
       int callsAfterFailure = -1;
@@ -429,14 +403,7 @@ class CycleFailureTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("brokenFiles")
   void aBrokenKernelFileFailsOneCycle(String file, String stage, String broken) throws IOException {
-    try (TieringCycle cycle =
-        new TieringCycle(
-            CONFIG,
-            parts(
-                new CountingMover(),
-                Optional.empty(),
-                HotSource::new,
-                TieringCycle.ConflictCheck.NONE))) {
+    try (TieringCycle cycle = cycle(Fakes.working())) {
       List<CycleReport> reports = cycles(cycle, 1);
       Path path = root.resolve(file);
       String good = Files.readString(path);

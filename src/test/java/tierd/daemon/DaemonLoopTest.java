@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,14 +17,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.config.TierdConfig;
 
@@ -41,19 +37,7 @@ class DaemonLoopTest {
 
   @TempDir Path tmp;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(Daemon.class);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(Daemon.class);
 
   private int port;
 
@@ -140,15 +124,8 @@ class DaemonLoopTest {
     // counted before the third failure's count: 2 so far
     assertThat(notifier.metrics).contains("tierd_cycle_failures_total{stage=\"loop\",} 2.0");
     String reason = StageRunner.reason(failure.get());
-    List<String> warnings =
-        logged.list.stream()
-            .filter(e -> e.getLevel() == Level.WARN)
-            .map(ILoggingEvent::getFormattedMessage)
-            .toList();
-    assertThat(warnings).containsExactly("cycle 1: stage loop failed: " + reason);
-    assertThat(logged.list)
-        .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-        .allMatch(e -> e.getThrowableProxy() == null);
+    assertThat(logged.at(Level.WARN)).containsExactly("cycle 1: stage loop failed: " + reason);
+    assertThat(logged.noStackTraceAboveDebug()).isTrue();
     if (linkage) {
       assertThat(notifier.status)
           .contains("\"dryRunReason\":\"reading a fixture tree")

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tierd.TierdProcess;
 
 /**
  * The daemon as an operator runs it: a separate JVM, real signals, a real sd_notify listener. Runs
@@ -45,19 +46,9 @@ class DaemonProcessTest {
     }
   }
 
-  /** {@code java ... tierd.cli.Main}: the CLI in a JVM of its own. */
-  private static List<String> javaCommand() {
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m",
-        "-cp",
-        System.getProperty("java.class.path"),
-        "tierd.cli.Main");
-  }
-
   private Process start(Path config, int port, Map<String, String> env, String... extra)
       throws IOException {
-    List<String> cmd = new ArrayList<>(javaCommand());
+    List<String> cmd = new ArrayList<>(TierdProcess.command());
     cmd.add("run");
     cmd.add("--config");
     cmd.add(config.toString());
@@ -165,14 +156,12 @@ class DaemonProcessTest {
     Process first = daemon;
     Path firstLog = log;
     for (List<String> extra : List.of(List.<String>of(), List.of("--dry-run"))) {
-      List<String> cmd = new ArrayList<>(javaCommand());
-      cmd.addAll(List.of("run", "--config", cfg.toString(), "--listen", "127.0.0.1:0"));
-      cmd.addAll(extra);
-      Process second = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String output = new String(second.getInputStream().readAllBytes());
-      assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(second.exitValue()).as(output).isEqualTo(2);
-      assertThat(output.lines().toList())
+      List<String> args =
+          new ArrayList<>(List.of("run", "--config", cfg.toString(), "--listen", "127.0.0.1:0"));
+      args.addAll(extra);
+      TierdProcess.Result second = TierdProcess.run(List.of(), args);
+      assertThat(second.code()).as(second.output()).isEqualTo(2);
+      assertThat(second.output().lines().toList())
           .containsExactly(
               "tierd: another tierd is running: pid "
                   + first.pid()
@@ -183,23 +172,21 @@ class DaemonProcessTest {
     assertThat(first.isAlive()).isTrue();
     assertThat(get(port, "/healthz")).startsWith("200");
     // a fixture tree is read-only work: it may run beside the daemon
-    List<String> cmd = new ArrayList<>(javaCommand());
-    cmd.addAll(
-        List.of(
-            "run",
-            "--config",
-            cfg.toString(),
-            "--listen",
-            "127.0.0.1:0",
-            "--root",
-            tierd.Fixtures.path("fixtures/vm-3node").toString(),
-            "--cycles",
-            "1"));
-    Process fixture = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(fixture.getInputStream().readAllBytes());
-    assertThat(fixture.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(fixture.exitValue()).as(output).isZero();
-    assertThat(output).contains("cycle 1 ok");
+    TierdProcess.Result fixture =
+        TierdProcess.run(
+            List.of(),
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--root",
+                tierd.Fixtures.path("fixtures/vm-3node").toString(),
+                "--cycles",
+                "1"));
+    assertThat(fixture.code()).as(fixture.output()).isZero();
+    assertThat(fixture.output()).contains("cycle 1 ok");
     daemon.destroy();
     assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(daemon.exitValue()).as(Files.readString(firstLog)).isZero();

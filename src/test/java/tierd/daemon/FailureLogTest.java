@@ -3,43 +3,34 @@ package tierd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tierd.CapturedLog;
 import tierd.daemon.TieringCycleLogTest.StepClock;
 
 /** A failure that repeats every cycle is logged once, then at most every 10 minutes. */
 class FailureLogTest {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger("tierd.test.FailureLogTest");
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  @RegisterExtension final CapturedLog logged = new CapturedLog("tierd.test.FailureLogTest");
   private final StepClock clock = new StepClock();
-  private final FailureLog failures = new FailureLog(logger, clock);
+  private final FailureLog failures = new FailureLog(logged.logger(), clock);
 
   @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
-    logger.setLevel(Level.DEBUG);
+  void debug() {
+    logged.logger().setLevel(Level.DEBUG);
   }
 
   @AfterEach
   void release() {
-    logger.detachAppender(logged);
-    logger.setLevel(null);
+    logged.logger().setLevel(null);
   }
 
   private List<String> lines(Level level) {
-    return logged.list.stream()
-        .filter(e -> e.getLevel() == level)
-        .map(ILoggingEvent::getFormattedMessage)
-        .toList();
+    return logged.at(level);
   }
 
   /** Cycles {@code from}..{@code to}, 5 s apart, failing in {@code stage} with {@code cause}. */
@@ -71,7 +62,7 @@ class FailureLogTest {
             "cycle 361: ok again; stage discover had failed in 360 cycles since"
                 + " 2026-01-01T00:00:00Z");
     // the stack trace only at DEBUG, every time
-    assertThat(logged.list)
+    assertThat(logged.events())
         .filteredOn(e -> e.getThrowableProxy() != null)
         .hasSize(360)
         .allMatch(e -> e.getLevel() == Level.DEBUG);
@@ -94,6 +85,6 @@ class FailureLogTest {
   void aGoodCycleWithoutAFailureBeforeSaysNothing() {
     failures.succeeded(1);
     failures.succeeded(2);
-    assertThat(logged.list).isEmpty();
+    assertThat(logged.events()).isEmpty();
   }
 }

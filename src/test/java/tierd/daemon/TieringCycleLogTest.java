@@ -2,9 +2,6 @@ package tierd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +12,10 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.config.TierdConfig;
 import tierd.heat.HeatSource;
@@ -64,25 +60,10 @@ class TieringCycleLogTest {
     return KernelRoot.under(root);
   }
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(TieringCycle.class);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(TieringCycle.class);
 
   private List<String> lines(String prefix) {
-    return logged.list.stream()
-        .map(ILoggingEvent::getFormattedMessage)
-        .filter(m -> m.startsWith(prefix))
-        .toList();
+    return logged.startingWith(prefix);
   }
 
   /** Reports the buffer hot in every window, as DAMON would for a swept buffer. */
@@ -276,7 +257,7 @@ class TieringCycleLogTest {
     TierdMetrics metrics = new TierdMetrics("test");
     StepClock clock = new StepClock();
     TieringCycle.Parts parts = dryRun(clock, metrics);
-    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    logged.logger().setLevel(ch.qos.logback.classic.Level.DEBUG);
     List<Integer> moves = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
       // numa_maps unchanged until cycle 6, when the buffer gets bound to the slow node
@@ -291,7 +272,7 @@ class TieringCycleLogTest {
         clock.now = clock.now.plusSeconds(2);
       }
     } finally {
-      logger.setLevel(null);
+      logged.logger().setLevel(null);
     }
     // the promotion is planned while the policy is default, and never once the buffer is bound
     assertThat(moves.subList(3, 5)).allMatch(n -> n > 0);
