@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -12,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import tierd.kernelfs.KernelFiles;
 
 /**
@@ -46,7 +47,24 @@ public final class InstanceLock implements AutoCloseable {
    */
   public static InstanceLock acquire(Path runtimeDirectory) {
     createDirectory(runtimeDirectory);
-    Path path = runtimeDirectory.resolve(FILE_NAME);
+    Path path = runtimeDirectory.resolve(FILE_NAME).toAbsolutePath().normalize();
+    // Within one JVM the kernel's lock cannot tell two holders apart, and closing a second channel
+    // on the file would drop the first one's lock (see FileLock): this process checks itself.
+    if (!HELD.add(path)) {
+      throw held(path, Long.toString(ProcessHandle.current().pid()));
+    }
+    try {
+      return lock(runtimeDirectory, path);
+    } catch (RuntimeException e) {
+      HELD.remove(path);
+      throw e;
+    }
+  }
+
+  /** The lock files this process holds. */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  private static InstanceLock lock(Path runtimeDirectory, Path path) {
     FileChannel channel;
     try {
       channel =
@@ -58,8 +76,6 @@ public final class InstanceLock implements AutoCloseable {
     FileLock lock;
     try {
       lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
     } catch (IOException e) {
       close(channel);
       throw unusable(runtimeDirectory, "cannot lock " + path + ": " + KernelFiles.reason(e), e);
@@ -67,10 +83,7 @@ public final class InstanceLock implements AutoCloseable {
     if (lock == null) {
       String holder = holder(channel);
       close(channel);
-      throw new StartupException(
-          StartupException.EXIT_USAGE,
-          "another tierd is running: pid " + holder + " holds " + path,
-          "one tierd per host; stop that one first, e.g. systemctl stop tierd");
+      throw held(path, holder);
     }
     try {
       channel.truncate(0);
@@ -100,7 +113,15 @@ public final class InstanceLock implements AutoCloseable {
       // The kernel drops the lock when the channel closes, which follows.
     } finally {
       close(channel);
+      HELD.remove(path);
     }
+  }
+
+  private static StartupException held(Path path, String holder) {
+    return new StartupException(
+        StartupException.EXIT_USAGE,
+        "another tierd is running: pid " + holder + " holds " + path,
+        "one tierd per host; stop that one first, e.g. systemctl stop tierd");
   }
 
   private static void createDirectory(Path dir) {
