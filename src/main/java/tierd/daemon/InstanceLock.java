@@ -54,7 +54,7 @@ public final class InstanceLock implements AutoCloseable {
       throw held(path, Long.toString(ProcessHandle.current().pid()));
     }
     try {
-      return lock(runtimeDirectory, path);
+      return lock(path);
     } catch (RuntimeException e) {
       HELD.remove(path);
       throw e;
@@ -64,21 +64,21 @@ public final class InstanceLock implements AutoCloseable {
   /** The lock files this process holds. */
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
-  private static InstanceLock lock(Path runtimeDirectory, Path path) {
+  private static InstanceLock lock(Path path) {
     FileChannel channel;
     try {
       channel =
           FileChannel.open(
               path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw unusable(runtimeDirectory, "cannot open " + path + ": " + KernelFiles.reason(e), e);
+      throw unusable("cannot open " + path + ": " + KernelFiles.reason(e), e);
     }
     FileLock lock;
     try {
       lock = channel.tryLock();
     } catch (IOException e) {
       close(channel);
-      throw unusable(runtimeDirectory, "cannot lock " + path + ": " + KernelFiles.reason(e), e);
+      throw unusable("cannot lock " + path + ": " + KernelFiles.reason(e), e);
     }
     if (lock == null) {
       String holder = holder(channel);
@@ -94,7 +94,7 @@ public final class InstanceLock implements AutoCloseable {
       channel.force(false);
     } catch (IOException e) {
       close(channel);
-      throw unusable(runtimeDirectory, "cannot write " + path + ": " + KernelFiles.reason(e), e);
+      throw unusable("cannot write " + path + ": " + KernelFiles.reason(e), e);
     }
     return new InstanceLock(path, channel, lock);
   }
@@ -144,11 +144,11 @@ public final class InstanceLock implements AutoCloseable {
           "create it, or set runtimeDirectory: in the config to a directory that exists");
     } catch (IOException e) {
       throw unusable(
-          dir, "cannot create the runtime directory " + dir + ": " + KernelFiles.reason(e), e);
+          "cannot create the runtime directory " + dir + ": " + KernelFiles.reason(e), e);
     }
   }
 
-  private static StartupException unusable(Path dir, String what, IOException e) {
+  private static StartupException unusable(String what, IOException e) {
     String fix =
         e instanceof AccessDeniedException
             ? "run tierd as root, as the systemd unit does, or set runtimeDirectory: in the config"
