@@ -321,6 +321,13 @@ public final class Daemon {
       c.put("error", r.error());
       c.put("tiered", r.tiered());
       c.put("heatSource", r.heatSource());
+      if (r.heatIntervals() != null) {
+        Map<String, Object> iv = new LinkedHashMap<>();
+        iv.put("checkMillis", r.heatIntervals().check().toNanos() / 1e6);
+        iv.put("windowMillis", r.heatIntervals().window().toNanos() / 1e6);
+        iv.put("tunedBy", r.heatIntervals().tunedBy());
+        c.put("heatIntervals", iv);
+      }
       c.put("managedProcesses", r.managedProcesses());
       c.put("regions", r.regions());
       c.put("hotBytes", r.hotBytes());

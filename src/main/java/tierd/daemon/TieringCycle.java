@@ -196,6 +196,12 @@ public final class TieringCycle implements AutoCloseable {
       }
       saidUntiered = false;
       List<RegionSample> samples = st.run("heat", () -> collectHeat(procs));
+      r.heatIntervals = heat == null ? null : heat.intervals().orElse(null);
+      parts
+          .metrics()
+          .heatIntervals(
+              r.heatIntervals == null ? null : r.heatIntervals.check(),
+              r.heatIntervals == null ? null : r.heatIntervals.window());
       List<Conflict> conflicts =
           st.run("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
       reportConflicts(conflicts);
@@ -670,6 +676,7 @@ public final class TieringCycle implements AutoCloseable {
   /** Collects the report's fields as the stages fill them. */
   private final class Builder {
     boolean tiered;
+    HeatSource.Intervals heatIntervals;
     int managed;
     int regions;
     long hotBytes;
@@ -698,6 +705,7 @@ public final class TieringCycle implements AutoCloseable {
           parts.dryRun(),
           tiered,
           heatName,
+          heatIntervals,
           managed,
           regions,
           hotBytes,
