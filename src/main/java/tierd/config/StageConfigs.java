@@ -96,8 +96,7 @@ public record StageConfigs(
         () ->
             new HeatConfig(
                 p,
-                new DamonConfig(
-                    sample, aggr, update, minRegions, maxRegions, minSample, maxSample),
+                new DamonConfig(sample, aggr, update, minRegions, maxRegions, minSample, maxSample),
                 chunk,
                 runtimeDirectory,
                 warmup,

@@ -22,10 +22,10 @@ import tierd.heat.damon.DamonConfig;
  *     starts with a few large regions and needs several aggregation intervals to split them, and a
  *     region over a hot and a cold buffer would make the cold one look hot (seen in the VM after a
  *     restart: cold pages promoted next to a hot buffer)
- * @param accessGoal share of a source's checks that should find an access, in [0, 1); the
- *     sources tune their intervals towards it (DAMON's sampling interval within {@code
- *     heat.damon}'s bounds, the clear-refs and idle-page window within {@code windows}); 0 turns
- *     tuning off. DAMON's own recommendation and default for {@code intervals_goal/access_bp}: 4 %
+ * @param accessGoal share of a source's checks that should find an access, in [0, 1); the sources
+ *     tune their intervals towards it (DAMON's sampling interval within {@code heat.damon}'s
+ *     bounds, the clear-refs and idle-page window within {@code windows}); 0 turns tuning off.
+ *     DAMON's own recommendation and default for {@code intervals_goal/access_bp}: 4 %
  * @param windows bounds of the window of the sources that check every page once per window
  *     (clear-refs, idle-page): a window longer than the cycle spans several cycles, a shorter one
  *     is taken inside the collect (clear, wait, read)

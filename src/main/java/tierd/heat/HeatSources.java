@@ -70,8 +70,7 @@ public final class HeatSources {
 
   /** A per-window source's window, tuned towards the access goal within the configured bounds. */
   public static TunedWindow window(HeatConfig config, Env env) {
-    return new TunedWindow(
-        config.windows().tuner(config.accessGoal()), env.nanos(), env.sleeper());
+    return new TunedWindow(config.windows().tuner(config.accessGoal()), env.nanos(), env.sleeper());
   }
 
   private static HeatSource create(SourceKind kind, HeatConfig config, Env env) {

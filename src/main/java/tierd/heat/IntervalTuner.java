@@ -12,10 +12,10 @@ import java.util.function.ToLongFunction;
  * monitoring_attrs/intervals/intervals_goal/access_bp}), done in user space for kernels and sources
  * that lack it. Pure: it holds one number and computes the next from what the caller observed.
  *
- * <p>A lukewarm page — touched about once a second — is almost never caught by a 10 ms check; a
- * hot loop saturates a 1 s check. No fixed interval serves both, so the interval follows the
- * workload: when fewer observations than the goal find an access, the interval grows; when more,
- * it shrinks, always within {@code [min, max]}.
+ * <p>A lukewarm page — touched about once a second — is almost never caught by a 10 ms check; a hot
+ * loop saturates a 1 s check. No fixed interval serves both, so the interval follows the workload:
+ * when fewer observations than the goal find an access, the interval grows; when more, it shrinks,
+ * always within {@code [min, max]}.
  *
  * <p>The step is the kernel's ({@code kdamond_tune_intervals} → {@code
  * damon_get_intervals_adaptation_bp} → {@code damon_feed_loop_next_input}, mm/damon/core.c): with
@@ -112,8 +112,8 @@ public final class IntervalTuner {
   }
 
   /**
-   * Size-weighted share of the samples' checks that found an access: DAMON's {@code access_events
-   * / max_access_events} (damon_get_intervals_score), NaN when the samples cover no bytes.
+   * Size-weighted share of the samples' checks that found an access: DAMON's {@code access_events /
+   * max_access_events} (damon_get_intervals_score), NaN when the samples cover no bytes.
    */
   public static double observedShare(Collection<RegionSample> samples) {
     return observedShare(samples, RegionSample::sizeBytes, RegionSample::accessFraction);

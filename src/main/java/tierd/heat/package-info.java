@@ -12,11 +12,11 @@
  *       region accessed. {@code accessFraction()} = nrAccesses / maxAccesses, in [0, 1], depends on
  *       how long one check watches ({@code checkInterval}: DAMON's sampling interval, or the whole
  *       window for sources that check each page once per window); {@code accessRatePerSecond()}
- *       turns it into accesses per second per page, which is comparable across sources and
- *       across interval settings, and is what scoring uses;
+ *       turns it into accesses per second per page, which is comparable across sources and across
+ *       interval settings, and is what scoring uses;
  *   <li><em>access goal</em>: the share of checks that should find an access; {@link
- *       tierd.heat.IntervalTuner} moves the check interval towards it within bounds (DAMON's
- *       {@code intervals_goal});
+ *       tierd.heat.IntervalTuner} moves the check interval towards it within bounds (DAMON's {@code
+ *       intervals_goal});
  *   <li><em>window</em>: the time the checks cover; <em>age</em>: how long the region's access
  *       level has stayed about the same (DAMON's age × aggregation interval; tracked by tierd for
  *       the other sources, reset when the level changes by a quarter or more).

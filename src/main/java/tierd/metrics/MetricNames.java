@@ -89,9 +89,9 @@ public final class MetricNames {
   public static final String HEAT_SOURCE = "tierd.heat.source.info";
 
   /**
-   * tierd_heat_interval_seconds{kind="check"|"window"}: the heat source's intervals in force (DAMON's
-   * sampling and aggregation intervals; a per-window source's window as both), which tuning moves
-   * towards heat.accessGoal. Absent while the source has none.
+   * tierd_heat_interval_seconds{kind="check"|"window"}: the heat source's intervals in force
+   * (DAMON's sampling and aggregation intervals; a per-window source's window as both), which
+   * tuning moves towards heat.accessGoal. Absent while the source has none.
    */
   public static final String HEAT_INTERVAL = "tierd.heat.interval";
 

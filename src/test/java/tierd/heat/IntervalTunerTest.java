@@ -19,7 +19,8 @@ class IntervalTunerTest {
   static final Duration MS = Duration.ofMillis(1);
 
   static IntervalTuner tuner(long startMs) {
-    return new IntervalTuner(0.04, MS.multipliedBy(startMs), MS.multipliedBy(5), MS.multipliedBy(200));
+    return new IntervalTuner(
+        0.04, MS.multipliedBy(startMs), MS.multipliedBy(5), MS.multipliedBy(200));
   }
 
   static Stream<Arguments> kernelSteps() {

@@ -131,8 +131,9 @@ public final class DamonLeftovers {
    * True when {@code kdamonds/<K>} is still the one the record describes: {@code nr_kdamonds} is K
    * + 1 = 1; while being created, it is off and unconfigured or half configured; once configured,
    * its operations, update interval and region bounds equal the record, its sampling and
-   * aggregation intervals are ones the record allows ({@link DamonStateFile#allowsIntervals}), every scheme's action is {@code
-   * stat}, and while on its thread pid equals the recorded one (when one was recorded).
+   * aggregation intervals are ones the record allows ({@link DamonStateFile#allowsIntervals}),
+   * every scheme's action is {@code stat}, and while on its thread pid equals the recorded one
+   * (when one was recorded).
    */
   public static boolean stillOurs(DamonFs fs, DamonStateFile rec) {
     try {

@@ -97,14 +97,7 @@ public final class DamonObserveSource implements HeatSource {
           int n = (int) Math.min(max, r.nrAccesses());
           out.add(
               new RegionSample(
-                  pid,
-                  r.range(),
-                  n,
-                  max,
-                  window,
-                  check,
-                  window.multipliedBy(r.age()),
-                  name()));
+                  pid, r.range(), n, max, window, check, window.multipliedBy(r.age()), name()));
         }
         if (!regions.isEmpty()) {
           break; // one stat scheme's view per target is enough

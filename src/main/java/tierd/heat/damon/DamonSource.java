@@ -69,10 +69,10 @@ import tierd.process.ManagedProcess;
  * ratio. Where the kernel has {@code monitoring_attrs/intervals/intervals_goal} (6.15), tierd
  * writes the goal there ({@code access_bp}, {@code aggrs} = {@value #KERNEL_TUNE_AGGREGATIONS},
  * {@code min_sample_us}, {@code max_sample_us}) and the kernel tunes; each collect writes {@code
- * update_tuned_intervals} and reads {@code sample_us}/{@code aggr_us} back, so samples always
- * carry the intervals in force. Elsewhere tierd tunes: after each collect an {@link IntervalTuner}
- * takes the size-weighted share of checks that found an access, and a changed interval is written
- * with {@code commit} (damon_set_attrs rescales the regions' nr_accesses and age to it).
+ * update_tuned_intervals} and reads {@code sample_us}/{@code aggr_us} back, so samples always carry
+ * the intervals in force. Elsewhere tierd tunes: after each collect an {@link IntervalTuner} takes
+ * the size-weighted share of checks that found an access, and a changed interval is written with
+ * {@code commit} (damon_set_attrs rescales the regions' nr_accesses and age to it).
  *
  * <h2>Targets</h2>
  *

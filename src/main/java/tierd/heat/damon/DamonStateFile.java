@@ -22,8 +22,8 @@ import tierd.kernelfs.Parse;
  * some. The configuration values are the fingerprint by which a leftover kdamond is recognised as
  * tierd's: the kernel has no owner field, so a kdamond whose operations, intervals and region
  * bounds differ from the record, or whose thread pid changed, is not tierd's any more. The sampling
- * interval is tuned while the kdamond runs (by tierd, or by the kernel's {@code intervals_goal}), so
- * the record keeps its bounds: a sampling interval inside {@code [min_sample_us, max_sample_us]}
+ * interval is tuned while the kdamond runs (by tierd, or by the kernel's {@code intervals_goal}),
+ * so the record keeps its bounds: a sampling interval inside {@code [min_sample_us, max_sample_us]}
  * with the recorded ratio {@code aggr_us / sample_us} is tierd's. A file written before the bounds
  * existed has none, and pins the interval to {@code sample_us}.
  */

@@ -577,8 +577,13 @@ class DamonSourceTest {
     for (int i = 0; i < 6; i++) {
       List<RegionSample> samples = s.collect();
       // every sample carries the intervals it was measured with
-      assertThat(samples).allSatisfy(r -> assertThat(r.checkInterval()).isEqualTo(
-          Duration.ofNanos(seen.isEmpty() ? 10_000_000 : seen.get(seen.size() - 1) * 1000)));
+      assertThat(samples)
+          .allSatisfy(
+              r ->
+                  assertThat(r.checkInterval())
+                      .isEqualTo(
+                          Duration.ofNanos(
+                              seen.isEmpty() ? 10_000_000 : seen.get(seen.size() - 1) * 1000)));
       seen.add(Long.parseLong(kernel.read(iv + "sample_us")));
       assertThat(Long.parseLong(kernel.read(iv + "aggr_us")))
           .isEqualTo(20 * seen.get(seen.size() - 1));
@@ -603,8 +608,7 @@ class DamonSourceTest {
   void atTheGoalTheIntervalsStay() {
     kernel.spawn(100);
     // 4 % of the bytes' checks: 1 MiB accessed in 16 of 20 checks, 19 MiB never (0.8 / 20 = 4 %)
-    kernel.script(
-        100, new Region(A, A + MIB, 16, 0), new Region(A + MIB, A + 20 * MIB, 0, 0));
+    kernel.script(100, new Region(A, A + MIB, 16, 0), new Region(A + MIB, A + 20 * MIB, 0, 0));
     DamonSource s =
         DamonSource.open(
             DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
