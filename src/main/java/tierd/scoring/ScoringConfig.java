@@ -83,8 +83,9 @@ public record ScoringConfig(
 
   /**
    * Defaults: half-life 15 s (60 s before issue 20: a lukewarm region that turned hot needed four
-   * windows to cross the hot floor), 2 windows, fitted hot threshold, cold threshold 0.02, gap 0.05, cold
-   * after 120 s idle, 90 % of the fast tier less 256 MiB, step 0.025, 65536 regions per process.
+   * windows to cross the hot floor), 2 windows, fitted hot threshold, cold threshold 0.02, gap
+   * 0.05, cold after 120 s idle, 90 % of the fast tier less 256 MiB, step 0.025, 65536 regions per
+   * process.
    */
   public static ScoringConfig defaults() {
     return builder().build();

@@ -126,8 +126,8 @@ class RateNormalisationTest {
   }
 
   /**
-   * Scores one region per rate for 60 cycles of 5 s (five half-lives), observing odd cycles with {@code odd} and even
-   * ones with {@code even}; returns the final classes.
+   * Scores one region per rate for 60 cycles of 5 s (five half-lives), observing odd cycles with
+   * {@code odd} and even ones with {@code even}; returns the final classes.
    */
   static List<HeatClass> classes(Setting even, Setting odd, double[] rates, long seed) {
     Scorer scorer =
