@@ -96,8 +96,9 @@ echo "|---|---|---|---|---|---|---|---|---|"
 awk '
     $1 == "SETS" { hotset[$2, $3] = $4 }
     $1 == "SAMPLE" { v = $2; r = $3; if (!(v in seen)) { seen[v] = 1; order[++nv] = v }; runs[v, r] = 1
-        t = $4; last[v, r] = t; fast[v, r] = $5; hot[v, r] = $6; cold[v, r] = $7; ops[v, r] += $8; nops[v, r]++
+        t = $4; ops[v, r] += $7; nops[v, r]++
         if ($6 >= 90 && !((v, r) in first)) first[v, r] = t }
+    $1 == "FINAL" { fast[$2, $3] = $5; hot[$2, $3] = $6; cold[$2, $3] = $7 }
     $1 == "MIGRATED" { mig[$2, $3] = $4; tm[$2, $3] = $5 }
     function stat(name, v,    n, a, r, i, j, x, val) {
         n = 0

@@ -42,10 +42,11 @@ set +e
 rc=$?
 set -e
 echo "==== kv (rc=$rc) $(cat "$RES/.tierd-vm/timing" 2>/dev/null)"
-grep -E '^(SAMPLE|SETS|MIGRATED|FAILED)|\[guest' "$RES/guest.log" || true
+grep -E '^(SAMPLE|FINAL|SETS|MIGRATED|FAILED)|\[guest' "$RES/guest.log" || true
 verdict=$(awk -v bound="$BOUND" '
     $1 == "SETS" { hotset = $4 }
-    $1 == "SAMPLE" { n++; if ($6 >= 90 && first == "") first = $4; cold = $7 }
+    $1 == "SAMPLE" { n++; if ($6 >= 90 && first == "") first = $4 }
+    $1 == "FINAL" { cold = $7 }
     END {
         if (!n) { print "FAIL no samples"; exit }
         if (first == "" || first > bound) printf "FAIL hot set not >= 90 %% on the fast node within %s s (first: %s)\n", bound, first == "" ? "never" : first " s"
