@@ -109,11 +109,6 @@ public final class DamonSource implements HeatSource {
 
   static final long BUSY_SLEEP_MS = 20;
 
-  /** intervals_goal/aggrs: aggregation intervals per kernel tuning step. */
-  static final int KERNEL_TUNE_AGGREGATIONS = 3;
-
-  static final String GOAL = CTX + "monitoring_attrs/intervals/intervals_goal/";
-
   /** Which DAMON operations set. */
   public enum Mode {
     VADDR("vaddr", SourceKind.DAMON_VADDR),
@@ -150,12 +145,7 @@ public final class DamonSource implements HeatSource {
   private boolean closed;
   private boolean lost;
   private String filtersDir;
-  private final IntervalTuner tuner;
-  private boolean kernelTunes;
-  private long sampleUs;
-  private long aggrUs;
-  private long aggrSamples;
-  private int maxAccesses;
+  private final DamonIntervals intervals;
   private long addrUnit = 1;
   private List<Integer> targets = List.of();
   private Map<Integer, ManagedProcess> processes = Map.of();
@@ -168,7 +158,7 @@ public final class DamonSource implements HeatSource {
       Sleeper sleeper,
       DamonStateFile r,
       IntervalTuner tuner) {
-    this.tuner = tuner;
+    this.intervals = new DamonIntervals(fs, this::write, this::readLong, tuner);
     this.mode = mode;
     this.fs = fs;
     this.root = root;
@@ -272,22 +262,22 @@ public final class DamonSource implements HeatSource {
 
   /** Sampling checks per aggregation interval: the {@code maxAccesses} of every sample. */
   public int maxAccesses() {
-    return maxAccesses;
+    return intervals.maxAccesses();
   }
 
   /** The sampling interval in force (as last written, or read back from the kernel's tuning). */
   public Duration sampleInterval() {
-    return Duration.ofNanos(sampleUs * 1000);
+    return intervals.sampleInterval();
   }
 
   /** The aggregation interval in force. */
   public Duration aggrInterval() {
-    return Duration.ofNanos(aggrUs * 1000);
+    return intervals.aggrInterval();
   }
 
   /** Who tunes the intervals: {@code kernel} (intervals_goal), {@code tierd}, or {@code fixed}. */
   public String tunedBy() {
-    return !tuner.tuning() ? "fixed" : kernelTunes ? "kernel" : "tierd";
+    return intervals.tunedBy();
   }
 
   @Override
@@ -329,21 +319,10 @@ public final class DamonSource implements HeatSource {
     }
     write(CTX + "operations", mode.ops);
     String attrs = CTX + "monitoring_attrs/";
-    aggrSamples = config.aggrSamples();
-    long startUs = tuner.interval().toNanos() / 1000;
-    write(attrs + "intervals/sample_us", Long.toString(startUs));
-    write(attrs + "intervals/aggr_us", Long.toString(startUs * aggrSamples));
+    intervals.configure(config);
     write(attrs + "intervals/update_us", Long.toString(config.updateUs()));
     write(attrs + "nr_regions/min", Integer.toString(config.minRegions()));
     write(attrs + "nr_regions/max", Integer.toString(config.maxRegions()));
-    if (tuner.tuning() && fs.exists(GOAL + "access_bp")) {
-      write(GOAL + "access_bp", Long.toString(Math.max(1, Math.round(tuner.accessGoal() * 1e4))));
-      write(GOAL + "aggrs", Integer.toString(KERNEL_TUNE_AGGREGATIONS));
-      write(GOAL + "min_sample_us", Long.toString(config.minSampleUs()));
-      write(GOAL + "max_sample_us", Long.toString(config.maxSampleUs()));
-      kernelTunes = true;
-    }
-    readIntervals();
     if (fs.exists(CTX + "addr_unit")) {
       addrUnit = Math.max(1, readLong(CTX + "addr_unit"));
     }
@@ -506,10 +485,7 @@ public final class DamonSource implements HeatSource {
       running = false; // every target exited: kdamond_need_stop ended the thread
       return List.of();
     }
-    if (kernelTunes) {
-      write(K + "state", "update_tuned_intervals");
-      readIntervals();
-    }
+    intervals.refresh();
     try {
       write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
@@ -544,62 +520,17 @@ public final class DamonSource implements HeatSource {
               all,
               (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check));
     }
-    if (!kernelTunes) {
-      retune(all);
-    }
+    intervals.retune(all, readRunning());
     return out;
-  }
-
-  /**
-   * tierd's own tuning: the share of checks over all monitored memory that found an access (what
-   * the kernel's intervals_goal measures) moves the sampling interval; a change is committed.
-   */
-  private void retune(List<TriedRegion> regions) {
-    double share =
-        IntervalTuner.observedShare(
-            regions,
-            r -> r.range().sizeBytes(),
-            r -> Math.min(1.0, (double) r.nrAccesses() / maxAccesses));
-    long nextUs = tuner.observe(share).toNanos() / 1000;
-    if (nextUs == sampleUs) {
-      return;
-    }
-    String attrs = CTX + "monitoring_attrs/intervals/";
-    // aggr first when growing, sample first when shrinking: sysfs accepts either order (the
-    // kernel checks sample <= aggr on commit), but keep the pair consistent at every step.
-    if (nextUs > sampleUs) {
-      write(attrs + "aggr_us", Long.toString(nextUs * aggrSamples));
-      write(attrs + "sample_us", Long.toString(nextUs));
-    } else {
-      write(attrs + "sample_us", Long.toString(nextUs));
-      write(attrs + "aggr_us", Long.toString(nextUs * aggrSamples));
-    }
-    if (readRunning()) {
-      write(K + "state", "commit");
-    }
-    log.debug(
-        "DAMON sampling {} -> {} us (observed share {}, goal {})",
-        sampleUs,
-        nextUs,
-        share,
-        tuner.accessGoal());
-    readIntervals();
-  }
-
-  /** Reads the intervals in force from sysfs (after a write, or the kernel's tuning). */
-  private void readIntervals() {
-    String attrs = CTX + "monitoring_attrs/intervals/";
-    sampleUs = Math.max(1, readLong(attrs + "sample_us"));
-    aggrUs = Math.max(sampleUs, readLong(attrs + "aggr_us"));
-    maxAccesses = (int) Math.min(Integer.MAX_VALUE, Math.max(1, aggrUs / sampleUs));
   }
 
   RegionSample sample(
       int pid, AddressRange range, long nr, long age, Duration window, Duration check) {
+    int maxAccesses = intervals.maxAccesses();
     int n = (int) Math.min(nr, maxAccesses);
     long ageNanos;
     try {
-      ageNanos = Math.multiplyExact(Math.multiplyExact(age, aggrUs), 1000L);
+      ageNanos = Math.multiplyExact(Math.multiplyExact(age, intervals.aggrUs()), 1000L);
     } catch (ArithmeticException e) {
       ageNanos = Long.MAX_VALUE;
     }

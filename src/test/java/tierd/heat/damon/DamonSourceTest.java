@@ -631,7 +631,7 @@ class DamonSourceTest {
     DamonSource s =
         DamonSource.open(
             DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
-    String goal = DamonSource.GOAL;
+    String goal = DamonIntervals.GOAL;
     assertThat(kernel.read(goal + "access_bp")).isEqualTo("400");
     assertThat(kernel.read(goal + "aggrs")).isEqualTo("3");
     assertThat(kernel.read(goal + "min_sample_us")).isEqualTo("5000");
