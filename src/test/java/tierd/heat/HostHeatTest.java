@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,10 +135,14 @@ class HostHeatTest {
     assumeTrue(python != null, "needs python3 for the child workload");
 
     ReadOnlyDamonFs fs = new ReadOnlyDamonFs(HOST);
+    // A pinned 200 ms window: the second collect, 300 ms after the first, reads what happened
+    // since the first one's mark (a tuned window may ask for more, and skip that collect).
+    Duration window = Duration.ofMillis(200);
     HeatConfig config =
         HeatConfig.defaults()
             .withRuntimeDir(runtime)
-            .withPreference(List.of(SourceKind.IDLE_PAGE, SourceKind.CLEAR_REFS));
+            .withPreference(List.of(SourceKind.IDLE_PAGE, SourceKind.CLEAR_REFS))
+            .withWindows(new HeatConfig.WindowBounds(window, window, window));
     HeatSources.Env env =
         new HeatSources.Env(HOST, fs, Owner.self(HOST), System::nanoTime, Sleeper.none());
 
@@ -163,6 +168,7 @@ class HostHeatTest {
         in.write("touch\n");
         in.flush();
         assertThat(out.readLine()).isEqualTo("touched");
+        Thread.sleep(300);
         List<RegionSample> samples = source.collect();
 
         double hotFraction = fraction(samples, hot);
