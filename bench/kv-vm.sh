@@ -44,7 +44,9 @@ while (($#)); do
 done
 command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null ||
     bench_die "needs Debian's redis-server and redis-tools: apt-get install redis-server redis-tools"
-OUT=${BENCH_OUT:-$BENCH_REPO/target/bench/kv-vm$([[ $full == 1 ]] && echo -full)}
+suffix=
+if ((full)); then suffix=-full; fi
+OUT=${BENCH_OUT:-$BENCH_REPO/target/bench/kv-vm$suffix}
 rm -rf "$OUT"
 mkdir -p "$OUT/res"
 bench_build_vm
@@ -64,7 +66,9 @@ grep '^SAMPLE ' "$OUT/guest.log" | cut -d' ' -f2- > "$OUT/series.txt"
 
 echo
 echo "kv: $(date -u +%F), 2node VM (qemu TCG, node 0 $fast with the CPUs, node 1 $slow CPU-less; $(sed -n 's/^ENV kernel=/guest kernel /p' "$OUT/guest.log"), redis $(sed -n 's/^ENV redis=//p' "$OUT/guest.log")) on $(host_facts)"
-echo "command: bench/kv-vm.sh --duration $duration --interval $interval --runs $runs --variants \"$variants\"$([[ $full == 1 ]] && echo " --full --reserve-mib $reserve") --hot-keys $hot --cold-keys $cold --fast-mem $fast --slow-mem $slow"
+full_args=
+if ((full)); then full_args=" --full --reserve-mib $reserve"; fi
+echo "command: bench/kv-vm.sh --duration $duration --interval $interval --runs $runs --variants \"$variants\"$full_args --hot-keys $hot --cold-keys $cold --fast-mem $fast --slow-mem $slow"
 sed -n 's/^ENV workload: /workload: /p' "$OUT/guest.log"
 grep '^FAILED' "$OUT/guest.log" || true
 echo
