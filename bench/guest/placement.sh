@@ -50,8 +50,15 @@ WL=$REPO/target/vm/tierd-workload
 D=/sys/kernel/mm/damon/admin/kdamonds
 NODE=/sys/devices/system/node
 
+# GET with retries: a guest starved of host CPU can take a while to answer.
 http_get() {
-    if command -v curl > /dev/null; then curl -fsS --max-time 20 "$1"; else busybox wget -q -T 20 -O - "$1"; fi 2> /dev/null
+    local try
+    for try in 1 2 3; do
+        if command -v curl > /dev/null; then curl -fsS --max-time 30 "$1"; else busybox wget -q -T 30 -O - "$1"; fi 2> /dev/null && return 0
+        sleep 2
+    done
+    log "GET $1 failed 3 times"
+    return 1
 }
 log() { printf '[guest %s] %s\n' "$(date +%T)" "$*" >&2; }
 vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
