@@ -135,9 +135,10 @@ class HostHeatTest {
     assumeTrue(python != null, "needs python3 for the child workload");
 
     ReadOnlyDamonFs fs = new ReadOnlyDamonFs(HOST);
-    // A pinned 200 ms window: the second collect, 300 ms after the first, reads what happened
-    // since the first one's mark (a tuned window may ask for more, and skip that collect).
-    Duration window = Duration.ofMillis(200);
+    // A pinned 3 s window, and the second collect 3 s after the first: it reads what happened
+    // since the first one's mark. (A shorter window than half the gap between two collects would
+    // be taken inside the collect, after the touch; a tuned one might skip the collect.)
+    Duration window = Duration.ofSeconds(3);
     HeatConfig config =
         HeatConfig.defaults()
             .withRuntimeDir(runtime)
@@ -165,10 +166,11 @@ class HostHeatTest {
       try (HeatSource source = opened.source()) {
         source.update(List.of(p));
         source.collect(); // starts the window (clears / marks)
+        long secondCollect = System.nanoTime() + window.toNanos();
         in.write("touch\n");
         in.flush();
         assertThat(out.readLine()).isEqualTo("touched");
-        Thread.sleep(300);
+        Thread.sleep(Math.max(0, (secondCollect - System.nanoTime()) / 1_000_000));
         List<RegionSample> samples = source.collect();
 
         double hotFraction = fraction(samples, hot);
