@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TierdConfig c = config == null ? TierdConfig.defaults() : TierdConfig.load(config);
     if (root != null) {
-      c = withRoot(c, root);
+      c = c.withRoot(root);
     }
     Daemon d =
         new Daemon(
@@ -73,31 +73,5 @@ final class RunCommand implements Callable<Integer> {
     int code = d.run();
     log.debug("exit {}", code);
     return code;
-  }
-
-  static TierdConfig withStages(TierdConfig c, tierd.config.StageConfigs stages) {
-    return new TierdConfig(
-        c.source(),
-        c.root(),
-        c.interval(),
-        c.dryRun(),
-        c.listen(),
-        c.runtimeDirectory(),
-        c.processes(),
-        c.tiers(),
-        stages);
-  }
-
-  static TierdConfig withRoot(TierdConfig c, Path root) {
-    return new TierdConfig(
-        c.source(),
-        root.toAbsolutePath().normalize(),
-        c.interval(),
-        c.dryRun(),
-        c.listen(),
-        c.runtimeDirectory(),
-        c.processes(),
-        c.tiers(),
-        c.stages());
   }
 }

@@ -18,6 +18,7 @@ import tierd.config.ConfigException;
 import tierd.config.TierdConfig;
 import tierd.metrics.MetricsServer;
 import tierd.metrics.TierdMetrics;
+import tierd.profile.ProfileJson;
 
 /**
  * The daemon: one {@link TieringCycle} per interval until SIGTERM/SIGINT, with the metrics
@@ -283,7 +284,9 @@ public final class Daemon {
       return "cycle " + r.number() + " failed in " + r.failedStage();
     }
     if (!r.tiered()) {
-      return "one memory tier: nothing to tier";
+      return r.profile() == null
+          ? "one memory tier: nothing to tier"
+          : "one memory tier: " + r.profile().sentence();
     }
     return String.format(
         "cycle %d: %d processes, %d moves planned, %s moved%s",
@@ -336,6 +339,8 @@ public final class Daemon {
       c.put("pingPongs", r.pingPongs());
       c.put("skippedByReason", r.skippedByReason());
       c.put("conflicts", r.conflicts());
+      c.put("whatIf", r.whatIf());
+      c.put("profile", r.profile() == null ? null : ProfileJson.summary(r.profile(), 10));
       Map<String, Long> stages = new LinkedHashMap<>();
       r.stages().forEach((k, v) -> stages.put(k, v.toMillis()));
       c.put("stageMillis", stages);

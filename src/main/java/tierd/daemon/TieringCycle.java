@@ -27,12 +27,14 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.PerNode;
+import tierd.mover.DryRunMover;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.Outcome;
 import tierd.mover.PageMover;
 import tierd.mover.ProcessRef;
 import tierd.mover.Tally;
+import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
 import tierd.planner.PlanInput;
@@ -45,6 +47,9 @@ import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
 import tierd.process.VmaIndex;
+import tierd.profile.ProfileHistory;
+import tierd.profile.ProfileSummary;
+import tierd.profile.WindowProfile;
 import tierd.scoring.HeatClass;
 import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
@@ -56,6 +61,7 @@ import tierd.source.proc.Vmstat;
 import tierd.topology.Tier;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
+import tierd.whatif.SimulatedTiers;
 
 /**
  * One cycle of tierd, stage by stage: topology → discover → heat → score → placement → plan → move
@@ -109,6 +115,12 @@ public final class TieringCycle implements AutoCloseable {
   private int cyclesSinceHeatAttempt = HEAT_RETRY_CYCLES;
   private long number;
   private boolean saidUntiered;
+  private boolean saidWhatIf;
+  private ProfileHistory profile = ProfileHistory.forDaemon();
+
+  /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
+  private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
+
   private List<String> lastConflicts = List.of();
   private MigrationPlan lastPlan;
 
@@ -186,16 +198,21 @@ public final class TieringCycle implements AutoCloseable {
       parts.metrics().numaMaps("kept", scan.numaMapsKept());
       parts.metrics().numaMaps("rechecked", 0);
       r.managed = procs.size();
-      if (!topo.isTiered()) {
-        if (!saidUntiered) {
-          log.info(
-              "only one memory tier ({}): nothing to tier; tierd keeps serving metrics",
-              topo.tiers().isEmpty() ? "no memory nodes" : topo.tiers().get(0).nodes());
-          saidUntiered = true;
-        }
-        return r.finish(st, start, t0, null, null);
+      SimulatedTiers sim = st.run("whatif", () -> simulated(topo));
+      Topology tiers = sim == null ? topo : sim.topology();
+      List<ManagedProcess> placed = sim == null ? procs : sim.processes(procs);
+      r.tiered = tiers.isTiered();
+      r.whatIf = sim != null;
+      if (!tiers.isTiered() && !saidUntiered) {
+        log.info(
+            "only one memory tier ({}): nothing to tier; tierd profiles the managed processes'"
+                + " heat (hot set, idle ages) and keeps serving metrics; whatIf.fast simulates a"
+                + " fast tier",
+            topo.tiers().isEmpty() ? "no memory nodes" : topo.tiers().get(0).nodes());
+        saidUntiered = true;
+      } else if (tiers.isTiered()) {
+        saidUntiered = false;
       }
-      saidUntiered = false;
       List<RegionSample> samples = st.run("heat", () -> collectHeat(procs));
       List<Conflict> conflicts =
           st.run("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
@@ -204,33 +221,47 @@ public final class TieringCycle implements AutoCloseable {
       Instant now = parts.clock().instant();
       ScoringResult scores =
           st.run(
-              "score", () -> scorer.score(new ScoringInput(now, topo, procs, samples, feedback)));
+              "score", () -> scorer.score(new ScoringInput(now, tiers, placed, samples, feedback)));
       r.regions = scores.regions().size();
       r.hotBytes = scores.hotBytes();
       r.coldBytes = scores.coldBytes();
       r.hot = scores.thresholds().hot();
       r.cold = scores.thresholds().cold();
       parts.metrics().thresholds(scores.thresholds().hot(), scores.thresholds().cold());
-      parts.metrics().regionBytes(bytesByClassAndTier(scores.regions(), procs, topo));
+      parts.metrics().regionBytes(bytesByClassAndTier(scores.regions(), placed, tiers));
+      r.profile =
+          st.run(
+              "profile",
+              () -> {
+                profile.record(WindowProfile.of(now, procs, scores.regions()));
+                return profile.summary().orElse(null);
+              });
+      parts.metrics().profile(r.profile);
+      if (!tiers.isTiered()) {
+        return r.finish(st, start, t0, null, null);
+      }
       List<RegionPlacement> placements =
           st.run(
               "placement",
               () ->
-                  parts
-                      .placement()
-                      .map(p -> p.probe(procs, scores.regions()).placements())
-                      .orElse(List.of()));
+                  sim != null
+                      ? List.<RegionPlacement>of() // estimated from the simulated VMAs
+                      : parts
+                          .placement()
+                          .map(p -> p.probe(procs, scores.regions()).placements())
+                          .orElse(List.of()));
       PlanResult planned =
-          st.run("plan", () -> planOnFreshVmas(now, topo, procs, scores, placements));
+          st.run("plan", () -> planOnFreshVmas(now, tiers, placed, scores, placements, sim));
       plannerState = planned.next();
       MigrationPlan plan = planned.plan();
       lastPlan = plan;
       feedback = plan.feedback();
       publishPlan(plan, r);
-      if (parts.dryRun()) {
+      if (parts.dryRun() || sim != null) {
         logDryRunPlan(plan);
       }
-      MoveReport moved = st.run("move", () -> parts.mover().move(requests(plan), this::progress));
+      PageMover mover = sim != null ? whatIfMover : parts.mover();
+      MoveReport moved = st.run("move", () -> mover.move(requests(plan), this::progress));
       if (!moved.dryRun()) {
         // Their numa_maps changed (that was the point): the next scan reads it.
         plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
@@ -262,7 +293,8 @@ public final class TieringCycle implements AutoCloseable {
       Topology topo,
       List<ManagedProcess> procs,
       ScoringResult scores,
-      List<RegionPlacement> placements) {
+      List<RegionPlacement> placements,
+      SimulatedTiers sim) {
     List<ManagedProcess> current = procs;
     for (int round = 1; ; round++) {
       PlanResult planned =
@@ -298,10 +330,46 @@ public final class TieringCycle implements AutoCloseable {
           continue;
         }
         List<Vma> v = changed.get(p.pid());
-        next.add(v == null ? p : p.withVmas(v));
+        next.add(v == null ? p : p.withVmas(sim == null ? v : sim.vmas(v)));
       }
       current = next;
     }
+  }
+
+  /**
+   * The what-if tiers of {@code whatIf.fast} on a one-tier host, or null: none configured, or the
+   * host has tiers of its own (then the real ones are planned, still without moving a page).
+   */
+  private SimulatedTiers simulated(Topology topo) {
+    var fast = config.whatIf().fast();
+    if (fast.isEmpty()) {
+      return null;
+    }
+    if (topo.isTiered()) {
+      if (!saidWhatIf) {
+        log.warn(
+            "whatIf.fast is set but this host has {} memory tiers: planning on them (dry-run)",
+            topo.tiers().size());
+        saidWhatIf = true;
+      }
+      return null;
+    }
+    SimulatedTiers sim = SimulatedTiers.of(topo, fast.get().bytes());
+    if (!saidWhatIf) {
+      log.info("{}", sim.describe());
+      saidWhatIf = true;
+    }
+    return sim;
+  }
+
+  /** The profile so far (a daemon keeps the host's figures over the last 10 minutes). */
+  public ProfileHistory profile() {
+    return profile;
+  }
+
+  /** Records the profile into {@code history} from now on (the profile command keeps more). */
+  public void profileInto(ProfileHistory history) {
+    this.profile = history;
   }
 
   /** Moves listed per cycle in a dry run's log; the rest are counted. */
@@ -646,6 +714,8 @@ public final class TieringCycle implements AutoCloseable {
     int pingPongs;
     Map<String, Long> skipped = Map.of();
     List<String> conflicts = List.of();
+    boolean whatIf;
+    ProfileSummary profile;
 
     CycleReport finish(Stages st, Instant start, long t0, String failedStage, String error) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -676,7 +746,9 @@ public final class TieringCycle implements AutoCloseable {
           conflicts,
           st.durations,
           failedStage,
-          error);
+          error,
+          whatIf,
+          profile);
     }
   }
 

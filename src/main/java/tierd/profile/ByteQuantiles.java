@@ -32,7 +32,8 @@ public final class ByteQuantiles {
   /** Several quantiles with one sort; the result has one entry per {@code ps}. */
   public static OptionalLong[] quantiles(long[] values, long[] bytes, double... ps) {
     if (values.length != bytes.length) {
-      throw new IllegalArgumentException(values.length + " values but " + bytes.length + " weights");
+      throw new IllegalArgumentException(
+          values.length + " values but " + bytes.length + " weights");
     }
     long total = 0;
     for (long b : bytes) {

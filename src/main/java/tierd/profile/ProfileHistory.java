@@ -112,7 +112,8 @@ public final class ProfileHistory {
     }
     Duration span = watched().compareTo(HOT_SET_SPAN) < 0 ? watched() : HOT_SET_SPAN;
     OptionalLong hot = hotSet(span);
-    return Optional.of(new ProfileSummary(latest.kept(), hot, span, watched(), sentence(hot, span)));
+    return Optional.of(
+        new ProfileSummary(latest.kept(), hot, span, watched(), sentence(hot, span)));
   }
 
   private String sentence(OptionalLong hotSet, Duration span) {

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  *     tierd has watched less
  * @param watched from the first window to the latest
  * @param sentence the one-line answer, e.g. "your hot set is 3.1GiB (p95 over 10 min); 11.4GiB has
- *     been idle for over 10 min and could live on slower memory (of 20GiB resident in 40 processes)"
+ *     been idle for over 10 min and could live on slower memory (of 20GiB resident in 40
+ *     processes)"
  */
 public record ProfileSummary(
     WindowProfile latest,
