@@ -14,6 +14,7 @@ import tierd.config.TierdConfig;
 import tierd.config.Units;
 import tierd.daemon.CycleReport;
 import tierd.planner.Explain;
+import tierd.profile.ProfileConfig;
 import tierd.profile.ProfileHistory;
 import tierd.profile.ProfileJson;
 import tierd.profile.ProfileSummary;
@@ -99,6 +100,8 @@ final class ProfileCommand implements Callable<Integer> {
     if (whatIf != null) {
       c = c.withWhatIf(WhatIfConfig.parseOption(whatIf));
     }
+    // Asked for by a person, for a bounded time: heat every interval, whatever profile.cpuBudget.
+    c = c.withProfile(ProfileConfig.EVERY_CYCLE);
     if (watch.compareTo(c.interval()) < 0 || watch.compareTo(MAX_DURATION) > 0) {
       throw new IllegalArgumentException(
           "--duration: "

@@ -11,6 +11,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.profile.ProfileConfig;
 import tierd.whatif.WhatIfConfig;
 
 /**
@@ -31,7 +32,8 @@ public record TierdConfig(
     ProcessesConfig processes,
     List<NodeSet> tiers,
     StageConfigs stages,
-    WhatIfConfig whatIf) {
+    WhatIfConfig whatIf,
+    ProfileConfig profile) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
@@ -83,9 +85,12 @@ public record TierdConfig(
     }
     StageConfigs stages = StageConfigs.from(n, runtime);
     WhatIfConfig whatIf = whatIf(n.section("whatIf"));
+    ConfigNode pn = n.section("profile");
+    ProfileConfig profile =
+        new ProfileConfig(pn.percent("cpuBudget", ProfileConfig.DEFAULT.cpuBudget(), 0.0001, 1.0));
     n.finish();
     return new TierdConfig(
-        source, root, interval, dryRun, listen, runtime, processes, tiers, stages, whatIf);
+        source, root, interval, dryRun, listen, runtime, processes, tiers, stages, whatIf, profile);
   }
 
   private static WhatIfConfig whatIf(ConfigNode n) {
@@ -109,7 +114,8 @@ public record TierdConfig(
         processes,
         tiers,
         stages,
-        whatIf);
+        whatIf,
+        profile);
   }
 
   /** The same config with other stage sections. */
@@ -124,7 +130,8 @@ public record TierdConfig(
         processes,
         tiers,
         newStages,
-        whatIf);
+        whatIf,
+        profile);
   }
 
   /** The same config with another what-if (the command line's {@code --what-if}). */
@@ -139,7 +146,24 @@ public record TierdConfig(
         processes,
         tiers,
         stages,
-        newWhatIf);
+        newWhatIf,
+        profile);
+  }
+
+  /** The same config with another profile section. */
+  public TierdConfig withProfile(ProfileConfig newProfile) {
+    return new TierdConfig(
+        source,
+        root,
+        interval,
+        dryRun,
+        listen,
+        runtimeDirectory,
+        processes,
+        tiers,
+        stages,
+        whatIf,
+        newProfile);
   }
 
   private static void checkListen(ConfigNode n, String listen) {

@@ -117,6 +117,9 @@ public final class TieringCycle implements AutoCloseable {
   private boolean saidUntiered;
   private boolean saidWhatIf;
   private ProfileHistory profile = ProfileHistory.forDaemon();
+  private HeatBudget heatBudget;
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
   private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
@@ -137,6 +140,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.heatBudget = new HeatBudget(c.profile().cpuBudget());
   }
 
   public MigrationPlan lastPlan() {
@@ -213,7 +217,15 @@ public final class TieringCycle implements AutoCloseable {
       } else if (tiers.isTiered()) {
         saidUntiered = false;
       }
+      if (!tiers.isTiered() && !heatBudget.due(System.nanoTime())) {
+        // Nothing to tier and the heat source spent its CPU share (profile.cpuBudget): the
+        // profile keeps its last window until the next collect.
+        r.profile = profile.summary().orElse(null);
+        return r.finish(st, start, t0, null, null);
+      }
+      long heatCpu = THREADS.getCurrentThreadCpuTime();
       List<RegionSample> samples = st.run("heat", () -> collectHeat(procs));
+      heatBudget.spent(THREADS.getCurrentThreadCpuTime() - heatCpu, System.nanoTime());
       List<Conflict> conflicts =
           st.run("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
       reportConflicts(conflicts);

@@ -90,7 +90,7 @@ class OneTierCycleTest {
     return TierdConfig.parse(
         "test",
         "interval: 2s\nprocesses:\n  comm: python3\n  minRss: 1MiB\n"
-            + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 0s\n"
+            + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 0s\nprofile:\n  cpuBudget: 100%\n"
             + extra);
   }
 
