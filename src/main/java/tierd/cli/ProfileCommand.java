@@ -110,7 +110,6 @@ final class ProfileCommand implements Callable<Integer> {
               + Units.formatDuration(c.interval())
               + ", 24h]");
     }
-    long windows = watch.toMillis() / c.interval().toMillis() + 1;
     ProfileHistory history =
         new ProfileHistory(
             watch.compareTo(ProfileHistory.HOT_SET_SPAN) > 0 ? watch : ProfileHistory.HOT_SET_SPAN,
@@ -120,16 +119,24 @@ final class ProfileCommand implements Callable<Integer> {
     try (Windows w = Windows.open(c)) {
       w.cycle().profileInto(history);
       Duration nextProgress = every;
-      for (long i = 0; i < windows; i++) {
+      for (long i = 0; ; i++) {
         w.awaitWindow(i);
         last = w.cycle().run();
         if (!last.ok()) {
           err.println("tierd: window " + (i + 1) + " failed: " + last.summary());
         }
-        if (!every.isZero() && (w.elapsed().compareTo(nextProgress) >= 0 || i == windows - 1)) {
+        // the last window is the one due at the duration, or the one running when it passed (a
+        // cycle longer than the interval on a busy host)
+        boolean done =
+            c.interval().multipliedBy(i + 1).compareTo(watch) > 0
+                || w.elapsed().compareTo(watch) >= 0;
+        if (!every.isZero() && (w.elapsed().compareTo(nextProgress) >= 0 || done)) {
           err.println(progressLine(w, watch, history));
           err.flush();
           nextProgress = w.elapsed().plus(every);
+        }
+        if (done) {
+          break;
         }
       }
       var summary = history.summary();
