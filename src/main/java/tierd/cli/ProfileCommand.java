@@ -110,6 +110,13 @@ final class ProfileCommand implements Callable<Integer> {
               + Units.formatDuration(c.interval())
               + ", 24h]");
     }
+    // A short profile could not tell cold from warm: scoring.coldMinAge (2 min by default) is
+    // shortened to half the duration, so that what stayed idle for most of the run is cold.
+    var scoring = c.stages().scoring();
+    Duration half = watch.dividedBy(2);
+    if (scoring.coldMinAge().compareTo(half) > 0) {
+      c = c.withStages(c.stages().withScoring(scoring.toBuilder().coldMinAge(half).build()));
+    }
     ProfileHistory history =
         new ProfileHistory(
             watch.compareTo(ProfileHistory.HOT_SET_SPAN) > 0 ? watch : ProfileHistory.HOT_SET_SPAN,
