@@ -98,7 +98,7 @@ class OneTierCycleTest {
   private final AtomicInteger moverCalls = new AtomicInteger();
 
   private final PageMover forbidden =
-      (requests, progress) -> {
+      (requests, limits, progress) -> {
         moverCalls.incrementAndGet();
         throw new AssertionError("the parts' mover was called with " + requests);
       };
