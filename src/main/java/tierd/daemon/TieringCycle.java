@@ -1,5 +1,7 @@
 package tierd.daemon;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,8 +122,7 @@ public final class TieringCycle implements AutoCloseable {
   private boolean saidWhatIf;
   private ProfileHistory profile = ProfileHistory.forDaemon();
   private HeatBudget heatBudget;
-  private static final java.lang.management.ThreadMXBean THREADS =
-      java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
   private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
@@ -204,7 +205,8 @@ public final class TieringCycle implements AutoCloseable {
       parts.metrics().numaMaps("kept", scan.numaMapsKept());
       parts.metrics().numaMaps("rechecked", 0);
       r.managed = procs.size();
-      SimulatedTiers sim = st.run("whatif", () -> simulated(topo));
+      SimulatedTiers sim =
+          config.whatIf().enabled() ? st.run("whatif", () -> simulated(topo)) : null;
       Topology tiers = sim == null ? topo : sim.topology();
       List<ManagedProcess> placed = sim == null ? procs : sim.processes(procs);
       r.tiered = tiers.isTiered();
