@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command, on this machine, as root and as an unprivileged user (uid 65534):
-# `tierd profile` (10 s), `tierd topology` and `tierd scan --all` read the real /proc and /sys; processes the user may not
+# `tierd profile` (20 s), `tierd topology` and `tierd scan --all` read the real /proc and /sys; processes the user may not
 # read are skipped and counted, never fatal. Also `tierd plan --explain` over the captured 3-node
 # guest tree. Needs target/tierd.jar (mvn -B verify builds it).
 set -euo pipefail
@@ -20,7 +20,7 @@ for who in root nobody; do
   out=$("${run[@]}" "$dir/bin/tierd" topology) || fail "topology as $who exited $?"
   grep -q '^NODE ' <<<"$out" || fail "topology as $who printed no node table"
   # the README's first command, shortened: a profile of what this user may read
-  out=$("${run[@]}" "$dir/bin/tierd" profile --duration 10s --progress 0s 2> /dev/null) \
+  out=$("${run[@]}" "$dir/bin/tierd" profile --duration 20s --progress 0s 2> /dev/null) \
     || fail "profile as $who exited $?"
   grep -q '^profile of [0-9]* processes over ' <<<"$out" || fail "profile as $who printed no report"
   echo "profile as $who: $(sed -n 3p <<<"$out")"
