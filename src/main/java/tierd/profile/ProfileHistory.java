@@ -126,20 +126,26 @@ public final class ProfileHistory {
           latest.processCount(),
           words(watched()));
     }
-    int t = 0;
+    // the longest idle age tierd can speak for: one it has watched for, or one the source saw
+    int t = -1;
     for (int i = 0; i < Breakdown.IDLE_THRESHOLDS.size(); i++) {
-      if (Breakdown.IDLE_THRESHOLDS.get(i).compareTo(watched()) <= 0) {
+      if (Breakdown.IDLE_THRESHOLDS.get(i).compareTo(watched()) <= 0 || host.idleBytes(i) > 0) {
         t = i;
       }
     }
+    String idle =
+        t < 0
+            ? "idle memory shows after " + words(Breakdown.IDLE_THRESHOLDS.get(0)) + " of watching"
+            : DataSize.human(host.idleBytes(t))
+                + " has been idle for over "
+                + words(Breakdown.IDLE_THRESHOLDS.get(t))
+                + " and could live on slower memory";
     return String.format(
         Locale.ROOT,
-        "your hot set is %s (p95 over %s); %s has been idle for over %s and could live on slower"
-            + " memory (of %s resident in %d processes)",
+        "your hot set is %s (p95 over %s); %s (of %s resident in %d processes)",
         DataSize.human(hotSet.getAsLong()),
         words(span),
-        DataSize.human(host.idleBytes(t)),
-        words(Breakdown.IDLE_THRESHOLDS.get(t)),
+        idle,
         DataSize.human(host.residentBytes()),
         latest.processCount());
   }

@@ -151,12 +151,14 @@ class OneTierCycleTest {
     assertThat(b.hotBytes()).isEqualTo(HOT.sizeBytes());
     assertThat(b.coldBytes()).isEqualTo(COLD.sizeBytes());
     assertThat(b.idle1mBytes()).isEqualTo(COLD.sizeBytes());
+    // the source knew the cold buffer idle for 10 min already
+    assertThat(b.idle10mBytes()).isEqualTo(COLD.sizeBytes());
     assertThat(b.idle1hBytes()).isZero();
     // all the accesses are in the uniformly hot buffer: 95 % of them need 95 % of its bytes
     assertThat(b.hotSetBytes()).isEqualTo((long) Math.ceil(0.95 * HOT.sizeBytes()));
     assertThat(p.hotSetBytes()).hasValue(b.hotSetBytes());
     assertThat(p.sentence())
-        .startsWith("your hot set is 7.6MiB (p95 over 6 s); 24MiB has been idle for over 1 min");
+        .startsWith("your hot set is 7.6MiB (p95 over 6 s); 24MiB has been idle for over 10 min");
     assertThat(last.summary()).contains("one memory tier").contains("hot set 7.6MiB");
     assertThat(metrics.scrape())
         .contains("tierd_hot_set_bytes " + (double) b.hotSetBytes())
