@@ -61,7 +61,8 @@ final class ProfileHtml {
         .append("<title>tierd profile</title><style>")
         .append("body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}")
         .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}")
-        .append("td,th{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right}")
+        .append(
+            "td,th{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right;white-space:nowrap}")
         .append("td:first-child,th:first-child{text-align:left}")
         .append("img{display:block;margin:0.5em 0 1.5em;border:1px solid #eee}")
         .append(".answer{font-size:1.25em;background:#f4f7fb;padding:0.8em;border-left:4px solid")
