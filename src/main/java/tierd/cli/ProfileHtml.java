@@ -60,7 +60,7 @@ final class ProfileHtml {
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>tierd profile</title><style>")
         .append("body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}")
-        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}")
+        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.85em}")
         .append(
             "td,th{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right;white-space:nowrap}")
         .append("td:first-child,th:first-child{text-align:left}")
