@@ -32,7 +32,7 @@ bench_build
 # the shipped config, with its own runtime directory (and the workload only, if asked)
 sed "s|^runtimeDirectory: .*|runtimeDirectory: $OUT/run|" "$BENCH_REPO/config/tierd.yaml" > "$OUT/tierd.yaml"
 if ((only)); then
-    sed -i 's|^  # comm: "java|redis-server"|  comm: tierd-workload|' "$OUT/tierd.yaml"
+    sed -i 's@^  # comm: .*@  comm: tierd-workload@' "$OUT/tierd.yaml"
     grep -q '^  comm: tierd-workload' "$OUT/tierd.yaml" || bench_die "could not set processes.comm"
 fi
 "$BENCH_WL" --buffer hot:64M:-:default:hot --buffer cold:192M:-:default:cold --pause-ms 100 \
