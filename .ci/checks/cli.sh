@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command, on this machine, as root and as an unprivileged user (uid 65534):
-# `tierd topology` and `tierd scan --all` read the real /proc and /sys; processes the user may not
+# `tierd profile` (20 s), `tierd topology` and `tierd scan --all` read the real /proc and /sys; processes the user may not
 # read are skipped and counted, never fatal. Also `tierd plan --explain` over the captured 3-node
 # guest tree, and two expected errors as one line each. Needs target/tierd.jar (mvn -B verify
 # builds it).
@@ -20,6 +20,11 @@ for who in root nobody; do
   if [ $who = root ]; then run=(); else run=(setpriv --reuid=65534 --regid=65534 --clear-groups); fi
   out=$("${run[@]}" "$dir/bin/tierd" topology) || fail "topology as $who exited $?"
   grep -q '^NODE ' <<<"$out" || fail "topology as $who printed no node table"
+  # the README's first command, shortened: a profile of what this user may read
+  out=$("${run[@]}" "$dir/bin/tierd" profile --duration 20s --progress 0s 2> /dev/null) \
+    || fail "profile as $who exited $?"
+  grep -q '^profile of [0-9]* processes over ' <<<"$out" || fail "profile as $who printed no report"
+  echo "profile as $who: $(sed -n 3p <<<"$out")"
   out=$("${run[@]}" "$dir/bin/tierd" scan --all) || fail "scan as $who exited $?"
   line=$(grep '^Processes:' <<<"$out") || fail "scan as $who printed no summary"
   echo "scan as $who: $line"

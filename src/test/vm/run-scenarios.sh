@@ -4,7 +4,9 @@
 # move_pages reports), never from tierd. See README.md, "VM scenarios".
 #
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
-#   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5); default all
+#   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5),
+#              profile (tierd profile with DAMON: p1 p2 p3 p5); default: flat 2node 3node (profile
+#              only when named: it has not passed a run yet)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -21,7 +23,7 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --jobs) JOBS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        2node|3node|flat) BOOTS+=("$1") ;;
+        2node|3node|flat|profile) BOOTS+=("$1") ;;
         *) echo "run-scenarios.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -34,11 +36,13 @@ declare -A ARGS=(
     [2node]="--layout 2node --fast-mem 512M"
     [3node]="--layout 3node --fast-mem 512M"
     [flat]="--layout 2node-flat --fast-mem 512M"
+    [profile]="--layout 2node --fast-mem 512M"
 )
 declare -A WHAT=(
     [2node]="scenarios 1 (near-full fast node), 2 (bind, preferred-many, interleave), 3 (cpuset), 5, 7 (kdamond on SIGTERM / kill -9 + restart)"
     [3node]="scenarios 4 (never DRAM <-> DRAM), 2b (preferred-many moves within its mask), 5"
     [flat]="classifier (kernel has one tier), scenarios 6 (--dry-run), 1f (promotion + demotion on classified tiers), 5"
+    [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
 )
 TIMEOUT=${TIERD_SCENARIO_TIMEOUT:-480}
 t0=$(date +%s)

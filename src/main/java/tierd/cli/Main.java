@@ -21,6 +21,7 @@ import tierd.kernelfs.KernelFsException;
       RunCommand.class,
       StatusCommand.class,
       PlanCommand.class,
+      ProfileCommand.class,
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,

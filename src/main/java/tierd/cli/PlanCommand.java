@@ -1,11 +1,6 @@
 package tierd.cli;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,11 +11,10 @@ import picocli.CommandLine.Spec;
 import tierd.config.TierdConfig;
 import tierd.daemon.CycleReport;
 import tierd.daemon.TieringCycle;
-import tierd.daemon.Wiring;
-import tierd.metrics.TierdMetrics;
 import tierd.planner.Explain;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
+import tierd.whatif.WhatIfConfig;
 
 @Command(
     name = "plan",
@@ -58,86 +52,51 @@ final class PlanCommand implements Callable<Integer> {
               + " scoring.confirmWindows + 1, so that hot regions can be confirmed).")
   Integer windows;
 
+  @Option(
+      names = "--what-if",
+      paramLabel = "fast=SIZE",
+      description =
+          "On a host with one memory tier, plan against a simulated fast tier of SIZE (e.g."
+              + " fast=8GiB) and a slow one with the rest of the memory. Nothing moves.")
+  String whatIf;
+
   @Spec CommandSpec spec;
-
-  /** A clock that moves only when told to: a fixture tree is a snapshot, so its time is ours. */
-  static final class SteppingClock extends Clock {
-    private Instant now;
-
-    SteppingClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Override
   public Integer call() throws Exception {
     TierdConfig c = config == null ? TierdConfig.defaults() : TierdConfig.load(config);
     if (root != null) {
-      c = RunCommand.withRoot(c, root);
+      c = c.withRoot(CommonOptions.existingRoot(root).toAbsolutePath().normalize());
     }
-    boolean fixture = !c.kernelRoot().isHost();
-    if (fixture) {
-      // A captured tree holds DAMON results that have already converged: no warm-up.
-      c =
-          RunCommand.withStages(
-              c, c.stages().withHeat(c.stages().heat().withWarmup(Duration.ZERO)));
+    if (whatIf != null) {
+      c = c.withWhatIf(WhatIfConfig.parseOption(whatIf));
     }
-    long warmupWindows =
-        fixture
-            ? 0
-            : (c.stages().heat().warmup().toMillis() + c.interval().toMillis() - 1)
-                / c.interval().toMillis();
-    int n =
-        windows != null
-            ? windows
-            : (int) Math.min(1000, warmupWindows + c.stages().scoring().confirmWindows() + 1);
-    if (n < 1 || n > 1000) {
-      spec.commandLine()
-          .getErr()
-          .println(
-              "tierd: --windows "
-                  + n
-                  + " is outside [1, 1000] (give the number of scoring windows to observe)");
-      return 2;
-    }
-    SteppingClock stepping = new SteppingClock(Instant.now());
-    Clock clock = fixture ? stepping : Clock.systemUTC();
     var err = spec.commandLine().getErr();
-    Wiring.Wired wired = Wiring.wire(c, true, clock, new TierdMetrics(VersionCommand.version()));
     CycleReport last = null;
-    try (TieringCycle cycle = new TieringCycle(c, wired.parts())) {
+    try (Windows w = Windows.open(c)) {
+      TierdConfig run = w.config();
+      long warmupWindows =
+          (run.stages().heat().warmup().toMillis() + run.interval().toMillis() - 1)
+              / run.interval().toMillis();
+      int n =
+          windows != null
+              ? windows
+              : (int) Math.min(1000, warmupWindows + run.stages().scoring().confirmWindows() + 1);
+      if (n < 1 || n > 1000) {
+        err.println(
+            "tierd: --windows "
+                + n
+                + " is outside [1, 1000] (give the number of scoring windows to observe)");
+        return 2;
+      }
+      TieringCycle cycle = w.cycle();
       for (int i = 1; i <= n; i++) {
+        w.awaitWindow(i - 1);
         last = cycle.run();
         err.printf("window %d/%d: %s%n", i, n, last.summary());
         err.flush();
         if (!last.tiered()) {
           break;
-        }
-        if (i < n) {
-          if (fixture) {
-            stepping.advance(c.interval());
-          } else {
-            Thread.sleep(c.interval().toMillis());
-          }
         }
       }
       MigrationPlan plan = cycle.lastPlan();
@@ -149,7 +108,8 @@ final class PlanCommand implements Callable<Integer> {
       if (plan == null) {
         out.println(
             last != null && !last.tiered()
-                ? "one memory tier: nothing to tier, no plan"
+                ? "one memory tier: nothing to tier, no plan (--what-if fast=SIZE plans against a"
+                    + " simulated fast tier; tierd profile shows the hot set and idle memory)"
                 : "no plan (no managed process?)");
         out.flush();
         return 0;
@@ -158,6 +118,7 @@ final class PlanCommand implements Callable<Integer> {
         Map<String, Object> j = new LinkedHashMap<>(Explain.json(plan));
         j.put("windows", n);
         j.put("heatSource", cycle.heatSourceName());
+        j.put("whatIf", last.whatIf());
         out.println(Json.write(j));
       } else if (explain) {
         Explain.lines(plan).forEach(out::println);

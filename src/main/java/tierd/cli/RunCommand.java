@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TierdConfig c = config == null ? TierdConfig.defaults() : TierdConfig.load(config);
     if (root != null) {
-      c = withRoot(c, root);
+      c = c.withRoot(CommonOptions.existingRoot(root).toAbsolutePath().normalize());
     }
     if (listen != null) {
       TierdConfig.listenProblem(listen)
@@ -89,32 +89,5 @@ final class RunCommand implements Callable<Integer> {
             });
     log.debug("exit {}", code);
     return code;
-  }
-
-  static TierdConfig withStages(TierdConfig c, tierd.config.StageConfigs stages) {
-    return new TierdConfig(
-        c.source(),
-        c.root(),
-        c.interval(),
-        c.dryRun(),
-        c.listen(),
-        c.runtimeDirectory(),
-        c.processes(),
-        c.tiers(),
-        stages);
-  }
-
-  /** {@code c} reading the tree under {@code root} (--root), which must be a directory. */
-  static TierdConfig withRoot(TierdConfig c, Path root) {
-    return new TierdConfig(
-        c.source(),
-        CommonOptions.existingRoot(root).toAbsolutePath().normalize(),
-        c.interval(),
-        c.dryRun(),
-        c.listen(),
-        c.runtimeDirectory(),
-        c.processes(),
-        c.tiers(),
-        c.stages());
   }
 }

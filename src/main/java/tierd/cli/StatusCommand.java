@@ -120,9 +120,16 @@ final class StatusCommand implements Callable<Integer> {
                 ? "ok"
                 : "FAILED in " + c.path("failedStage").asText() + ": " + c.path("error").asText())
         .append('\n');
+    JsonNode profile = c.path("profile");
     if (!c.path("tiered").asBoolean()) {
       sb.append("one memory tier: nothing to tier\n");
+      if (profile.has("sentence")) {
+        sb.append("  profile: ").append(profile.path("sentence").asText()).append('\n');
+      }
       return sb.toString();
+    }
+    if (c.path("whatIf").asBoolean()) {
+      sb.append("  what-if tiers (whatIf.fast): simulated, nothing moves\n");
     }
     sb.append("  processes ")
         .append(c.path("managedProcesses").asInt())

@@ -82,6 +82,7 @@ record TopologyReport(
               "the kernel reports a single memory tier; tierd classified CPU-less nodes by"
                   + " HMAT/SLIT (override with 'tiers:' in the config)");
       case CONFIG -> notes.add("tiers come from the config file ('tiers:')");
+      case SIMULATED -> notes.add("what-if tiers simulated from whatIf.fast: nothing moves");
       default -> {}
     }
     if (knobs.kernelTieringOn()) {

@@ -29,6 +29,10 @@ public record StageConfigs(
     return new StageConfigs(h, scoring, planner, mover);
   }
 
+  public StageConfigs withScoring(ScoringConfig s) {
+    return new StageConfigs(heat, s, planner, mover);
+  }
+
   private static final Duration DAY = Duration.ofDays(1);
 
   static StageConfigs from(ConfigNode root, Path runtimeDirectory) {

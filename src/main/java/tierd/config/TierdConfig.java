@@ -10,7 +10,10 @@ import java.util.Optional;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.profile.ProfileConfig;
+import tierd.whatif.WhatIfConfig;
 
 /**
  * The whole of tierd.yaml, parsed and validated once, then immutable. {@code config/tierd.yaml}
@@ -29,7 +32,9 @@ public record TierdConfig(
     Path runtimeDirectory,
     ProcessesConfig processes,
     List<NodeSet> tiers,
-    StageConfigs stages) {
+    StageConfigs stages,
+    WhatIfConfig whatIf,
+    ProfileConfig profile) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
@@ -86,10 +91,86 @@ public record TierdConfig(
       tiers.add(s);
     }
     StageConfigs stages = StageConfigs.from(n, runtime);
+    WhatIfConfig whatIf = whatIf(n.section("whatIf"));
+    ConfigNode pn = n.section("profile");
+    ProfileConfig profile =
+        new ProfileConfig(pn.percent("cpuBudget", ProfileConfig.DEFAULT.cpuBudget(), 0.0001, 1.0));
     n.finish();
-    TierdConfig c =
-        new TierdConfig(source, root, interval, dryRun, listen, runtime, processes, tiers, stages);
-    return c;
+    return new TierdConfig(
+        source, root, interval, dryRun, listen, runtime, processes, tiers, stages, whatIf, profile);
+  }
+
+  private static WhatIfConfig whatIf(ConfigNode n) {
+    if (!n.has("fast")) {
+      return WhatIfConfig.NONE;
+    }
+    return new WhatIfConfig(
+        Optional.of(
+            n.size("fast", DataSize.ZERO, DataSize.ofBytes(4096), DataSize.ofGiB(1 << 20))));
+  }
+
+  /** The same config with another root (a fixture tree). */
+  public TierdConfig withRoot(Path newRoot) {
+    return new TierdConfig(
+        source,
+        newRoot.toAbsolutePath().normalize(),
+        interval,
+        dryRun,
+        listen,
+        runtimeDirectory,
+        processes,
+        tiers,
+        stages,
+        whatIf,
+        profile);
+  }
+
+  /** The same config with other stage sections. */
+  public TierdConfig withStages(StageConfigs newStages) {
+    return new TierdConfig(
+        source,
+        root,
+        interval,
+        dryRun,
+        listen,
+        runtimeDirectory,
+        processes,
+        tiers,
+        newStages,
+        whatIf,
+        profile);
+  }
+
+  /** The same config with another what-if (the command line's {@code --what-if}). */
+  public TierdConfig withWhatIf(WhatIfConfig newWhatIf) {
+    return new TierdConfig(
+        source,
+        root,
+        interval,
+        dryRun,
+        listen,
+        runtimeDirectory,
+        processes,
+        tiers,
+        stages,
+        newWhatIf,
+        profile);
+  }
+
+  /** The same config with another profile section. */
+  public TierdConfig withProfile(ProfileConfig newProfile) {
+    return new TierdConfig(
+        source,
+        root,
+        interval,
+        dryRun,
+        listen,
+        runtimeDirectory,
+        processes,
+        tiers,
+        stages,
+        whatIf,
+        newProfile);
   }
 
   private static void checkListen(ConfigNode n, String listen) {

@@ -5,6 +5,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.model.DataSize;
+import tierd.profile.Breakdown;
+import tierd.profile.ProfileHistory;
+import tierd.profile.ProfileSummary;
 
 /**
  * What one cycle did, for the log line, {@code /status} and {@code tierd status}. Sizes in bytes.
@@ -14,6 +18,8 @@ import java.util.Map;
  * @param stages duration of each stage that ran, in order
  * @param failedStage the stage that failed, or null
  * @param error the failure's message, or null
+ * @param whatIf the tiers were simulated ({@code whatIf.fast} on a one-tier host)
+ * @param profile hot, warm and cold bytes, idle ages and the hot set so far; null before scoring
  */
 public record CycleReport(
     long number,
@@ -40,7 +46,9 @@ public record CycleReport(
     List<String> conflicts,
     Map<String, Duration> stages,
     String failedStage,
-    String error) {
+    String error,
+    boolean whatIf,
+    ProfileSummary profile) {
 
   public boolean ok() {
     return failedStage == null;
@@ -56,6 +64,29 @@ public record CycleReport(
     sb.append(" in ").append(took.toMillis()).append("ms");
     if (!tiered) {
       sb.append(": one memory tier, nothing to tier");
+      if (profile != null) {
+        Breakdown host = profile.latest().host();
+        sb.append("; ")
+            .append(managedProcesses)
+            .append(" processes, ")
+            .append(DataSize.human(host.residentBytes()))
+            .append(" resident (hot ")
+            .append(DataSize.human(host.hotBytes()))
+            .append(", warm ")
+            .append(DataSize.human(host.warmBytes()))
+            .append(", cold ")
+            .append(DataSize.human(host.coldBytes()))
+            .append("), hot set ")
+            .append(
+                profile.hotSetBytes().isPresent()
+                    ? DataSize.human(profile.hotSetBytes().getAsLong())
+                        + " (p95 over "
+                        + ProfileHistory.words(profile.hotSetSpan())
+                        + ")"
+                    : "not seen yet")
+            .append(" via ")
+            .append(heatSource);
+      }
     } else {
       sb.append(": ")
           .append(managedProcesses)
@@ -83,10 +114,11 @@ public record CycleReport(
           .append(", down ")
           .append(tierd.model.DataSize.human(demoteBytes))
           .append(")");
-      sb.append(
-          dryRun
-              ? "; dry-run, nothing moved"
-              : "; moved " + tierd.model.DataSize.human(movedBytes));
+      if (whatIf) {
+        sb.append("; what-if tiers, nothing moved");
+      } else {
+        sb.append(dryRun ? "; dry-run, nothing moved" : "; moved " + DataSize.human(movedBytes));
+      }
       if (!failuresByErrno.isEmpty()) {
         sb.append(" failures ").append(failuresByErrno);
       }
@@ -140,6 +172,8 @@ public record CycleReport(
     c.put("pingPongs", pingPongs);
     c.put("skippedByReason", skippedByReason);
     c.put("conflicts", conflicts);
+    c.put("whatIf", whatIf);
+    c.put("profile", profile == null ? null : tierd.profile.ProfileJson.summary(profile, 10));
     Map<String, Long> stageMillis = new LinkedHashMap<>();
     stages.forEach((k, v) -> stageMillis.put(k, v.toMillis()));
     c.put("stageMillis", stageMillis);

@@ -358,7 +358,9 @@ public final class Daemon {
       return "cycle " + r.number() + " failed in " + r.failedStage();
     }
     if (!r.tiered()) {
-      return "one memory tier: nothing to tier";
+      return r.profile() == null
+          ? "one memory tier: nothing to tier"
+          : "one memory tier: " + r.profile().sentence();
     }
     return String.format(
         "cycle %d: %d processes, %d moves planned, %s moved%s",

@@ -1,5 +1,7 @@
 package tierd.daemon;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,10 @@ import tierd.planner.RegionPlacement;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
+import tierd.process.VmaIndex;
+import tierd.profile.ProfileHistory;
+import tierd.profile.ProfileSummary;
+import tierd.profile.WindowProfile;
 import tierd.scoring.HeatClass;
 import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
@@ -57,11 +63,12 @@ import tierd.source.proc.Vmstat;
 import tierd.topology.Tier;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
+import tierd.whatif.SimulatedTiers;
 
 /**
  * One cycle of tierd, stage by stage ({@link #STAGES}): topology → vmstat → discover → heat →
- * conflicts → score → placement → plan → move → publish. Holds the state that lives across cycles
- * (the scorer's history, the planner's budgets and residency, the heat source).
+ * conflicts → score → profile → placement → plan → move → publish. Holds the state that lives
+ * across cycles (the scorer's history, the planner's budgets and residency, the heat source).
  *
  * <p>Everything a cycle does runs under one failure boundary, {@link StageRunner}: every stage is
  * timed and counted, and a stage that throws fails the cycle, which is reported, logged (once, see
@@ -111,6 +118,7 @@ public final class TieringCycle implements AutoCloseable {
           "heat",
           "conflicts",
           "score",
+          "profile",
           "placement",
           "plan",
           "move",
@@ -130,6 +138,14 @@ public final class TieringCycle implements AutoCloseable {
   private int cyclesSinceHeatAttempt = HEAT_RETRY_CYCLES;
   private long number;
   private boolean saidUntiered;
+  private boolean saidWhatIf;
+  private ProfileHistory profile = ProfileHistory.forDaemon();
+  private HeatBudget heatBudget;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
+  private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
+
   private MigrationPlan lastPlan;
   private PageMover mover;
   private Optional<PlacementProbe> placement;
@@ -156,6 +172,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.heatBudget = new HeatBudget(c.profile().cpuBudget());
   }
 
   public MigrationPlan lastPlan() {
@@ -206,7 +223,12 @@ public final class TieringCycle implements AutoCloseable {
     return finish(stages, failure, r, start, t0);
   }
 
-  /** The stages from topology to move; each keeps its result in {@code r} for publish. */
+  /**
+   * The stages from topology to move; each keeps its result in {@code r} for publish. On a host
+   * with one memory tier the cycle ends after the profile (heat and scoring run on every host),
+   * unless {@code whatIf.fast} simulates a fast tier: then it plans against the simulated tiers and
+   * the plan goes to a recorder that never moves a page.
+   */
   private void runStages(StageRunner stages, Builder r) {
     r.topo =
         stages.call(
@@ -228,10 +250,21 @@ public final class TieringCycle implements AutoCloseable {
               return scanner().scan(config.processes().filter(self));
             });
     List<ManagedProcess> procs = r.scan.processes();
-    if (!r.topo.isTiered()) {
+    SimulatedTiers sim =
+        config.whatIf().enabled() ? stages.call("whatif", () -> simulated(r.topo)) : null;
+    r.tiers = sim == null ? r.topo : sim.topology();
+    r.whatIf = sim != null;
+    List<ManagedProcess> placed = sim == null ? procs : sim.processes(procs);
+    r.placed = placed;
+    if (!r.tiers.isTiered() && !heatBudget.due(System.nanoTime())) {
+      // Nothing to tier and the heat source spent its CPU share (profile.cpuBudget): the profile
+      // keeps its last window until the next collect.
+      r.profile = profile.summary().orElse(null);
       return;
     }
+    long heatCpuNanos = THREADS.getCurrentThreadCpuTime();
     List<RegionSample> samples = stages.call("heat", () -> collectHeat(procs));
+    heatBudget.spent(THREADS.getCurrentThreadCpuTime() - heatCpuNanos, System.nanoTime());
     r.heatIntervals = heat == null ? null : heat.intervals().orElse(null);
     parts
         .metrics()
@@ -243,29 +276,43 @@ public final class TieringCycle implements AutoCloseable {
     Instant now = parts.clock().instant();
     r.scores =
         stages.call(
-            "score", () -> scorer.score(new ScoringInput(now, r.topo, procs, samples, feedback)));
+            "score", () -> scorer.score(new ScoringInput(now, r.tiers, placed, samples, feedback)));
+    r.profile =
+        stages.call(
+            "profile",
+            () -> {
+              profile.record(WindowProfile.of(now, procs, r.scores.regions()));
+              return profile.summary().orElse(null);
+            });
+    if (!r.tiers.isTiered()) {
+      return;
+    }
     List<RegionPlacement> placements =
         stages.call(
             "placement",
             () ->
-                placement
-                    .map(p -> p.probe(procs, r.scores.regions()).placements())
-                    .orElse(List.of()));
+                sim != null
+                    ? List.<RegionPlacement>of() // estimated from the simulated VMAs
+                    : placement
+                        .map(p -> p.probe(procs, r.scores.regions()).placements())
+                        .orElse(List.of()));
     r.plan =
         stages.call(
             "plan",
             () -> {
-              PlanResult planned = planOnFreshVmas(now, r.topo, procs, r.scores, placements);
+              PlanResult planned = planOnFreshVmas(now, r.tiers, placed, r.scores, placements, sim);
               plannerState = planned.next();
               lastPlan = planned.plan();
               feedback = lastPlan.feedback();
               return lastPlan;
             });
+    PageMover moveWith = sim != null ? whatIfMover : mover;
+    MoveLimits limits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
     r.moved =
         stages.call(
             "move",
             () -> {
-              MoveReport moved = mover.move(requests(r.plan), moveLimits(r.topo), this::progress);
+              MoveReport moved = moveWith.move(requests(r.plan), limits, this::progress);
               if (!moved.dryRun()) {
                 // Their numa_maps changed (that was the point): the next scan reads it.
                 r.plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
@@ -278,12 +325,15 @@ public final class TieringCycle implements AutoCloseable {
   private void publish(Builder r) {
     if (r.topo != null) {
       publisher.topology(r.topo, config);
-      if (!r.topo.isTiered() && !saidUntiered) {
+      boolean tiered = r.tiers != null && r.tiers.isTiered();
+      if (r.tiers != null && !tiered && !saidUntiered) {
         log.info(
-            "only one memory tier ({}): nothing to tier; tierd keeps serving metrics",
+            "only one memory tier ({}): nothing to tier; tierd profiles the managed processes'"
+                + " heat (hot set, idle ages) and keeps serving metrics; whatIf.fast simulates a"
+                + " fast tier",
             r.topo.tiers().isEmpty() ? "no memory nodes" : r.topo.tiers().get(0).nodes());
       }
-      saidUntiered = !r.topo.isTiered();
+      saidUntiered = r.tiers != null && !tiered;
     }
     if (r.scan != null) {
       publisher.scan(r.scan);
@@ -292,11 +342,14 @@ public final class TieringCycle implements AutoCloseable {
       publisher.conflicts(r.conflicts);
     }
     if (r.scores != null) {
-      publisher.scores(r.scores, r.scan.processes(), r.topo);
+      publisher.scores(r.scores, r.placed, r.tiers);
+    }
+    if (r.profile != null) {
+      parts.metrics().profile(r.profile);
     }
     if (r.plan != null) {
       r.skipped = publisher.plan(r.plan);
-      if (dryRun()) {
+      if (dryRun() || r.whatIf) {
         publisher.dryRunPlan(r.plan);
       }
     }
@@ -381,7 +434,8 @@ public final class TieringCycle implements AutoCloseable {
       Topology topo,
       List<ManagedProcess> procs,
       ScoringResult scores,
-      List<RegionPlacement> placements) {
+      List<RegionPlacement> placements,
+      SimulatedTiers sim) {
     List<ManagedProcess> current = procs;
     for (int round = 1; ; round++) {
       PlanResult planned =
@@ -417,10 +471,46 @@ public final class TieringCycle implements AutoCloseable {
           continue;
         }
         List<Vma> v = changed.get(p.pid());
-        next.add(v == null ? p : p.withVmas(v));
+        next.add(v == null ? p : p.withVmas(sim == null ? v : sim.vmas(v)));
       }
       current = next;
     }
+  }
+
+  /**
+   * The what-if tiers of {@code whatIf.fast} on a one-tier host, or null: none configured, or the
+   * host has tiers of its own (then the real ones are planned, still without moving a page).
+   */
+  private SimulatedTiers simulated(Topology topo) {
+    var fast = config.whatIf().fast();
+    if (fast.isEmpty()) {
+      return null;
+    }
+    if (topo.isTiered()) {
+      if (!saidWhatIf) {
+        log.warn(
+            "whatIf.fast is set but this host has {} memory tiers: planning on them (dry-run)",
+            topo.tiers().size());
+        saidWhatIf = true;
+      }
+      return null;
+    }
+    SimulatedTiers sim = SimulatedTiers.of(topo, fast.get().bytes());
+    if (!saidWhatIf) {
+      log.info("{}", sim.describe());
+      saidWhatIf = true;
+    }
+    return sim;
+  }
+
+  /** The profile so far (a daemon keeps the host's figures over the last 10 minutes). */
+  public ProfileHistory profile() {
+    return profile;
+  }
+
+  /** Records the profile into {@code history} from now on (the profile command keeps more). */
+  public void profileInto(ProfileHistory history) {
+    this.profile = history;
   }
 
   /**
@@ -542,25 +632,21 @@ public final class TieringCycle implements AutoCloseable {
         continue;
       }
       long[] perTier = sums[s.heatClass().ordinal()];
-      Vma[] vmas = idx.vmas;
-      int from = idx.firstOverlapping(s.range().start());
-      for (int i = from;
-          i < vmas.length && (!idx.disjoint || vmas[i].range().start() < s.range().end());
-          i++) {
-        Vma v = vmas[i];
-        long overlap = v.range().overlapBytes(s.range());
-        if (overlap == 0 || v.presentPages() == 0) {
-          continue;
-        }
-        double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
-        PerNode pages = v.pages();
-        for (int j = 0; j < pages.size(); j++) {
-          int rank = topo.rankOf(pages.node(j));
-          if (rank >= 0) {
-            perTier[rank] += (long) (perPage * pages.count(j));
-          }
-        }
-      }
+      idx.forEachOverlap(
+          s.range(),
+          (v, overlap) -> {
+            if (v.presentPages() == 0) {
+              return;
+            }
+            double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
+            PerNode pages = v.pages();
+            for (int j = 0; j < pages.size(); j++) {
+              int rank = topo.rankOf(pages.node(j));
+              if (rank >= 0) {
+                perTier[rank] += (long) (perPage * pages.count(j));
+              }
+            }
+          });
     }
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (HeatClass c : classes) {
@@ -571,42 +657,6 @@ public final class TieringCycle implements AutoCloseable {
       out.put(c.name(), perTier);
     }
     return out;
-  }
-
-  /**
-   * A process's VMAs sorted by start. Real VMAs never overlap, so their ends ascend too and the
-   * first VMA a range overlaps is found by binary search; a list that overlaps (only a hand-made
-   * one can) is scanned whole, as before.
-   */
-  private record VmaIndex(Vma[] vmas, boolean disjoint) {
-
-    static VmaIndex of(List<Vma> list) {
-      Vma[] a = list.toArray(new Vma[0]);
-      java.util.Arrays.sort(a, java.util.Comparator.comparingLong(v -> v.range().start()));
-      boolean disjoint = true;
-      for (int i = 1; i < a.length && disjoint; i++) {
-        disjoint = a[i].range().start() >= a[i - 1].range().end();
-      }
-      return new VmaIndex(a, disjoint);
-    }
-
-    /** Index of the first VMA that ends after {@code start} (0 when the VMAs overlap). */
-    int firstOverlapping(long start) {
-      if (!disjoint) {
-        return 0;
-      }
-      int lo = 0;
-      int hi = vmas.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (vmas[mid].range().end() <= start) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
-    }
   }
 
   private void closeHeat() {
@@ -641,6 +691,15 @@ public final class TieringCycle implements AutoCloseable {
     Map<String, Long> skipped = Map.of();
     Map<String, Long> failures = Map.of();
 
+    /** The tiers planned against: the kernel's, or simulated ones ({@code whatIf.fast}). */
+    Topology tiers;
+
+    /** The managed processes as placed on {@link #tiers}. */
+    List<ManagedProcess> placed;
+
+    boolean whatIf;
+    ProfileSummary profile;
+
     CycleReport finish(
         StageRunner stages, Instant start, long t0, String failedStage, String error) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -653,7 +712,7 @@ public final class TieringCycle implements AutoCloseable {
           start,
           took,
           dryRun(),
-          topo != null && topo.isTiered(),
+          tiers != null && tiers.isTiered(),
           heatName,
           heatIntervals,
           scan == null ? 0 : scan.processes().size(),
@@ -673,7 +732,9 @@ public final class TieringCycle implements AutoCloseable {
           conflicts == null ? List.of() : conflicts.stream().map(Conflict::message).toList(),
           stages.durations(),
           failedStage,
-          error);
+          error,
+          whatIf,
+          profile);
     }
   }
 

@@ -56,6 +56,8 @@ public final class Wiring {
       reason = Optional.of("--dry-run given");
     } else if (config.dryRun()) {
       reason = Optional.of("dryRun: true in " + config.source());
+    } else if (config.whatIf().enabled()) {
+      reason = Optional.of("whatIf.fast is set: the tiers are simulated, nothing moves");
     }
     PagesPort port = null;
     Optional<Capabilities> caps = Optional.empty();

@@ -127,4 +127,24 @@ public final class MetricNames {
 
   /** tierd_config_reloads_total{result="ok"|"rejected"}. */
   public static final String CONFIG_RELOADS = "tierd.config.reloads";
+
+  /**
+   * tierd_idle_age_seconds{quantile="0.5"|"0.9"|"0.99"}: idle age of the managed processes'
+   * resident bytes, per byte (see tierd.profile).
+   */
+  public static final String IDLE_AGE = "tierd.idle.age";
+
+  /**
+   * tierd_idle_bytes{min_age_seconds="60"|"600"|"3600"}: resident bytes idle at least that long.
+   */
+  public static final String IDLE_BYTES = "tierd.idle";
+
+  /**
+   * tierd_sizing_fast_tier_bytes{served="0.5"|"0.8"|"0.9"|"0.95"|"0.99"}: the smallest fast tier
+   * that would serve that share of the recent accesses (the sizing curve).
+   */
+  public static final String SIZING_FAST_TIER = "tierd.sizing.fast.tier";
+
+  /** tierd_hot_set_bytes: the hot set, p95 over the last 10 minutes (NaN before any access). */
+  public static final String HOT_SET = "tierd.hot.set";
 }

@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import tierd.mover.Outcome;
 import tierd.planner.SkipReason;
+import tierd.profile.Breakdown;
+import tierd.profile.ProfileSummary;
+import tierd.profile.SizingCurve;
 import tierd.source.proc.Vmstat;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -57,6 +60,10 @@ public final class TierdMetrics {
   private final MultiGauge conflicts;
   private final MultiGauge heatSource;
   private final MultiGauge heatIntervals;
+  private final MultiGauge idleAge;
+  private final MultiGauge idleBytes;
+  private final MultiGauge sizing;
+  private final AtomicLong hotSetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -134,6 +141,25 @@ public final class TierdMetrics {
             .description("The heat source's check interval and window in force (tuned)")
             .baseUnit("seconds")
             .register(registry);
+    idleAge =
+        MultiGauge.builder(IDLE_AGE)
+            .description("Idle age of the managed processes' resident bytes, per byte")
+            .baseUnit("seconds")
+            .register(registry);
+    idleBytes =
+        MultiGauge.builder(IDLE_BYTES)
+            .description("Resident bytes of the managed processes idle at least min_age_seconds")
+            .baseUnit("bytes")
+            .register(registry);
+    sizing =
+        MultiGauge.builder(SIZING_FAST_TIER)
+            .description("Smallest fast tier that would serve the given share of recent accesses")
+            .baseUnit("bytes")
+            .register(registry);
+    Gauge.builder(HOT_SET, hotSetBits, b -> Double.longBitsToDouble(b.get()))
+        .description("Hot set: the fast tier serving 95% of a window's accesses, p95 over 10 min")
+        .baseUnit("bytes")
+        .register(registry);
     for (String r : List.of("ok", "failed")) {
       cycles(r);
       configReloads(r.equals("ok") ? "ok" : "rejected");
@@ -455,5 +481,46 @@ public final class TierdMetrics {
                           return holder;
                         })
                     .set(Math.max(0, value)));
+  }
+
+  /** The profile's host figures: idle-age percentiles, idle bytes, sizing points, hot set. */
+  public void profile(ProfileSummary p) {
+    if (p == null) {
+      return;
+    }
+    Breakdown host = p.latest().host();
+    List<MultiGauge.Row<?>> ages = new ArrayList<>();
+    for (int i = 0; i < Breakdown.IDLE_QUANTILES.size(); i++) {
+      ages.add(
+          MultiGauge.Row.of(
+              Tags.of("quantile", label(Breakdown.IDLE_QUANTILES.get(i))),
+              host.idleQuantile(i).toMillis() / 1000.0));
+    }
+    idleAge.register(ages, true);
+    List<MultiGauge.Row<?>> idle = new ArrayList<>();
+    for (int i = 0; i < Breakdown.IDLE_THRESHOLDS.size(); i++) {
+      idle.add(
+          MultiGauge.Row.of(
+              Tags.of(
+                  "min_age_seconds", Long.toString(Breakdown.IDLE_THRESHOLDS.get(i).toSeconds())),
+              host.idleBytes(i)));
+    }
+    idleBytes.register(idle, true);
+    List<MultiGauge.Row<?>> points = new ArrayList<>();
+    for (int i = 0; i < SizingCurve.SERVED_SHARES.size(); i++) {
+      points.add(
+          MultiGauge.Row.of(
+              Tags.of("served", label(SizingCurve.SERVED_SHARES.get(i))),
+              p.latest().fastBytesForShares().get(i)));
+    }
+    sizing.register(points, true);
+    hotSetBits.set(
+        Double.doubleToLongBits(
+            p.hotSetBytes().isPresent() ? p.hotSetBytes().getAsLong() : Double.NaN));
+  }
+
+  private static String label(double fraction) {
+    String s = Double.toString(fraction);
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 }

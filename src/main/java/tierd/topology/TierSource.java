@@ -9,5 +9,7 @@ public enum TierSource {
   /** The config file assigned tiers explicitly. */
   CONFIG,
   /** Every node is alike: nothing to tier. */
-  SINGLE
+  SINGLE,
+  /** What-if tiers simulated on a one-tier host ({@code whatIf.fast}); nothing moves. */
+  SIMULATED
 }

@@ -8,8 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tierd.Fixtures;
 
 /** The command line end to end, over fixture trees and the real host. */
@@ -145,5 +149,93 @@ class CliTest {
     Run r = run("version");
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("tierd ").contains("java 17");
+  }
+
+  @Test
+  void profileOfTheTwoNodeGuestAsJson() throws Exception {
+    Run r =
+        run(
+            "profile",
+            "--root",
+            fixture("vm-2node"),
+            "--duration",
+            "30s",
+            "--progress",
+            "0s",
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("heatSource").asText()).isEqualTo("damon-observe");
+    assertThat(j.get("sentence").asText()).startsWith("your hot set is ");
+    assertThat(j.get("series").size()).as("a window every 5 s from 0 to 30 s").isEqualTo(7);
+    JsonNode p = j.get("processes").get(0);
+    assertThat(p.get("pid").asInt()).isEqualTo(4242);
+    assertThat(p.get("comm").asText()).isEqualTo("tierd-workload");
+    long resident = p.get("residentBytes").asLong();
+    assertThat(resident).isPositive();
+    assertThat(
+            p.get("hotBytes").asLong() + p.get("warmBytes").asLong() + p.get("coldBytes").asLong())
+        .isEqualTo(resident);
+    assertThat(p.get("hotSetBytes").asLong()).isBetween(1L, resident);
+    assertThat(j.get("sizing").get("points").size()).isEqualTo(5);
+    assertThat(j.get("host").get("idleAgeSeconds").has("p99")).isTrue();
+  }
+
+  @Test
+  void profileHtmlIsOneFileWithItsChartsInline(@TempDir Path tmp) throws Exception {
+    Path html = tmp.resolve("report.html");
+    Run r =
+        run(
+            "profile",
+            "--root",
+            fixture("vm-2node"),
+            "--duration",
+            "20s",
+            "--progress",
+            "0s",
+            "--html",
+            html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("your hot set is ");
+    String text = java.nio.file.Files.readString(html);
+    assertThat(text).doesNotContain("src=\"http").doesNotContain("href=\"http");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("src=\"data:image/png;base64,([^\"]+)\"").matcher(text);
+    int images = 0;
+    while (m.find()) {
+      java.awt.image.BufferedImage img =
+          javax.imageio.ImageIO.read(
+              new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(m.group(1))));
+      assertThat(img).as("image %d decodes", images).isNotNull();
+      assertThat(img.getWidth()).isEqualTo(760);
+      images++;
+    }
+    // host over time, the workload over time, the idle-age distribution, the sizing curve
+    assertThat(images).isEqualTo(4);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badProfileOptions")
+  void badProfileOptionsNameTheOption(String name, String[] args, String message) {
+    Run r = run(args);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
+  }
+
+  static Stream<Arguments> badProfileOptions() {
+    return Stream.of(
+        Arguments.of(
+            "duration without unit",
+            new String[] {"profile", "--duration", "5"},
+            "--duration: '5' is not a duration"),
+        Arguments.of(
+            "duration shorter than the interval",
+            new String[] {"profile", "--duration", "1s"},
+            "--duration: 1s is outside [the interval 5s, 24h]"),
+        Arguments.of(
+            "what-if of the wrong tier",
+            new String[] {"profile", "--what-if", "slow=8GiB"},
+            "--what-if: 'slow=8GiB' is not fast=SIZE"),
+        Arguments.of("no processes listed", new String[] {"profile", "--top", "0"}, "--top: 0"));
   }
 }

@@ -87,7 +87,35 @@ class TierdConfigTest {
             "a: [1, 2\n",
             "t.yaml:1: not valid YAML: while parsing a flow sequence"),
         Arguments.of(
-            "relative root", "root: fixtures\n", "root: 'fixtures' must be an absolute path"));
+            "relative root", "root: fixtures\n", "root: 'fixtures' must be an absolute path"),
+        Arguments.of(
+            "what-if size in bytes, below a page",
+            "whatIf:\n  fast: 8\n",
+            "t.yaml:2: whatIf.fast: 8B is outside [4KiB, 1PiB]"),
+        Arguments.of(
+            "what-if size below a page",
+            "whatIf:\n  fast: 1KiB\n",
+            "t.yaml:2: whatIf.fast: 1KiB is outside"),
+        Arguments.of("what-if typo", "whatIf:\n  fats: 8GiB\n", "whatIf.fats"),
+        Arguments.of(
+            "profile budget above a core",
+            "profile:\n  cpuBudget: 150%\n",
+            "t.yaml:2: profile.cpuBudget: 150% is outside [0.01%, 100%]"),
+        Arguments.of(
+            "profile budget not a percentage",
+            "profile:\n  cpuBudget: 0.5\n",
+            "profile.cpuBudget: '0.5' is not a percentage"));
+  }
+
+  @Test
+  void whatIfAndProfileSections() {
+    TierdConfig c =
+        TierdConfig.parse("t.yaml", "whatIf:\n  fast: 8GiB\nprofile:\n  cpuBudget: 0.25%\n");
+    assertThat(c.whatIf().fast()).contains(tierd.model.DataSize.ofGiB(8));
+    assertThat(c.profile().cpuBudget()).isEqualTo(0.0025);
+    TierdConfig d = TierdConfig.defaults();
+    assertThat(d.whatIf().enabled()).isFalse();
+    assertThat(d.profile()).isEqualTo(tierd.profile.ProfileConfig.DEFAULT);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -102,6 +102,9 @@ class MonitoringNamesTest {
     metrics.numaMaps("rechecked", 1);
     metrics.configReload(true);
     metrics.configReload(false);
+    tierd.profile.ProfileHistory profile = tierd.profile.ProfileHistory.forDaemon();
+    profile.record(tierd.profile.WindowProfile.of(Instant.now(), List.of(), List.of()));
+    metrics.profile(profile.summary().orElseThrow());
     scrape = metrics.scrape();
 
     Pattern type = Pattern.compile("^# TYPE (\\S+) (\\S+)$");

@@ -57,13 +57,16 @@ public final class Smaps {
       if (line.isBlank()) {
         continue;
       }
-      List<String> f = Parse.fields(line);
-      String first = f.get(0);
-      if (!first.endsWith(":")) {
+      // A key line's first token ends with ':' (keys have no spaces); anything else is a header.
+      // Only the four keys tierd reads are split into fields: a VMA has about twenty more lines.
+      int space = line.indexOf(' ');
+      int tokenEnd = space < 0 ? line.length() : space;
+      if (tokenEnd == 0 || line.charAt(tokenEnd - 1) != ':') {
         if (range != null) {
           out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
         }
-        range = header(first, lineNo);
+        List<String> f = Parse.fields(line);
+        range = header(f.get(0), lineNo);
         skipping = range == null;
         path = f.size() >= 6 ? String.join(" ", f.subList(5, f.size())) : "";
         rss = -1;
@@ -77,18 +80,19 @@ public final class Smaps {
         continue;
       }
       if (range == null) {
-        throw KernelFsException.malformed(lineNo, first, "key before the first VMA header");
+        throw KernelFsException.malformed(
+            lineNo, line.substring(0, tokenEnd), "key before the first VMA header");
       }
-      String key = first.substring(0, first.length() - 1);
-      switch (key) {
-        case "Rss" -> rss = kiloBytes(f, lineNo, key);
-        case "Referenced" -> referenced = kiloBytes(f, lineNo, key);
-        case "Anonymous" -> anonymous = kiloBytes(f, lineNo, key);
-        case "KernelPageSize" -> pageBytes = kiloBytes(f, lineNo, key);
-        default -> {
-          // unknown or non-size key (VmFlags, THPeligible, ProtectionKey, ...): skipped
-        }
+      if (line.startsWith("Rss:")) {
+        rss = kiloBytes(line, lineNo, "Rss");
+      } else if (line.startsWith("Referenced:")) {
+        referenced = kiloBytes(line, lineNo, "Referenced");
+      } else if (line.startsWith("Anonymous:")) {
+        anonymous = kiloBytes(line, lineNo, "Anonymous");
+      } else if (line.startsWith("KernelPageSize:")) {
+        pageBytes = kiloBytes(line, lineNo, "KernelPageSize");
       }
+      // other keys, known or not (VmFlags, THPeligible, ProtectionKey, ...), are skipped
     }
     if (range != null) {
       out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
@@ -128,7 +132,8 @@ public final class Smaps {
     return new AddressRange(s, e);
   }
 
-  private static long kiloBytes(List<String> f, int lineNo, String key) {
+  private static long kiloBytes(String line, int lineNo, String key) {
+    List<String> f = Parse.fields(line);
     if (f.size() != 3 || !f.get(2).equals("kB")) {
       throw KernelFsException.malformed(lineNo, String.join(" ", f), key + ": expected 'N kB'");
     }

@@ -19,11 +19,25 @@ import tierd.kernelfs.Parse;
  * off}), {@code kdamonds/<K>/pid} ({@code %d}, -1 when no thread runs), {@code
  * contexts/<C>/avail_operations} (one name per line, 5.19+), {@code contexts/<C>/operations},
  * {@code targets/<T>/pid_target}, {@code schemes/<S>/action}.
+ *
+ * @param readable false when the tree exists but this user may not read it (it is root's, mode
+ *     0600): DAMON is then unusable and its users unknown, and nothing else about it is known
  */
-public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamonds) {
+public record DamonStatus(
+    boolean present, boolean readable, int nrKdamonds, List<Kdamond> kdamonds) {
 
   public DamonStatus {
     kdamonds = List.copyOf(kdamonds);
+  }
+
+  /** A tree this user may read. */
+  public DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamonds) {
+    this(present, true, nrKdamonds, kdamonds);
+  }
+
+  /** The tree exists but this user may not read it (tierd runs unprivileged). */
+  public static DamonStatus unreadable() {
+    return new DamonStatus(true, false, 0, List.of());
   }
 
   /** One kdamond directory. {@code operations} is empty when it has no context. */
@@ -84,6 +98,9 @@ public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamond
     if (!present) {
       return Optional.of("DAMON sysfs absent (CONFIG_DAMON_SYSFS off or kernel before 5.18)");
     }
+    if (!readable) {
+      return Optional.of("DAMON sysfs not readable by this user (root's)");
+    }
     if (nrKdamonds == 0) {
       return Optional.empty();
     }
@@ -114,6 +131,9 @@ public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamond
       try {
         return readOnce(fs);
       } catch (KernelFsException e) {
+        if (e.kind() == KernelFsException.Kind.PERMISSION) {
+          return unreadable();
+        }
         if (e.kind() != KernelFsException.Kind.ABSENT && !DamonErrors.busy(e)) {
           throw e;
         }
