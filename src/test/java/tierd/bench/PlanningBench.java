@@ -144,6 +144,14 @@ public class PlanningBench {
     return r;
   }
 
+  /** The plan the benchmark measures and the state it hands on, as the golden plans record it. */
+  public static PlanResult planResult(int regions) {
+    PlanningBench b = new PlanningBench();
+    b.regions = regions;
+    b.setUp();
+    return b.planner.plan(b.planInput, PlannerState.initial());
+  }
+
   /** The plan the benchmark measures, for a look at what it decides. */
   public static List<String> describe(int regions) {
     PlanningBench b = new PlanningBench();

@@ -11,8 +11,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tierd.bench.PlanningBench;
 import tierd.cli.Main;
 import tierd.process.ManagedProcess;
 import tierd.scoring.ProcessKey;
 
 /**
  * Golden plans: the planner's whole output, byte for byte, for a fixed set of {@link RandomWorld}
- * seeds and for every captured fixture tree. They were recorded on the planner before it was split
- * into steps (issue 15) and hold its behaviour since: every move and skip with every field, its
- * reason code and text, the node projections, the summary, and (for the random worlds) the state
- * handed to the next cycle.
+ * seeds, for every captured fixture tree and for the world of the planning benchmark. They were
+ * recorded on the planner before it was split into steps (issue 15) and hold its behaviour since:
+ * every move and skip with every field, its reason code and text, the node projections, the
+ * summary, and (for the random worlds) the state handed to the next cycle.
  *
  * <p>A fixture tree is planned through the command line, {@code tierd plan --json --root TREE}: the
  * same path as {@code tierd plan --explain --root TREE}, printed as JSON so that every field is
@@ -66,6 +70,12 @@ class GoldenPlansTest {
     644, 930
   };
 
+  /**
+   * Regions of the benchmark's world ({@code PlanningBench}, seed 42) planned for its golden: large
+   * enough for pressure, exchange and the cycle cap at scale, small enough for a unit test.
+   */
+  static final int BENCH_REGIONS = 100_000;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static Stream<Arguments> randomWorlds() {
@@ -80,6 +90,11 @@ class GoldenPlansTest {
   @MethodSource("randomWorlds")
   void randomWorldPlansAreUnchanged(String name, long seed) throws IOException {
     assertGolden(randomWorldFile(seed), randomWorldPlan(seed));
+  }
+
+  @Test
+  void benchmarkWorldPlanIsUnchanged() throws IOException {
+    assertGolden(benchWorldFile(), benchWorldPlan());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -129,6 +144,7 @@ class GoldenPlansTest {
     for (String tree : fixtureNames()) {
       Files.writeString(fixtureFile(tree), fixturePlan(tree), StandardCharsets.UTF_8);
     }
+    Files.writeString(benchWorldFile(), benchWorldPlan(), StandardCharsets.UTF_8);
   }
 
   private static void assertGolden(Path file, String actual) throws IOException {
@@ -146,6 +162,10 @@ class GoldenPlansTest {
 
   static Path fixtureFile(String tree) {
     return DIR.resolve("fixture-" + tree + ".txt");
+  }
+
+  static Path benchWorldFile() {
+    return DIR.resolve("bench-world-" + BENCH_REGIONS + ".txt");
   }
 
   static List<String> fixtureNames() throws IOException {
@@ -188,6 +208,40 @@ class GoldenPlansTest {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The plan of the benchmark's world at {@link #BENCH_REGIONS} regions: everything but the listed
+   * skips in full, and those (thousands of lines) as their count and SHA-256.
+   */
+  static String benchWorldPlan() {
+    PlanResult result = PlanningBench.planResult(BENCH_REGIONS);
+    ObjectNode plan = JSON.valueToTree(Explain.json(result.plan()));
+    StringBuilder skipLines = new StringBuilder();
+    for (JsonNode skip : plan.get("skipped")) {
+      skipLines.append("skip").append(fields(skip)).append('\n');
+    }
+    int listed = plan.get("skipped").size();
+    plan.putArray("skipped");
+    StringBuilder out = new StringBuilder();
+    out.append("# PlanningBench world, ").append(BENCH_REGIONS).append(" regions, seed 42\n");
+    format(plan, out);
+    out.append("skip lines=")
+        .append(listed)
+        .append(" sha256=")
+        .append(sha256(skipLines.toString()))
+        .append('\n');
+    return out.toString();
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** What {@code tierd plan --json --root TREE} plans, or what it prints when there is no plan. */
