@@ -1,0 +1,69 @@
+package tierd.process;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A process's VMAs sorted by start, for finding the VMAs a range overlaps. Real VMAs never overlap,
+ * so their ends ascend too and the first VMA a range overlaps is found by binary search; a list
+ * that overlaps (only a hand-made one can) is walked from its first VMA. Walk the VMAs a range
+ * {@code [start, end)} overlaps as {@code for (int i = index.firstEndingAfter(start); i <
+ * index.size() && index.get(i).range().start() < end; i++)}, skipping those whose overlap is empty.
+ */
+public final class VmaIndex {
+
+  private final Vma[] vmas;
+  private final boolean disjoint;
+
+  private VmaIndex(Vma[] vmas, boolean disjoint) {
+    this.vmas = vmas;
+    this.disjoint = disjoint;
+  }
+
+  /** The VMAs sorted by start (a stable sort: VMAs with the same start keep their order). */
+  public static VmaIndex of(List<Vma> vmas) {
+    Vma[] sorted = vmas.toArray(new Vma[0]);
+    Arrays.sort(sorted, Comparator.comparingLong(v -> v.range().start()));
+    boolean disjoint = true;
+    for (int i = 1; i < sorted.length && disjoint; i++) {
+      disjoint = sorted[i].range().start() >= sorted[i - 1].range().end();
+    }
+    return new VmaIndex(sorted, disjoint);
+  }
+
+  public int size() {
+    return vmas.length;
+  }
+
+  /** The i-th VMA by start. */
+  public Vma get(int i) {
+    return vmas[i];
+  }
+
+  /** True when no two VMAs overlap (always, for VMAs read from the kernel). */
+  public boolean disjoint() {
+    return disjoint;
+  }
+
+  /**
+   * Index of the first VMA that ends after {@code address}: where the walk over a range starting at
+   * {@code address} begins. 0 when the VMAs overlap each other.
+   */
+  public int firstEndingAfter(long address) {
+    if (!disjoint) {
+      return 0;
+    }
+    int lo = 0;
+    int hi = vmas.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (vmas[mid].range().end() <= address) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}
