@@ -54,31 +54,10 @@ public final class Planner {
 
   /**
    * Plans one cycle: joins regions to VMAs and placements, then relieves pressure, promotes (with
-   * exchange), demotes proactively, and assembles the plan. Throws IllegalArgumentException if
-   * regions or placements of a pid overlap.
+   * exchange), demotes proactively, and assembles the plan ({@link PlanningRun}). Throws
+   * IllegalArgumentException if regions or placements of a pid overlap.
    */
   public PlanResult plan(PlanInput input, PlannerState state) {
-    NodeTable nodes = new NodeTable(input.topology(), config);
-    Ledger ledger = new Ledger(nodes, config, state, input.now());
-    Segments segments = new Segments(input, nodes, config);
-    SkipLog skips = new SkipLog(config, nodes, segments, ledger);
-    PromotionCandidates promotions = new PromotionCandidates();
-    DemotionEntries demotions = new DemotionEntries(nodes.count());
-    SegmentJoin.Counts counts =
-        new SegmentJoin(config, nodes, segments, skips, promotions, demotions)
-            .join(input.placements());
-
-    ResidencyRule residency =
-        new ResidencyRule(config, state.residency(), input.now(), nodes, segments, skips);
-    ReasonTexts texts = new ReasonTexts(config, input.thresholds(), nodes, ledger, segments);
-    Demotion demotion = new Demotion(nodes, ledger, segments, demotions, residency, skips, texts);
-    Exchange exchange =
-        new Exchange(input.thresholds(), nodes, ledger, segments, demotions, demotion, texts);
-
-    new PressureRelief(nodes, ledger, segments, demotions, demotion, skips).run();
-    new Promotion(config, nodes, ledger, segments, promotions, exchange, residency, skips, texts)
-        .run();
-    new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips).run();
-    return PlanAssembly.assemble(input, state, nodes, ledger, segments, skips, counts, residency);
+    return new PlanningRun(config, input, state).plan();
   }
 }

@@ -25,7 +25,10 @@ final class Promotion {
   /** Only the prefix {@code cut}, into the room left on {@code target}. */
   record Partial(int target, int position, long freeBeforeBytes, Cut cut) implements Choice {}
 
-  /** Nowhere: every allowed target is at its fill limit, or below its high watermark. */
+  /**
+   * Not moved, for {@code reason}: it moved too recently, the budget or the cycle cap is used up,
+   * or every allowed target is at its fill limit or would fall below its high watermark.
+   */
   record Blocked(SkipReason reason) implements Choice {}
 
   private final PlannerConfig config;
@@ -77,19 +80,21 @@ final class Promotion {
     }
   }
 
-  private void promote(int candidate) {
+  /** Decides one candidate and books the decision: its move, or its skip. */
+  Choice promote(int candidate) {
     int segment = candidates.segment(candidate);
     int source = candidates.source(candidate);
     int[] targets = segments.vma(segment).promotionTargets(source);
     if (residency.recentlyMoved(segment, source, Direction.PROMOTE)) {
       residency.skip(segment, source, Direction.PROMOTE);
-      return;
+      return new Blocked(SkipReason.RESIDENCY);
     }
     long segmentBytes = segments.bytes(segment, source);
     Cut cut = segments.fit(segment, segmentBytes, ledger.allowance(Direction.PROMOTE));
     if (cut == null) {
+      SkipReason reason = skips.budgetReason(Direction.PROMOTE);
       skips.heldByBudget(segment, source, Direction.PROMOTE);
-      return;
+      return new Blocked(reason);
     }
     Choice choice = choose(segment, source, targets, cut);
     if (choice instanceof Blocked blocked) {
@@ -110,6 +115,7 @@ final class Promotion {
       apply(segment, source, partial.target(), partial.cut(), reason(segment, source, partial));
       skips.restHeldByRoom(segment, source, partial.cut(), partial.target());
     }
+    return choice;
   }
 
   /**

@@ -160,7 +160,8 @@ final class SkipLog {
                 + (fill ? " up to its fill limit" : " down to its high wmark"));
   }
 
-  private SkipReason budgetReason(Direction direction) {
+  /** What holds a move in {@code direction} back now: its bucket, or the cycle cap. */
+  SkipReason budgetReason(Direction direction) {
     return ledger.bucketIsTighter(direction) ? SkipReason.BUDGET : SkipReason.CYCLE_CAP;
   }
 
