@@ -44,6 +44,7 @@ import tierd.planner.SkipReason;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
+import tierd.process.VmaIndex;
 import tierd.scoring.HeatClass;
 import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
@@ -540,22 +541,19 @@ public final class TieringCycle implements AutoCloseable {
         continue;
       }
       long[] perTier = sums[s.heatClass().ordinal()];
-      Vma[] vmas = idx.vmas;
-      int from = idx.firstOverlapping(s.range().start());
-      for (int i = from;
-          i < vmas.length && (!idx.disjoint || vmas[i].range().start() < s.range().end());
+      for (int i = idx.firstEndingAfter(s.range().start());
+          i < idx.size() && idx.get(i).range().start() < s.range().end();
           i++) {
-        Vma v = vmas[i];
+        Vma v = idx.get(i);
         long overlap = v.range().overlapBytes(s.range());
         if (overlap == 0 || v.presentPages() == 0) {
           continue;
         }
-        double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
         PerNode pages = v.pages();
         for (int j = 0; j < pages.size(); j++) {
           int rank = topo.rankOf(pages.node(j));
           if (rank >= 0) {
-            perTier[rank] += (long) (perPage * pages.count(j));
+            perTier[rank] += v.estimatedBytes(pages.count(j), overlap);
           }
         }
       }
@@ -569,42 +567,6 @@ public final class TieringCycle implements AutoCloseable {
       out.put(c.name(), perTier);
     }
     return out;
-  }
-
-  /**
-   * A process's VMAs sorted by start. Real VMAs never overlap, so their ends ascend too and the
-   * first VMA a range overlaps is found by binary search; a list that overlaps (only a hand-made
-   * one can) is scanned whole, as before.
-   */
-  private record VmaIndex(Vma[] vmas, boolean disjoint) {
-
-    static VmaIndex of(List<Vma> list) {
-      Vma[] a = list.toArray(new Vma[0]);
-      java.util.Arrays.sort(a, java.util.Comparator.comparingLong(v -> v.range().start()));
-      boolean disjoint = true;
-      for (int i = 1; i < a.length && disjoint; i++) {
-        disjoint = a[i].range().start() >= a[i - 1].range().end();
-      }
-      return new VmaIndex(a, disjoint);
-    }
-
-    /** Index of the first VMA that ends after {@code start} (0 when the VMAs overlap). */
-    int firstOverlapping(long start) {
-      if (!disjoint) {
-        return 0;
-      }
-      int lo = 0;
-      int hi = vmas.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (vmas[mid].range().end() <= start) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
-    }
   }
 
   private void closeHeat() {

@@ -3,6 +3,7 @@ package tierd.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tierd.planner.Fixtures.ALL;
 import static tierd.planner.Fixtures.BASE;
+import static tierd.planner.Fixtures.GiB;
 import static tierd.planner.Fixtures.MiB;
 import static tierd.planner.Fixtures.T0;
 import static tierd.planner.Fixtures.cold;
@@ -28,6 +29,62 @@ import tierd.topology.Topology;
 class ResidencyRuleTest {
 
   static final ProcessKey P1 = new ProcessKey(1, Fixtures.startTime(1));
+
+  /** pid 1's 64 MiB at BASE, half on node 0 and half on node 2, HOT, after {@code state}. */
+  static PlanningRun run(PlannerConfig config, PlannerState state) {
+    return new PlanningRun(
+        config,
+        Fixtures.input(
+            roomyBox(),
+            List.of(
+                process(
+                    1,
+                    ALL,
+                    List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB))))),
+            List.of(hot(1, BASE, 64 * MiB, 0.9))),
+        state);
+  }
+
+  @Test
+  void aMoveBackOrOnwardWithinTheResidencyIsHeldButNotOneThatFollows() {
+    // 64 MiB at BASE went 2 → 0, a minute ago
+    PlannerState promoted = PlannerRulesTest.movedAgo(1, Direction.PROMOTE, Duration.ofMinutes(1));
+    PlanningRun run = run(PlannerConfig.defaults(), promoted);
+    assertThat(run.residency.recentlyMoved(0, 0, Direction.DEMOTE)).as("back down").isTrue();
+    assertThat(run.residency.recentlyMoved(0, 2, Direction.PROMOTE))
+        .as("the rest follows the same way")
+        .isFalse();
+    run.residency.skip(0, 0, Direction.DEMOTE);
+    assertThat(run.skips.listed())
+        .singleElement()
+        .extracting(Skip::text)
+        .isEqualTo("moved (promote) 1m ago, less than the minimum residency 2m");
+
+    PlanningRun later =
+        run(
+            PlannerConfig.defaults(),
+            PlannerRulesTest.movedAgo(1, Direction.PROMOTE, Duration.ofMinutes(3)));
+    assertThat(later.residency.recentlyMoved(0, 0, Direction.DEMOTE)).isFalse();
+    PlanningRun noResidency =
+        run(PlannerConfig.builder().minResidency(Duration.ZERO).build(), promoted);
+    assertThat(noResidency.residency.recentlyMoved(0, 0, Direction.DEMOTE)).isFalse();
+  }
+
+  @Test
+  void aMoveThatReversesTheLastRememberedOneIsAPingPong() {
+    PlannerState demoted = PlannerRulesTest.movedAgo(1, Direction.DEMOTE, Duration.ofMinutes(10));
+    PlanningRun run = run(PlannerConfig.defaults(), demoted);
+    AddressRange part = AddressRange.ofSize(BASE + 8 * MiB, 8 * MiB);
+    assertThat(run.residency.pingPong(P1, part, Direction.PROMOTE)).isTrue();
+    assertThat(run.residency.pingPong(P1, part, Direction.DEMOTE)).isFalse();
+    assertThat(run.residency.pingPong(P1, AddressRange.ofSize(BASE + GiB, MiB), Direction.PROMOTE))
+        .as("never moved")
+        .isFalse();
+    PlanningRun forgotten =
+        run(PlannerConfig.builder().historyRetention(Duration.ofMinutes(5)).build(), demoted);
+    assertThat(forgotten.residency.pingPong(P1, part, Direction.PROMOTE)).isFalse();
+    assertThat(forgotten.residency.forgetBefore()).isEqualTo(T0.minus(Duration.ofMinutes(5)));
+  }
 
   @Test
   void pingPongsAreCountedAndCarried() {

@@ -17,7 +17,77 @@ import tierd.model.MemPolicy;
 import tierd.process.ManagedProcess;
 import tierd.scoring.ScoredRegion;
 
+/** Skips counted per reason, listed with their text while the listing has room. */
 class SkipLogTest {
+
+  static PlanningRun run(PlannerConfig config) {
+    return Fixtures.run(
+        config,
+        Fixtures.roomyBox(),
+        List.of(process(1, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 64 * MiB))))),
+        List.of(hot(1, BASE, 64 * MiB, 0.8)));
+  }
+
+  @Test
+  void aTextIsBuiltOnlyForAListedSkip() {
+    PlanningRun run = run(PlannerConfig.builder().maxSkipsListed(1).build());
+    run.skips.skip(0, 2, Direction.PROMOTE, MiB, SkipReason.POLICY, () -> "listed");
+    run.skips.skip(
+        0,
+        2,
+        Direction.PROMOTE,
+        2 * MiB,
+        SkipReason.POLICY,
+        () -> {
+          throw new AssertionError("text of an unlisted skip built");
+        });
+    run.skips.skip(0, run.nodes.noTierSlot, Direction.PROMOTE, MiB, SkipReason.NO_TARGET, () -> "");
+    assertThat(run.skips.listed())
+        .containsExactly(
+            new Skip(
+                1,
+                Fixtures.startTime(1),
+                run.segments.range(0),
+                Direction.PROMOTE,
+                2,
+                MiB,
+                SkipReason.POLICY,
+                "listed"));
+    assertThat(run.skips.counts())
+        .containsEntry(SkipReason.POLICY, 2L)
+        .containsEntry(SkipReason.NO_TARGET, 1L);
+    assertThat(run.skips.bytes()).containsEntry(SkipReason.POLICY, 3 * MiB);
+    assertThat(run.skips.notListed()).isEqualTo(2);
+  }
+
+  @Test
+  void budgetSkipsNameTheBucketOrTheCycleCapWithWhatIsLeft() {
+    PlanningRun bucket =
+        run(
+            PlannerConfig.builder()
+                .promoteBytesPerSecond(MiB)
+                .budgetBurst(java.time.Duration.ofSeconds(3))
+                .build());
+    assertThat(bucket.skips.budgetReason(Direction.PROMOTE)).isEqualTo(SkipReason.BUDGET);
+    bucket.skips.heldByBudget(0, 2, Direction.PROMOTE);
+    bucket.skips.restHeldByBudget(0, 2, new Cut(BASE + 2 * MiB, 2 * MiB), Direction.PROMOTE);
+    assertThat(bucket.skips.listed())
+        .extracting(Skip::text)
+        .containsExactly(
+            "promote budget 1MiB/s has 3MiB left this cycle",
+            "the rest of a range whose first 2MiB fit this cycle's budget");
+    assertThat(bucket.skips.listed().get(1).range().start()).isEqualTo(BASE + 2 * MiB);
+    assertThat(bucket.skips.listed().get(1).bytes()).isEqualTo(62 * MiB);
+
+    PlanningRun cap =
+        run(PlannerConfig.builder().maxBytesPerCycle(tierd.model.DataSize.ofMiB(3)).build());
+    assertThat(cap.skips.budgetReason(Direction.DEMOTE)).isEqualTo(SkipReason.CYCLE_CAP);
+    cap.skips.heldByBudget(0, 2, Direction.DEMOTE);
+    assertThat(cap.skips.listed())
+        .singleElement()
+        .extracting(Skip::text)
+        .isEqualTo("cycle cap 3MiB has 3MiB left");
+  }
 
   @Test
   void skippedCandidatesBeyondTheListingCapAreCountedNotListed() {
