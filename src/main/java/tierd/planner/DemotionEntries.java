@@ -68,16 +68,16 @@ final class DemotionEntries {
     long[] keys = new long[entries];
     int queued = 0;
     for (int entry = 0; entry < entries; entry++) {
-      int seg = segment[node][entry];
-      if (state[node][entry] != State.OPEN || !filter.test(seg)) {
+      int segmentIndex = segment[node][entry];
+      if (state[node][entry] != State.OPEN || !filter.test(segmentIndex)) {
         continue;
       }
-      boolean cold = segments.cold(seg);
+      boolean cold = segments.cold(segmentIndex);
       long rank =
           cold
               ? CandidateQueue.MAX_RANK
-                  - Math.min(CandidateQueue.MAX_RANK, segments.idleSeconds(seg))
-              : CandidateQueue.rankOfFraction(segments.heat(seg));
+                  - Math.min(CandidateQueue.MAX_RANK, segments.idleSeconds(segmentIndex))
+              : CandidateQueue.rankOfFraction(segments.heat(segmentIndex));
       keys[queued++] = CandidateQueue.key(!cold, rank, entry);
     }
     return new CandidateQueue(keys, queued);

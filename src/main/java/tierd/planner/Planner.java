@@ -48,10 +48,6 @@ public final class Planner {
     this.config = config;
   }
 
-  public PlannerConfig config() {
-    return config;
-  }
-
   /**
    * Plans one cycle: joins regions to VMAs and placements, then relieves pressure, promotes (with
    * exchange), demotes proactively, and assembles the plan ({@link PlanningRun}). Throws

@@ -40,22 +40,11 @@ final class SkipLog {
       long skippedBytes,
       SkipReason reason,
       Supplier<String> text) {
-    record(segment, segments.start(segment), source, direction, skippedBytes, reason, text);
+    skipRest(segment, segments.start(segment), source, direction, skippedBytes, reason, text);
   }
 
   /** As {@link #skip}, for the rest of the segment from {@code fromAddress} on. */
   void skipRest(
-      int segment,
-      long fromAddress,
-      int source,
-      Direction direction,
-      long skippedBytes,
-      SkipReason reason,
-      Supplier<String> text) {
-    record(segment, fromAddress, source, direction, skippedBytes, reason, text);
-  }
-
-  private void record(
       int segment,
       long fromAddress,
       int source,

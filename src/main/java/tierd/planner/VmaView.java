@@ -69,20 +69,20 @@ final class VmaView {
 
   /** Where its data on {@code source} may be promoted to (remembered per source). */
   PlacementRule.Verdict promotion(int source) {
-    PlacementRule.Verdict verdict = promotion[source];
-    if (verdict == null) {
-      verdict = PlacementRule.decide(Direction.PROMOTE, source, nodes, cpuset, vma, config);
-      promotion[source] = verdict;
-    }
-    return verdict;
+    return verdict(promotion, Direction.PROMOTE, source);
   }
 
   /** Where its data on {@code source} may be demoted to (remembered per source). */
   PlacementRule.Verdict demotion(int source) {
-    PlacementRule.Verdict verdict = demotion[source];
+    return verdict(demotion, Direction.DEMOTE, source);
+  }
+
+  private PlacementRule.Verdict verdict(
+      PlacementRule.Verdict[] remembered, Direction direction, int source) {
+    PlacementRule.Verdict verdict = remembered[source];
     if (verdict == null) {
-      verdict = PlacementRule.decide(Direction.DEMOTE, source, nodes, cpuset, vma, config);
-      demotion[source] = verdict;
+      verdict = PlacementRule.decide(direction, source, nodes, cpuset, vma, config);
+      remembered[source] = verdict;
     }
     return verdict;
   }

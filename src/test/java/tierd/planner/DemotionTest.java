@@ -13,7 +13,11 @@ import static tierd.planner.Fixtures.vma;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tierd.model.DataSize;
 import tierd.model.MemPolicy;
 import tierd.topology.Topology;
@@ -81,31 +85,31 @@ class DemotionTest {
     assertThat(victim.demotions.open(0, 0)).isFalse();
   }
 
-  @Test
-  void aFullTargetHoldsItBackByWatermarkOrFillLimit() {
-    PlanningRun full =
-        run(
+  static Stream<Arguments> fullTargets() {
+    return Stream.of(
+        Arguments.of(
+            "CXL node below its high watermark",
             PlannerConfig.defaults(),
             Fixtures.box(6 * GiB, 6 * GiB, 100 * MiB, 24 * GiB),
-            MemPolicy.DEFAULT);
-    assertThat(full.demotion.demote(0, 0, PRESSURE))
-        .isEqualTo(new Demotion.HeldBack(SkipReason.WATERMARK));
-    assertThat(full.skips.listed().get(0).text())
-        .isEqualTo(
+            SkipReason.WATERMARK,
             "no allowed node of the next lower tier has 8MiB free above its high wmark (node 2 0B"
-                + " above high)");
-
-    PlanningRun limited =
-        run(
+                + " above high)"),
+        Arguments.of(
+            "CXL node at its fill limit",
             PlannerConfig.builder().maxFill(Map.of(2, 0.25)).build(),
             Fixtures.roomyBox(),
-            MemPolicy.DEFAULT);
-    assertThat(limited.demotion.demote(0, 0, PRESSURE))
-        .isEqualTo(new Demotion.HeldBack(SkipReason.FILL_LIMIT));
-    assertThat(limited.skips.listed().get(0).text())
-        .isEqualTo(
+            SkipReason.FILL_LIMIT,
             "every allowed node of the next lower tier is at its fill limit (node 2 25% used,"
-                + " maxFill 25%)");
+                + " maxFill 25%)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fullTargets")
+  void aFullTargetHoldsItBack(
+      String name, PlannerConfig config, Topology topology, SkipReason reason, String text) {
+    PlanningRun run = run(config, topology, MemPolicy.DEFAULT);
+    assertThat(run.demotion.demote(0, 0, PRESSURE)).isEqualTo(new Demotion.HeldBack(reason));
+    assertThat(run.skips.listed()).singleElement().extracting(Skip::text).isEqualTo(text);
   }
 
   @Test

@@ -192,7 +192,22 @@ public final class Fixtures {
 
   public static PlanInput input(
       Topology topology, List<ManagedProcess> processes, List<ScoredRegion> regions) {
-    return new PlanInput(T0, topology, processes, regions, thresholds(), List.of());
+    return input(T0, topology, processes, regions);
+  }
+
+  /** Input at {@code at}, every placement estimated from the VMAs. */
+  public static PlanInput input(
+      Instant at, Topology topology, List<ManagedProcess> processes, List<ScoredRegion> regions) {
+    return new PlanInput(at, topology, processes, regions, thresholds(), List.of());
+  }
+
+  /** Input at T0 with the given placements. */
+  public static PlanInput input(
+      Topology topology,
+      List<ManagedProcess> processes,
+      List<ScoredRegion> regions,
+      List<RegionPlacement> placements) {
+    return new PlanInput(T0, topology, processes, regions, thresholds(), placements);
   }
 
   /** The plan of {@code regions} on the roomy reference box, from the initial state. */

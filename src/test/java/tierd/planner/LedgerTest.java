@@ -138,8 +138,7 @@ class LedgerTest {
     PlanResult first = planner.plan(Fixtures.input(t, List.of(p), r), PlannerState.initial());
     assertThat(first.plan().summary().promoteBytes()).isEqualTo(32 * MiB); // a full bucket
     assertThat(first.next().promoteBudget().tokensBytes()).isZero();
-    PlanInput oneSecondLater =
-        new PlanInput(T0.plusSeconds(1), t, List.of(p), r, Fixtures.thresholds(), List.of());
+    PlanInput oneSecondLater = Fixtures.input(T0.plusSeconds(1), t, List.of(p), r);
     PlanResult second = planner.plan(oneSecondLater, first.next());
     assertThat(second.plan().summary().promoteBytes()).isEqualTo(16 * MiB);
     assertThat(second.plan().summary().promotionBudgetEarnedBytes()).isEqualTo(16 * MiB);

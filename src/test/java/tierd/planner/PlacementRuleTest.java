@@ -52,25 +52,17 @@ class PlacementRuleTest {
   }
 
   static Row up(String name, int from, String cpuset, String policy, String expected) {
-    return new Row(
-        name,
-        Direction.PROMOTE,
-        from,
-        cpuset,
-        privateVma(policy),
-        PlannerConfig.defaults(),
-        expected);
+    return row(Direction.PROMOTE, name, from, cpuset, policy, expected);
   }
 
   static Row down(String name, int from, String cpuset, String policy, String expected) {
+    return row(Direction.DEMOTE, name, from, cpuset, policy, expected);
+  }
+
+  private static Row row(
+      Direction direction, String name, int from, String cpuset, String policy, String expected) {
     return new Row(
-        name,
-        Direction.DEMOTE,
-        from,
-        cpuset,
-        privateVma(policy),
-        PlannerConfig.defaults(),
-        expected);
+        name, direction, from, cpuset, privateVma(policy), PlannerConfig.defaults(), expected);
   }
 
   static Row with(Row row, PlannerConfig.Builder config) {

@@ -108,25 +108,13 @@ class ResidencyRuleTest {
     ManagedProcess onCxl =
         process(1, ALL, List.of(vma(BASE, 8 * MiB, MemPolicy.DEFAULT, on(2, 8 * MiB))));
     PlanInput hotAgain =
-        new PlanInput(
-            T0.plusSeconds(60),
-            t,
-            List.of(onCxl),
-            List.of(hot(1, BASE, 8 * MiB, 0.9)),
-            Fixtures.thresholds(),
-            List.of());
+        Fixtures.input(T0.plusSeconds(60), t, List.of(onCxl), List.of(hot(1, BASE, 8 * MiB, 0.9)));
     PlanResult blocked = planner.plan(hotAgain, down.next());
     assertThat(blocked.plan().moves()).isEmpty();
     assertThat(blocked.plan().skipCounts()).containsEntry(SkipReason.RESIDENCY, 1L);
 
     PlanInput later =
-        new PlanInput(
-            T0.plusSeconds(600),
-            t,
-            List.of(onCxl),
-            List.of(hot(1, BASE, 8 * MiB, 0.9)),
-            Fixtures.thresholds(),
-            List.of());
+        Fixtures.input(T0.plusSeconds(600), t, List.of(onCxl), List.of(hot(1, BASE, 8 * MiB, 0.9)));
     PlanResult up = planner.plan(later, blocked.next());
     assertThat(up.plan().moves()).singleElement().extracting(Move::pingPong).isEqualTo(true);
     assertThat(up.plan().summary().pingPongs()).isEqualTo(1);
@@ -160,8 +148,7 @@ class ResidencyRuleTest {
     ManagedProcess half =
         process(
             1, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB))));
-    PlanInput twoSecondsLater =
-        new PlanInput(T0.plusSeconds(2), t, List.of(half), r, Fixtures.thresholds(), List.of());
+    PlanInput twoSecondsLater = Fixtures.input(T0.plusSeconds(2), t, List.of(half), r);
     PlanResult second = planner.plan(twoSecondsLater, first.next());
     assertThat(second.plan().skipCounts()).doesNotContainKey(SkipReason.RESIDENCY);
     assertThat(second.plan().summary().promoteBytes()).isEqualTo(32 * MiB);
@@ -194,13 +181,7 @@ class ResidencyRuleTest {
         process(
             1, ALL, List.of(vma(BASE, 32 * MiB, MemPolicy.DEFAULT, on(0, 8 * MiB, 2, 24 * MiB))));
     PlanInput later =
-        new PlanInput(
-            T0.plusSeconds(2),
-            t,
-            List.of(part),
-            List.of(cold(1, BASE, 32 * MiB, idle)),
-            Fixtures.thresholds(),
-            List.of());
+        Fixtures.input(T0.plusSeconds(2), t, List.of(part), List.of(cold(1, BASE, 32 * MiB, idle)));
     PlanResult second = planner.plan(later, first.next());
     assertThat(second.plan().moves())
         .singleElement()

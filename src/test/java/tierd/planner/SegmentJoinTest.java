@@ -6,7 +6,6 @@ import static tierd.planner.Fixtures.ALL;
 import static tierd.planner.Fixtures.BASE;
 import static tierd.planner.Fixtures.GiB;
 import static tierd.planner.Fixtures.MiB;
-import static tierd.planner.Fixtures.T0;
 import static tierd.planner.Fixtures.cold;
 import static tierd.planner.Fixtures.hot;
 import static tierd.planner.Fixtures.on;
@@ -128,12 +127,10 @@ class SegmentJoinTest {
     ManagedProcess p =
         process(1, ALL, List.of(vma(BASE, 8 * MiB, MemPolicy.DEFAULT, on(2, 8 * MiB))));
     PlanInput in =
-        new PlanInput(
-            T0,
+        Fixtures.input(
             roomyBox(),
             List.of(p),
             List.of(hot(1, BASE, 8 * MiB, 0.8)),
-            Fixtures.thresholds(),
             List.of(
                 new RegionPlacement(
                     1, AddressRange.ofSize(BASE, 4 * MiB), NodeBytes.of(2, MiB), true),
@@ -165,12 +162,10 @@ class SegmentJoinTest {
     ManagedProcess p =
         process(1, ALL, List.of(vma(BASE, 16 * MiB, MemPolicy.DEFAULT, on(2, 16 * MiB))));
     PlanInput in =
-        new PlanInput(
-            T0,
+        Fixtures.input(
             roomyBox(),
             List.of(p),
             List.of(hot(1, BASE + 4 * MiB, 8 * MiB, 0.8)),
-            Fixtures.thresholds(),
             List.of(
                 new RegionPlacement(
                     1,

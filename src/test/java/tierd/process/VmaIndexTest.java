@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
-import tierd.source.proc.NumaMaps;
+import tierd.planner.Fixtures;
 
 class VmaIndexTest {
 
   static final long PAGE = 4096;
 
   static Vma vma(long startPage, long pages) {
-    return new Vma(
-        AddressRange.ofSize(startPage * PAGE, pages * PAGE),
-        "rw-p",
-        "",
-        MemPolicy.DEFAULT,
-        NumaMaps.Backing.ANON,
-        false,
-        PAGE,
-        0,
-        1,
-        new TreeMap<>());
+    return Fixtures.vma(startPage * PAGE, pages * PAGE, MemPolicy.DEFAULT, Map.of());
   }
 
   /** The VMAs a walk from {@code firstEndingAfter} visits for {@code [start, end)} pages. */
