@@ -29,6 +29,8 @@ final class SegmentJoin {
   private final PromotionCandidates promotions;
   private final DemotionEntries demotions;
   private final long[] bytesRow;
+  private List<RegionPlacement> placements = List.of();
+  private int placementFrom;
   private int segmentsSeen;
   private int staleRegions;
   private long promotionDemandBytes;
@@ -55,8 +57,7 @@ final class SegmentJoin {
    */
   Counts join(List<RegionPlacement> unsortedPlacements) {
     List<ScoredRegion> regions = segments.regions();
-    List<RegionPlacement> placements = sortedPlacements(unsortedPlacements);
-    int placementFrom = 0;
+    placements = sortedPlacements(unsortedPlacements);
     int processIndex = -1;
     ProcessView process = null;
     int lastPid = Integer.MIN_VALUE;
@@ -79,44 +80,51 @@ final class SegmentJoin {
             "scored regions of pid " + region.pid() + " overlap at " + range);
       }
       previousEnd = range.end();
-      HeatClass heatClass = region.heatClass();
-      if (heatClass == HeatClass.WARM && !config.exchange()) {
+      if (region.heatClass() == HeatClass.WARM && !config.exchange()) {
         continue; // WARM data only ever moves as an exchange victim
       }
       VmaIndex vmas = process.vmas();
       for (int vmaIndex = vmas.firstEndingAfter(range.start());
           vmaIndex < vmas.size() && vmas.get(vmaIndex).range().start() < range.end();
           vmaIndex++) {
-        AddressRange vmaRange = vmas.get(vmaIndex).range();
-        long start = Math.max(range.start(), vmaRange.start());
-        long end = Math.min(range.end(), vmaRange.end());
-        if (start >= end) {
-          continue;
-        }
-        segmentsSeen++;
-        long unitBytes = process.vma(vmaIndex).unitBytes();
-        long snappedStart = snap(start, unitBytes, vmaRange.start(), vmaRange.end());
-        long snappedEnd = snap(end, unitBytes, vmaRange.start(), vmaRange.end());
-        if (snappedStart >= snappedEnd) {
-          if (heatClass == HeatClass.HOT) {
-            skipTooSmall(processIndex, vmaIndex, regionIndex, start, end);
-          }
-          continue;
-        }
-        while (placementFrom < placements.size()
-            && before(placements.get(placementFrom), region.pid(), snappedStart)) {
-          placementFrom++;
-        }
-        Arrays.fill(bytesRow, 0);
-        place(placements, placementFrom, region.pid(), snappedStart, snappedEnd, process, vmaIndex);
-        if (heatClass == HeatClass.HOT) {
-          addPromotions(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
-        } else {
-          addDemotionEntries(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
-        }
+        joinPiece(regionIndex, processIndex, vmaIndex);
       }
     }
     return new Counts(segmentsSeen, staleRegions, promotionDemandBytes);
+  }
+
+  /** One region ∩ VMA: snapped, placed, and made candidates (or skips). */
+  private void joinPiece(int regionIndex, int processIndex, int vmaIndex) {
+    ScoredRegion region = segments.regions().get(regionIndex);
+    ProcessView process = segments.processAt(processIndex);
+    AddressRange vmaRange = process.vmas().get(vmaIndex).range();
+    long start = Math.max(region.range().start(), vmaRange.start());
+    long end = Math.min(region.range().end(), vmaRange.end());
+    if (start >= end) {
+      return;
+    }
+    segmentsSeen++;
+    boolean hot = region.heatClass() == HeatClass.HOT;
+    long unitBytes = process.vma(vmaIndex).unitBytes();
+    long snappedStart = snap(start, unitBytes, vmaRange.start(), vmaRange.end());
+    long snappedEnd = snap(end, unitBytes, vmaRange.start(), vmaRange.end());
+    if (snappedStart >= snappedEnd) {
+      if (hot) {
+        skipTooSmall(processIndex, vmaIndex, regionIndex, start, end);
+      }
+      return;
+    }
+    while (placementFrom < placements.size()
+        && before(placements.get(placementFrom), region.pid(), snappedStart)) {
+      placementFrom++;
+    }
+    Arrays.fill(bytesRow, 0);
+    place(region.pid(), snappedStart, snappedEnd, process, vmaIndex);
+    if (hot) {
+      addPromotions(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+    } else {
+      addDemotionEntries(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+    }
   }
 
   /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */
@@ -201,19 +209,12 @@ final class SegmentJoin {
 
   /**
    * Adds to {@link #bytesRow} the bytes per node of {@code [start, end)}: from the placements that
-   * overlap it (from index {@code from} on), in proportion to the overlap, and from the VMA's
+   * overlap it (from {@link #placementFrom} on), in proportion to the overlap, and from the VMA's
    * estimate for the part no placement covers.
    */
-  private void place(
-      List<RegionPlacement> placements,
-      int from,
-      int pid,
-      long start,
-      long end,
-      ProcessView process,
-      int vmaIndex) {
+  private void place(int pid, long start, long end, ProcessView process, int vmaIndex) {
     long coveredBytes = 0;
-    for (int i = from; i < placements.size(); i++) {
+    for (int i = placementFrom; i < placements.size(); i++) {
       RegionPlacement placement = placements.get(i);
       AddressRange placed = placement.range();
       if (placement.pid() != pid || placed.start() >= end) {
