@@ -566,10 +566,11 @@ public final class TieringCycle implements AutoCloseable {
           continue;
         }
         PerNode pages = v.pages();
+        double share = v.shareOf(overlap);
         for (int j = 0; j < pages.size(); j++) {
           int rank = topo.rankOf(pages.node(j));
           if (rank >= 0) {
-            perTier[rank] += v.estimatedBytes(pages.count(j), overlap);
+            perTier[rank] += v.bytesInShare(pages.count(j), share);
           }
         }
       }

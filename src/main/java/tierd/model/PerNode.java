@@ -122,9 +122,12 @@ public final class PerNode {
         : new PerNode(Arrays.copyOf(ns, n), Arrays.copyOf(cs, n));
   }
 
-  /** One count as {@link #scaled} scales it: {@code count × share}, rounded, times {@code unit}. */
+  /**
+   * One count as {@link #scaled} scales it: {@code count × share}, rounded half up (counts and
+   * shares are never negative), times {@code unit}.
+   */
   public static long scaledCount(long count, double share, long unit) {
-    return Math.round(count * share) * unit;
+    return (long) (count * share + 0.5) * unit;
   }
 
   public NodeSet nodeSet() {

@@ -69,9 +69,9 @@ final class Demotion {
     int[] targets = ((PlacementRule.Allowed) verdict).targets();
     if (residency.recentlyMoved(segment, source, Direction.DEMOTE)) {
       if (purpose.exchange()) {
-        entries.set(source, entry, DemotionEntries.State.BARRED);
+        entries.bar(source, entry);
       } else {
-        entries.set(source, entry, DemotionEntries.State.DECIDED);
+        entries.decide(source, entry);
         residency.skip(segment, source, Direction.DEMOTE);
       }
       return new HeldBack(SkipReason.RESIDENCY);
@@ -80,7 +80,7 @@ final class Demotion {
         segments.fit(segment, segments.bytes(segment, source), ledger.allowance(Direction.DEMOTE));
     if (cut == null) {
       if (!purpose.exchange()) {
-        entries.set(source, entry, DemotionEntries.State.DECIDED);
+        entries.decide(source, entry);
         skips.heldByBudget(segment, source, Direction.DEMOTE);
       }
       return BUDGET_EXHAUSTED;
@@ -117,7 +117,7 @@ final class Demotion {
             Direction.DEMOTE,
             purpose.code(),
             text));
-    entries.set(source, entry, DemotionEntries.State.DECIDED);
+    entries.decide(source, entry);
     if (cut.end() < segments.end(segment) && !purpose.exchange()) {
       skips.restHeldByBudget(segment, source, cut, Direction.DEMOTE);
     }
@@ -127,9 +127,9 @@ final class Demotion {
   private HeldBack heldBack(
       int source, int entry, Purpose purpose, SkipReason reason, Supplier<String> text) {
     if (purpose.exchange()) {
-      entries.set(source, entry, DemotionEntries.State.BARRED);
+      entries.bar(source, entry);
     } else {
-      entries.set(source, entry, DemotionEntries.State.DECIDED);
+      entries.decide(source, entry);
       int segment = entries.segment(source, entry);
       skips.skip(segment, source, Direction.DEMOTE, segments.bytes(segment, source), reason, text);
     }

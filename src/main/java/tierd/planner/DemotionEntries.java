@@ -8,30 +8,28 @@ import java.util.function.IntPredicate;
  * when exchange is on), each with its state in this run:
  *
  * <ul>
- *   <li>{@link State#OPEN}: not decided yet;
- *   <li>{@link State#DECIDED}: demoted, or held back and reported as a skip;
- *   <li>{@link State#BARRED}: held back by a rule while tried as an exchange victim; not reported
- *       (it was never a candidate of its own) and not tried again this run.
+ *   <li><em>open</em>: not decided yet;
+ *   <li><em>decided</em> ({@link #decide}): demoted, or held back and reported as a skip;
+ *   <li><em>barred</em> ({@link #bar}): held back by a rule while tried as an exchange victim; not
+ *       reported (it was never a candidate of its own) and not tried again this run.
  * </ul>
  *
- * Only open entries enter a queue, and a step drops entries that left that state meanwhile.
+ * Only open entries enter a queue, and a step drops entries that left that state meanwhile. The
+ * states are bytes, not an enum: a million entries are stored and read without a reference each.
  */
 final class DemotionEntries {
 
-  /** What happened to an entry in this run. */
-  enum State {
-    OPEN,
-    DECIDED,
-    BARRED
-  }
+  private static final byte OPEN = 0;
+  private static final byte DECIDED = 1;
+  private static final byte BARRED = 2;
 
   private final int[][] segment;
-  private final State[][] state;
+  private final byte[][] state;
   private final int[] count;
 
   DemotionEntries(int nodeCount) {
     segment = new int[nodeCount][16];
-    state = new State[nodeCount][16];
+    state = new byte[nodeCount][16];
     count = new int[nodeCount];
   }
 
@@ -42,7 +40,7 @@ final class DemotionEntries {
       state[node] = Arrays.copyOf(state[node], n * 2);
     }
     segment[node][n] = segmentIndex;
-    state[node][n] = State.OPEN;
+    state[node][n] = OPEN;
     count[node] = n + 1;
   }
 
@@ -50,12 +48,24 @@ final class DemotionEntries {
     return segment[node][entry];
   }
 
+  /** True while the entry is not decided nor barred. */
   boolean open(int node, int entry) {
-    return state[node][entry] == State.OPEN;
+    return state[node][entry] == OPEN;
   }
 
-  void set(int node, int entry, State newState) {
-    state[node][entry] = newState;
+  /** Demoted, or held back and reported: not a candidate any more this run. */
+  void decide(int node, int entry) {
+    state[node][entry] = DECIDED;
+  }
+
+  /** Held back as an exchange victim: not reported, not tried again this run. */
+  void bar(int node, int entry) {
+    state[node][entry] = BARRED;
+  }
+
+  /** Open again: its demotion was part of an exchange that was undone. */
+  void reopen(int node, int entry) {
+    state[node][entry] = OPEN;
   }
 
   /**
@@ -69,7 +79,7 @@ final class DemotionEntries {
     int queued = 0;
     for (int entry = 0; entry < entries; entry++) {
       int segmentIndex = segment[node][entry];
-      if (state[node][entry] != State.OPEN || !filter.test(segmentIndex)) {
+      if (state[node][entry] != OPEN || !filter.test(segmentIndex)) {
         continue;
       }
       boolean cold = segments.cold(segmentIndex);

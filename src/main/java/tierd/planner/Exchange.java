@@ -97,7 +97,7 @@ final class Exchange {
     if (freedBytes < needBytes) {
       ledger.rollbackTo(mark);
       for (int entry : demoted) {
-        entries.set(node, entry, DemotionEntries.State.OPEN);
+        entries.reopen(node, entry);
       }
       freedBytes = 0;
       failedOn[node] = true;

@@ -1,6 +1,7 @@
 package tierd.planner;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
 import tierd.process.Vma;
@@ -32,8 +33,17 @@ final class PlacementRule {
   /** The VMA may move, within {@code promoteAllowed} up and {@code demoteAllowed} down. */
   record Movable(NodeSet promoteAllowed, NodeSet demoteAllowed) implements VmaRule {}
 
-  /** Nothing moves, for {@code reason}; {@code text} says why with the figures. */
-  record HeldBack(SkipReason reason, String text) implements VmaRule, Verdict {}
+  /**
+   * Nothing moves, for {@code reason}; {@code why} gives the sentence with the figures, built when
+   * a report lists it (a million skipped candidates cost no strings).
+   */
+  record HeldBack(SkipReason reason, Supplier<String> why) implements VmaRule, Verdict {
+
+    /** Why, with the figures. */
+    String text() {
+      return why.get();
+    }
+  }
 
   /** The data may move to {@code targets}: node indices of the node table, nearest first. */
   record Allowed(int[] targets) implements Verdict {}
@@ -46,9 +56,22 @@ final class PlacementRule {
       NodeSet cpuset,
       Vma vma,
       PlannerConfig config) {
-    VmaRule rule = forVma(cpuset, vma, config);
+    return verdict(forVma(cpuset, vma, config), direction, source, nodes, cpuset, vma.policy());
+  }
+
+  /**
+   * The rule for data on {@code source} moving in {@code direction}, of a VMA with policy {@code
+   * policy} whose whole-VMA rule {@link #forVma} gave {@code rule}.
+   */
+  static Verdict verdict(
+      VmaRule rule,
+      Direction direction,
+      int source,
+      NodeTable nodes,
+      NodeSet cpuset,
+      MemPolicy policy) {
     return rule instanceof Movable movable
-        ? targets(direction, source, nodes, cpuset, vma.policy(), movable)
+        ? targets(direction, source, nodes, cpuset, policy, movable)
         : (HeldBack) rule;
   }
 
@@ -74,11 +97,12 @@ final class PlacementRule {
         if (!config.moveInterleaved()) {
           return new HeldBack(
               SkipReason.INTERLEAVE,
-              "VMA "
-                  + vma.range()
-                  + " has policy "
-                  + policy
-                  + "; interleaved VMAs are left alone (planner.moveInterleaved=false)");
+              () ->
+                  "VMA "
+                      + vma.range()
+                      + " has policy "
+                      + policy
+                      + "; interleaved VMAs are left alone (planner.moveInterleaved=false)");
         }
         up = cpuset.intersect(policy.nodes());
         down = up;
@@ -86,28 +110,30 @@ final class PlacementRule {
       default -> {
         return new HeldBack(
             SkipReason.POLICY,
-            "VMA " + vma.range() + " has an unknown policy (" + policy + "); left alone");
+            () -> "VMA " + vma.range() + " has an unknown policy (" + policy + "); left alone");
       }
     }
     if (vma.hugetlb() && config.hugetlb() == PlannerConfig.HugetlbMode.SKIP) {
       return new HeldBack(
           SkipReason.HUGETLB,
-          "hugetlb VMA "
-              + vma.range()
-              + " ("
-              + Texts.bytes(vma.pageBytes())
-              + " pages) is left alone (planner.hugetlb=SKIP)");
+          () ->
+              "hugetlb VMA "
+                  + vma.range()
+                  + " ("
+                  + Texts.bytes(vma.pageBytes())
+                  + " pages) is left alone (planner.hugetlb=SKIP)");
     }
     if (vma.shared() && !config.moveShared()) {
       return new HeldBack(
           SkipReason.SHARED,
-          "shared VMA "
-              + vma.range()
-              + " (mapmax "
-              + vma.mapmax()
-              + ", perms "
-              + vma.perms()
-              + ") needs MPOL_MF_MOVE_ALL (planner.moveShared=false)");
+          () ->
+              "shared VMA "
+                  + vma.range()
+                  + " (mapmax "
+                  + vma.mapmax()
+                  + ", perms "
+                  + vma.perms()
+                  + ") needs MPOL_MF_MOVE_ALL (planner.moveShared=false)");
     }
     return new Movable(up, down);
   }
@@ -128,7 +154,7 @@ final class PlacementRule {
     String way = down ? "slower" : "faster";
     int[] inCpuset = within(candidates, cpuset, nodes);
     if (inCpuset.length == 0) {
-      return new HeldBack(
+      return heldBack(
           SkipReason.CPUSET,
           "cpuset.mems.effective ∩ Mems_allowed = "
               + cpuset
@@ -145,7 +171,7 @@ final class PlacementRule {
     int[] allowed =
         within(inCpuset, down ? movable.demoteAllowed() : movable.promoteAllowed(), nodes);
     if (allowed.length == 0) {
-      return new HeldBack(
+      return heldBack(
           SkipReason.POLICY,
           "policy "
               + policy
@@ -160,6 +186,11 @@ final class PlacementRule {
               + ")");
     }
     return new Allowed(down ? nextLowerTier(allowed, nodes) : allowed);
+  }
+
+  /** Held back with a text built now (a verdict per VMA and source is built once). */
+  private static HeldBack heldBack(SkipReason reason, String text) {
+    return new HeldBack(reason, () -> text);
   }
 
   /** The nodes of {@code targets} in the lowest-ranked (nearest slower) tier among them. */

@@ -56,7 +56,7 @@ final class PressureRelief {
       int entry = coldest.poll();
       int segment = entries.segment(node, entry);
       if (budgetGone) {
-        entries.set(node, entry, DemotionEntries.State.DECIDED);
+        entries.decide(node, entry);
         skips.heldByBudget(segment, node, Direction.DEMOTE);
         needBytes -= segments.bytes(segment, node);
         continue;

@@ -55,7 +55,7 @@ final class ProactiveDemotion {
       while (!idle.isEmpty()) {
         int entry = idle.poll();
         if (budgetGone) {
-          entries.set(node, entry, DemotionEntries.State.DECIDED);
+          entries.decide(node, entry);
           skips.heldByBudget(entries.segment(node, entry), node, Direction.DEMOTE);
         } else if (demotion.demote(node, entry, purpose) instanceof Demotion.BudgetExhausted) {
           budgetGone = true;

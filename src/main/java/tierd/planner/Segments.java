@@ -61,13 +61,16 @@ final class Segments {
     idleSeconds = new long[capacity];
   }
 
+  /** The regions by pid and start; the list itself when it is in that order (the usual case). */
   private static List<ScoredRegion> sortedRegions(List<ScoredRegion> regions) {
-    Comparator<ScoredRegion> order =
-        Comparator.comparingInt(ScoredRegion::pid).thenComparing(ScoredRegion::range);
     for (int i = 1; i < regions.size(); i++) {
-      if (order.compare(regions.get(i - 1), regions.get(i)) > 0) {
+      ScoredRegion previous = regions.get(i - 1);
+      ScoredRegion next = regions.get(i);
+      // spelled out rather than a Comparator: this runs over every region of every cycle
+      if (previous.pid() > next.pid()
+          || (previous.pid() == next.pid() && previous.range().compareTo(next.range()) > 0)) {
         List<ScoredRegion> copy = new ArrayList<>(regions);
-        copy.sort(order);
+        copy.sort(Comparator.comparingInt(ScoredRegion::pid).thenComparing(ScoredRegion::range));
         return copy;
       }
     }

@@ -17,7 +17,6 @@ final class VmaView {
   private final Vma vma;
   private final NodeSet cpuset;
   private final NodeTable nodes;
-  private final PlannerConfig config;
   private final PlacementRule.VmaRule rule;
   private final long unitBytes;
   private final boolean thpAligned;
@@ -30,7 +29,6 @@ final class VmaView {
     this.vma = vma;
     this.cpuset = cpuset;
     this.nodes = nodes;
-    this.config = config;
     this.rule = PlacementRule.forVma(cpuset, vma, config);
     long thpBytes = config.thpAlign().bytes();
     this.thpAligned = !vma.hugetlb() && thpBytes > 0;
@@ -81,7 +79,7 @@ final class VmaView {
       PlacementRule.Verdict[] remembered, Direction direction, int source) {
     PlacementRule.Verdict verdict = remembered[source];
     if (verdict == null) {
-      verdict = PlacementRule.decide(direction, source, nodes, cpuset, vma, config);
+      verdict = PlacementRule.verdict(rule, direction, source, nodes, cpuset, vma.policy());
       remembered[source] = verdict;
     }
     return verdict;
@@ -94,14 +92,15 @@ final class VmaView {
 
   /**
    * Adds to {@code row} (a bytes row of the node table) the bytes per node slot that a span of
-   * {@code spanBytes} of the VMA holds by {@link Vma#estimatedBytes(long, long)}; bytes on nodes in
-   * no tier are estimated together.
+   * {@code spanBytes} of the VMA holds by {@link Vma#bytesInShare}; bytes on nodes in no tier are
+   * estimated together.
    */
   void addEstimate(long[] row, long spanBytes) {
     long[] pages = pagesPerSlot();
+    double share = vma.shareOf(spanBytes);
     for (int slot = 0; slot < pages.length; slot++) {
       if (pages[slot] > 0) {
-        row[slot] += vma.estimatedBytes(pages[slot], spanBytes);
+        row[slot] += vma.bytesInShare(pages[slot], share);
       }
     }
   }

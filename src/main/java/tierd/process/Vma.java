@@ -122,16 +122,18 @@ public record Vma(
     return pages.scaled(shareOf(spanBytes), pageBytes);
   }
 
-  /**
-   * The estimate of {@link #estimatedBytes(long)} for {@code pageCount} of this VMA's pages (one
-   * node's, or several nodes' summed), without building a {@link PerNode}.
-   */
-  public long estimatedBytes(long pageCount, long spanBytes) {
-    return PerNode.scaledCount(pageCount, shareOf(spanBytes), pageBytes);
+  /** The share of this VMA that a span of {@code spanBytes} inside it is: span / size. */
+  public double shareOf(long spanBytes) {
+    return (double) spanBytes / range.sizeBytes();
   }
 
-  private double shareOf(long spanBytes) {
-    return (double) spanBytes / range.sizeBytes();
+  /**
+   * The estimate of {@link #estimatedBytes(long)} for {@code pageCount} of this VMA's pages (one
+   * node's, or several nodes' summed) in a span that is {@code share} ({@link #shareOf}) of the
+   * VMA, without building a {@link PerNode}.
+   */
+  public long bytesInShare(long pageCount, double share) {
+    return PerNode.scaledCount(pageCount, share, pageBytes);
   }
 
   public NodeSet nodes() {

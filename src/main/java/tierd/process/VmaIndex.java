@@ -66,4 +66,20 @@ public final class VmaIndex {
     }
     return lo;
   }
+
+  /**
+   * {@link #firstEndingAfter(long)} for a walk whose addresses only rise: it searches on from
+   * {@code from}, the index the walk found for an earlier address, one VMA at a time, which costs
+   * O(1) a range when ranges come in address order (the planner's sorted regions do).
+   */
+  public int firstEndingAfter(long address, int from) {
+    if (!disjoint) {
+      return 0;
+    }
+    int i = from;
+    while (i < vmas.length && vmas[i].range().end() <= address) {
+      i++;
+    }
+    return i;
+  }
 }

@@ -30,7 +30,7 @@ import tierd.topology.Topology;
 /**
  * The per-class, per-tier byte estimate of the tierd_region_bytes metric: the indexed walk (binary
  * search for the first VMA a region overlaps) gives exactly what visiting every VMA of the process
- * for every region gives, with the same estimate per VMA ({@code Vma.estimatedBytes}).
+ * for every region gives, with the same estimate per VMA ({@code Vma.bytesInShare}).
  */
 class RegionBytesTest {
 
@@ -137,7 +137,7 @@ class RegionBytesTest {
           if (rank < 0) {
             continue;
           }
-          long b = v.estimatedBytes(e.getValue(), overlap);
+          long b = v.bytesInShare(e.getValue(), v.shareOf(overlap));
           out.get(s.heatClass().name()).merge(topo.tiers().get(rank).label(), b, Long::sum);
         }
       }

@@ -53,12 +53,12 @@ class DemotionEntriesTest {
   @Test
   void onlyOpenEntriesAreQueued() {
     PlanningRun run = run();
-    run.demotions.set(0, 2, DemotionEntries.State.DECIDED);
-    run.demotions.set(0, 3, DemotionEntries.State.BARRED);
+    run.demotions.decide(0, 2);
+    run.demotions.bar(0, 3);
     assertThat(run.demotions.open(0, 2)).isFalse();
     assertThat(order(run.demotions.coldest(0, run.segments, segment -> true)))
         .containsExactly(4, 0, 1);
-    run.demotions.set(0, 2, DemotionEntries.State.OPEN);
+    run.demotions.reopen(0, 2);
     assertThat(order(run.demotions.coldest(0, run.segments, segment -> true)))
         .containsExactly(2, 4, 0, 1);
   }

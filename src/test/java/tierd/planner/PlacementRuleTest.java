@@ -233,7 +233,12 @@ class PlacementRuleTest {
                     NodeSet.parse("0-3"),
                     interleaved,
                     PlannerConfig.defaults()))
-            .isEqualTo(rule);
+            .isInstanceOfSatisfying(
+                PlacementRule.HeldBack.class,
+                held -> {
+                  assertThat(held.reason()).isEqualTo(SkipReason.INTERLEAVE);
+                  assertThat(held.text()).isEqualTo(((PlacementRule.HeldBack) rule).text());
+                });
       }
     }
   }

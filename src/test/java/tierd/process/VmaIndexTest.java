@@ -48,12 +48,23 @@ class VmaIndexTest {
   }
 
   @Test
+  void aWalkOfRisingAddressesSearchesOnFromWhereItWas() {
+    VmaIndex index = VmaIndex.of(List.of(vma(10, 10), vma(20, 5), vma(40, 10)));
+    int from = 0;
+    for (long page = 0; page < 60; page += 3) {
+      from = index.firstEndingAfter(page * PAGE, from);
+      assertThat(from).as("page %d", page).isEqualTo(index.firstEndingAfter(page * PAGE));
+    }
+  }
+
+  @Test
   void overlappingVmasAreWalkedFromTheFirst() {
     Vma wide = vma(0, 100);
     Vma inside = vma(10, 5);
     VmaIndex index = VmaIndex.of(List.of(inside, wide));
     assertThat(index.disjoint()).isFalse();
     assertThat(index.firstEndingAfter(50 * PAGE)).isZero();
+    assertThat(index.firstEndingAfter(50 * PAGE, 1)).isZero();
     assertThat(walk(index, 50, 60)).containsExactly(wide, inside);
   }
 

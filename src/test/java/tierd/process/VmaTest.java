@@ -93,9 +93,10 @@ class VmaTest {
         .isEqualTo(java.util.Map.of(0, 4096L * 4096, 1, 3L * 4096, 2, 1000L * 4096));
     // one count at a time gives the same, without building the map
     for (int i = 0; i < v.pages().size(); i++) {
-      assertThat(v.estimatedBytes(v.pages().count(i), quarter))
+      assertThat(v.bytesInShare(v.pages().count(i), v.shareOf(quarter)))
           .isEqualTo(v.estimatedBytes(quarter).countOn(v.pages().node(i)));
     }
-    assertThat(v.estimatedBytes(3 + 1000, quarter)).as("summed counts").isEqualTo(251L * 4096);
+    assertThat(v.shareOf(quarter)).isEqualTo(0.25);
+    assertThat(v.bytesInShare(3 + 1000, 0.25)).as("summed counts").isEqualTo(251L * 4096);
   }
 }
