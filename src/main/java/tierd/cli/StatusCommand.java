@@ -130,6 +130,7 @@ final class StatusCommand implements Callable<Integer> {
         .append(c.path("regions").asInt())
         .append(" via ")
         .append(c.path("heatSource").asText())
+        .append(intervals(c.path("heatIntervals")))
         .append("; hot ")
         .append(DataSize.human(c.path("hotBytes").asLong()))
         .append(", cold ")
@@ -154,6 +155,25 @@ final class StatusCommand implements Callable<Integer> {
     }
     appendMap(sb, "  stages (ms)", c.path("stageMillis"));
     return sb.toString();
+  }
+
+  /** " (sampling 120ms, aggregation 2400ms, tuned by tierd)", or "" without intervals. */
+  static String intervals(JsonNode iv) {
+    if (iv.isMissingNode() || iv.isNull()) {
+      return "";
+    }
+    double check = iv.path("checkMillis").asDouble();
+    double window = iv.path("windowMillis").asDouble();
+    String tuned = iv.path("tunedBy").asText();
+    String how = tuned.equals("fixed") ? "fixed" : "tuned by " + tuned;
+    if (check == window) {
+      return String.format(" (window %s, %s)", millis(window), how);
+    }
+    return String.format(" (sampling %s, aggregation %s, %s)", millis(check), millis(window), how);
+  }
+
+  private static String millis(double ms) {
+    return ms >= 10 ? Math.round(ms) + "ms" : String.format("%.1fms", ms);
   }
 
   private static void appendMap(StringBuilder sb, String label, JsonNode m) {

@@ -72,18 +72,36 @@ public record StageConfigs(
         (int) dn.integer("minRegions", dd.minRegions(), DamonConfig.MIN_REGIONS_FLOOR, 1 << 20);
     int maxRegions =
         (int) dn.integer("maxRegions", dd.maxRegions(), DamonConfig.MIN_REGIONS_FLOOR, 1 << 20);
+    Duration minSample =
+        dn.duration(
+            "minSampleInterval",
+            dd.minSampleInterval(),
+            Duration.ofNanos(1000),
+            Duration.ofSeconds(10));
+    Duration maxSample =
+        dn.duration(
+            "maxSampleInterval",
+            dd.maxSampleInterval(),
+            Duration.ofNanos(1000),
+            Duration.ofSeconds(10));
     Duration warmup =
         n.duration("warmup", HeatConfig.DEFAULT_WARMUP, Duration.ZERO, Duration.ofHours(1));
+    double goal = n.percent("accessGoal", d.accessGoal(), 0, 0.99);
+    HeatConfig.WindowBounds dw = d.windows();
+    Duration minWindow = n.duration("minWindow", dw.min(), Duration.ofMillis(10), DAY);
+    Duration maxWindow = n.duration("maxWindow", dw.max(), Duration.ofMillis(10), DAY);
     List<SourceKind> p = pref;
     return build(
         n,
         () ->
             new HeatConfig(
                 p,
-                new DamonConfig(sample, aggr, update, minRegions, maxRegions),
+                new DamonConfig(sample, aggr, update, minRegions, maxRegions, minSample, maxSample),
                 chunk,
                 runtimeDirectory,
-                warmup));
+                warmup,
+                goal,
+                new HeatConfig.WindowBounds(minWindow, maxWindow, dw.start())));
   }
 
   static ScoringConfig scoring(ConfigNode n) {

@@ -9,6 +9,8 @@ import java.util.Map;
 /**
  * What one cycle did, for the log line, {@code /status} and {@code tierd status}. Sizes in bytes.
  *
+ * @param heatIntervals the heat source's intervals in force after its collect (check interval,
+ *     window, who tunes them), or null when the source has none or no source runs
  * @param stages duration of each stage that ran, in order
  * @param failedStage the stage that failed, or null
  * @param error the failure's message, or null
@@ -20,6 +22,7 @@ public record CycleReport(
     boolean dryRun,
     boolean tiered,
     String heatSource,
+    tierd.heat.HeatSource.Intervals heatIntervals,
     int managedProcesses,
     int regions,
     long hotBytes,
@@ -64,6 +67,15 @@ public record CycleReport(
           .append(tierd.model.DataSize.human(coldBytes))
           .append(") via ")
           .append(heatSource);
+      if (heatIntervals != null) {
+        sb.append(" (check ")
+            .append(heatIntervals.check().toMillis())
+            .append("ms/")
+            .append(heatIntervals.window().toMillis())
+            .append("ms ")
+            .append(heatIntervals.tunedBy())
+            .append(')');
+      }
       sb.append("; plan ")
           .append(plannedMoves)
           .append(" moves (up ")
@@ -106,6 +118,13 @@ public record CycleReport(
     c.put("error", error);
     c.put("tiered", tiered);
     c.put("heatSource", heatSource);
+    if (heatIntervals != null) {
+      Map<String, Object> intervals = new LinkedHashMap<>();
+      intervals.put("checkMillis", heatIntervals.check().toNanos() / 1e6);
+      intervals.put("windowMillis", heatIntervals.window().toNanos() / 1e6);
+      intervals.put("tunedBy", heatIntervals.tunedBy());
+      c.put("heatIntervals", intervals);
+    }
     c.put("managedProcesses", managedProcesses);
     c.put("regions", regions);
     c.put("hotBytes", hotBytes);

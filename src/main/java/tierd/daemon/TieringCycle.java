@@ -233,6 +233,12 @@ public final class TieringCycle implements AutoCloseable {
       return;
     }
     List<RegionSample> samples = stages.call("heat", () -> collectHeat(procs));
+    r.heatIntervals = heat == null ? null : heat.intervals().orElse(null);
+    parts
+        .metrics()
+        .heatIntervals(
+            r.heatIntervals == null ? null : r.heatIntervals.check(),
+            r.heatIntervals == null ? null : r.heatIntervals.window());
     r.conflicts =
         stages.call("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
     Instant now = parts.clock().instant();
@@ -589,6 +595,7 @@ public final class TieringCycle implements AutoCloseable {
   /** What the stages found, for publish and the report; a stage that did not run left null. */
   private final class Builder {
     Topology topo;
+    HeatSource.Intervals heatIntervals;
     ProcessScanner.Result scan;
     List<Conflict> conflicts;
     ScoringResult scores;
@@ -611,6 +618,7 @@ public final class TieringCycle implements AutoCloseable {
           dryRun(),
           topo != null && topo.isTiered(),
           heatName,
+          heatIntervals,
           scan == null ? 0 : scan.processes().size(),
           scored ? scores.regions().size() : 0,
           scored ? scores.hotBytes() : 0,

@@ -1,7 +1,9 @@
 package tierd.heat;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import tierd.process.ManagedProcess;
 
 /**
@@ -24,6 +26,25 @@ public interface HeatSource extends AutoCloseable {
   /** Samples observed since the previous call. */
   List<RegionSample> collect();
 
+  /**
+   * The intervals in force after the last collect, for status and metrics; empty for a source that
+   * has none of its own (it reads what others measured, or what the kernel keeps).
+   */
+  default Optional<Intervals> intervals() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
+
+  /**
+   * How a source observes now.
+   *
+   * @param check how long one check watches for an access (DAMON's sampling interval; a per-window
+   *     source's window)
+   * @param window the time one sample covers (DAMON's aggregation interval; the window)
+   * @param tunedBy {@code kernel} (DAMON's intervals_goal), {@code tierd} ({@link IntervalTuner})
+   *     or {@code fixed}
+   */
+  record Intervals(Duration check, Duration window, String tunedBy) {}
 }

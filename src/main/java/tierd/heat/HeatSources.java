@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import tierd.heat.accessed.ClearRefsSource;
 import tierd.heat.accessed.IdlePageSource;
 import tierd.heat.accessed.NumaMapsActiveSource;
+import tierd.heat.accessed.TunedWindow;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonObserveSource;
 import tierd.heat.damon.DamonSource;
@@ -67,19 +68,26 @@ public final class HeatSources {
     return create(kind, config, env);
   }
 
+  /** A per-window source's window, tuned towards the access goal within the configured bounds. */
+  public static TunedWindow window(HeatConfig config, Env env) {
+    return new TunedWindow(config.windows().tuner(config.accessGoal()), env.nanos(), env.sleeper());
+  }
+
   private static HeatSource create(SourceKind kind, HeatConfig config, Env env) {
     return switch (kind) {
       case DAMON_VADDR, DAMON_PADDR ->
           DamonSource.open(
               DamonSource.Mode.of(kind),
               config.damon(),
+              config.accessGoal(),
               env.damonFs(),
               env.root(),
               config.runtimeDir(),
               env.self(),
               env.sleeper());
-      case IDLE_PAGE -> new IdlePageSource(env.root(), config.chunkBytes(), env.nanos());
-      case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos());
+      case IDLE_PAGE ->
+          new IdlePageSource(env.root(), config.chunkBytes(), env.nanos(), window(config, env));
+      case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos(), window(config, env));
       case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.nanos());
       case DAMON_OBSERVE -> new DamonObserveSource(env.damonFs(), env.nanos());
     };

@@ -9,9 +9,14 @@
  *   <li><em>region</em>: a byte range {@code [start, end)} of one process's virtual memory (pid),
  *       the unit a sample describes;
  *   <li><em>nrAccesses / maxAccesses</em>: how many of the source's checks in the window found the
- *       region accessed. {@code accessFraction()} = nrAccesses / maxAccesses, in [0, 1], is the
- *       measure that is comparable across sources; {@code accessesPerSecond()} is in the source's
- *       own check unit and is comparable only within one source;
+ *       region accessed. {@code accessFraction()} = nrAccesses / maxAccesses, in [0, 1], depends on
+ *       how long one check watches ({@code checkInterval}: DAMON's sampling interval, or the whole
+ *       window for sources that check each page once per window); {@code accessRatePerSecond()}
+ *       turns it into accesses per second per page, which is comparable across sources and across
+ *       interval settings, and is what scoring uses;
+ *   <li><em>access goal</em>: the share of checks that should find an access; {@link
+ *       tierd.heat.IntervalTuner} moves the check interval towards it within bounds (DAMON's {@code
+ *       intervals_goal});
  *   <li><em>window</em>: the time the checks cover; <em>age</em>: how long the region's access
  *       level has stayed about the same (DAMON's age × aggregation interval; tracked by tierd for
  *       the other sources, reset when the level changes by a quarter or more).

@@ -100,6 +100,13 @@ public final class MetricNames {
   /** tierd_heat_source_info{source}: 1 for the hotness source in use. */
   public static final String HEAT_SOURCE = "tierd.heat.source.info";
 
+  /**
+   * tierd_heat_interval_seconds{kind="check"|"window"}: the heat source's intervals in force
+   * (DAMON's sampling and aggregation intervals; a per-window source's window as both), which
+   * tuning moves towards heat.accessGoal. Absent while the source has none.
+   */
+  public static final String HEAT_INTERVAL = "tierd.heat.interval";
+
   /** tierd_kernel_vmstat_total{counter}: the kernel's tiering counters from /proc/vmstat. */
   public static final String KERNEL_VMSTAT = "tierd.kernel.vmstat";
 

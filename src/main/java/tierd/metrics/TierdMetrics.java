@@ -56,6 +56,7 @@ public final class TierdMetrics {
   private final MultiGauge budgets;
   private final MultiGauge conflicts;
   private final MultiGauge heatSource;
+  private final MultiGauge heatIntervals;
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -127,6 +128,11 @@ public final class TierdMetrics {
     heatSource =
         MultiGauge.builder(HEAT_SOURCE)
             .description("1 for the hotness source in use")
+            .register(registry);
+    heatIntervals =
+        MultiGauge.builder(HEAT_INTERVAL)
+            .description("The heat source's check interval and window in force (tuned)")
+            .baseUnit("seconds")
             .register(registry);
     for (String r : List.of("ok", "failed")) {
       cycles(r);
@@ -416,6 +422,19 @@ public final class TierdMetrics {
 
   public void heatSource(String name) {
     heatSource.register(List.of(MultiGauge.Row.of(Tags.of("source", name), 1)), true);
+  }
+
+  /** The heat source's intervals in force; both null when it has none. */
+  public void heatIntervals(Duration check, Duration window) {
+    if (check == null || window == null) {
+      heatIntervals.register(List.of(), true);
+      return;
+    }
+    heatIntervals.register(
+        List.of(
+            MultiGauge.Row.of(Tags.of("kind", "check"), check.toNanos() / 1e9),
+            MultiGauge.Row.of(Tags.of("kind", "window"), window.toNanos() / 1e9)),
+        true);
   }
 
   /** Mirrors the kernel's tiering counters; they are monotonic, so they export as counters. */

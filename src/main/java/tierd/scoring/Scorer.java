@@ -26,7 +26,9 @@ import tierd.topology.Topology;
  * hot-window streak of the old region it overlaps most, and the most recent idle start of the old
  * regions (the least idle one wins, so merging never makes data look colder).
  *
- * <p>Heat decays in time: {@code heat' = heat·2^(−dt/halfLife) + x·(1 − 2^(−dt/halfLife))}, where
+ * <p>An observation is the sample's access rate on the {@link HeatScale} (rate / (rate + 1/s)), not
+ * its raw access fraction, so a source may re-tune its intervals without moving a region's heat.
+ * Heat decays in time: {@code heat' = heat·2^(−dt/halfLife) + x·(1 − 2^(−dt/halfLife))}, where
  * {@code x} is the new observation and {@code dt} the time since the process was last scored. A
  * region seen for the first time starts at its observation.
  *
@@ -338,7 +340,7 @@ public final class Scorer {
       int i = o.n++;
       o.start[i] = start;
       o.end[i] = s.range().end();
-      o.fraction[i] = s.accessFraction();
+      o.fraction[i] = HeatScale.heat(s.accessRatePerSecond());
       o.ageNanos[i] = s.age().toNanos();
       o.ranges[i] = r;
       prevEnd = s.range().end();

@@ -7,7 +7,7 @@ import tierd.model.DataSize;
 
 /**
  * Scoring settings, validated once on construction; an error names the key and its allowed range.
- * Heats and thresholds are access fractions in [0, 1].
+ * Heats and thresholds are on the {@link HeatScale} (an access rate mapped into [0, 1)).
  *
  * @param halfLife time in which the heat of a region that is no longer accessed halves (&gt; 0)
  * @param confirmWindows consecutive windows at or above the hot threshold before a region is HOT
@@ -82,8 +82,10 @@ public record ScoringConfig(
   }
 
   /**
-   * Defaults: half-life 60 s, 2 windows, fitted hot threshold, cold threshold 0.02, gap 0.05, cold
-   * after 120 s idle, 90 % of the fast tier less 256 MiB, step 0.025, 65536 regions per process.
+   * Defaults: half-life 15 s (60 s before issue 20: a lukewarm region that turned hot needed four
+   * windows to cross the hot floor), 2 windows, fitted hot threshold, cold threshold 0.02, gap
+   * 0.05, cold after 120 s idle, 90 % of the fast tier less 256 MiB, step 0.025, 65536 regions per
+   * process.
    */
   public static ScoringConfig defaults() {
     return builder().build();
@@ -116,7 +118,7 @@ public record ScoringConfig(
 
   /** Mutable builder; {@link #build()} validates. */
   public static final class Builder {
-    private Duration halfLife = Duration.ofSeconds(60);
+    private Duration halfLife = Duration.ofSeconds(15);
     private int confirmWindows = 2;
     private OptionalDouble hotThreshold = OptionalDouble.empty();
     private double coldThreshold = 0.02;

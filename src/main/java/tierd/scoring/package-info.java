@@ -7,8 +7,11 @@
  * <ul>
  *   <li><em>region</em>: an address range of one process ({@code pid} + {@code startTimeTicks}, see
  *       {@link tierd.scoring.ProcessKey}) as a hotness source reported it this cycle;
- *   <li><em>observation</em>: the region's access fraction in one window, {@code nrAccesses /
- *       maxAccesses} in [0, 1];
+ *   <li><em>observation</em>: the region's access rate in one window (accesses per second per page,
+ *       {@link tierd.heat.RegionSample#accessRatePerSecond()}: the access fraction normalised to
+ *       the source's check interval), on the {@link tierd.scoring.HeatScale} in [0, 1): rate /
+ *       (rate + 1/s). Normalising to the intervals in force is what lets a source re-tune its
+ *       sampling without changing a region's class (DESIGN.md rule 8);
  *   <li><em>heat</em>: an exponential moving average of observations, decayed in <em>time</em> with
  *       a configured half-life (never per cycle), in [0, 1];
  *   <li><em>hot windows</em>: consecutive windows in which the heat stood at or above the hot
@@ -28,6 +31,7 @@
  * DAMON's splits and merges by address overlap, weighted by overlapping bytes.
  *
  * <p>Units: addresses and sizes in bytes, times as {@link java.time.Instant} / {@link
- * java.time.Duration}, heats and thresholds as fractions in [0, 1].
+ * java.time.Duration}, heats and thresholds on the {@link tierd.scoring.HeatScale}: [0, 1), 0.5 =
+ * one access per second per page.
  */
 package tierd.scoring;

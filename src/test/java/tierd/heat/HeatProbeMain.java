@@ -203,7 +203,7 @@ public final class HeatProbeMain {
     for (RegionSample s : samples) {
       long o = s.range().overlapBytes(r);
       f += o * s.accessFraction();
-      rate += o * s.accessesPerSecond();
+      rate += o * s.accessRatePerSecond();
       bytes += o;
     }
     return bytes == 0

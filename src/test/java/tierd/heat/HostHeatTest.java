@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,10 +135,15 @@ class HostHeatTest {
     assumeTrue(python != null, "needs python3 for the child workload");
 
     ReadOnlyDamonFs fs = new ReadOnlyDamonFs(HOST);
+    // A pinned 3 s window, and the second collect 3 s after the first: it reads what happened
+    // since the first one's mark. (A shorter window than half the gap between two collects would
+    // be taken inside the collect, after the touch; a tuned one might skip the collect.)
+    Duration window = Duration.ofSeconds(3);
     HeatConfig config =
         HeatConfig.defaults()
             .withRuntimeDir(runtime)
-            .withPreference(List.of(SourceKind.IDLE_PAGE, SourceKind.CLEAR_REFS));
+            .withPreference(List.of(SourceKind.IDLE_PAGE, SourceKind.CLEAR_REFS))
+            .withWindows(new HeatConfig.WindowBounds(window, window, window));
     HeatSources.Env env =
         new HeatSources.Env(HOST, fs, Owner.self(HOST), System::nanoTime, Sleeper.none());
 
@@ -160,9 +166,11 @@ class HostHeatTest {
       try (HeatSource source = opened.source()) {
         source.update(List.of(p));
         source.collect(); // starts the window (clears / marks)
+        long secondCollect = System.nanoTime() + window.toNanos();
         in.write("touch\n");
         in.flush();
         assertThat(out.readLine()).isEqualTo("touched");
+        Thread.sleep(Math.max(0, (secondCollect - System.nanoTime()) / 1_000_000));
         List<RegionSample> samples = source.collect();
 
         double hotFraction = fraction(samples, hot);

@@ -70,6 +70,7 @@ class MonitoringNamesTest {
     metrics.managedProcesses(3);
     metrics.dryRun(false);
     metrics.heatSource("damon-vaddr");
+    metrics.heatIntervals(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(4));
     metrics.conflicts(Map.of("damon", 1));
     metrics.thresholds(0.4, 0.02);
     metrics.budgetUsed(Map.of("promote", 0.5, "demote", 0.25));

@@ -49,10 +49,37 @@ class ScorerTest {
         List.of());
   }
 
-  /** A sample with access fraction {@code percent}/100 and DAMON age {@code age}. */
+  /**
+   * A sample whose observation on the heat scale is {@code percent}/100: {@code percent} of 100
+   * checks found an access, with the check interval at which that fraction means that heat (see
+   * {@link #checkFor}), and DAMON age {@code age}.
+   */
   static RegionSample sample(int pid, long start, long size, int percent, Duration age) {
     return new RegionSample(
-        pid, AddressRange.ofSize(start, size), percent, 100, WINDOW, age, "test");
+        pid,
+        AddressRange.ofSize(start, size),
+        percent,
+        100,
+        WINDOW,
+        checkFor(percent),
+        age,
+        "test");
+  }
+
+  /**
+   * The check interval at which an access fraction of {@code percent} % is the heat {@code
+   * percent}/100: the fraction's rate ({@code −ln(1 − f) / c}) must be the heat's rate. 100 %
+   * saturates, so it gets a 1 ns check: a heat within 1e-9 of 1.
+   */
+  static Duration checkFor(int percent) {
+    if (percent <= 0) {
+      return WINDOW;
+    }
+    if (percent >= 100) {
+      return Duration.ofNanos(1);
+    }
+    double f = percent / 100.0;
+    return Duration.ofNanos(Math.round(-Math.log1p(-f) / HeatScale.ratePerSecond(f) * 1e9));
   }
 
   static RegionSample sample(int pid, long start, long size, int percent) {
@@ -308,16 +335,16 @@ class ScorerTest {
 
   @Test
   void theHotThresholdIsFittedSoTheHotSetFitsTheFastTier() {
-    // fast tier 16 GiB, all usable; 10 GiB at 0.9, 10 GiB at 0.5, 10 GiB at 0.1
+    // fast tier 16 GiB, all usable; 10 GiB at 0.9, 10 GiB at 0.55, 10 GiB at 0.1
     Scorer s =
         new Scorer(ScoringConfig.builder().targetUtilisation(1.0).headroom(DataSize.ZERO).build());
     List<RegionSample> samples = new ArrayList<>();
-    int[] heat = {90, 50, 10};
+    int[] heat = {90, 55, 10};
     for (int i = 0; i < 30; i++) {
       samples.add(sample(1, BASE + i * GiB, GiB, heat[i / 10]));
     }
     Thresholds t = score(s, T0, List.of(proc(1)), samples).thresholds();
-    assertThat(t.hot()).isGreaterThan(0.5).isLessThanOrEqualTo(0.9);
+    assertThat(t.hot()).isGreaterThan(0.55).isLessThanOrEqualTo(0.9);
     assertThat(t.hotCapacityBytes()).isEqualTo(16 * GiB);
     assertThat(t.hotBytes()).isEqualTo(10 * GiB);
     assertThat(t.pinned()).isFalse();

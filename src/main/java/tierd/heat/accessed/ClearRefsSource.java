@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
@@ -29,6 +30,9 @@ import tierd.process.ManagedProcess;
  * page-table walks per process per cycle (smaps and clear_refs, under mmap_lock) plus a TLB flush,
  * and clearing also disturbs the kernel's own reclaim aging (a page looks less recently used) and
  * any other user of the bits.
+ *
+ * <p>The window is tuned ({@link TunedWindow}): a window longer than the cycle is read every few
+ * cycles; a shorter one is taken inside the collect (clear, wait the window, read).
  */
 public final class ClearRefsSource implements HeatSource {
 
@@ -39,11 +43,23 @@ public final class ClearRefsSource implements HeatSource {
   private final LongSupplier nanos;
   private final Map<Integer, Long> lastClear = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
+  private final TunedWindow window;
   private Map<Integer, ManagedProcess> processes = Map.of();
 
+  /** A source whose window is one cycle (every collect reads, then clears). */
   public ClearRefsSource(KernelRoot root, LongSupplier nanos) {
+    this(root, nanos, TunedWindow.everyCollect(nanos));
+  }
+
+  public ClearRefsSource(KernelRoot root, LongSupplier nanos, TunedWindow window) {
     this.root = root;
     this.nanos = nanos;
+    this.window = window;
+  }
+
+  @Override
+  public Optional<Intervals> intervals() {
+    return window.intervals();
   }
 
   @Override
@@ -68,32 +84,65 @@ public final class ClearRefsSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
+    TunedWindow.Plan plan = window.plan();
+    if (plan == TunedWindow.Plan.SKIP) {
+      return List.of();
+    }
     List<RegionSample> out = new ArrayList<>();
+    if (plan == TunedWindow.Plan.MARK_WAIT_READ) {
+      clearAll();
+      window.waitWindow();
+      readAll(out);
+    } else {
+      readAll(out);
+      clearAll();
+    }
+    window.observed(out);
+    ages.endCycle();
+    return out;
+  }
+
+  /** Reads smaps of every process cleared before: its referenced pages since that clear. */
+  private void readAll(List<RegionSample> out) {
     for (int pid : processes.keySet()) {
+      Long since = lastClear.get(pid);
+      long now = nanos.getAsLong();
+      if (since == null || now <= since) {
+        continue;
+      }
       try {
-        Long since = lastClear.get(pid);
-        long now = nanos.getAsLong();
-        if (since != null && now > since) {
-          Duration window = Duration.ofNanos(now - since);
-          for (Smaps.Entry e : Smaps.read(root, pid)) {
-            RegionSample s = sample(pid, e, window, now);
-            if (s != null) {
-              out.add(s);
-            }
+        Duration w = Duration.ofNanos(now - since);
+        for (Smaps.Entry e : Smaps.read(root, pid)) {
+          RegionSample s = sample(pid, e, w, now);
+          if (s != null) {
+            out.add(s);
           }
         }
+      } catch (KernelFsException e) {
+        gone(pid, e);
+      }
+    }
+  }
+
+  private void clearAll() {
+    for (int pid : processes.keySet()) {
+      try {
         KernelFiles.write(root.pid(pid, "clear_refs"), CLEAR_ALL);
         lastClear.put(pid, nanos.getAsLong());
       } catch (KernelFsException e) {
-        if (e.kind() != KernelFsException.Kind.ABSENT) {
-          throw e;
-        }
-        lastClear.remove(pid); // exited
-        ages.forget(pid);
+        gone(pid, e);
       }
     }
-    ages.endCycle();
-    return out;
+    window.marked();
+  }
+
+  /** A process that exited is forgotten; any other failure is the cycle's. */
+  private void gone(int pid, KernelFsException e) {
+    if (e.kind() != KernelFsException.Kind.ABSENT) {
+      throw e;
+    }
+    lastClear.remove(pid);
+    ages.forget(pid);
   }
 
   private RegionSample sample(int pid, Smaps.Entry e, Duration window, long now) {

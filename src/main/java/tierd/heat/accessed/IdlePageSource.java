@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
@@ -53,15 +54,28 @@ public final class IdlePageSource implements HeatSource {
   private final LongSupplier nanos;
   private final Map<Integer, Long> lastMark = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
+  private final TunedWindow window;
   private Map<Integer, ManagedProcess> processes = Map.of();
 
+  /** A source whose window is one cycle (every collect reads, then marks). */
   public IdlePageSource(KernelRoot root, long chunkBytes, LongSupplier nanos) {
+    this(root, chunkBytes, nanos, TunedWindow.everyCollect(nanos));
+  }
+
+  /** A source whose window is tuned ({@link TunedWindow}). */
+  public IdlePageSource(KernelRoot root, long chunkBytes, LongSupplier nanos, TunedWindow window) {
     if (chunkBytes < PAGE_BYTES || Long.bitCount(chunkBytes) != 1) {
       throw new IllegalArgumentException("chunkBytes must be a power of two >= 4096");
     }
     this.root = root;
     this.chunkBytes = chunkBytes;
     this.nanos = nanos;
+    this.window = window;
+  }
+
+  @Override
+  public Optional<Intervals> intervals() {
+    return window.intervals();
   }
 
   @Override
@@ -86,10 +100,26 @@ public final class IdlePageSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
-    List<RegionSample> out = new ArrayList<>();
-    if (processes.isEmpty()) {
-      return out;
+    TunedWindow.Plan plan = window.plan();
+    if (processes.isEmpty() || plan == TunedWindow.Plan.SKIP) {
+      return List.of();
     }
+    if (plan == TunedWindow.Plan.MARK_WAIT_READ) {
+      pass(false);
+      window.waitWindow();
+    }
+    List<RegionSample> out = pass(true);
+    window.observed(out);
+    ages.endCycle();
+    return out;
+  }
+
+  /**
+   * One pass over every managed VMA: reads which pages were accessed since the process's last mark
+   * (when {@code read} and there was one), then marks every tracked page idle again.
+   */
+  private List<RegionSample> pass(boolean read) {
+    List<RegionSample> out = new ArrayList<>();
     try (PageIdleBitmap bitmap = PageIdleBitmap.open(root);
         KPageFlags flags = KPageFlags.open(root)) {
       for (ManagedProcess p : processes.values()) {
@@ -97,11 +127,12 @@ public final class IdlePageSource implements HeatSource {
         try (Pagemap pm = Pagemap.open(root, pid)) {
           long now = nanos.getAsLong();
           Long since = lastMark.get(pid);
-          Duration window = since != null && now > since ? Duration.ofNanos(now - since) : null;
+          Duration readWindow =
+              read && since != null && now > since ? Duration.ofNanos(now - since) : null;
           long[] presentHidden = new long[2];
           for (Vma v : p.vmas()) {
             if (!v.hugetlb() && v.presentPages() > 0) {
-              scan(pid, v.range(), pm, bitmap, flags, window, now, presentHidden, out);
+              scan(pid, v.range(), pm, bitmap, flags, readWindow, now, presentHidden, out);
             }
           }
           if (presentHidden[0] > 0 && presentHidden[0] == presentHidden[1]) {
@@ -121,7 +152,7 @@ public final class IdlePageSource implements HeatSource {
         }
       }
     }
-    ages.endCycle();
+    window.marked();
     return out;
   }
 

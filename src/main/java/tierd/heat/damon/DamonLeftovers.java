@@ -130,8 +130,10 @@ public final class DamonLeftovers {
   /**
    * True when {@code kdamonds/<K>} is still the one the record describes: {@code nr_kdamonds} is K
    * + 1 = 1; while being created, it is off and unconfigured or half configured; once configured,
-   * its operations, intervals and region bounds equal the record, every scheme's action is {@code
-   * stat}, and while on its thread pid equals the recorded one (when one was recorded).
+   * its operations, update interval and region bounds equal the record, its sampling and
+   * aggregation intervals are ones the record allows ({@link DamonStateFile#allowsIntervals}),
+   * every scheme's action is {@code stat}, and while on its thread pid equals the recorded one
+   * (when one was recorded).
    */
   public static boolean stillOurs(DamonFs fs, DamonStateFile rec) {
     try {
@@ -160,8 +162,8 @@ public final class DamonLeftovers {
         return false;
       }
       String attrs = ctx + "monitoring_attrs/";
-      if (num(fs, attrs + "intervals/sample_us") != rec.sampleUs()
-          || num(fs, attrs + "intervals/aggr_us") != rec.aggrUs()
+      if (!rec.allowsIntervals(
+              num(fs, attrs + "intervals/sample_us"), num(fs, attrs + "intervals/aggr_us"))
           || num(fs, attrs + "intervals/update_us") != rec.updateUs()
           || num(fs, attrs + "nr_regions/min") != rec.minRegions()
           || num(fs, attrs + "nr_regions/max") != rec.maxRegions()) {

@@ -83,6 +83,7 @@ public final class DamonObserveSource implements HeatSource {
       int max = (int) Math.min(Integer.MAX_VALUE, aggrUs / sampleUs);
       long addrUnit = fs.exists(ctx + "addr_unit") ? micros(ctx + "addr_unit") : 1;
       Duration window = Duration.ofNanos(aggrUs * 1000);
+      Duration check = Duration.ofNanos(sampleUs * 1000);
       for (int s = 0; s < k.schemeActions().size(); s++) {
         if (!k.schemeActions().get(s).equals("stat")) {
           continue;
@@ -96,7 +97,7 @@ public final class DamonObserveSource implements HeatSource {
           int n = (int) Math.min(max, r.nrAccesses());
           out.add(
               new RegionSample(
-                  pid, r.range(), n, max, window, window.multipliedBy(r.age()), name()));
+                  pid, r.range(), n, max, window, check, window.multipliedBy(r.age()), name()));
         }
         if (!regions.isEmpty()) {
           break; // one stat scheme's view per target is enough

@@ -8,12 +8,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.IntervalTuner;
 import tierd.heat.RegionSample;
 import tierd.heat.SourceKind;
 import tierd.kernelfs.KernelFiles;
@@ -59,6 +61,18 @@ import tierd.process.ManagedProcess;
  * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}}. paddr uses one scheme
  * and maps physical regions back to (pid, virtual range) through {@code /proc/PID/pagemap} (see
  * {@link PaddrMapper}).
+ *
+ * <h2>Intervals that follow the workload</h2>
+ *
+ * The sampling interval is tuned towards {@code heat.accessGoal} (DESIGN.md rule 8) within {@code
+ * [minSampleInterval, maxSampleInterval]}, the aggregation interval following at the configured
+ * ratio. Where the kernel has {@code monitoring_attrs/intervals/intervals_goal} (6.15), tierd
+ * writes the goal there ({@code access_bp}, {@code aggrs} = {@value #KERNEL_TUNE_AGGREGATIONS},
+ * {@code min_sample_us}, {@code max_sample_us}) and the kernel tunes; each collect writes {@code
+ * update_tuned_intervals} and reads {@code sample_us}/{@code aggr_us} back, so samples always carry
+ * the intervals in force. Elsewhere tierd tunes: after each collect an {@link IntervalTuner} takes
+ * the size-weighted share of checks that found an access, and a changed interval is written with
+ * {@code commit} (damon_set_attrs rescales the regions' nr_accesses and age to it).
  *
  * <h2>Targets</h2>
  *
@@ -131,14 +145,20 @@ public final class DamonSource implements HeatSource {
   private boolean closed;
   private boolean lost;
   private String filtersDir;
-  private long aggrUs;
-  private int maxAccesses;
+  private final DamonIntervals intervals;
   private long addrUnit = 1;
   private List<Integer> targets = List.of();
   private Map<Integer, ManagedProcess> processes = Map.of();
 
   private DamonSource(
-      Mode mode, DamonFs fs, KernelRoot root, Path runtimeDir, Sleeper sleeper, DamonStateFile r) {
+      Mode mode,
+      DamonFs fs,
+      KernelRoot root,
+      Path runtimeDir,
+      Sleeper sleeper,
+      DamonStateFile r,
+      IntervalTuner tuner) {
+    this.intervals = new DamonIntervals(fs, this::write, this::readLong, tuner);
     this.mode = mode;
     this.fs = fs;
     this.root = root;
@@ -150,11 +170,13 @@ public final class DamonSource implements HeatSource {
   /**
    * Removes a previous tierd's leftovers, creates and configures tierd's kdamond, and for paddr
    * turns it on. Fails with {@link HeatSourceUnavailableException} — after undoing whatever it did
-   * — when DAMON is used by someone else or lacks a needed feature.
+   * — when DAMON is used by someone else or lacks a needed feature. {@code accessGoal} is the share
+   * of checks that should find an access (0: the intervals stay as configured).
    */
   public static DamonSource open(
       Mode mode,
       DamonConfig config,
+      double accessGoal,
       DamonFs fs,
       KernelRoot root,
       Path runtimeDir,
@@ -182,14 +204,22 @@ public final class DamonSource implements HeatSource {
             config.updateUs(),
             config.minRegions(),
             config.maxRegions(),
-            -1);
+            -1,
+            config.minSampleUs(),
+            config.maxSampleUs());
     try {
       rec.write(runtimeDir);
     } catch (KernelFsException e) {
       throw new HeatSourceUnavailableException(
           mode.kind, "cannot record DAMON state in " + runtimeDir + ": " + e.getMessage(), e);
     }
-    DamonSource s = new DamonSource(mode, fs, root, runtimeDir, sleeper, rec);
+    IntervalTuner tuner =
+        new IntervalTuner(
+            accessGoal,
+            config.sampleInterval(),
+            config.minSampleInterval(),
+            config.maxSampleInterval());
+    DamonSource s = new DamonSource(mode, fs, root, runtimeDir, sleeper, rec, tuner);
     boolean created = false;
     try {
       // Re-read right before the write: nr_kdamonds recreates every kdamond directory.
@@ -232,7 +262,27 @@ public final class DamonSource implements HeatSource {
 
   /** Sampling checks per aggregation interval: the {@code maxAccesses} of every sample. */
   public int maxAccesses() {
-    return maxAccesses;
+    return intervals.maxAccesses();
+  }
+
+  /** The sampling interval in force (as last written, or read back from the kernel's tuning). */
+  public Duration sampleInterval() {
+    return intervals.sampleInterval();
+  }
+
+  /** The aggregation interval in force. */
+  public Duration aggrInterval() {
+    return intervals.aggrInterval();
+  }
+
+  /** Who tunes the intervals: {@code kernel} (intervals_goal), {@code tierd}, or {@code fixed}. */
+  public String tunedBy() {
+    return intervals.tunedBy();
+  }
+
+  @Override
+  public Optional<Intervals> intervals() {
+    return Optional.of(new Intervals(sampleInterval(), aggrInterval(), tunedBy()));
   }
 
   public boolean running() {
@@ -269,14 +319,10 @@ public final class DamonSource implements HeatSource {
     }
     write(CTX + "operations", mode.ops);
     String attrs = CTX + "monitoring_attrs/";
-    write(attrs + "intervals/sample_us", Long.toString(config.sampleUs()));
-    write(attrs + "intervals/aggr_us", Long.toString(config.aggrUs()));
+    intervals.configure(config);
     write(attrs + "intervals/update_us", Long.toString(config.updateUs()));
     write(attrs + "nr_regions/min", Integer.toString(config.minRegions()));
     write(attrs + "nr_regions/max", Integer.toString(config.maxRegions()));
-    long sampleUs = readLong(attrs + "intervals/sample_us");
-    aggrUs = readLong(attrs + "intervals/aggr_us");
-    maxAccesses = (int) Math.max(1, aggrUs / Math.max(1, sampleUs));
     if (fs.exists(CTX + "addr_unit")) {
       addrUnit = Math.max(1, readLong(CTX + "addr_unit"));
     }
@@ -439,6 +485,7 @@ public final class DamonSource implements HeatSource {
       running = false; // every target exited: kdamond_need_stop ended the thread
       return List.of();
     }
+    intervals.refresh();
     try {
       write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
@@ -448,37 +495,47 @@ public final class DamonSource implements HeatSource {
       }
       throw e;
     }
-    Duration window = Duration.ofNanos(aggrUs * 1000);
+    Duration window = aggrInterval();
+    Duration check = sampleInterval();
     List<RegionSample> out = new ArrayList<>();
+    List<TriedRegion> all = new ArrayList<>();
     if (mode == Mode.VADDR) {
       for (int i = 0; i < targets.size(); i++) {
         int pid = targets.get(i);
         if (!alive(pid)) {
           continue;
         }
-        for (TriedRegion r : readTriedRegions(i)) {
-          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window));
+        List<TriedRegion> regions = readTriedRegions(i);
+        all.addAll(regions);
+        for (TriedRegion r : regions) {
+          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
-      return out;
+    } else {
+      all = readTriedRegions(0);
+      out =
+          PaddrMapper.map(
+              root,
+              processes.values(),
+              all,
+              (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check));
     }
-    List<TriedRegion> physical = readTriedRegions(0);
-    return PaddrMapper.map(
-        root,
-        processes.values(),
-        physical,
-        (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window));
+    intervals.retune(all, readRunning());
+    return out;
   }
 
-  RegionSample sample(int pid, AddressRange range, long nr, long age, Duration window) {
+  RegionSample sample(
+      int pid, AddressRange range, long nr, long age, Duration window, Duration check) {
+    int maxAccesses = intervals.maxAccesses();
     int n = (int) Math.min(nr, maxAccesses);
     long ageNanos;
     try {
-      ageNanos = Math.multiplyExact(Math.multiplyExact(age, aggrUs), 1000L);
+      ageNanos = Math.multiplyExact(Math.multiplyExact(age, intervals.aggrUs()), 1000L);
     } catch (ArithmeticException e) {
       ageNanos = Long.MAX_VALUE;
     }
-    return new RegionSample(pid, range, n, maxAccesses, window, Duration.ofNanos(ageNanos), name());
+    return new RegionSample(
+        pid, range, n, maxAccesses, window, check, Duration.ofNanos(ageNanos), name());
   }
 
   List<TriedRegion> readTriedRegions(int scheme) {

@@ -21,7 +21,11 @@ import tierd.kernelfs.Parse;
  * <p>Format: {@code key=value} lines; unknown keys are ignored so that newer tierd versions can add
  * some. The configuration values are the fingerprint by which a leftover kdamond is recognised as
  * tierd's: the kernel has no owner field, so a kdamond whose operations, intervals and region
- * bounds differ from the record, or whose thread pid changed, is not tierd's any more.
+ * bounds differ from the record, or whose thread pid changed, is not tierd's any more. The sampling
+ * interval is tuned while the kdamond runs (by tierd, or by the kernel's {@code intervals_goal}),
+ * so the record keeps its bounds: a sampling interval inside {@code [min_sample_us, max_sample_us]}
+ * with the recorded ratio {@code aggr_us / sample_us} is tierd's. A file written before the bounds
+ * existed has none, and pins the interval to {@code sample_us}.
  */
 public record DamonStateFile(
     Owner owner,
@@ -33,7 +37,9 @@ public record DamonStateFile(
     long updateUs,
     long minRegions,
     long maxRegions,
-    int kthreadPid) {
+    int kthreadPid,
+    long minSampleUs,
+    long maxSampleUs) {
 
   public static final String FILE_NAME = "damon.state";
   public static final int VERSION = 1;
@@ -59,6 +65,33 @@ public record DamonStateFile(
     }
   }
 
+  /** A record whose sampling interval is pinned ({@code min = max = sampleUs}). */
+  public DamonStateFile(
+      Owner owner,
+      Phase phase,
+      int kdamond,
+      String operations,
+      long sampleUs,
+      long aggrUs,
+      long updateUs,
+      long minRegions,
+      long maxRegions,
+      int kthreadPid) {
+    this(
+        owner,
+        phase,
+        kdamond,
+        operations,
+        sampleUs,
+        aggrUs,
+        updateUs,
+        minRegions,
+        maxRegions,
+        kthreadPid,
+        sampleUs,
+        sampleUs);
+  }
+
   public DamonStateFile withPhase(Phase p) {
     return new DamonStateFile(
         owner,
@@ -70,12 +103,43 @@ public record DamonStateFile(
         updateUs,
         minRegions,
         maxRegions,
-        kthreadPid);
+        kthreadPid,
+        minSampleUs,
+        maxSampleUs);
   }
 
   public DamonStateFile withKthreadPid(int pid) {
     return new DamonStateFile(
-        owner, phase, kdamond, operations, sampleUs, aggrUs, updateUs, minRegions, maxRegions, pid);
+        owner,
+        phase,
+        kdamond,
+        operations,
+        sampleUs,
+        aggrUs,
+        updateUs,
+        minRegions,
+        maxRegions,
+        pid,
+        minSampleUs,
+        maxSampleUs);
+  }
+
+  /** Sampling intervals per aggregation interval, which tuning keeps. */
+  public long aggrSamples() {
+    return Math.max(1, aggrUs / Math.max(1, sampleUs));
+  }
+
+  /**
+   * True when a kdamond's intervals are ones this record allows: the sampling interval within the
+   * bounds and the aggregation interval at the recorded ratio.
+   */
+  public boolean allowsIntervals(long sampleUsNow, long aggrUsNow) {
+    if (minSampleUs == maxSampleUs) {
+      return sampleUsNow == sampleUs && aggrUsNow == aggrUs;
+    }
+    return sampleUsNow >= minSampleUs
+        && sampleUsNow <= maxSampleUs
+        && aggrUsNow == sampleUsNow * aggrSamples();
   }
 
   public String format() {
@@ -93,6 +157,8 @@ public record DamonStateFile(
     sb.append("min_nr_regions=").append(minRegions).append('\n');
     sb.append("max_nr_regions=").append(maxRegions).append('\n');
     sb.append("kthread_pid=").append(kthreadPid).append('\n');
+    sb.append("min_sample_us=").append(minSampleUs).append('\n');
+    sb.append("max_sample_us=").append(maxSampleUs).append('\n');
     return sb.toString();
   }
 
@@ -124,7 +190,9 @@ public record DamonStateFile(
         num(kv, "update_us"),
         num(kv, "min_nr_regions"),
         num(kv, "max_nr_regions"),
-        DamonStatus.parsePid(req(kv, "kthread_pid")));
+        DamonStatus.parsePid(req(kv, "kthread_pid")),
+        kv.containsKey("min_sample_us") ? num(kv, "min_sample_us") : num(kv, "sample_us"),
+        kv.containsKey("max_sample_us") ? num(kv, "max_sample_us") : num(kv, "sample_us"));
   }
 
   public static Path path(Path runtimeDir) {

@@ -81,4 +81,30 @@ class ClearRefsSourceTest {
   static RegionSample find(List<RegionSample> s, AddressRange r) {
     return s.stream().filter(x -> x.range().equals(r)).findFirst().orElseThrow();
   }
+
+  @Test
+  void aTunedWindowShorterThanTheCycleClearsWaitsAndReadsInOneCollect() throws Exception {
+    List<Long> slept = new java.util.ArrayList<>();
+    TunedWindow window =
+        new TunedWindow(
+            new tierd.heat.IntervalTuner(
+                0.04, Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(30)),
+            now::get,
+            ms -> {
+              slept.add(ms);
+              now.addAndGet(ms * 1_000_000);
+            });
+    source = new ClearRefsSource(KernelRoot.under(dir), now::get, window);
+    source.update(List.of(process(100)));
+    assertThat(source.collect()).isEmpty(); // the first collect only clears
+    now.addAndGet(Duration.ofSeconds(5).toNanos());
+    Files.writeString(dir.resolve("proc/100/clear_refs"), "");
+    List<RegionSample> s = source.collect(); // 0.5 s window < half the 5 s cycle
+    assertThat(Files.readString(dir.resolve("proc/100/clear_refs"))).isEqualTo("1");
+    assertThat(slept).containsExactly(500L);
+    RegionSample hot = find(s, HOT);
+    assertThat(hot.window()).isEqualTo(Duration.ofMillis(500));
+    assertThat(hot.checkInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(source.intervals().orElseThrow().check()).isEqualTo(Duration.ofMillis(500));
+  }
 }

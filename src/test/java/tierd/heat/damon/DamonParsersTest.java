@@ -196,6 +196,22 @@ class DamonParsersTest {
   }
 
   @Test
+  void theStartingSampleIntervalMustLieWithinTheTuningBounds() {
+    assertThatThrownBy(
+            () ->
+                DamonConfig.defaults()
+                    .withSampleBounds(Duration.ofMillis(20), Duration.ofMillis(100)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "heat.damon.sampleInterval PT0.01S must be in [heat.damon.minSampleInterval PT0.02S,"
+                + " heat.damon.maxSampleInterval PT0.1S]");
+    assertThatThrownBy(
+            () -> DamonConfig.defaults().withSampleBounds(Duration.ofMillis(5), Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("heat.damon.maxSampleInterval PT0S must be at least 1us");
+  }
+
+  @Test
   void defaultsKeepTheOneToTwentyRatio() {
     DamonConfig d = DamonConfig.defaults();
     assertThat(d.aggrUs() / d.sampleUs()).isEqualTo(20);

@@ -56,12 +56,12 @@ class DamonSourceTest {
   }
 
   DamonSource open(DamonSource.Mode mode) {
-    return DamonSource.open(mode, CONFIG, kernel, root, runtime, self, ms -> sleeps++);
+    return DamonSource.open(mode, CONFIG, 0, kernel, root, runtime, self, ms -> sleeps++);
   }
 
   DamonSource openAs(Owner owner) {
     return DamonSource.open(
-        DamonSource.Mode.VADDR, CONFIG, kernel, root, runtime, owner, ms -> sleeps++);
+        DamonSource.Mode.VADDR, CONFIG, 0, kernel, root, runtime, owner, ms -> sleeps++);
   }
 
   String nrKdamonds() {
@@ -132,6 +132,7 @@ class DamonSourceTest {
                 18,
                 20,
                 Duration.ofMillis(200),
+                Duration.ofMillis(10),
                 Duration.ofMillis(600),
                 "damon-vaddr"),
             new RegionSample(
@@ -140,6 +141,7 @@ class DamonSourceTest {
                 0,
                 20,
                 Duration.ofMillis(200),
+                Duration.ofMillis(10),
                 Duration.ofMillis(1800),
                 "damon-vaddr"),
             new RegionSample(
@@ -148,6 +150,7 @@ class DamonSourceTest {
                 5,
                 20,
                 Duration.ofMillis(200),
+                Duration.ofMillis(10),
                 Duration.ZERO,
                 "damon-vaddr"));
 
@@ -530,6 +533,7 @@ class DamonSourceTest {
                 15,
                 20,
                 Duration.ofMillis(200),
+                Duration.ofMillis(10),
                 Duration.ofMillis(400),
                 "damon-paddr"),
             new RegionSample(
@@ -538,6 +542,7 @@ class DamonSourceTest {
                 0,
                 20,
                 Duration.ofMillis(200),
+                Duration.ofMillis(10),
                 Duration.ofMillis(6000),
                 "damon-paddr"));
     s.close();
@@ -555,6 +560,126 @@ class DamonSourceTest {
     assertThatThrownBy(s::collect)
         .isInstanceOf(KernelFsException.class)
         .hasMessageEndingWith("every PFN reads 0: mapping paddr regions needs CAP_SYS_ADMIN");
+    s.close();
+  }
+
+  @Test
+  void tierdTunesTheSamplingIntervalTowardsTheAccessGoalAndCommitsIt() {
+    kernel.spawn(100);
+    kernel.script(100, new Region(A, A + 8 * MIB, 0, 0)); // nothing accessed: intervals grow
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+    s.update(List.of(proc(100)));
+    assertThat(s.tunedBy()).isEqualTo("tierd");
+    String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
+    List<Long> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      List<RegionSample> samples = s.collect();
+      // every sample carries the intervals it was measured with
+      assertThat(samples)
+          .allSatisfy(
+              r ->
+                  assertThat(r.checkInterval())
+                      .isEqualTo(
+                          Duration.ofNanos(
+                              seen.isEmpty() ? 10_000_000 : seen.get(seen.size() - 1) * 1000)));
+      seen.add(Long.parseLong(kernel.read(iv + "sample_us")));
+      assertThat(Long.parseLong(kernel.read(iv + "aggr_us")))
+          .isEqualTo(20 * seen.get(seen.size() - 1));
+    }
+    // ×2 per collect while nothing is seen, up to the 200 ms ceiling
+    assertThat(seen).containsExactly(20_000L, 40_000L, 80_000L, 160_000L, 200_000L, 200_000L);
+    assertThat(kernel.writeLog()).contains("kdamonds/0/state=commit");
+    assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(s.aggrInterval()).isEqualTo(Duration.ofSeconds(4));
+    // the state file still recognises the kdamond as tierd's at the tuned intervals
+    assertThat(DamonLeftovers.stillOurs(kernel, DamonStateFile.read(runtime).orElseThrow()))
+        .isTrue();
+
+    kernel.script(100, new Region(A, A + 8 * MIB, 20, 0)); // everything accessed: halve
+    s.collect();
+    assertThat(kernel.read(iv + "sample_us")).isEqualTo("100000");
+    s.close();
+    assertThat(nrKdamonds()).isEqualTo("0");
+  }
+
+  @Test
+  void atTheGoalTheIntervalsStay() {
+    kernel.spawn(100);
+    // 4 % of the bytes' checks: 1 MiB accessed in 16 of 20 checks, 19 MiB never (0.8 / 20 = 4 %)
+    kernel.script(100, new Region(A, A + MIB, 16, 0), new Region(A + MIB, A + 20 * MIB, 0, 0));
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+    s.update(List.of(process(100, vma(A, A + 20 * MIB, 5120))));
+    kernel.clearWriteLog();
+    s.collect();
+    s.collect();
+    assertThat(kernel.writeLog()).doesNotContain("kdamonds/0/state=commit");
+    assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(10));
+    s.close();
+  }
+
+  @Test
+  void whereTheKernelHasIntervalsGoalItTunesAndTierdReadsTheIntervalsBack() {
+    Set<Feature> v615 = EnumSet.copyOf(FakeDamonKernel.LINUX_6_12);
+    v615.add(Feature.INTERVALS_GOAL);
+    kernel = new FakeDamonKernel(dir, v615);
+    kernel.spawn(100);
+    kernel.script(100, new Region(A, A + 8 * MIB, 3, 0));
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+    String goal = DamonIntervals.GOAL;
+    assertThat(kernel.read(goal + "access_bp")).isEqualTo("400");
+    assertThat(kernel.read(goal + "aggrs")).isEqualTo("3");
+    assertThat(kernel.read(goal + "min_sample_us")).isEqualTo("5000");
+    assertThat(kernel.read(goal + "max_sample_us")).isEqualTo("200000");
+    assertThat(s.tunedBy()).isEqualTo("kernel");
+    s.update(List.of(proc(100)));
+
+    kernel.tuneIntervals(125_000, 2_500_000);
+    kernel.clearWriteLog();
+    List<RegionSample> samples = s.collect();
+    assertThat(kernel.writeLog())
+        .contains("kdamonds/0/state=update_tuned_intervals")
+        .doesNotContain("kdamonds/0/state=commit"); // the kernel tunes; tierd only reads
+    assertThat(samples)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.checkInterval()).isEqualTo(Duration.ofMillis(125));
+              assertThat(r.window()).isEqualTo(Duration.ofMillis(2500));
+              assertThat(r.maxAccesses()).isEqualTo(20);
+            });
+    assertThat(s.intervals().orElseThrow())
+        .isEqualTo(
+            new tierd.heat.HeatSource.Intervals(
+                Duration.ofMillis(125), Duration.ofMillis(2500), "kernel"));
+    assertThat(DamonLeftovers.stillOurs(kernel, DamonStateFile.read(runtime).orElseThrow()))
+        .isTrue();
+    s.close();
+    assertThat(nrKdamonds()).isEqualTo("0");
+  }
+
+  @Test
+  void aKdamondAtIntervalsOutsideTheRecordedBoundsIsNotTierds() {
+    kernel.spawn(100);
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+    s.update(List.of(proc(100)));
+    DamonStateFile rec = DamonStateFile.read(runtime).orElseThrow();
+    String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
+    kernel.write(iv + "sample_us", "300000"); // above the 200 ms ceiling
+    kernel.write(iv + "aggr_us", "6000000");
+    assertThat(DamonLeftovers.stillOurs(kernel, rec)).isFalse();
+    kernel.write(iv + "sample_us", "100000"); // inside, but not at the 1:20 ratio
+    kernel.write(iv + "aggr_us", "1000000");
+    assertThat(DamonLeftovers.stillOurs(kernel, rec)).isFalse();
+    kernel.write(iv + "aggr_us", "2000000");
+    assertThat(DamonLeftovers.stillOurs(kernel, rec)).isTrue();
     s.close();
   }
 

@@ -45,6 +45,7 @@ public final class FakeDamonKernel implements DamonFs {
     APPLY_INTERVAL, // 6.7
     ALLOW, // 6.14
     CORE_FILTERS, // 6.15
+    INTERVALS_GOAL, // 6.15
     ADDR_UNIT // 6.18
   }
 
@@ -110,6 +111,7 @@ public final class FakeDamonKernel implements DamonFs {
   private int nextKthreadPid = 900;
   private int updates;
   private Runnable beforeNextState;
+  private long[] tunedIntervals;
 
   /**
    * A fake kernel whose DAMON tree lives under {@code <dir>/sys} and whose processes appear as
@@ -135,6 +137,14 @@ public final class FakeDamonKernel implements DamonFs {
   public FakeDamonKernel commitFailureStops(boolean b) {
     commitFailureStops = b;
     return this;
+  }
+
+  /**
+   * What the kernel's intervals_goal tuning has reached: the next {@code update_tuned_intervals}
+   * writes these to {@code sample_us} and {@code aggr_us}.
+   */
+  public void tuneIntervals(long sampleUs, long aggrUs) {
+    tunedIntervals = new long[] {sampleUs, aggrUs};
   }
 
   /** The next {@code n} writes fail with EBUSY, as if another writer held damon_sysfs_lock. */
@@ -455,6 +465,16 @@ public final class FakeDamonKernel implements DamonFs {
           removeNumbered(schemes + s + "/tried_regions");
         }
       }
+      case "update_tuned_intervals" -> {
+        if (!features.contains(Feature.INTERVALS_GOAL) || !running.containsKey(k)) {
+          throw errno(p, "Invalid argument");
+        }
+        if (tunedIntervals != null) {
+          String iv = kdir + "contexts/0/monitoring_attrs/intervals/";
+          put(iv + "sample_us", Long.toString(tunedIntervals[0]));
+          put(iv + "aggr_us", Long.toString(tunedIntervals[1]));
+        }
+      }
       case "update_schemes_stats", "update_schemes_tried_bytes" -> {
         if (!running.containsKey(k)) {
           throw errno(p, "Invalid argument");
@@ -616,6 +636,13 @@ public final class FakeDamonKernel implements DamonFs {
     put(d + "monitoring_attrs/intervals/sample_us", "5000");
     put(d + "monitoring_attrs/intervals/aggr_us", "100000");
     put(d + "monitoring_attrs/intervals/update_us", "60000000");
+    if (features.contains(Feature.INTERVALS_GOAL)) {
+      String g = d + "monitoring_attrs/intervals/intervals_goal/";
+      put(g + "access_bp", "0");
+      put(g + "aggrs", "0");
+      put(g + "min_sample_us", "0");
+      put(g + "max_sample_us", "0");
+    }
     put(d + "monitoring_attrs/nr_regions/min", "10");
     put(d + "monitoring_attrs/nr_regions/max", "1000");
     put(d + "targets/nr_targets", "0");
