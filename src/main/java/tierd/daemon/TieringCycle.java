@@ -634,16 +634,16 @@ public final class TieringCycle implements AutoCloseable {
       long[] perTier = sums[s.heatClass().ordinal()];
       idx.forEachOverlap(
           s.range(),
-          (v, overlap) -> {
+          (v, overlapBytes) -> {
             if (v.presentPages() == 0) {
               return;
             }
-            double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
             PerNode pages = v.pages();
+            double share = v.shareOf(overlapBytes);
             for (int j = 0; j < pages.size(); j++) {
               int rank = topo.rankOf(pages.node(j));
               if (rank >= 0) {
-                perTier[rank] += (long) (perPage * pages.count(j));
+                perTier[rank] += v.bytesInShare(pages.count(j), share);
               }
             }
           });

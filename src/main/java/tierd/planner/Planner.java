@@ -48,12 +48,12 @@ public final class Planner {
     this.config = config;
   }
 
-  public PlannerConfig config() {
-    return config;
-  }
-
-  /** Plans one cycle. Throws IllegalArgumentException if regions or placements of a pid overlap. */
+  /**
+   * Plans one cycle: joins regions to VMAs and placements, then relieves pressure, promotes (with
+   * exchange), demotes proactively, and assembles the plan ({@link PlanningRun}). Throws
+   * IllegalArgumentException if regions or placements of a pid overlap.
+   */
   public PlanResult plan(PlanInput input, PlannerState state) {
-    return new Cycle(config, input, state).run();
+    return new PlanningRun(config, input, state).plan();
   }
 }
