@@ -515,11 +515,14 @@ public final class TieringCycle implements AutoCloseable {
 
   /**
    * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below its high watermark.
+   * checks) and never moves into a node below the planner's floor (high watermark plus margin).
    */
   private MoveLimits moveLimits(Topology topo) {
     return new MoveLimits(
-        config.interval(), dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
+        config.interval(),
+        dryRun()
+            ? NodeRoom.UNLIMITED
+            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
   }
 
   private long lastProgressLog;

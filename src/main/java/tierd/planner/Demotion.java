@@ -59,8 +59,18 @@ final class Demotion {
     this.texts = texts;
   }
 
-  /** Demotes {@code entry} of node {@code source} for {@code purpose}. */
+  /** Demotes {@code entry} of node {@code source} for {@code purpose}, all of it if allowed. */
   Outcome demote(int source, int entry, Purpose purpose) {
+    return demote(source, entry, purpose, Long.MAX_VALUE);
+  }
+
+  /**
+   * Demotes {@code entry} of node {@code source} for {@code purpose}, no more of it than the
+   * aligned prefix that holds {@code neededBytes}: room is made for what waits, not for the whole
+   * of a large cold region (in the VM a 56 MiB promotion once demoted 202 MiB). The part not needed
+   * stays, and is not reported as held back.
+   */
+  Outcome demote(int source, int entry, Purpose purpose, long neededBytes) {
     int segment = entries.segment(source, entry);
     PlacementRule.Verdict verdict = segments.vma(segment).demotion(source);
     if (verdict instanceof PlacementRule.HeldBack held) {
@@ -76,14 +86,22 @@ final class Demotion {
       }
       return new HeldBack(SkipReason.RESIDENCY);
     }
-    Cut cut =
-        segments.fit(segment, segments.bytes(segment, source), ledger.allowance(Direction.DEMOTE));
+    long segmentBytes = segments.bytes(segment, source);
+    Cut cut = segments.fit(segment, segmentBytes, ledger.allowance(Direction.DEMOTE));
     if (cut == null) {
       if (!purpose.exchange()) {
         entries.decide(source, entry);
         skips.heldByBudget(segment, source, Direction.DEMOTE);
       }
       return BUDGET_EXHAUSTED;
+    }
+    boolean cutToNeed = false;
+    if (neededBytes < cut.bytes()) {
+      Cut needed = segments.atLeast(segment, segmentBytes, neededBytes);
+      if (needed.end() < cut.end()) {
+        cut = needed;
+        cutToNeed = true;
+      }
     }
     long bytes = cut.bytes();
     boolean fillBlocked = false;
@@ -92,10 +110,10 @@ final class Demotion {
       int target = targets[position];
       if (!ledger.withinFillLimit(target, bytes)) {
         fillBlocked = true;
-      } else if (!ledger.aboveHighWatermark(target, bytes)) {
+      } else if (!ledger.aboveFloor(target, bytes)) {
         roomBlocked = true;
       } else {
-        move(segment, source, entry, target, position, cut, purpose);
+        move(segment, source, entry, target, position, cut, purpose, cutToNeed);
         return new Moved(bytes);
       }
     }
@@ -105,7 +123,14 @@ final class Demotion {
   }
 
   private void move(
-      int segment, int source, int entry, int target, int position, Cut cut, Purpose purpose) {
+      int segment,
+      int source,
+      int entry,
+      int target,
+      int position,
+      Cut cut,
+      Purpose purpose,
+      boolean cutToNeed) {
     String text = texts.demotion(segment, source, target, position, purpose);
     ledger.apply(
         new Ledger.PlannedMove(
@@ -118,7 +143,7 @@ final class Demotion {
             purpose.code(),
             text));
     entries.decide(source, entry);
-    if (cut.end() < segments.end(segment) && !purpose.exchange()) {
+    if (cut.end() < segments.end(segment) && !purpose.exchange() && !cutToNeed) {
       skips.restHeldByBudget(segment, source, cut, Direction.DEMOTE);
     }
   }

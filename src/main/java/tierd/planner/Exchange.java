@@ -84,7 +84,7 @@ final class Exchange {
         break; // WARM victims come by rising heat: none further qualifies
       }
       victims.take();
-      Demotion.Outcome outcome = demotion.demote(node, entry, purpose);
+      Demotion.Outcome outcome = demotion.demote(node, entry, purpose, needBytes - freedBytes);
       if (outcome instanceof Demotion.BudgetExhausted) {
         break;
       }

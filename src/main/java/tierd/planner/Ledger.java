@@ -92,15 +92,18 @@ final class Ledger {
     return nodes.totalBytes(target) - freeBytes[target] + bytes <= nodes.fillLimitBytes(target);
   }
 
-  /** True when {@code bytes} more on {@code target} leave it free memory at its high watermark. */
-  boolean aboveHighWatermark(int target, long bytes) {
-    return freeBytes[target] - bytes >= nodes.highBytes(target);
+  /**
+   * True when {@code bytes} more on {@code target} leave it free memory at its floor (high
+   * watermark plus margin, {@link NodeTable#floorBytes}).
+   */
+  boolean aboveFloor(int target, long bytes) {
+    return freeBytes[target] - bytes >= nodes.floorBytes(target);
   }
 
-  /** Bytes {@code target} can take: above its high watermark and within its fill limit. */
+  /** Bytes {@code target} can take: above its floor and within its fill limit. */
   long roomBytes(int target) {
     return Math.min(
-        freeBytes[target] - nodes.highBytes(target),
+        freeBytes[target] - nodes.floorBytes(target),
         nodes.fillLimitBytes(target) - (nodes.totalBytes(target) - freeBytes[target]));
   }
 

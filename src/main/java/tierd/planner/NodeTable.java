@@ -37,6 +37,7 @@ final class NodeTable {
   private final long[] freeAtStartBytes;
   private final long[] lowBytes;
   private final long[] highBytes;
+  private final long[] floorBytes;
   private final long[] fillLimitBytes;
   private final boolean[] overFillLimitAtStart;
   private final int[][] promotionTargets;
@@ -54,6 +55,7 @@ final class NodeTable {
     freeAtStartBytes = new long[count];
     lowBytes = new long[count];
     highBytes = new long[count];
+    floorBytes = new long[count];
     fillLimitBytes = new long[count];
     overFillLimitAtStart = new boolean[count];
     for (int node = 0; node < count; node++) {
@@ -74,6 +76,7 @@ final class NodeTable {
           info.watermarks()
               .map(NodeInfo.Watermarks::highBytes)
               .orElse((long) (total * FALLBACK_HIGH));
+      floorBytes[node] = config.floorBytes(highBytes[node], total);
       fillLimitBytes[node] = (long) (total * config.maxFillOf(info.id()));
       overFillLimitAtStart[node] = info.usedBytes() > fillLimitBytes[node];
     }
@@ -145,6 +148,15 @@ final class NodeTable {
 
   long highBytes(int node) {
     return highBytes[node];
+  }
+
+  /**
+   * The free memory a move into {@code node} must leave: its high watermark plus the room margin
+   * ({@code planner.roomMargin} of its total). Below it, the kernel would soon reclaim — inside the
+   * migration, at a fraction of the speed (design rule 5).
+   */
+  long floorBytes(int node) {
+    return floorBytes[node];
   }
 
   long fillLimitBytes(int node) {

@@ -17,6 +17,7 @@ final class PlanningRun {
   final ResidencyRule residency;
   final Demotion demotion;
   final PressureRelief pressureRelief;
+  final MakeRoom makeRoom;
   final Promotion promotion;
   final ProactiveDemotion proactiveDemotion;
   private final PlanInput input;
@@ -44,15 +45,39 @@ final class PlanningRun {
     Exchange exchange =
         new Exchange(input.thresholds(), nodes, ledger, segments, demotions, demotion, texts);
     pressureRelief = new PressureRelief(nodes, ledger, segments, demotions, demotion, skips);
+    makeRoom =
+        new MakeRoom(
+            config,
+            input.thresholds(),
+            nodes,
+            ledger,
+            segments,
+            promotions,
+            demotions,
+            demotion,
+            residency);
     promotion =
         new Promotion(
-            config, nodes, ledger, segments, promotions, exchange, residency, skips, texts);
+            config,
+            input.thresholds(),
+            nodes,
+            ledger,
+            segments,
+            promotions,
+            exchange,
+            residency,
+            skips,
+            texts);
     proactiveDemotion = new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips);
   }
 
-  /** Relieves pressure, promotes (with exchange), demotes proactively, assembles the plan. */
+  /**
+   * Relieves pressure, makes room for the hot data waiting, promotes (with exchange), demotes
+   * proactively, assembles the plan.
+   */
   PlanResult plan() {
     pressureRelief.run();
+    makeRoom.run();
     promotion.run();
     proactiveDemotion.run();
     return PlanAssembly.assemble(input, state, nodes, ledger, segments, skips, joined, residency);

@@ -2,8 +2,9 @@ package tierd.planner;
 
 /**
  * Demotion under pressure: a node with a slower tier whose free memory is under its low watermark
- * demotes COLD data, longest idle first, until its free memory would reach the high watermark. Once
- * the budget is gone, the rest of what it would have demoted is held back by it.
+ * demotes COLD data, longest idle first, until its free memory would reach its floor (the high
+ * watermark plus the room margin), and no more: the last region goes down only in the part that is
+ * needed. Once the budget is gone, the rest of what it would have demoted is held back by it.
  */
 final class PressureRelief {
 
@@ -38,7 +39,7 @@ final class PressureRelief {
   }
 
   private void relieve(int node) {
-    long needBytes = nodes.highBytes(node) - ledger.freeBytes(node);
+    long needBytes = nodes.floorBytes(node) - ledger.freeBytes(node);
     long freeAtStart = nodes.freeAtStartBytes(node);
     Demotion.Purpose purpose =
         new Demotion.Purpose(
@@ -48,8 +49,8 @@ final class PressureRelief {
                 + " < low wmark "
                 + Texts.bytes(nodes.lowBytes(node))
                 + ", "
-                + Texts.bytes(nodes.highBytes(node) - freeAtStart)
-                + " short of high");
+                + Texts.bytes(nodes.floorBytes(node) - freeAtStart)
+                + " short of high + margin");
     CandidateQueue coldest = entries.coldest(node, segments, segments::cold);
     boolean budgetGone = false;
     while (needBytes > 0 && !coldest.isEmpty()) {
@@ -61,7 +62,7 @@ final class PressureRelief {
         needBytes -= segments.bytes(segment, node);
         continue;
       }
-      Demotion.Outcome outcome = demotion.demote(node, entry, purpose);
+      Demotion.Outcome outcome = demotion.demote(node, entry, purpose, needBytes);
       if (outcome instanceof Demotion.BudgetExhausted) {
         budgetGone = true;
         needBytes -= segments.bytes(segment, node);

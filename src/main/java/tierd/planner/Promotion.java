@@ -1,11 +1,15 @@
 package tierd.planner;
 
+import tierd.scoring.Thresholds;
+
 /**
  * Promotion of HOT data: data on a node over its fill limit first, then by falling heat. Each
- * candidate goes to the nearest allowed faster node that has room for it above its high watermark
- * and within its fill limit ({@link Direct}); when none has, to one whose coldest data an exchange
- * demoted to make room ({@link Exchanged}); else as much of it as fits the room left on one ({@link
- * Partial}); else it is held back ({@link Blocked}). A candidate too large for the budget moves its
+ * candidate goes to the nearest allowed faster node that has room for it above its floor (high
+ * watermark plus margin) and within its fill limit ({@link Direct}); when none has, and the data is
+ * confirmed hot ({@link Thresholds#confirmed}), to one whose coldest data an exchange demoted to
+ * make room ({@link Exchanged}); else as much of it as fits the room left on one ({@link Partial});
+ * else it is held back ({@link Blocked}). Hot data of fewer windows moves only into free room:
+ * nothing goes down for it until it is confirmed. A candidate too large for the budget moves its
  * aligned prefix; once less than a page of budget is left, the rest are held back by it.
  */
 final class Promotion {
@@ -32,6 +36,7 @@ final class Promotion {
   record Blocked(SkipReason reason) implements Choice {}
 
   private final PlannerConfig config;
+  private final Thresholds thresholds;
   private final NodeTable nodes;
   private final Ledger ledger;
   private final Segments segments;
@@ -43,6 +48,7 @@ final class Promotion {
 
   Promotion(
       PlannerConfig config,
+      Thresholds thresholds,
       NodeTable nodes,
       Ledger ledger,
       Segments segments,
@@ -52,6 +58,7 @@ final class Promotion {
       SkipLog skips,
       ReasonTexts texts) {
     this.config = config;
+    this.thresholds = thresholds;
     this.nodes = nodes;
     this.ledger = ledger;
     this.segments = segments;
@@ -133,7 +140,7 @@ final class Promotion {
       if (firstWithinFillLimit < 0) {
         firstWithinFillLimit = target;
       }
-      if (ledger.aboveHighWatermark(target, bytes)) {
+      if (ledger.aboveFloor(target, bytes)) {
         return new Direct(target, position, ledger.freeBytes(target));
       }
     }
@@ -142,10 +149,11 @@ final class Promotion {
     // it, and that is the fullest case exchange exists for. The victims must free enough for both
     // the high watermark and the fill limit.
     int exchangeNode = firstWithinFillLimit >= 0 ? firstWithinFillLimit : targets[0];
-    if (config.exchange() && !exchange.failedOn(exchangeNode)) {
+    boolean confirmed = thresholds.confirmed(segments.region(segment).hotWindows());
+    if (config.exchange() && confirmed && !exchange.failedOn(exchangeNode)) {
       long needBytes =
           Math.max(
-              bytes - (ledger.freeBytes(exchangeNode) - nodes.highBytes(exchangeNode)),
+              bytes - (ledger.freeBytes(exchangeNode) - nodes.floorBytes(exchangeNode)),
               nodes.totalBytes(exchangeNode)
                   - ledger.freeBytes(exchangeNode)
                   + bytes
@@ -170,12 +178,16 @@ final class Promotion {
           segments.fit(
               segment, segmentBytes, Math.min(ledger.allowance(Direction.PROMOTE), roomBytes));
       if (part != null
-          && ledger.aboveHighWatermark(target, part.bytes())
+          && ledger.aboveFloor(target, part.bytes())
           && ledger.withinFillLimit(target, part.bytes())) {
         return new Partial(target, position, ledger.freeBytes(target), part);
       }
     }
-    return new Blocked(firstWithinFillLimit < 0 ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK);
+    if (firstWithinFillLimit < 0) {
+      return new Blocked(SkipReason.FILL_LIMIT);
+    }
+    return new Blocked(
+        confirmed || !config.exchange() ? SkipReason.WATERMARK : SkipReason.UNCONFIRMED);
   }
 
   private String reason(int segment, int source, Direct direct) {

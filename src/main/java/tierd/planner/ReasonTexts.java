@@ -7,8 +7,8 @@ import tierd.scoring.Thresholds;
 /**
  * The sentences of one run's reasons, with the figures as the ledger has them when a move or skip
  * is decided: why a move goes where it goes ({@code hot (0.82 ≥ 0.40 for 3 windows) on node 2 (tier
- * 1) → node 0 (tier 0, nearest faster allowed, 5.9GiB free above high wmark)}) and why a candidate
- * found no target.
+ * 1) → node 0 (tier 0, nearest faster allowed, 5.9GiB free above high wmark + margin)}) and why a
+ * candidate found no target.
  */
 final class ReasonTexts {
 
@@ -81,19 +81,28 @@ final class ReasonTexts {
           .append(Texts.bytes(exchangedBytes))
           .append(" of colder data)");
     } else {
-      text.append(Texts.bytes(freeBeforeBytes - nodes.highBytes(target)))
-          .append(" free above high wmark)");
+      text.append(Texts.bytes(freeBeforeBytes - nodes.floorBytes(target)))
+          .append(" free above high wmark + margin)");
     }
     return text.toString();
   }
 
   /** Why HOT data of {@code bytes} found no faster node with room. */
   String promotionBlocked(SkipReason reason, int[] targets, long bytes) {
+    if (reason == SkipReason.UNCONFIRMED) {
+      return "hot for fewer than "
+          + thresholds.confirmWindows()
+          + " windows (scoring.confirmWindows) and no allowed faster node has "
+          + Texts.bytes(bytes)
+          + " free above its high wmark + margin ("
+          + roomList(targets)
+          + "): nothing is demoted for it until it is confirmed";
+    }
     return reason == SkipReason.FILL_LIMIT
         ? "every allowed faster node is at its fill limit (" + nodeList(targets) + ")"
         : "no allowed faster node has "
             + Texts.bytes(bytes)
-            + " free above its high wmark ("
+            + " free above its high wmark + margin ("
             + roomList(targets)
             + ")"
             + (config.exchange() ? "; no colder data could make room" : "");
@@ -136,8 +145,8 @@ final class ReasonTexts {
         .append(", ")
         .append(position == 0 ? "nearest" : ordinal(position + 1) + " nearest")
         .append(" allowed in the next lower tier, ")
-        .append(Texts.bytes(ledger.freeBytes(target) - nodes.highBytes(target)))
-        .append(" free above high wmark)");
+        .append(Texts.bytes(ledger.freeBytes(target) - nodes.floorBytes(target)))
+        .append(" free above high wmark + margin)");
     if (purpose.exchange() || code == ReasonCode.COLD_PROACTIVE) {
       text.append(", ").append(purpose.why());
     }
@@ -152,7 +161,7 @@ final class ReasonTexts {
             + ")"
         : "no allowed node of the next lower tier has "
             + Texts.bytes(bytes)
-            + " free above its high wmark ("
+            + " free above its high wmark + margin ("
             + roomList(targets)
             + ")";
   }
@@ -182,7 +191,7 @@ final class ReasonTexts {
     return sb.toString();
   }
 
-  /** {@code node 0 12MiB above high}, for each target. */
+  /** {@code node 0 12MiB above high + margin}, for each target. */
   private String roomList(int[] targets) {
     StringBuilder sb = new StringBuilder();
     for (int target : targets) {
@@ -190,8 +199,8 @@ final class ReasonTexts {
           .append("node ")
           .append(nodes.nodeId(target))
           .append(' ')
-          .append(Texts.bytes(Math.max(0, ledger.freeBytes(target) - nodes.highBytes(target))))
-          .append(" above high");
+          .append(Texts.bytes(Math.max(0, ledger.freeBytes(target) - nodes.floorBytes(target))))
+          .append(" above high + margin");
     }
     return sb.toString();
   }

@@ -183,4 +183,12 @@ final class Segments {
   Cut fit(int segment, long bytes, long availableBytes) {
     return Cut.fit(start[segment], end[segment], bytes, availableBytes, vma(segment).unitBytes());
   }
+
+  /**
+   * The shortest prefix of a segment that holds at least {@code wantedBytes} of its {@code bytes},
+   * its end aligned up to the VMA's unit ({@link Cut#atLeast}).
+   */
+  Cut atLeast(int segment, long bytes, long wantedBytes) {
+    return Cut.atLeast(start[segment], end[segment], bytes, wantedBytes, vma(segment).unitBytes());
+  }
 }

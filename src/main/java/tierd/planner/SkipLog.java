@@ -146,7 +146,7 @@ final class SkipLog {
                 + Texts.bytes(cut.bytes())
                 + " filled the room left on node "
                 + nodes.nodeId(target)
-                + (fill ? " up to its fill limit" : " down to its high wmark"));
+                + (fill ? " up to its fill limit" : " down to its high wmark + margin"));
   }
 
   /** What holds a move in {@code direction} back now: its bucket, or the cycle cap. */

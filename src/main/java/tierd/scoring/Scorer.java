@@ -34,8 +34,12 @@ import tierd.topology.Topology;
  *
  * <p>Classes: COLD when the region has been idle (every observation at or below the cold threshold)
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
- * heat that has not decayed yet; HOT when its heat has stood at or above the hot threshold for
- * {@code confirmWindows} consecutive windows; WARM otherwise.
+ * heat that has not decayed yet; HOT when its heat is at or above the hot threshold in this window;
+ * WARM otherwise. A HOT region's streak ({@link ScoredRegion#hotWindows()}) says for how many
+ * consecutive windows; it is <em>confirmed</em> after {@code confirmWindows} ({@link
+ * Thresholds#confirmed}). The planner moves hot data of one window into free room at once, and
+ * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
+ * when something must go down for it).
  *
  * <p>The hot threshold, unless pinned, is the larger of two fits: the lowest threshold whose hot
  * set (bytes, from a 1024-bin heat histogram) fits the fast tier's usable capacity, and the rate
@@ -70,7 +74,8 @@ public final class Scorer {
             config.hotFloor(),
             rateFit,
             0,
-            0);
+            0,
+            config.confirmWindows());
   }
 
   public ScoringConfig config() {
@@ -158,7 +163,7 @@ public final class Scorer {
         if (p.idleSince[i] != NOT_IDLE && idleAge >= coldMinAge) {
           cls = HeatClass.COLD;
           coldBytes += size;
-        } else if (streak[i] >= config.confirmWindows()) {
+        } else if (streak[i] >= 1) {
           cls = HeatClass.HOT;
           hotBytes += size;
         } else {
@@ -195,7 +200,8 @@ public final class Scorer {
             thresholds.capacityFit(),
             thresholds.rateFit(),
             thresholds.hotCapacityBytes(),
-            aboveHot);
+            aboveHot,
+            thresholds.confirmWindows());
     return new ScoringResult(
         in.now(),
         out,
@@ -242,7 +248,15 @@ public final class Scorer {
       hot = Math.min(1.0, Math.max(capacityFit, rateFit));
     }
     thresholds =
-        new Thresholds(hot, config.coldThreshold(), pinned, capacityFit, rateFit, capacity, 0);
+        new Thresholds(
+            hot,
+            config.coldThreshold(),
+            pinned,
+            capacityFit,
+            rateFit,
+            capacity,
+            0,
+            config.confirmWindows());
     return hot;
   }
 

@@ -40,4 +40,42 @@ class CutTest {
   void lessThanOneUnitFitsNothing() {
     assertThat(Cut.fit(START, START + 16 * MiB, 16 * MiB, MiB, 2 * MiB)).isNull();
   }
+
+  @Test
+  void theShortestPrefixThatHoldsWhatIsNeededIsAlignedUp() {
+    // 16 MiB of range hold 8 MiB; 3 MiB needed: 6 MiB of range, already aligned
+    assertThat(Cut.atLeast(START, START + 16 * MiB, 8 * MiB, 3 * MiB, 2 * MiB))
+        .isEqualTo(new Cut(START + 6 * MiB, 3 * MiB));
+    // 2.5 MiB needed: 5 MiB of range, aligned up to 6 MiB, which holds 3 MiB
+    assertThat(Cut.atLeast(START, START + 16 * MiB, 8 * MiB, 5 * MiB / 2, 2 * MiB))
+        .isEqualTo(new Cut(START + 6 * MiB, 3 * MiB));
+    // less than a unit needed: one unit
+    assertThat(Cut.atLeast(START, START + 16 * MiB, 16 * MiB, 4096, 2 * MiB))
+        .isEqualTo(new Cut(START + 2 * MiB, 2 * MiB));
+  }
+
+  @Test
+  void whenAllOrMoreIsNeededTheWholeRangeMoves() {
+    assertThat(Cut.atLeast(START, START + 16 * MiB, 8 * MiB, 8 * MiB, 2 * MiB))
+        .isEqualTo(new Cut(START + 16 * MiB, 8 * MiB));
+    assertThat(Cut.atLeast(START, START + 16 * MiB, 8 * MiB, 7 * MiB + 1, 2 * MiB))
+        .as("aligned up to the end")
+        .isEqualTo(new Cut(START + 16 * MiB, 8 * MiB));
+  }
+
+  @Test
+  void aNeededPrefixAlwaysHoldsWhatIsNeeded() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 10_000; i++) {
+      long unit = 4096L << rnd.nextInt(10);
+      long start = START + unit * rnd.nextInt(64);
+      long end = start + unit * (1 + rnd.nextInt(512));
+      long bytes = 1 + rnd.nextLong(end - start);
+      long wanted = rnd.nextLong(bytes + 1);
+      Cut cut = Cut.atLeast(start, end, bytes, wanted, unit);
+      assertThat(cut.bytes()).as("seed 7 case %d", i).isGreaterThanOrEqualTo(wanted);
+      assertThat(cut.bytes()).isLessThanOrEqualTo(bytes);
+      assertThat(cut.end() == end || (cut.end() - start) % unit == 0).isTrue();
+    }
+  }
 }

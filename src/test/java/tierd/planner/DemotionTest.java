@@ -53,7 +53,7 @@ class DemotionTest {
     assertThat(run.ledger.planned().get(0).text())
         .isEqualTo(
             "cold (idle 10m, heat 0.00) on node 0 (tier 0, test) → node 2 (tier 1, nearest allowed"
-                + " in the next lower tier, 11.8GiB free above high wmark)");
+                + " in the next lower tier, 11.6GiB free above high wmark + margin)");
   }
 
   @Test
@@ -68,6 +68,17 @@ class DemotionTest {
     assertThat(Fixtures.skipped(run)).containsExactly("1 0 BUDGET " + 4 * MiB);
     assertThat(run.skips.listed().get(0).text())
         .isEqualTo("the rest of a range whose first 4MiB fit this cycle's budget");
+  }
+
+  @Test
+  void onlyThePartThatIsNeededMovesAndTheRestIsNoSkip() {
+    PlanningRun run = run(PlannerConfig.defaults());
+    assertThat(run.demotion.demote(0, 0, PRESSURE, 3 * MiB))
+        .as("3 MiB needed of 8: aligned up to the 2 MiB THP unit")
+        .isEqualTo(new Demotion.Moved(4 * MiB));
+    assertThat(Fixtures.booked(run)).containsExactly("1 0→2 COLD_PRESSURE " + 4 * MiB);
+    assertThat(run.skips.listed()).isEmpty();
+    assertThat(run.demotions.open(0, 0)).isFalse();
   }
 
   @Test
@@ -88,12 +99,12 @@ class DemotionTest {
   static Stream<Arguments> fullTargets() {
     return Stream.of(
         Arguments.of(
-            "CXL node below its high watermark",
+            "CXL node below its floor (high watermark + margin)",
             PlannerConfig.defaults(),
             Fixtures.box(6 * GiB, 6 * GiB, 100 * MiB, 24 * GiB),
             SkipReason.WATERMARK,
-            "no allowed node of the next lower tier has 8MiB free above its high wmark (node 2 0B"
-                + " above high)"),
+            "no allowed node of the next lower tier has 8MiB free above its high wmark + margin"
+                + " (node 2 0B above high + margin)"),
         Arguments.of(
             "CXL node at its fill limit",
             PlannerConfig.builder().maxFill(Map.of(2, 0.25)).build(),

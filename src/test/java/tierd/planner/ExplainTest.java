@@ -34,7 +34,7 @@ class ExplainTest {
         .containsExactly(
             "move promote pid 1 7f0000000000-7f0000800000 8MiB node 2 → 0 [HOT]: hot (0.82 ≥ 0.40"
                 + " for 3 windows) on node 2 (tier 1) → node 0 (tier 0, nearest faster allowed,"
-                + " 5.9GiB free above high wmark)");
+                + " 5.8GiB free above high wmark + margin)");
     assertThat(lines)
         .filteredOn(l -> l.startsWith("skip "))
         .containsExactly(

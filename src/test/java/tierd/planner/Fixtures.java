@@ -187,7 +187,7 @@ public final class Fixtures {
 
   /** Hot threshold 0.40, cold 0.02 (gap 0.38), as a fitted scorer would report them. */
   public static Thresholds thresholds() {
-    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0);
+    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0, 2);
   }
 
   public static PlanInput input(

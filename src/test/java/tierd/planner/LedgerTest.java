@@ -99,12 +99,15 @@ class LedgerTest {
   }
 
   @Test
-  void roomIsAboveTheHighWatermarkAndWithinTheFillLimit() {
+  void roomIsAboveTheFloorAndWithinTheFillLimit() {
     Ledger ledger = ledger(PlannerConfig.defaults());
-    long high0 = BOX.highBytes(0);
-    long room0 = 6 * GiB - high0;
-    assertThat(ledger.aboveHighWatermark(0, room0)).isTrue();
-    assertThat(ledger.aboveHighWatermark(0, room0 + 1)).isFalse();
+    long floor0 = BOX.floorBytes(0);
+    assertThat(floor0)
+        .as("the high watermark plus the default 1 % margin")
+        .isEqualTo(BOX.highBytes(0) + (long) (BOX.totalBytes(0) * 0.01));
+    long room0 = 6 * GiB - floor0;
+    assertThat(ledger.aboveFloor(0, room0)).isTrue();
+    assertThat(ledger.aboveFloor(0, room0 + 1)).isFalse();
     assertThat(ledger.withinFillLimit(0, 6 * GiB)).isTrue();
     assertThat(ledger.withinFillLimit(0, 6 * GiB + 1)).isFalse();
     assertThat(ledger.roomBytes(0)).isEqualTo(room0);

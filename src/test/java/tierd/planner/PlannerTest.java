@@ -29,11 +29,12 @@ import tierd.topology.Topology;
 class PlannerTest {
 
   /**
-   * Scorer and planner together over cycles: a buffer turns hot on CXL, is confirmed over two
-   * windows, promoted, and not moved back while it cools within the minimum residency.
+   * Scorer and planner together over cycles: a buffer turns hot on CXL and, the fast node having
+   * room, is promoted in its first hot window; it is not moved back while it cools within the
+   * minimum residency.
    */
   @Test
-  void scorerAndPlannerTogetherPromoteAConfirmedHotBufferOnce() {
+  void scorerAndPlannerTogetherPromoteAHotBufferOnceInItsFirstWindowWhenThereIsRoom() {
     Topology t = roomyBox();
     Scorer scorer = new Scorer(ScoringConfig.defaults());
     Planner planner = new Planner(PlannerConfig.defaults());
@@ -68,8 +69,13 @@ class PlannerTest {
       state = r.next();
       fb = r.plan().feedback();
       if (cycle == 0) {
-        assertThat(scores.regions().get(0).heatClass()).isEqualTo(HeatClass.WARM);
-        assertThat(r.plan().moves()).isEmpty();
+        assertThat(scores.regions().get(0).heatClass()).isEqualTo(HeatClass.HOT);
+        assertThat(scores.regions().get(0).hotWindows()).isEqualTo(1);
+        assertThat(scores.thresholds().confirmed(1)).as("not confirmed yet").isFalse();
+        assertThat(r.plan().moves())
+            .as("room on the fast node: promoted without waiting for confirmation")
+            .singleElement()
+            .matches(m -> m.direction() == Direction.PROMOTE);
       }
       for (Move m : r.plan().moves()) {
         if (m.direction() == Direction.PROMOTE) {

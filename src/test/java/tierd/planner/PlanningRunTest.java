@@ -40,15 +40,33 @@ class PlanningRunTest {
   }
 
   @Test
-  void stepsRunInOrderPressureThenPromotionWithExchangeThenProactive() {
+  void stepsRunInOrderPressureThenRoomThenPromotionThenProactive() {
+    // no margin: node 1's floor is its high watermark (122.9 MiB), 22.9 MiB above its free memory
     PlannerConfig config =
-        PlannerConfig.builder().proactiveDemotionAge(Duration.ofHours(1)).build();
+        PlannerConfig.builder().proactiveDemotionAge(Duration.ofHours(1)).roomMargin(0).build();
     PlanningRun run = new PlanningRun(config, input(), PlannerState.initial());
     MigrationPlan plan = run.plan().plan();
     assertThat(plan.moves())
         .extracting(m -> m.pid() + " " + m.fromNodes() + "→" + m.toNode() + " " + m.reason().code())
         .containsExactly(
             "1 0→2 COLD_PRESSURE", "3 1→2 EXCHANGE", "2 2→1 HOT", "4 2→3 COLD_PROACTIVE");
+    assertThat(plan.moves().get(1).bytes())
+        .as("room made first for the 8 MiB waiting, 30.9 MiB aligned up to 2 MiB, not all 64 MiB")
+        .isEqualTo(32 * MiB);
+    assertThat(plan.moves().get(1).reason().text()).contains("making room first for 8MiB");
     assertThat(plan).isEqualTo(new Planner(config).plan(input(), PlannerState.initial()).plan());
+  }
+
+  @Test
+  void roomThatCannotBeMadeForAnyPromotionIsNotMade() {
+    // with the default margin node 1 (100 MiB free) is 104.8 MiB below its floor: the 64 MiB of
+    // cold data there cannot make room for the 8 MiB waiting, so none of it goes down
+    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), input(), PlannerState.initial());
+    MigrationPlan plan = run.plan().plan();
+    assertThat(plan.moves())
+        .extracting(m -> m.pid() + " " + m.fromNodes() + "→" + m.toNode() + " " + m.reason().code())
+        .containsExactly("1 0→2 COLD_PRESSURE");
+    assertThat(plan.skipped())
+        .anyMatch(skip -> skip.pid() == 2 && skip.reason() == SkipReason.WATERMARK);
   }
 }

@@ -41,16 +41,31 @@ class PressureReliefTest {
   }
 
   @Test
-  void aNodeUnderItsLowWatermarkDemotesLongestIdleFirstUntilTheHighOne() {
-    // 80 MiB free: 42.9 MiB short of high, three ranges of 16 MiB
-    PlanningRun run = run(PlannerConfig.defaults(), 80 * MiB);
+  void aNodeUnderItsLowWatermarkDemotesLongestIdleFirstUntilTheFloorAndNoMore() {
+    // no margin: the floor is the high watermark. 80 MiB free: 42.9 MiB short of it, so two
+    // ranges of 16 MiB and of the third only the 10.9 MiB still needed, aligned up to 2 MiB
+    PlanningRun run = run(PlannerConfig.builder().roomMargin(0).build(), 80 * MiB);
     run.pressureRelief.run();
     assertThat(demotedStarts(run)).containsExactly(16 * MiB, 48 * MiB, 32 * MiB);
     assertThat(run.ledger.planned())
+        .extracting(Ledger.PlannedMove::bytes)
+        .containsExactly(16 * MiB, 16 * MiB, 12 * MiB);
+    assertThat(run.ledger.planned())
         .allMatch(m -> m.code() == ReasonCode.COLD_PRESSURE && m.target() == 2);
     assertThat(run.ledger.planned().get(0).text())
-        .contains("(tier 0, free 80MiB < low wmark 81.9MiB, 42.9MiB short of high)");
+        .contains("(tier 0, free 80MiB < low wmark 81.9MiB, 42.9MiB short of high + margin)");
     assertThat(run.demotions.open(0, 0)).as("the 10-minute range is not needed").isTrue();
+    assertThat(run.skips.listed()).as("the part not needed is no held-back candidate").isEmpty();
+  }
+
+  @Test
+  void theDefaultMarginAboveTheHighWatermarkIsPartOfWhatIsNeeded() {
+    // 8 GiB node: floor = high 122.9 MiB + 1 % (81.9 MiB); 80 MiB free is 124.8 MiB short of it,
+    // more than the 64 MiB of cold data, so all four ranges go, longest idle first
+    PlanningRun run = run(PlannerConfig.defaults(), 80 * MiB);
+    run.pressureRelief.run();
+    assertThat(demotedStarts(run)).containsExactly(16 * MiB, 48 * MiB, 32 * MiB, 0L);
+    assertThat(run.ledger.planned().get(0).text()).contains("124.8MiB short of high + margin");
   }
 
   @Test

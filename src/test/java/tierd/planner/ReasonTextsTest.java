@@ -52,8 +52,8 @@ class ReasonTextsTest {
     assertThat(texts.promotion(0, 3, 2, 2, 6 * GiB, 0))
         .isEqualTo(
             "hot (0.82 ≥ 0.40 for 3 windows) on node 3 (tier 2, 88% used > maxFill 50%) → node 2"
-                + " (tier 1, 3rd nearest faster allowed, nearer ones full, 5.8GiB free above high"
-                + " wmark)");
+                + " (tier 1, 3rd nearest faster allowed, nearer ones full, 5.6GiB free above high"
+                + " wmark + margin)");
     assertThat(texts.promotion(0, 3, 0, 0, 0, 64 * MiB))
         .endsWith(
             "→ node 0 (tier 0, nearest faster allowed, room made by demoting 64MiB of colder data)");
@@ -66,11 +66,11 @@ class ReasonTextsTest {
     assertThat(texts.demotion(1, 0, 2, 0, new Demotion.Purpose(ReasonCode.COLD_PRESSURE, "low")))
         .isEqualTo(
             "cold (idle 1h30m, heat 0.00) on node 0 (tier 0, low) → node 2 (tier 1, nearest allowed"
-                + " in the next lower tier, 11.8GiB free above high wmark)");
+                + " in the next lower tier, 11.6GiB free above high wmark + margin)");
     assertThat(texts.demotion(1, 0, 2, 1, new Demotion.Purpose(ReasonCode.COLD_PROACTIVE, "idle")))
         .isEqualTo(
             "cold (idle 1h30m, heat 0.00) on node 0 (tier 0) → node 2 (tier 1, 2nd nearest allowed"
-                + " in the next lower tier, 11.8GiB free above high wmark), idle");
+                + " in the next lower tier, 11.6GiB free above high wmark + margin), idle");
     assertThat(texts.demotion(1, 0, 2, 0, new Demotion.Purpose(ReasonCode.EXCHANGE, "room")))
         .startsWith("coldest on full node 0 (cold, heat 0.00, idle 1h30m) → node 2")
         .endsWith(", room");
@@ -84,16 +84,16 @@ class ReasonTextsTest {
         .isEqualTo("every allowed faster node is at its fill limit (node 0, node 1)");
     assertThat(texts.promotionBlocked(SkipReason.WATERMARK, new int[] {0}, MiB))
         .isEqualTo(
-            "no allowed faster node has 1MiB free above its high wmark (node 0 5.9GiB above"
-                + " high); no colder data could make room");
+            "no allowed faster node has 1MiB free above its high wmark + margin (node 0 5.8GiB"
+                + " above high + margin); no colder data could make room");
     assertThat(texts.demotionBlocked(SkipReason.FILL_LIMIT, new int[] {3}, MiB))
         .isEqualTo(
             "every allowed node of the next lower tier is at its fill limit (node 3 88% used,"
                 + " maxFill 50%)");
     assertThat(texts.demotionBlocked(SkipReason.WATERMARK, new int[] {2}, MiB))
         .isEqualTo(
-            "no allowed node of the next lower tier has 1MiB free above its high wmark (node 2"
-                + " 11.8GiB above high)");
+            "no allowed node of the next lower tier has 1MiB free above its high wmark + margin"
+                + " (node 2 11.6GiB above high + margin)");
   }
 
   @Test

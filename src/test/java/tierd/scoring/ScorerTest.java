@@ -127,14 +127,18 @@ class ScorerTest {
   }
 
   @Test
-  void hotOnlyAfterTwoConsecutiveWindowsAboveTheThreshold() {
+  void hotInItsFirstWindowAboveTheThresholdAndConfirmedAfterTwo() {
     Scorer s = new Scorer(pinned(0.4));
-    ScoredRegion first = only(score(s, T0, sample(1, BASE, MiB, 90)));
-    ScoredRegion second = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90)));
-    assertThat(first.heatClass()).isEqualTo(HeatClass.WARM);
+    ScoringResult firstCycle = score(s, T0, sample(1, BASE, MiB, 90));
+    ScoredRegion first = only(firstCycle);
+    ScoringResult secondCycle = score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90));
+    ScoredRegion second = only(secondCycle);
+    assertThat(first.heatClass()).isEqualTo(HeatClass.HOT);
     assertThat(first.hotWindows()).isEqualTo(1);
+    assertThat(firstCycle.thresholds().confirmed(first.hotWindows())).isFalse();
     assertThat(second.heatClass()).isEqualTo(HeatClass.HOT);
     assertThat(second.hotWindows()).isEqualTo(2);
+    assertThat(secondCycle.thresholds().confirmed(second.hotWindows())).isTrue();
   }
 
   @Test
@@ -142,9 +146,11 @@ class ScorerTest {
     Scorer s = new Scorer(ScoringConfig.builder().hotThreshold(0.4).confirmWindows(3).build());
     score(s, T0, sample(1, BASE, MiB, 90));
     ScoredRegion second = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90)));
-    ScoredRegion third = only(score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90)));
-    assertThat(second.heatClass()).isEqualTo(HeatClass.WARM);
-    assertThat(third.heatClass()).isEqualTo(HeatClass.HOT);
+    ScoringResult thirdCycle = score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90));
+    ScoredRegion third = only(thirdCycle);
+    assertThat(thirdCycle.thresholds().confirmWindows()).isEqualTo(3);
+    assertThat(thirdCycle.thresholds().confirmed(second.hotWindows())).isFalse();
+    assertThat(thirdCycle.thresholds().confirmed(third.hotWindows())).isTrue();
   }
 
   @Test
@@ -156,8 +162,8 @@ class ScorerTest {
     ScoredRegion dip = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 10)));
     ScoredRegion back = only(score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90)));
     assertThat(dip.hotWindows()).isZero();
-    assertThat(back.hotWindows()).isEqualTo(1);
-    assertThat(back.heatClass()).isEqualTo(HeatClass.WARM);
+    assertThat(dip.heatClass()).isEqualTo(HeatClass.WARM);
+    assertThat(back.hotWindows()).as("confirmation starts over").isEqualTo(1);
   }
 
   @Test
@@ -522,6 +528,7 @@ class ScorerTest {
       ScoringResult r = s.score(new ScoringInput(now, BOX, procs, samples, fb));
       Thresholds t = r.thresholds();
       assertThat(t.hot()).isBetween(cfg.hotFloor(), 1.0);
+      assertThat(t.confirmWindows()).isEqualTo(cfg.confirmWindows());
       assertThat(t.hotBytes()).isLessThanOrEqualTo(Math.max(t.hotCapacityBytes(), 0));
       ScoredRegion prev = null;
       for (ScoredRegion x : r.regions()) {
@@ -533,7 +540,7 @@ class ScorerTest {
         }
         if (x.heatClass() == HeatClass.HOT) {
           assertThat(x.heat()).isGreaterThanOrEqualTo(t.hot());
-          assertThat(x.hotWindows()).isGreaterThanOrEqualTo(cfg.confirmWindows());
+          assertThat(x.hotWindows()).isGreaterThanOrEqualTo(1);
         }
         if (x.heatClass() == HeatClass.COLD) {
           assertThat(x.idleAge()).isGreaterThanOrEqualTo(cfg.coldMinAge());
