@@ -54,7 +54,6 @@ import tierd.scoring.ScoringResult;
 import tierd.source.proc.Vmstat;
 import tierd.topology.Tier;
 import tierd.topology.Topology;
-import tierd.topology.TopologyReader;
 
 /**
  * One cycle of tierd, stage by stage: topology → discover → heat → score → placement → plan → move
@@ -135,6 +134,8 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   private ProcessScanner scanner;
+  private final AdaptingTopology topology = new AdaptingTopology();
+  private int maxVmas = Integer.MAX_VALUE;
 
   /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
   private ProcessScanner scanner() {
@@ -155,7 +156,9 @@ public final class TieringCycle implements AutoCloseable {
       Topology topo =
           st.run(
               "topology",
-              () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
+              () ->
+                  topology.read(
+                      parts.root(), parts.pageBytes(), config.tiers(), parts.metrics().scan()));
       parts.metrics().topology(topo);
       parts.metrics().fillLimits(topo, config.stages().planner().maxFill());
       parts.metrics().interval(config.interval());
@@ -176,11 +179,12 @@ public final class TieringCycle implements AutoCloseable {
               () -> {
                 scanner()
                     .numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
-                return scanner().scan(config.processes().filter(self));
+                return scanner().scan(config.processes().filter(self), topo.nodeIds(), maxVmas);
               });
       List<ManagedProcess> procs = scan.processes();
       parts.metrics().managedProcesses(procs.size());
       parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
+      parts.metrics().scan().rejected(scan.rejected());
       parts.metrics().numaMaps("read", scan.numaMapsRead());
       parts.metrics().numaMaps("kept", scan.numaMapsKept());
       parts.metrics().numaMaps("rechecked", 0);

@@ -56,6 +56,7 @@ public final class TierdMetrics {
   private final MultiGauge budgets;
   private final MultiGauge conflicts;
   private final MultiGauge heatSource;
+  private final ScanMetrics scan;
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -146,6 +147,12 @@ public final class TierdMetrics {
       skipped(r.name().toLowerCase(Locale.ROOT), 0);
     }
     moveCalls(0, 0, Duration.ZERO);
+    scan = new ScanMetrics(registry);
+  }
+
+  /** Rejected inputs and the tracking limits. */
+  public ScanMetrics scan() {
+    return scan;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -14,8 +14,10 @@ import tierd.heat.HeatFixtures;
 import tierd.heat.RegionSample;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
-import tierd.process.ProcessScanner;
 import tierd.process.Vma;
+import tierd.process.VmaJoin;
+import tierd.source.proc.NumaMaps;
+import tierd.source.proc.ProcMaps;
 
 class NumaMapsActiveSourceTest {
 
@@ -28,7 +30,9 @@ class NumaMapsActiveSourceTest {
     HeatFixtures.file(dir.resolve("proc/100/maps"), Fixtures.text("heat/host-smaps/maps"));
     // The VMAs as the discover stage reads them (maps joined with numa_maps): the source takes its
     // counts from there instead of walking numa_maps a second time.
-    Vma[] vmas = new ProcessScanner(KernelRoot.under(dir)).vmas(100).toArray(Vma[]::new);
+    KernelRoot root = KernelRoot.under(dir);
+    Vma[] vmas =
+        VmaJoin.join(ProcMaps.read(root, 100), NumaMaps.read(root, 100)).vmas().toArray(Vma[]::new);
     AtomicLong now = new AtomicLong();
     NumaMapsActiveSource s = new NumaMapsActiveSource(now::get);
     s.update(List.of(process(100, vmas)));

@@ -1,0 +1,102 @@
+package tierd.metrics;
+
+import static tierd.metrics.MetricNames.SCAN_REJECTED;
+import static tierd.metrics.MetricNames.TRACKING_LEFT_OUT;
+import static tierd.metrics.MetricNames.TRACKING_LIMIT;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the scan left out and why: inputs rejected for bad data ({@code tierd_scan_rejected_total})
+ * and what the tracking limits, the memory bound, left out ({@code tierd_tracking_limit}, {@code
+ * tierd_tracking_left_out}). Part of {@link TierdMetrics}, on its registry.
+ */
+public final class ScanMetrics {
+
+  /**
+   * The (file, reason) pairs the scan and the topology reader can report, registered at zero so
+   * that a rate() sees a series from the first scrape: a file that does not parse (any process
+   * file), a VMA the files disagree on (maps, numa_maps), a node that vanished (its sysfs files).
+   */
+  static final List<List<String>> KNOWN =
+      List.of(
+          List.of("numa_maps", "malformed"),
+          List.of("maps", "malformed"),
+          List.of("status", "malformed"),
+          List.of("stat", "malformed"),
+          List.of("cgroup", "malformed"),
+          List.of("cmdline", "malformed"),
+          List.of("cpuset", "malformed"),
+          List.of("other", "malformed"),
+          List.of("other", "error"),
+          List.of("numa_maps", "unmatched"),
+          List.of("maps", "unmatched"),
+          List.of("numa_maps", "beyond_vma"),
+          List.of("numa_maps", "unknown_node"),
+          List.of("meminfo", "absent"),
+          List.of("distance", "absent"),
+          List.of("cpulist", "absent"),
+          List.of("other", "absent"),
+          List.of("other", "unknown_node"));
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicLong> limit =
+      Map.of("vmas", new AtomicLong(), "regions", new AtomicLong());
+  private final Map<String, AtomicLong> leftOut =
+      Map.of("processes", new AtomicLong(), "vmas", new AtomicLong(), "regions", new AtomicLong());
+
+  ScanMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (List<String> k : KNOWN) {
+      rejected(k.get(0), k.get(1));
+    }
+    limit.forEach(
+        (kind, v) ->
+            Gauge.builder(TRACKING_LIMIT, v, AtomicLong::get)
+                .description(
+                    "VMAs and regions tierd tracks at most per cycle (what the heap holds)")
+                .tag("kind", kind)
+                .register(registry));
+    leftOut.forEach(
+        (kind, v) ->
+            Gauge.builder(TRACKING_LEFT_OUT, v, AtomicLong::get)
+                .description(
+                    "What the tracking limits left out of the last cycle: the smallest processes,"
+                        + " the smallest VMAs of the largest one, regions merged or dropped")
+                .tag("kind", kind)
+                .register(registry));
+  }
+
+  private Counter rejected(String file, String reason) {
+    return Counter.builder(SCAN_REJECTED)
+        .description(
+            "Processes, VMAs and memory nodes left out of a cycle for a malformed, inconsistent"
+                + " or vanished kernel file, by file and reason")
+        .tags("file", file, "reason", reason)
+        .register(registry);
+  }
+
+  /** One scan's rejections: file, then reason, then how many. */
+  public void rejected(Map<String, Map<String, Long>> countByFileAndReason) {
+    countByFileAndReason.forEach(
+        (file, byReason) -> byReason.forEach((reason, n) -> rejected(file, reason).increment(n)));
+  }
+
+  /** The limits in force. */
+  public void limits(long maxVmas, long maxRegions) {
+    limit.get("vmas").set(maxVmas);
+    limit.get("regions").set(maxRegions);
+  }
+
+  /** What the limits left out of the last cycle. */
+  public void leftOut(long processes, long vmas, long regions) {
+    leftOut.get("processes").set(processes);
+    leftOut.get("vmas").set(vmas);
+    leftOut.get("regions").set(regions);
+  }
+}
