@@ -123,6 +123,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
   public MigrationPlan lastPlan() {
@@ -135,7 +136,13 @@ public final class TieringCycle implements AutoCloseable {
 
   private ProcessScanner scanner;
   private final AdaptingTopology topology = new AdaptingTopology();
-  private int maxVmas = Integer.MAX_VALUE;
+  private TrackingLimits limits = TrackingLimits.forHeap(Runtime.getRuntime().maxMemory());
+
+  /** Replaces the limits derived from the heap (tests, benchmarks). */
+  public void limits(TrackingLimits l) {
+    limits = l;
+    scorer.maxTrackedRegions(l.maxRegions());
+  }
 
   /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
   private ProcessScanner scanner() {
@@ -179,12 +186,15 @@ public final class TieringCycle implements AutoCloseable {
               () -> {
                 scanner()
                     .numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
-                return scanner().scan(config.processes().filter(self), topo.nodeIds(), maxVmas);
+                scanner().maxFileBytes(limits.maxFileBytes());
+                return scanner()
+                    .scan(config.processes().filter(self), topo.nodeIds(), limits.maxVmas());
               });
       List<ManagedProcess> procs = scan.processes();
       parts.metrics().managedProcesses(procs.size());
       parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
       parts.metrics().scan().rejected(scan.rejected());
+      limits.publish(parts.metrics().scan(), scan);
       parts.metrics().numaMaps("read", scan.numaMapsRead());
       parts.metrics().numaMaps("kept", scan.numaMapsKept());
       parts.metrics().numaMaps("rechecked", 0);
@@ -380,7 +390,7 @@ public final class TieringCycle implements AutoCloseable {
     }
     try {
       heat.update(procs);
-      return warmedUp(heat.collect(), procs);
+      return warmedUp(limits.collect(heat, parts.metrics().scan()), procs);
     } catch (RuntimeException e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());

@@ -2,6 +2,7 @@ package tierd.heat;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import tierd.process.ManagedProcess;
 
 /**
@@ -23,6 +24,16 @@ public interface HeatSource extends AutoCloseable {
 
   /** Samples observed since the previous call. */
   List<RegionSample> collect();
+
+  /**
+   * The same samples, handed to {@code sink} one at a time, so that the caller can bound what it
+   * keeps (the daemon merges neighbours beyond its region limit, {@link BoundedSamples}). The
+   * default passes on {@link #collect()}; a source whose window can hold more samples than the heap
+   * (one per page chunk of every process) hands them over as it makes them.
+   */
+  default void collect(Consumer<RegionSample> sink) {
+    collect().forEach(sink);
+  }
 
   @Override
   void close();

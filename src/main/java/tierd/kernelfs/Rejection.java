@@ -28,6 +28,11 @@ public record Rejection(String file, Reason reason, String detail) {
     BEYOND_VMA,
     /** Pages on a node that is not a memory node of this cycle's topology. */
     UNKNOWN_NODE,
+    /**
+     * The file is larger than the heap lets tierd read at once (a process with tens of thousands of
+     * VMAs at the launcher's heap): a tracking limit, said with its fix.
+     */
+    TOO_LARGE,
     /** A node's sysfs files vanished mid-read (memory hot-unplug in progress). */
     ABSENT,
     /** Reading the process failed in an unexpected way (a tierd bug); the message says how. */

@@ -91,6 +91,9 @@ public final class MetricNames {
   /** tierd_tracking_limit{kind="vmas"|"regions"}: what the heap lets tierd track per cycle. */
   public static final String TRACKING_LIMIT = "tierd.tracking.limit";
 
+  /** tierd_tracking_used{kind="vmas"|"regions"}: what the last cycle tracked of those limits. */
+  public static final String TRACKING_USED = "tierd.tracking.used";
+
   /**
    * tierd_tracking_left_out{kind="processes"|"vmas"|"regions"}: what the tracking limits left out
    * of the last cycle (regions: merged into a neighbour or dropped).

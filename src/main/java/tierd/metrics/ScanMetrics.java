@@ -3,6 +3,7 @@ package tierd.metrics;
 import static tierd.metrics.MetricNames.SCAN_REJECTED;
 import static tierd.metrics.MetricNames.TRACKING_LEFT_OUT;
 import static tierd.metrics.MetricNames.TRACKING_LIMIT;
+import static tierd.metrics.MetricNames.TRACKING_USED;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,6 +35,8 @@ public final class ScanMetrics {
           List.of("cpuset", "malformed"),
           List.of("other", "malformed"),
           List.of("other", "error"),
+          List.of("numa_maps", "too_large"),
+          List.of("maps", "too_large"),
           List.of("numa_maps", "unmatched"),
           List.of("maps", "unmatched"),
           List.of("numa_maps", "beyond_vma"),
@@ -46,6 +49,8 @@ public final class ScanMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> limit =
+      Map.of("vmas", new AtomicLong(), "regions", new AtomicLong());
+  private final Map<String, AtomicLong> used =
       Map.of("vmas", new AtomicLong(), "regions", new AtomicLong());
   private final Map<String, AtomicLong> leftOut =
       Map.of("processes", new AtomicLong(), "vmas", new AtomicLong(), "regions", new AtomicLong());
@@ -60,6 +65,12 @@ public final class ScanMetrics {
             Gauge.builder(TRACKING_LIMIT, v, AtomicLong::get)
                 .description(
                     "VMAs and regions tierd tracks at most per cycle (what the heap holds)")
+                .tag("kind", kind)
+                .register(registry));
+    used.forEach(
+        (kind, v) ->
+            Gauge.builder(TRACKING_USED, v, AtomicLong::get)
+                .description("VMAs and regions the last cycle tracked (at most the limit)")
                 .tag("kind", kind)
                 .register(registry));
     leftOut.forEach(
@@ -93,10 +104,16 @@ public final class ScanMetrics {
     limit.get("regions").set(maxRegions);
   }
 
-  /** What the limits left out of the last cycle. */
-  public void leftOut(long processes, long vmas, long regions) {
+  /** The VMAs the last scan tracked, and the processes and VMAs the VMA limit left out. */
+  public void scanned(long trackedVmas, long processes, long vmas) {
+    used.get("vmas").set(trackedVmas);
     leftOut.get("processes").set(processes);
     leftOut.get("vmas").set(vmas);
+  }
+
+  /** The region samples the last heat stage kept, and those it merged or dropped. */
+  public void regions(long kept, long regions) {
+    used.get("regions").set(kept);
     leftOut.get("regions").set(regions);
   }
 }

@@ -76,6 +76,14 @@ public final class ProcessScanner {
     reader.numaMapsMaxAge(scans);
   }
 
+  /**
+   * Reads maps and numa_maps of at most this many bytes (a memory bound: a process with more VMAs
+   * than that is left out, {@code too_large}). Default {@link KernelFiles#MAX_BYTES}.
+   */
+  public void maxFileBytes(int bytes) {
+    reader.maxFileBytes(bytes);
+  }
+
   /** Whether the last scan (or a refresh since) read this pid's numa_maps rather than reused it. */
   public boolean readThisScan(int pid) {
     return reader.readThisScan(pid);
@@ -274,6 +282,13 @@ public final class ProcessScanner {
         switch (e.kind()) {
           case ABSENT -> gone++;
           case PERMISSION -> denied++;
+          case TOO_LARGE ->
+              reject(
+                  pid,
+                  c,
+                  Rejection.fileLabel(e.file()),
+                  Rejection.Reason.TOO_LARGE,
+                  e.getMessage() + ", the most this heap reads at once (a larger -Xmx raises it)");
           default ->
               reject(
                   pid,

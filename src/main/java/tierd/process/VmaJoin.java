@@ -43,14 +43,38 @@ public final class VmaJoin {
 
   /** Joins maps and numa_maps by start address. */
   public static Joined join(List<ProcMaps.Mapping> maps, List<NumaMaps.Entry> numa) {
-    Map<Long, ProcMaps.Mapping> byStart = new HashMap<>(maps.size() * 2);
-    for (ProcMaps.Mapping m : maps) {
-      byStart.put(m.range().start(), m);
+    Joiner joiner = new Joiner(maps);
+    numa.forEach(joiner);
+    return joiner.joined();
+  }
+
+  /**
+   * Joins numa_maps entries to the mappings of maps one at a time, as numa_maps is parsed ({@link
+   * NumaMaps#parse(String, java.util.function.Consumer)}): the entries are garbage as soon as their
+   * VMA is made, so a process with tens of thousands of VMAs never has them all in the heap twice.
+   */
+  public static final class Joiner implements java.util.function.Consumer<NumaMaps.Entry> {
+    private final List<ProcMaps.Mapping> maps;
+    private final Map<Long, ProcMaps.Mapping> byStart;
+    private final List<Vma> out;
+    private final List<Rejection> rejected = new ArrayList<>(0);
+
+    /** Starts numa_maps matched in maps but made no VMA of (special mappings, rejected). */
+    private final Set<Long> matchedUnused = new HashSet<>();
+
+    private int matched;
+
+    public Joiner(List<ProcMaps.Mapping> maps) {
+      this.maps = maps;
+      this.byStart = new HashMap<>(maps.size() * 2);
+      for (ProcMaps.Mapping m : maps) {
+        byStart.put(m.range().start(), m);
+      }
+      this.out = new ArrayList<>(maps.size());
     }
-    List<Vma> out = new ArrayList<>(numa.size());
-    List<Rejection> rejected = new ArrayList<>(0);
-    int matched = 0;
-    for (NumaMaps.Entry e : numa) {
+
+    @Override
+    public void accept(NumaMaps.Entry e) {
       ProcMaps.Mapping m = byStart.get(e.start());
       if (m == null) {
         rejected.add(
@@ -60,14 +84,16 @@ public final class VmaJoin {
                 "numa_maps lists a VMA at "
                     + Long.toHexString(e.start())
                     + " that maps does not (a mapping changed between the two reads?)"));
-        continue;
+        return;
       }
       matched++;
       if (m.special()) {
-        continue;
+        matchedUnused.add(e.start());
+        return;
       }
       long presentBytes = e.pages() * e.pageBytes(); // both bounded by the parser: no overflow
       if (presentBytes > m.range().sizeBytes()) {
+        matchedUnused.add(e.start());
         rejected.add(
             new Rejection(
                 "numa_maps",
@@ -83,7 +109,7 @@ public final class VmaJoin {
                     + " ("
                     + DataSize.human(presentBytes)
                     + ") present in it"));
-        continue;
+        return;
       }
       out.add(
           new Vma(
@@ -99,22 +125,29 @@ public final class VmaJoin {
               e.pagesPerNode(),
               e.activePages()));
     }
-    if (matched < byStart.size()) {
-      Set<Long> seen = new HashSet<>();
-      numa.forEach(e -> seen.add(e.start()));
-      for (ProcMaps.Mapping m : maps) {
-        if (!m.special() && !seen.contains(m.range().start())) {
-          rejected.add(
-              new Rejection(
-                  "maps",
-                  Rejection.Reason.UNMATCHED,
-                  "maps lists VMA "
-                      + m.range()
-                      + " that numa_maps does not (a mapping changed between the two reads?)"));
+
+    /** The VMAs both files agree on, and what was left out (maps' VMAs numa_maps lacks too). */
+    public Joined joined() {
+      if (matched < byStart.size()) {
+        // some mapping of maps had no numa_maps line: name them (rare, so found only then)
+        Set<Long> inNuma = new HashSet<>(matchedUnused);
+        for (Vma v : out) {
+          inNuma.add(v.range().start());
+        }
+        for (ProcMaps.Mapping m : maps) {
+          if (!m.special() && !inNuma.contains(m.range().start())) {
+            rejected.add(
+                new Rejection(
+                    "maps",
+                    Rejection.Reason.UNMATCHED,
+                    "maps lists VMA "
+                        + m.range()
+                        + " that numa_maps does not (a mapping changed between the two reads?)"));
+          }
         }
       }
+      return new Joined(out, rejected);
     }
-    return new Joined(out, rejected);
   }
 
   /**

@@ -76,6 +76,16 @@ final class VmaReader {
     this.root = root;
   }
 
+  /** The largest maps or numa_maps read. */
+  private int maxFileBytes = KernelFiles.MAX_BYTES;
+
+  void maxFileBytes(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("max file bytes must be at least 1: " + bytes);
+    }
+    maxFileBytes = bytes;
+  }
+
   void numaMapsMaxAge(int scans) {
     if (scans < 1) {
       throw new IllegalArgumentException("numa_maps max age must be at least 1 scan: " + scans);
@@ -146,7 +156,7 @@ final class VmaReader {
    * second time for its text would walk the page tables twice).
    */
   private KernelFiles.Content readNumaMaps(int pid, Cached last, KernelFiles.Content maps) {
-    return readContent(root.pid(pid, "numa_maps"), maps.hasBytes() ? null : last.numaMaps());
+    return readContent(root.pid(pid, "numa_maps"), maps.hasText() ? null : last.numaMaps());
   }
 
   /** The cache entry of this pid if it is the same process (same start time), else null. */
@@ -170,10 +180,10 @@ final class VmaReader {
       KernelFiles.Content maps,
       KernelFiles.Content numa) {
     readThisScan.add(pid);
+    KernelFiles.Fingerprint mapsPrint = maps.fingerprint();
+    KernelFiles.Fingerprint numaPrint = numa.fingerprint();
     boolean same =
-        last != null
-            && numa.fingerprint().equals(last.numaMaps())
-            && maps.fingerprint().equals(last.maps());
+        last != null && numaPrint.equals(last.numaMaps()) && mapsPrint.equals(last.maps());
     List<Vma> vmas;
     NodeSet nodes;
     List<Rejection> rejected;
@@ -184,20 +194,22 @@ final class VmaReader {
     } else {
       Path numaPath = root.pid(pid, "numa_maps");
       Path mapsPath = root.pid(pid, "maps");
-      maps = maps.hasBytes() ? maps : readContent(mapsPath, null);
-      List<NumaMaps.Entry> entries;
+      String mapsText = maps.hasText() ? maps.text() : readContent(mapsPath, null).text();
+      maps = null;
       List<ProcMaps.Mapping> mappings;
       try {
-        entries = NumaMaps.parse(numa.text());
-      } catch (KernelFsException e) {
-        throw e.withFile(numaPath);
-      }
-      try {
-        mappings = ProcMaps.parse(maps.text());
+        mappings = ProcMaps.parse(mapsText);
       } catch (KernelFsException e) {
         throw e.withFile(mapsPath);
       }
-      VmaJoin.Joined joined = VmaJoin.join(mappings, entries);
+      mapsText = null; // maps' text is garbage from here on: one large file in the heap at a time
+      VmaJoin.Joiner joiner = new VmaJoin.Joiner(mappings);
+      try {
+        NumaMaps.parse(numa.text(), joiner);
+      } catch (KernelFsException e) {
+        throw e.withFile(numaPath);
+      }
+      VmaJoin.Joined joined = joiner.joined();
       vmas = joined.vmas();
       nodes = nodesOf(vmas);
       rejected = joined.rejected();
@@ -205,17 +217,7 @@ final class VmaReader {
     // A read that left VMAs out is repeated next scan: a race between the two files is over by
     // then, and a broken file is reported again rather than kept quietly.
     int period = same && rejected.isEmpty() ? Math.min(2 * last.period(), numaMapsMaxAge) : 1;
-    Cached now =
-        new Cached(
-            startTime,
-            numa.fingerprint(),
-            maps.fingerprint(),
-            rss,
-            vmas,
-            nodes,
-            rejected,
-            period,
-            0);
+    Cached now = new Cached(startTime, numaPrint, mapsPrint, rss, vmas, nodes, rejected, period, 0);
     cache.put(pid, now);
     return now;
   }
@@ -231,9 +233,9 @@ final class VmaReader {
   }
 
   /** A file's content, its bytes kept only when its fingerprint is not {@code last}. */
-  private static KernelFiles.Content readContent(Path file, KernelFiles.Fingerprint last) {
+  private KernelFiles.Content readContent(Path file, KernelFiles.Fingerprint last) {
     try {
-      return KernelFiles.readIfChanged(file, last);
+      return KernelFiles.readIfChanged(file, last, maxFileBytes);
     } catch (KernelFsException e) {
       throw e.withFile(file);
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
@@ -87,8 +88,15 @@ public final class IdlePageSource implements HeatSource {
   @Override
   public List<RegionSample> collect() {
     List<RegionSample> out = new ArrayList<>();
+    collect(out::add);
+    return out;
+  }
+
+  /** Hands each chunk's sample to {@code out} as it is made: one per 2 MiB of resident memory. */
+  @Override
+  public void collect(Consumer<RegionSample> out) {
     if (processes.isEmpty()) {
-      return out;
+      return;
     }
     try (PageIdleBitmap bitmap = PageIdleBitmap.open(root);
         KPageFlags flags = KPageFlags.open(root)) {
@@ -122,7 +130,6 @@ public final class IdlePageSource implements HeatSource {
       }
     }
     ages.endCycle();
-    return out;
   }
 
   private void scan(
@@ -134,7 +141,7 @@ public final class IdlePageSource implements HeatSource {
       Duration window,
       long now,
       long[] presentHidden,
-      List<RegionSample> out) {
+      Consumer<RegionSample> out) {
     AddressRange r = vma.alignOut(PAGE_BYTES);
     TreeMap<Long, long[]> chunks = new TreeMap<>(); // chunk start -> {accessed, tracked}
     for (long bs = r.start(); bs < r.end(); bs += BATCH_PAGES * PAGE_BYTES) {
@@ -216,7 +223,7 @@ public final class IdlePageSource implements HeatSource {
       AddressRange range =
           new AddressRange(
               Math.max(c.getKey(), vma.start()), Math.min(c.getKey() + chunkBytes, vma.end()));
-      out.add(
+      out.accept(
           new RegionSample(
               pid,
               range,

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -107,15 +108,23 @@ public final class NumaMaps {
 
   public static List<Entry> parse(String text) {
     List<Entry> out = new ArrayList<>();
-    List<String> lines = Parse.lines(text);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      out.add(parseLine(line, i + 1));
-    }
+    parse(text, out::add);
     return out;
+  }
+
+  /**
+   * Parses {@code text} and hands each entry to {@code each} as it is parsed, so that a caller can
+   * join them one at a time instead of holding them all (a process may have 65,530 VMAs, the
+   * default vm.max_map_count).
+   */
+  public static void parse(String text, Consumer<Entry> each) {
+    Parse.forEachLine(
+        text,
+        (line, lineNo) -> {
+          if (!line.isBlank()) {
+            each.accept(parseLine(line, lineNo));
+          }
+        });
   }
 
   static Entry parseLine(String line, int lineNo) {
