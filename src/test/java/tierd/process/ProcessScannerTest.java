@@ -273,4 +273,40 @@ class ProcessScannerTest {
       child.waitFor(5, TimeUnit.SECONDS);
     }
   }
+
+  /**
+   * The VMA limit (issue 14, point 5): 20 generated processes of 50 VMAs, at most 230 VMAs. The
+   * largest RSS come first: the four largest whole, the fifth cut to its 30 VMAs with the most
+   * present bytes, the 15 others left out; counted, and said once.
+   */
+  @Test
+  void vmaLimitCoversTheLargestProcessesFirst(@TempDir Path tmp) throws IOException {
+    tierd.bench.ScaleTree.write(tmp, 20, 50);
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    ProcessScanner.Result all = s.scan(ProcessFilter.all(-1));
+    List<ManagedProcess> byRss =
+        all.processes().stream()
+            .sorted(java.util.Comparator.comparingLong(ManagedProcess::rssBytes).reversed())
+            .toList();
+    ProcessScanner.Result r = s.scan(ProcessFilter.all(-1), ProcessScanner.ANY_NODE, 230);
+    assertThat(r.processes())
+        .extracting(ManagedProcess::pid)
+        .containsExactlyElementsOf(byRss.subList(0, 5).stream().map(ManagedProcess::pid).toList());
+    assertThat(r.processes().subList(0, 4)).allSatisfy(p -> assertThat(p.vmas()).hasSize(50));
+    ManagedProcess cut = r.processes().get(4);
+    assertThat(cut.vmas()).hasSize(30);
+    long smallestKept = cut.vmas().stream().mapToLong(Vma::presentBytes).min().orElseThrow();
+    assertThat(byRss.get(4).vmas())
+        .filteredOn(v -> !cut.vmas().contains(v))
+        .hasSize(20)
+        .allSatisfy(v -> assertThat(v.presentBytes()).isLessThanOrEqualTo(smallestKept));
+    assertThat(r.vmas()).isEqualTo(230);
+    assertThat(r.leftOutProcesses()).isEqualTo(15);
+    assertThat(r.leftOutVmas()).isEqualTo(20);
+    assertThat(r.leftOutRssBytes())
+        .isEqualTo(byRss.subList(5, 20).stream().mapToLong(ManagedProcess::rssBytes).sum());
+    // the cut process's VMAs are in address order, as the kernel lists them
+    assertThat(cut.vmas())
+        .isSortedAccordingTo(java.util.Comparator.comparingLong(v -> v.range().start()));
+  }
 }

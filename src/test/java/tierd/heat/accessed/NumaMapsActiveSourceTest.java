@@ -52,4 +52,34 @@ class NumaMapsActiveSourceTest {
     // VMAs without "active=" are entirely active (the kernel omits it when active == pages).
     assertThat(out).anyMatch(r -> r.nrAccesses() == r.maxAccesses());
   }
+
+  /**
+   * A sample counts in ints: a VMA of 3 billion present pages (11 TiB), which numa_maps and maps
+   * allow, is counted in proportion rather than failing the heat stage every cycle.
+   */
+  @Test
+  void aVmaOfMoreThanTwoBillionPagesIsCountedInProportion() {
+    long pages = 3_000_000_000L;
+    Vma huge =
+        new Vma(
+            AddressRange.ofSize(0x100000000L, pages * 4096),
+            "rw-p",
+            "",
+            tierd.model.MemPolicy.DEFAULT,
+            NumaMaps.Backing.ANON,
+            false,
+            4096,
+            pages,
+            1,
+            new java.util.TreeMap<>(java.util.Map.of(0, pages)),
+            pages / 3);
+    AtomicLong now = new AtomicLong();
+    NumaMapsActiveSource s = new NumaMapsActiveSource(now::get);
+    s.update(List.of(process(100, huge)));
+    s.collect();
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    RegionSample r = s.collect().get(0);
+    assertThat(r.maxAccesses()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(r.accessFraction()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-6));
+  }
 }
