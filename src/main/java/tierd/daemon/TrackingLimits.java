@@ -49,9 +49,10 @@ import tierd.process.ProcessScanner;
  * <p>{@link #RESERVED_BYTES} = 40 MiB: the 4 MiB of an empty daemon, the 12 MiB young generation
  * (the launcher's {@code -Xmn12m}: live data must fit the old generation), one read of up to 11
  * MiB, and 13 MiB of room so that the old generation is not full at every collection (at 32 MiB
- * reserved, full collections came twice a cycle at the limits). What is left, 24 MiB at {@code
- * -Xmx64m}, is shared half and half: 62,914 VMAs and 16,777 regions. A larger {@code -Xmx} (in
- * JAVA_OPTS) raises both.
+ * reserved, full collections came twice a cycle at the limits). What is left is shared half and
+ * half: at the launcher's {@code -Xmx64m -Xmn12m}, where {@code maxMemory()} is 62.8 MiB (one
+ * survivor space is not counted), 22.8 MiB: 59,801 VMAs and 15,947 regions. A larger {@code -Xmx}
+ * (in JAVA_OPTS) raises both.
  */
 public final class TrackingLimits {
 
