@@ -192,12 +192,12 @@ public final class TieringCycle implements AutoCloseable {
               });
       List<ManagedProcess> procs = scan.processes();
       parts.metrics().managedProcesses(procs.size());
-      parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
+      parts.metrics().scan().skipped(scan.gone(), scan.denied(), scan.malformed());
       parts.metrics().scan().rejected(scan.rejected());
       limits.publish(parts.metrics().scan(), scan);
-      parts.metrics().numaMaps("read", scan.numaMapsRead());
-      parts.metrics().numaMaps("kept", scan.numaMapsKept());
-      parts.metrics().numaMaps("rechecked", 0);
+      parts.metrics().scan().numaMaps("read", scan.numaMapsRead());
+      parts.metrics().scan().numaMaps("kept", scan.numaMapsKept());
+      parts.metrics().scan().numaMaps("rechecked", 0);
       r.managed = procs.size();
       if (!topo.isTiered()) {
         if (!saidUntiered) {
@@ -289,7 +289,7 @@ public final class TieringCycle implements AutoCloseable {
         if (scanner().readThisScan(pid) || gone.contains(pid)) {
           continue;
         }
-        parts.metrics().numaMaps("rechecked", 1);
+        parts.metrics().scan().numaMaps("rechecked", 1);
         try {
           scanner().refresh(pid, m.startTimeTicks()).ifPresent(v -> changed.put(pid, v));
         } catch (KernelFsException e) {

@@ -1,6 +1,8 @@
 package tierd.metrics;
 
+import static tierd.metrics.MetricNames.SCAN_NUMA_MAPS;
 import static tierd.metrics.MetricNames.SCAN_REJECTED;
+import static tierd.metrics.MetricNames.SCAN_SKIPPED;
 import static tierd.metrics.MetricNames.TRACKING_LEFT_OUT;
 import static tierd.metrics.MetricNames.TRACKING_LIMIT;
 import static tierd.metrics.MetricNames.TRACKING_USED;
@@ -13,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the scan left out and why: inputs rejected for bad data ({@code tierd_scan_rejected_total})
+ * What the scan read and left out, and why: processes skipped ({@code
+ * tierd_scan_skipped_processes_total}), numa_maps read or kept ({@code
+ * tierd_scan_numa_maps_total}), inputs rejected for bad data ({@code tierd_scan_rejected_total})
  * and what the tracking limits, the memory bound, left out ({@code tierd_tracking_limit}, {@code
  * tierd_tracking_left_out}). Part of {@link TierdMetrics}, on its registry.
  */
@@ -90,6 +94,28 @@ public final class ScanMetrics {
                 + " or vanished kernel file, by file and reason")
         .tags("file", file, "reason", reason)
         .register(registry);
+  }
+
+  /** Processes the scan skipped: exited, denied (no permission) or malformed. */
+  public void skipped(long exited, long denied, long malformed) {
+    for (var e : Map.of("exited", exited, "denied", denied, "malformed", malformed).entrySet()) {
+      Counter.builder(SCAN_SKIPPED)
+          .description("Processes skipped by the scan, by reason")
+          .tag("reason", e.getKey())
+          .register(registry)
+          .increment(e.getValue());
+    }
+  }
+
+  /** numa_maps files read or kept by one scan, or re-read before a move ("rechecked"). */
+  public void numaMaps(String outcome, long n) {
+    Counter.builder(SCAN_NUMA_MAPS)
+        .description(
+            "Managed processes' numa_maps: read by the scan, kept from an earlier read, or re-read"
+                + " before a move")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment(n);
   }
 
   /** One scan's rejections: file, then reason, then how many. */

@@ -150,7 +150,7 @@ public final class TierdMetrics {
     scan = new ScanMetrics(registry);
   }
 
-  /** Rejected inputs and the tracking limits. */
+  /** What the scan read, skipped and rejected, and the tracking limits. */
   public ScanMetrics scan() {
     return scan;
   }
@@ -281,27 +281,6 @@ public final class TierdMetrics {
     Counter.builder(SKIPPED)
         .description("Candidates the planner left alone, by reason")
         .tag("reason", reason)
-        .register(registry)
-        .increment(n);
-  }
-
-  public void scanSkipped(long exited, long denied, long malformed) {
-    for (var e : Map.of("exited", exited, "denied", denied, "malformed", malformed).entrySet()) {
-      Counter.builder(SCAN_SKIPPED)
-          .description("Processes skipped by the scan, by reason")
-          .tag("reason", e.getKey())
-          .register(registry)
-          .increment(e.getValue());
-    }
-  }
-
-  /** numa_maps files read or kept by one scan, or re-read before a move ("rechecked"). */
-  public void numaMaps(String outcome, long n) {
-    Counter.builder(SCAN_NUMA_MAPS)
-        .description(
-            "Managed processes' numa_maps: read by the scan, kept from an earlier read, or re-read"
-                + " before a move")
-        .tag("outcome", outcome)
         .register(registry)
         .increment(n);
   }

@@ -17,9 +17,7 @@ import tierd.kernelfs.Rejection;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
 import tierd.source.cgroup.CpusetMems;
-import tierd.source.proc.ProcCgroup;
 import tierd.source.proc.ProcStat;
-import tierd.source.proc.ProcStatus;
 
 /**
  * Discovers managed processes from /proc under a {@link KernelRoot}.
@@ -192,7 +190,8 @@ public final class ProcessScanner {
           pid,
           null,
           () ->
-              candidate(pid, filter, mounts).ifPresentOrElse(candidates::add, () -> t.filtered++));
+              Candidate.read(root, pid, filter, mounts)
+                  .ifPresentOrElse(candidates::add, () -> t.filtered++));
     }
     candidates.sort(
         Comparator.comparingLong(Candidate::rssBytes).reversed().thenComparingInt(Candidate::pid));
@@ -321,58 +320,11 @@ public final class ProcessScanner {
    * the costly numa_maps walk. Throws for a process whose files are gone, unreadable or malformed.
    */
   public Optional<ManagedProcess> read(int pid, ProcessFilter filter) {
-    Optional<Candidate> c = candidate(pid, filter, CpusetMems.Mounts.of(root));
+    Optional<Candidate> c = Candidate.read(root, pid, filter, CpusetMems.Mounts.of(root));
     if (c.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(withVmas(c.get(), Integer.MAX_VALUE, new Tally()));
-  }
-
-  /** A process that passed the filter, before its VMAs are read. */
-  private record Candidate(
-      int pid,
-      ProcStat stat,
-      long rssBytes,
-      String cgroupPath,
-      NodeSet memsAllowed,
-      Optional<NodeSet> cpusetMems,
-      NodeSet allowedNodes) {}
-
-  private Optional<Candidate> candidate(int pid, ProcessFilter filter, CpusetMems.Mounts mounts) {
-    if (pid == filter.selfPid()) {
-      return Optional.empty();
-    }
-    ProcStat stat = ProcStat.read(root, pid);
-    if (stat.isKernelThread() || stat.isZombie() || !filter.matchesComm(stat.comm())) {
-      return Optional.empty();
-    }
-    ProcStatus status = ProcStatus.read(root, pid);
-    if (status.kthread() || status.tgid() != pid) {
-      return Optional.empty();
-    }
-    long rss = status.vmRssBytes().orElse(0);
-    if (rss < filter.minRssBytes()) {
-      return Optional.empty();
-    }
-    if (filter.exe().isPresent()) {
-      String cmdline = KernelFiles.read(root.pid(pid, "cmdline"));
-      int nul = cmdline.indexOf('\0');
-      String argv0 = nul >= 0 ? cmdline.substring(0, nul) : cmdline;
-      if (!filter.matchesExe(argv0)) {
-        return Optional.empty();
-      }
-    }
-    ProcCgroup cgroup = ProcCgroup.read(root, pid);
-    List<String> paths = cgroup.lines().stream().map(ProcCgroup.Line::path).distinct().toList();
-    if (!filter.matchesCgroup(paths)) {
-      return Optional.empty();
-    }
-    Optional<NodeSet> cpuset = CpusetMems.read(mounts, cgroup).map(CpusetMems.Effective::mems);
-    NodeSet allowed =
-        cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
-    String cgroupPath = cgroup.unifiedPath().orElse(paths.isEmpty() ? "/" : paths.get(0));
-    return Optional.of(
-        new Candidate(pid, stat, rss, cgroupPath, status.memsAllowed(), cpuset, allowed));
   }
 
   /**
