@@ -80,6 +80,15 @@ public final class KernelFiles {
     public boolean hasText() {
       return text != null;
     }
+
+    /** The text; an error when it was not kept. */
+    @Override
+    public String text() {
+      if (text == null) {
+        throw new IllegalStateException("content unchanged: its text was not kept");
+      }
+      return text;
+    }
   }
 
   /**
