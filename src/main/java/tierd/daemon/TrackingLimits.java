@@ -115,6 +115,7 @@ public final class TrackingLimits {
   /** This cycle's samples of {@code heat}, at most {@link #maxRegions()}; says once it merges. */
   List<RegionSample> collect(HeatSource heat, ScanMetrics metrics) {
     BoundedSamples kept = new BoundedSamples(maxRegions);
+    heat.maxRegions(maxRegions);
     heat.collect(kept);
     List<RegionSample> samples = kept.samples();
     long leftOut = kept.merged() + kept.dropped();

@@ -35,6 +35,14 @@ public interface HeatSource extends AutoCloseable {
     collect().forEach(sink);
   }
 
+  /**
+   * The most samples a window should hold: the daemon's region limit ({@link BoundedSamples} keeps
+   * that many whatever comes). A source whose sample count follows resident memory (one per page
+   * chunk) makes its chunks larger to stay near it, so that its own state per region stays bounded
+   * too; the others report one sample per VMA or what the kernel bounds, and ignore it.
+   */
+  default void maxRegions(int regions) {}
+
   @Override
   void close();
 }

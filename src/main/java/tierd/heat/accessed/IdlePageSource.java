@@ -51,6 +51,11 @@ public final class IdlePageSource implements HeatSource {
 
   private final KernelRoot root;
   private final long chunkBytes;
+
+  /** The chunk of this window: {@code chunkBytes}, doubled until the chunks fit the limit. */
+  private long windowChunkBytes;
+
+  private int maxRegions = Integer.MAX_VALUE;
   private final LongSupplier nanos;
   private final Map<Integer, Long> lastMark = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
@@ -62,6 +67,7 @@ public final class IdlePageSource implements HeatSource {
     }
     this.root = root;
     this.chunkBytes = chunkBytes;
+    this.windowChunkBytes = chunkBytes;
     this.nanos = nanos;
   }
 
@@ -92,12 +98,21 @@ public final class IdlePageSource implements HeatSource {
     return out;
   }
 
-  /** Hands each chunk's sample to {@code out} as it is made: one per 2 MiB of resident memory. */
+  @Override
+  public void maxRegions(int regions) {
+    maxRegions = regions;
+  }
+
+  /**
+   * Hands each chunk's sample to {@code out} as it is made: one per chunk of resident memory (2 MiB
+   * by default; larger when that would be more chunks than {@link #maxRegions}).
+   */
   @Override
   public void collect(Consumer<RegionSample> out) {
     if (processes.isEmpty()) {
       return;
     }
+    windowChunkBytes = chunkFor(processes.values(), chunkBytes, maxRegions);
     try (PageIdleBitmap bitmap = PageIdleBitmap.open(root);
         KPageFlags flags = KPageFlags.open(root)) {
       for (ManagedProcess p : processes.values()) {
@@ -202,7 +217,7 @@ public final class IdlePageSource implements HeatSource {
           long word = idle[Arrays.binarySearch(words, h >>> 6)];
           boolean accessed = (word & (1L << (h & 63))) == 0;
           long va = batch.start() + i * PAGE_BYTES;
-          long[] c = chunks.computeIfAbsent(va & -chunkBytes, k -> new long[2]);
+          long[] c = chunks.computeIfAbsent(va & -windowChunkBytes, k -> new long[2]);
           c[1]++;
           if (accessed) {
             c[0]++;
@@ -222,7 +237,8 @@ public final class IdlePageSource implements HeatSource {
       long[] v = c.getValue();
       AddressRange range =
           new AddressRange(
-              Math.max(c.getKey(), vma.start()), Math.min(c.getKey() + chunkBytes, vma.end()));
+              Math.max(c.getKey(), vma.start()),
+              Math.min(c.getKey() + windowChunkBytes, vma.end()));
       out.accept(
           new RegionSample(
               pid,
@@ -233,6 +249,24 @@ public final class IdlePageSource implements HeatSource {
               ages.age(pid, range, v[0], v[1], now),
               name()));
     }
+  }
+
+  /**
+   * {@code chunkBytes}, doubled while the processes' resident bytes would make more chunks than
+   * {@code maxRegions} (up to 1 GiB: a chunk is at most a PUD's worth).
+   */
+  static long chunkFor(Collection<ManagedProcess> processes, long chunkBytes, int maxRegions) {
+    long resident = 0;
+    for (ManagedProcess p : processes) {
+      for (Vma v : p.vmas()) {
+        resident += v.hugetlb() ? 0 : v.presentBytes();
+      }
+    }
+    long chunk = chunkBytes;
+    while (chunk < (1L << 30) && resident / chunk > maxRegions) {
+      chunk *= 2;
+    }
+    return chunk;
   }
 
   /** On an LRU and not the shared zero page: page_idle can mark it. */

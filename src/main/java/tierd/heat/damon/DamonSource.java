@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
@@ -430,26 +431,33 @@ public final class DamonSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
+    List<RegionSample> out = new ArrayList<>();
+    collect(out::add);
+    return out;
+  }
+
+  /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
+  @Override
+  public void collect(Consumer<RegionSample> out) {
     checkOpen();
     checkStillOurs();
     if (mode == Mode.VADDR && targets.isEmpty()) {
-      return List.of();
+      return;
     }
     if (!readRunning()) {
       running = false; // every target exited: kdamond_need_stop ended the thread
-      return List.of();
+      return;
     }
     try {
       write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
       if (DamonErrors.invalid(e) && !readRunning()) {
         running = false;
-        return List.of();
+        return;
       }
       throw e;
     }
     Duration window = Duration.ofNanos(aggrUs * 1000);
-    List<RegionSample> out = new ArrayList<>();
     if (mode == Mode.VADDR) {
       for (int i = 0; i < targets.size(); i++) {
         int pid = targets.get(i);
@@ -457,17 +465,18 @@ public final class DamonSource implements HeatSource {
           continue;
         }
         for (TriedRegion r : readTriedRegions(i)) {
-          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window));
+          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window));
         }
       }
-      return out;
+      return;
     }
     List<TriedRegion> physical = readTriedRegions(0);
-    return PaddrMapper.map(
+    PaddrMapper.map(
         root,
         processes.values(),
         physical,
-        (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window));
+        (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window),
+        out);
   }
 
   RegionSample sample(int pid, AddressRange range, long nr, long age, Duration window) {
