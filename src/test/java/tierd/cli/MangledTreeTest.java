@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,12 +12,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.config.TierdConfig;
 import tierd.daemon.CycleReport;
@@ -38,19 +35,7 @@ class MangledTreeTest {
 
   @TempDir Path tmp;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger rootLogger = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    rootLogger.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    rootLogger.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(Logger.ROOT_LOGGER_NAME);
 
   /** What one case does to the tree, and what the run must say about it. */
   record Case(
@@ -246,13 +231,11 @@ class MangledTreeTest {
             "4",
             "--listen",
             "127.0.0.1:0");
-    List<String> lines = logLines();
+    List<String> lines = logged.atLeast(Level.INFO);
     String all = String.join("\n", lines) + "\n" + r.out() + r.err();
     assertThat(r.code()).as(all).isZero();
     assertThat(all).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception:\n");
-    assertThat(logged.list)
-        .as("nothing logged with a throwable")
-        .allSatisfy(e -> assertThat(e.getThrowableProxy()).isNull());
+    assertThat(logged.noStackTraceAboveDebug()).as("nothing logged with a throwable").isTrue();
     List<String> cycles = lines.stream().filter(l -> l.matches("cycle \\d+ ok .*")).toList();
     assertThat(cycles).as(all).hasSize(4);
     if (c.tiered()) {
@@ -300,13 +283,6 @@ class MangledTreeTest {
             + tmp.resolve("run")
             + "\nheat:\n  warmup: 0s\nprocesses:\n  minRss: 1MiB\n");
     return file;
-  }
-
-  private List<String> logLines() {
-    return logged.list.stream()
-        .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-        .map(ILoggingEvent::getFormattedMessage)
-        .toList();
   }
 
   private static Consumer<Path> edit(String file, String from, String to) {

@@ -3,18 +3,15 @@ package tierd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.bench.ScaleTree;
 import tierd.config.TierdConfig;
 import tierd.metrics.TierdMetrics;
@@ -24,19 +21,7 @@ class TrackingLimitsTest {
 
   @TempDir Path tmp;
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    root.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    root.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(Logger.ROOT_LOGGER_NAME);
 
   /** The launcher's 64 MiB: 24 MiB past the reserve, half to VMAs (200 B), half to regions. */
   @ParameterizedTest(name = "{0} MiB heap")
@@ -90,11 +75,7 @@ class TrackingLimitsTest {
         .contains("tierd_tracking_left_out{kind=\"processes\",} 15.0")
         .contains("tierd_tracking_left_out{kind=\"vmas\",} 20.0")
         .containsPattern("tierd_tracking_left_out\\{kind=\"regions\",} [1-9]\\d*\\.0");
-    List<String> said =
-        logged.list.stream()
-            .map(ILoggingEvent::getFormattedMessage)
-            .filter(m -> m.startsWith("tracking limit:"))
-            .toList();
+    List<String> said = logged.startingWith("tracking limit:");
     assertThat(said).hasSize(2);
     assertThat(said.get(0)).contains("cover the 5 largest processes; 15 smaller processes");
     assertThat(said.get(1)).contains("numa-maps-active reported").contains("tierd keeps 100");
