@@ -1,5 +1,6 @@
 package tierd.heat;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,6 +34,16 @@ public interface HeatSource extends AutoCloseable {
    */
   default void collect(Consumer<RegionSample> sink) {
     collect().forEach(sink);
+  }
+
+  /**
+   * What a source that implements {@link #collect(Consumer)} returns from {@link #collect()}: the
+   * samples it streams, in a list.
+   */
+  static List<RegionSample> listed(Consumer<Consumer<RegionSample>> streaming) {
+    List<RegionSample> out = new ArrayList<>();
+    streaming.accept(out::add);
+    return out;
   }
 
   /**

@@ -1,7 +1,6 @@
 package tierd.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -47,9 +46,7 @@ final class SyntheticHeat implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
-    List<RegionSample> out = new ArrayList<>();
-    collect(out::add);
-    return out;
+    return HeatSource.listed(this::collect);
   }
 
   @Override

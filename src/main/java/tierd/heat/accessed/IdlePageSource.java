@@ -1,7 +1,6 @@
 package tierd.heat.accessed;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -93,9 +92,7 @@ public final class IdlePageSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
-    List<RegionSample> out = new ArrayList<>();
-    collect(out::add);
-    return out;
+    return HeatSource.listed(this::collect);
   }
 
   @Override

@@ -2,7 +2,6 @@ package tierd.heat.damon;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -431,9 +430,7 @@ public final class DamonSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
-    List<RegionSample> out = new ArrayList<>();
-    collect(out::add);
-    return out;
+    return HeatSource.listed(this::collect);
   }
 
   /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
