@@ -1,6 +1,7 @@
 package tierd.heat.accessed;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
