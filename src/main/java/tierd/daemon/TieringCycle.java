@@ -62,7 +62,6 @@ import tierd.scoring.ScoringResult;
 import tierd.source.proc.Vmstat;
 import tierd.topology.Tier;
 import tierd.topology.Topology;
-import tierd.topology.TopologyReader;
 import tierd.whatif.SimulatedTiers;
 
 /**
@@ -173,6 +172,7 @@ public final class TieringCycle implements AutoCloseable {
             : scorer;
     this.planner = new Planner(c.stages().planner());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
+    this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
   public MigrationPlan lastPlan() {
@@ -184,6 +184,14 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   private ProcessScanner scanner;
+  private final AdaptingTopology topology = new AdaptingTopology();
+  private TrackingLimits limits = TrackingLimits.forHeap(Runtime.getRuntime().maxMemory());
+
+  /** Replaces the limits derived from the heap (tests, benchmarks). */
+  public void limits(TrackingLimits l) {
+    limits = l;
+    scorer.maxTrackedRegions(l.maxRegions());
+  }
 
   /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
   private ProcessScanner scanner() {
@@ -233,7 +241,9 @@ public final class TieringCycle implements AutoCloseable {
     r.topo =
         stages.call(
             "topology",
-            () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
+            () ->
+                topology.read(
+                    parts.root(), parts.pageBytes(), config.tiers(), parts.metrics().scan()));
     stages.run(
         "vmstat",
         () -> {
@@ -247,7 +257,9 @@ public final class TieringCycle implements AutoCloseable {
             "discover",
             () -> {
               scanner().numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
-              return scanner().scan(config.processes().filter(self));
+              scanner().maxFileBytes(limits.maxFileBytes());
+              return scanner()
+                  .scan(config.processes().filter(self), r.topo.nodeIds(), limits.maxVmas());
             });
     List<ManagedProcess> procs = r.scan.processes();
     SimulatedTiers sim =
@@ -337,6 +349,7 @@ public final class TieringCycle implements AutoCloseable {
     }
     if (r.scan != null) {
       publisher.scan(r.scan);
+      limits.publish(parts.metrics().scan(), r.scan);
     }
     if (r.conflicts != null) {
       publisher.conflicts(r.conflicts);
@@ -449,7 +462,7 @@ public final class TieringCycle implements AutoCloseable {
         if (scanner().readThisScan(pid) || gone.contains(pid)) {
           continue;
         }
-        parts.metrics().numaMaps("rechecked", 1);
+        parts.metrics().scan().numaMaps("rechecked", 1);
         try {
           scanner().refresh(pid, m.startTimeTicks()).ifPresent(v -> changed.put(pid, v));
         } catch (KernelFsException e) {
@@ -557,7 +570,7 @@ public final class TieringCycle implements AutoCloseable {
     }
     try {
       heat.update(procs);
-      return warmedUp(heat.collect(), procs);
+      return warmedUp(limits.collect(heat, parts.metrics().scan()), procs);
     } catch (RuntimeException | LinkageError e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());

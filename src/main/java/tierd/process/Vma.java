@@ -31,6 +31,10 @@ public record Vma(
     long presentPages) {
 
   public Vma {
+    if (pageBytes <= 0 || Long.bitCount(pageBytes) != 1) {
+      // numa_maps' parser rejects such a page size; a VMA never carries one into a division
+      throw new IllegalArgumentException("page size " + pageBytes + " is not a power of two");
+    }
     if (presentPages != pages.total()) {
       throw new IllegalArgumentException(
           "presentPages " + presentPages + " is not the sum of " + pages);

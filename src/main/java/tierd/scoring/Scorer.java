@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tierd.heat.RegionSample;
-import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
 
@@ -59,6 +58,7 @@ public final class Scorer {
 
   private final ScoringConfig config;
   private final Map<ProcessKey, History> histories = new HashMap<>();
+  private int maxTrackedRegions = Integer.MAX_VALUE;
   private double rateFit;
   private Thresholds thresholds;
 
@@ -134,7 +134,7 @@ public final class Scorer {
     int coalesced = 0;
     for (int pid : pids) {
       ProcessKey key = keyOfPid.get(pid);
-      Observed obs = observe(byPid.get(pid));
+      Observed obs = Observed.of(byPid.get(pid));
       trimmed += obs.trimmed;
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
       Pending p = carry(key, obs, histories.get(key), now);
@@ -192,6 +192,7 @@ public final class Scorer {
               p.idleSince,
               now));
     }
+    boundHistory(pending);
     thresholds =
         new Thresholds(
             thresholds.hot(),
@@ -213,6 +214,31 @@ public final class Scorer {
         trimmed,
         coalesced,
         histories.size());
+  }
+
+  /**
+   * Keeps at most {@code regions} regions of history over all processes, a memory bound (the
+   * daemon's region limit). A cycle's samples are bounded before they get here; what can pile up is
+   * the history of processes the source stopped reporting, which is dropped first when a cycle ends
+   * above the bound (they start afresh if they are sampled again).
+   */
+  public void maxTrackedRegions(int regions) {
+    if (regions < 1) {
+      throw new IllegalArgumentException("max tracked regions must be at least 1: " + regions);
+    }
+    maxTrackedRegions = regions;
+  }
+
+  private void boundHistory(List<Pending> sampled) {
+    long total = 0;
+    for (History h : histories.values()) {
+      total += h.start.length;
+    }
+    if (total > maxTrackedRegions) {
+      Set<ProcessKey> keep = new HashSet<>();
+      sampled.forEach(p -> keep.add(p.key));
+      histories.keySet().retainAll(keep);
+    }
   }
 
   /** Fits the hot threshold for this cycle, updates the controller and returns the threshold. */
@@ -324,104 +350,8 @@ public final class Scorer {
     return new Pending(key, obs, n, heat, streak, idleSince);
   }
 
-  /** Sorts, de-overlaps and flattens one process's samples. */
-  private static Observed observe(List<RegionSample> samples) {
-    boolean sorted = true;
-    for (int i = 1; i < samples.size() && sorted; i++) {
-      sorted = samples.get(i - 1).range().compareTo(samples.get(i).range()) <= 0;
-    }
-    if (!sorted) {
-      samples = new ArrayList<>(samples);
-      samples.sort((a, b) -> a.range().compareTo(b.range()));
-    }
-    int n = samples.size();
-    Observed o = new Observed(n);
-    long prevEnd = Long.MIN_VALUE;
-    for (RegionSample s : samples) {
-      AddressRange r = s.range();
-      long start = r.start();
-      if (start < prevEnd) {
-        o.trimmed++;
-        start = prevEnd;
-        if (start >= r.end()) {
-          continue;
-        }
-        r = null;
-      }
-      if (r != null && r.isEmpty()) {
-        continue;
-      }
-      int i = o.n++;
-      o.start[i] = start;
-      o.end[i] = s.range().end();
-      o.fraction[i] = HeatScale.heat(s.accessRatePerSecond());
-      o.ageNanos[i] = s.age().toNanos();
-      o.ranges[i] = r;
-      prevEnd = s.range().end();
-    }
-    return o;
-  }
-
   private static long nanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-  }
-
-  /** One process's observations this cycle, sorted and non-overlapping. */
-  private static final class Observed {
-    int n;
-    long[] start;
-    long[] end;
-    double[] fraction;
-    long[] ageNanos;
-    AddressRange[] ranges; // the sample's own range when unchanged, to avoid a copy
-    int trimmed;
-
-    Observed(int capacity) {
-      start = new long[capacity];
-      end = new long[capacity];
-      fraction = new double[capacity];
-      ageNanos = new long[capacity];
-      ranges = new AddressRange[capacity];
-    }
-
-    AddressRange range(int i) {
-      AddressRange r = ranges[i];
-      return r != null ? r : new AddressRange(start[i], end[i]);
-    }
-
-    /**
-     * Coalesces runs of neighbours so at most {@code cap} regions remain: access fractions
-     * size-weighted, the youngest age. Gaps inside a run are covered; the planner intersects
-     * regions with VMAs, so unmapped gaps never reach a move. Returns the regions removed.
-     */
-    int coalesce(int cap) {
-      if (n <= cap) {
-        return 0;
-      }
-      int k = (n + cap - 1) / cap;
-      int m = 0;
-      for (int i = 0; i < n; i += k) {
-        int last = Math.min(n, i + k) - 1;
-        double weighted = 0;
-        long bytes = 0;
-        long age = Long.MAX_VALUE;
-        for (int j = i; j <= last; j++) {
-          long size = end[j] - start[j];
-          weighted += fraction[j] * size;
-          bytes += size;
-          age = Math.min(age, ageNanos[j]);
-        }
-        start[m] = start[i];
-        end[m] = end[last];
-        fraction[m] = bytes == 0 ? 0 : Math.min(1, weighted / bytes);
-        ageNanos[m] = age;
-        ranges[m] = last == i ? ranges[i] : null;
-        m++;
-      }
-      int removed = n - m;
-      n = m;
-      return removed;
-    }
   }
 
   /** One process's new state before the threshold is known. */

@@ -285,6 +285,30 @@ class ScorerTest {
     assertThat(r.heatClass()).isEqualTo(HeatClass.HOT);
   }
 
+  /**
+   * The region limit bounds history too: a process the source stopped reporting keeps its history
+   * while the total fits (above), and loses it when the total is over the limit.
+   */
+  @Test
+  void historyOverTheRegionLimitDropsProcessesWithoutSamplesFirst() {
+    Scorer s = new Scorer(pinned(0.4));
+    s.maxTrackedRegions(3);
+    score(s, T0, sample(1, BASE, MiB, 90), sample(2, BASE, MiB, 90));
+    assertThat(s.trackedProcesses()).isEqualTo(2);
+    ScoringResult r =
+        score(
+            s,
+            T0.plusSeconds(10),
+            List.of(proc(1), proc(2)),
+            List.of(
+                sample(2, BASE, MiB, 90),
+                sample(2, BASE + MiB, MiB, 90),
+                sample(2, BASE + 2 * MiB, MiB, 90)));
+    assertThat(r.regions()).hasSize(3);
+    assertThat(s.trackedRegions(new ProcessKey(1, Fixtures.startTime(1)))).isZero();
+    assertThat(s.trackedRegions(new ProcessKey(2, Fixtures.startTime(2)))).isEqualTo(3);
+  }
+
   @Test
   void regionsBeyondThePerProcessCapAreCoalesced() {
     Scorer s = new Scorer(ScoringConfig.builder().maxRegionsPerProcess(16).build());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
@@ -51,6 +52,11 @@ public final class IdlePageSource implements HeatSource {
 
   private final KernelRoot root;
   private final long chunkBytes;
+
+  /** The chunk of this window: {@code chunkBytes}, doubled until the chunks fit the limit. */
+  private long windowChunkBytes;
+
+  private int maxRegions = Integer.MAX_VALUE;
   private final LongSupplier nanos;
   private final Map<Integer, Long> lastMark = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
@@ -69,6 +75,7 @@ public final class IdlePageSource implements HeatSource {
     }
     this.root = root;
     this.chunkBytes = chunkBytes;
+    this.windowChunkBytes = chunkBytes;
     this.nanos = nanos;
     this.window = window;
   }
@@ -100,26 +107,47 @@ public final class IdlePageSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
+    return HeatSource.listed(this::collect);
+  }
+
+  @Override
+  public void maxRegions(int regions) {
+    maxRegions = regions;
+  }
+
+  /**
+   * Hands each chunk's sample to {@code out} as it is made: one per chunk of resident memory (2 MiB
+   * by default; larger when that would be more chunks than {@link #maxRegions}). A tuned window
+   * marks, waits one window and reads ({@link TunedWindow.Plan}).
+   */
+  @Override
+  public void collect(Consumer<RegionSample> out) {
     TunedWindow.Plan plan = window.plan();
     if (processes.isEmpty() || plan == TunedWindow.Plan.SKIP) {
-      return List.of();
+      return;
     }
+    windowChunkBytes = chunkFor(processes.values(), chunkBytes, maxRegions);
     if (plan == TunedWindow.Plan.MARK_WAIT_READ) {
-      pass(false);
+      pass(false, sample -> {});
       window.waitWindow();
     }
-    List<RegionSample> out = pass(true);
-    window.observed(out);
+    // the tuner reads the whole window: at most about maxRegions samples (chunkFor sizes them)
+    List<RegionSample> read = new ArrayList<>();
+    pass(
+        true,
+        sample -> {
+          read.add(sample);
+          out.accept(sample);
+        });
+    window.observed(read);
     ages.endCycle();
-    return out;
   }
 
   /**
    * One pass over every managed VMA: reads which pages were accessed since the process's last mark
    * (when {@code read} and there was one), then marks every tracked page idle again.
    */
-  private List<RegionSample> pass(boolean read) {
-    List<RegionSample> out = new ArrayList<>();
+  private void pass(boolean read, Consumer<RegionSample> out) {
     try (PageIdleBitmap bitmap = PageIdleBitmap.open(root);
         KPageFlags flags = KPageFlags.open(root)) {
       for (ManagedProcess p : processes.values()) {
@@ -153,7 +181,6 @@ public final class IdlePageSource implements HeatSource {
       }
     }
     window.marked();
-    return out;
   }
 
   private void scan(
@@ -165,7 +192,7 @@ public final class IdlePageSource implements HeatSource {
       Duration window,
       long now,
       long[] presentHidden,
-      List<RegionSample> out) {
+      Consumer<RegionSample> out) {
     AddressRange r = vma.alignOut(PAGE_BYTES);
     TreeMap<Long, long[]> chunks = new TreeMap<>(); // chunk start -> {accessed, tracked}
     for (long bs = r.start(); bs < r.end(); bs += BATCH_PAGES * PAGE_BYTES) {
@@ -226,7 +253,7 @@ public final class IdlePageSource implements HeatSource {
           long word = idle[Arrays.binarySearch(words, h >>> 6)];
           boolean accessed = (word & (1L << (h & 63))) == 0;
           long va = batch.start() + i * PAGE_BYTES;
-          long[] c = chunks.computeIfAbsent(va & -chunkBytes, k -> new long[2]);
+          long[] c = chunks.computeIfAbsent(va & -windowChunkBytes, k -> new long[2]);
           c[1]++;
           if (accessed) {
             c[0]++;
@@ -246,8 +273,9 @@ public final class IdlePageSource implements HeatSource {
       long[] v = c.getValue();
       AddressRange range =
           new AddressRange(
-              Math.max(c.getKey(), vma.start()), Math.min(c.getKey() + chunkBytes, vma.end()));
-      out.add(
+              Math.max(c.getKey(), vma.start()),
+              Math.min(c.getKey() + windowChunkBytes, vma.end()));
+      out.accept(
           new RegionSample(
               pid,
               range,
@@ -257,6 +285,24 @@ public final class IdlePageSource implements HeatSource {
               ages.age(pid, range, v[0], v[1], now),
               name()));
     }
+  }
+
+  /**
+   * {@code chunkBytes}, doubled while the processes' resident bytes would make more chunks than
+   * {@code maxRegions} (up to 1 GiB: a chunk is at most a PUD's worth).
+   */
+  static long chunkFor(Collection<ManagedProcess> processes, long chunkBytes, int maxRegions) {
+    long resident = 0;
+    for (ManagedProcess p : processes) {
+      for (Vma v : p.vmas()) {
+        resident += v.hugetlb() ? 0 : v.presentBytes();
+      }
+    }
+    long chunk = chunkBytes;
+    while (chunk < (1L << 30) && resident / chunk > maxRegions) {
+      chunk *= 2;
+    }
+    return chunk;
   }
 
   /** On an LRU and not the shared zero page: page_idle can mark it. */

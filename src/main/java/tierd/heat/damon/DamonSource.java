@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
@@ -476,14 +477,20 @@ public final class DamonSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
+    return HeatSource.listed(this::collect);
+  }
+
+  /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
+  @Override
+  public void collect(Consumer<RegionSample> out) {
     checkOpen();
     checkStillOurs();
     if (mode == Mode.VADDR && targets.isEmpty()) {
-      return List.of();
+      return;
     }
     if (!readRunning()) {
       running = false; // every target exited: kdamond_need_stop ended the thread
-      return List.of();
+      return;
     }
     intervals.refresh();
     try {
@@ -491,13 +498,12 @@ public final class DamonSource implements HeatSource {
     } catch (KernelFsException e) {
       if (DamonErrors.invalid(e) && !readRunning()) {
         running = false;
-        return List.of();
+        return;
       }
       throw e;
     }
     Duration window = aggrInterval();
     Duration check = sampleInterval();
-    List<RegionSample> out = new ArrayList<>();
     List<TriedRegion> all = new ArrayList<>();
     if (mode == Mode.VADDR) {
       for (int i = 0; i < targets.size(); i++) {
@@ -508,20 +514,19 @@ public final class DamonSource implements HeatSource {
         List<TriedRegion> regions = readTriedRegions(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
-          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
+          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
     } else {
       all = readTriedRegions(0);
-      out =
-          PaddrMapper.map(
-              root,
-              processes.values(),
-              all,
-              (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check));
+      PaddrMapper.map(
+          root,
+          processes.values(),
+          all,
+          (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
+          out);
     }
     intervals.retune(all, readRunning());
-    return out;
   }
 
   RegionSample sample(

@@ -549,6 +549,35 @@ class DamonSourceTest {
     assertThat(nrKdamonds()).isEqualTo("0");
   }
 
+  /**
+   * A VMA larger than one pagemap read window ({@link PaddrMapper#WINDOW_PAGES}, 256 MiB of 4 KiB
+   * pages) is read window by window, and a run of pages in one region goes on across the boundary.
+   */
+  @Test
+  void paddrReadsALargeVmaInWindowsAndJoinsRunsAcrossThem() {
+    PaddrFixture.memory(dir);
+    int pages = (int) PaddrMapper.WINDOW_PAGES + 8;
+    long[] entries = new long[pages];
+    for (int i = 0; i < pages; i++) {
+      entries[i] = HeatFixtures.present(0x1000 + i);
+    }
+    HeatFixtures.pagemap(dir, 100, A, entries);
+    kernel.spawn(100);
+    kernel.scriptPhysical(new Region(0, 512 * MIB, 5, 1));
+    DamonSource s = open(DamonSource.Mode.PADDR);
+    s.update(List.of(process(100, vma(A, A + pages * HeatFixtures.PAGE, pages))));
+    List<RegionSample> streamed = new java.util.ArrayList<>();
+    s.collect(streamed::add);
+    assertThat(streamed)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.range()).isEqualTo(new AddressRange(A, A + pages * HeatFixtures.PAGE));
+              assertThat(r.nrAccesses()).isEqualTo(5);
+            });
+    s.close();
+  }
+
   @Test
   void paddrWithoutPfnsFailsWithPermission() {
     PaddrFixture.memory(dir);
