@@ -42,6 +42,7 @@ KILL_MAX_CYCLES=${KILL_MAX_CYCLES:-40}  # cycles to wait for kv's promotion to s
 CHURN_S=${CHURN_S:-16}
 EVENT_MAX_CYCLES=6                      # cycles a conflict may take to show
 HEAT_RETRY_CYCLES=12                    # TieringCycle.HEAT_RETRY_CYCLES
+LRU=/sys/module/damon_lru_sort/parameters
 
 log "boot chaos (3node): cpuset shrink, kill -9 mid-move, cgroup removed, numa_balancing, scrape burst, foreign kdamond"
 record_env
@@ -113,6 +114,15 @@ damon_snapshot() {
         printf '%s=%s\n' "${f#"$DAMON"/0/}" "$(damon_read "$f" | tr '\n' ' ')"
     done > "$1"
 }
+# lru_params: DAMON_LRU_SORT's configuration (its writable parameters) and its kdamond_pid
+lru_params() {
+    local f
+    for f in "$LRU"/*; do
+        [[ $(stat -c %a "$f") == 600 || ${f##*/} == kdamond_pid ]] && echo "${f##*/}=$(cat "$f")"
+    done
+}
+# lru_intact FILE: the same parameters as at the start, and its kdamond thread still there
+lru_intact() { cmp -s /run/lru.before "$1" && [[ -n $(cat "/proc/$lru_pid/comm" 2> /dev/null) ]]; }
 # damon_write FILE VALUE: as another DAMON user would, retried while tierd holds DAMON's sysfs lock
 damon_write() {
     local i
@@ -297,8 +307,7 @@ verdict "c6" "no cycle skipped around the burst (largest gap between two cycle s
 
 # --- c4: tierd idle, another DAMON user takes DAMON, a new workload arrives ------------------------
 for w in cs0 cs1 cg; do wl_stop $w; done
-idle_from=$(tierd_cycles 1)
-tierd_wait_cycle 1 $((idle_from + 2)) 30
+tierd_wait_cycle 1 $(($(tierd_cycles 1) + 2)) 30
 own_state=$(damon_read "$DAMON/0/state")
 verdict "c4" "precondition: with nothing to manage tierd's kdamond is off (kdamond 0 state '$own_state', nr_kdamonds $(nr_kdamonds); expected off, 1)" \
     test "$own_state" = off
@@ -323,30 +332,48 @@ line=$(wait_for_log 'WARN +TieringCycle: conflict: foreign kdamond 0 running' $E
 tierd_scrape 1
 verdict "c4" "tierd reports the foreign kdamond within $EVENT_MAX_CYCLES cycles (log: '$(sed 's/.*TieringCycle: //' <<< "$line")'; tierd_source_conflicts{kind=\"foreign_damon\"} $(metric tierd_source_conflicts 'kind="foreign_damon"'), expected 1)" \
     test -n "$line" -a "$(metric tierd_source_conflicts 'kind="foreign_damon"')" = 1
-# tierd re-opens a hotness source every HEAT_RETRY_CYCLES cycles: that attempt must find DAMON busy
-line=$(wait_for_log 'no hotness source available: .*DAMON busy \(foreign kdamond 0' $((HEAT_RETRY_CYCLES + 4)))
-verdict "c4" "tierd retried DAMON and left it to its user (log: '$(sed 's/.*WARN *//' <<< "$line")')" test -n "$line"
-tierd_wait_cycle 1 $(($(tierd_cycles 1) + 1)) 30
-rows=$(cycle_rows | awk -v c="$c4_from" '$1 > c')
-verdict "c4" "cycles go on next to the foreign kdamond: $(wc -l <<< "$rows") cycles after cycle $c4_from (failed: $(awk '!$4 { printf "%d ", $1 }' <<< "$rows")none; processes: $(awk '{ printf "%s ", $5 }' <<< "$rows"))" \
-    test -z "$(awk '!$4' <<< "$rows")"
+line=$(wait_for_log "hotness source damon-vaddr lost: DAMON busy \\(tierd's kdamond 0 was replaced" $EVENT_MAX_CYCLES)
+verdict "c4" "tierd lets its hotness source go (log: '$(sed 's/.*TieringCycle: //' <<< "$line")')" test -n "$line"
+tierd_wait_cycle 1 $(($(tierd_cycles 1) + 2)) 30
 damon_snapshot /run/foreign.during
-verdict "c4" "while tierd runs, the foreign kdamond is untouched: its $(wc -l < /run/foreign.before) files unchanged ($(diff /run/foreign.before /run/foreign.during | grep -c '^>') differ), state $(damon_read "$DAMON/0/state"), kthread $(damon_read "$DAMON/0/pid") = $foreign_pid" \
+verdict "c4" "the foreign kdamond is untouched while tierd runs: its $(wc -l < /run/foreign.before) files unchanged ($(diff /run/foreign.before /run/foreign.during | grep -c '^>') differ), state $(damon_read "$DAMON/0/state"), kthread $(damon_read "$DAMON/0/pid") = $foreign_pid" \
     cmp -s /run/foreign.before /run/foreign.during
-checksums_ok nw "the foreign kdamond"
+# The user is done; the kernel's DAMON_LRU_SORT takes DAMON next. Its kdamond is not in the admin
+# tree and runs exclusively: tierd's next attempt at DAMON must find it busy and not try "on".
+damon_write "$DAMON/0/state" off
+damon_write "$DAMON/nr_kdamonds" 0
+kill "$fwpid"
+echo Y > $LRU/enabled
+lru_pid=$(cat $LRU/kdamond_pid)
+lru_params > /run/lru.before
+log "c4: DAMON_LRU_SORT enabled, kdamond pid $lru_pid ($(cat "/proc/$lru_pid/comm" 2> /dev/null)); DAMON sysfs nr_kdamonds $(nr_kdamonds)"
+verdict "c4" "precondition: DAMON_LRU_SORT runs its kdamond outside DAMON's sysfs (kdamond_pid $lru_pid, comm '$(cat "/proc/$lru_pid/comm" 2> /dev/null)', nr_kdamonds $(nr_kdamonds))" \
+    test "$lru_pid" -gt 0 -a "$(nr_kdamonds)" = 0
+line=$(wait_for_log 'WARN +TieringCycle: conflict: foreign kdamond of kernel module damon_lru_sort' $EVENT_MAX_CYCLES)
+tierd_scrape 1
+verdict "c4" "tierd reports DAMON_LRU_SORT's kdamond within $EVENT_MAX_CYCLES cycles (log: '$(sed 's/.*TieringCycle: //' <<< "$line")'; tierd_source_conflicts{kind=\"foreign_damon\"} $(metric tierd_source_conflicts 'kind="foreign_damon"'), expected 1)" \
+    test -n "$line" -a "$(metric tierd_source_conflicts 'kind="foreign_damon"')" = 1
+# tierd re-opens a hotness source HEAT_RETRY_CYCLES cycles after losing it
+line=$(wait_for_log 'no hotness source available: .*DAMON busy \(kernel module damon_lru_sort' $((HEAT_RETRY_CYCLES + 4)))
+verdict "c4" "tierd's next attempt at DAMON finds it busy and says why (log: '$(sed 's/.*WARN *//' <<< "$line")')" test -n "$line"
+rows=$(cycle_rows | awk -v c="$c4_from" '$1 > c')
+verdict "c4" "cycles go on next to both foreign kdamonds: $(wc -l <<< "$rows") cycles after cycle $c4_from (failed: $(awk '!$4 { printf "%d ", $1 }' <<< "$rows")none; processes: $(awk '{ printf "%s ", $5 }' <<< "$rows"))" \
+    test -z "$(awk '!$4' <<< "$rows")"
+lru_params > /run/lru.during
+verdict "c4" "DAMON_LRU_SORT untouched while tierd runs: $(diff /run/lru.before /run/lru.during | grep -c '^>') of its $(wc -l < /run/lru.before) parameters differ, kdamond $(cat $LRU/kdamond_pid) = $lru_pid" \
+    lru_intact /run/lru.during
+checksums_ok nw "the foreign kdamonds"
 
 # --- c7: SIGTERM; the foreign kdamond survives tierd ------------------------------------------------
 tierd_scrape 1
 rc=0
 tierd_stop 1 TERM || rc=$?
 verdict "c7" "tierd exits 0 on SIGTERM (saw $rc)" test "$rc" = 0
-damon_snapshot /run/foreign.after
-verdict "c4" "after tierd exits, the foreign kdamond still runs, untouched: nr_kdamonds $(nr_kdamonds), state $(damon_read "$DAMON/0/state"), kthread $(damon_read "$DAMON/0/pid") = $foreign_pid, $(diff /run/foreign.before /run/foreign.after | grep -c '^>') files differ" \
-    cmp -s /run/foreign.before /run/foreign.after
+lru_params > /run/lru.after
+verdict "c4" "after tierd exits DAMON_LRU_SORT still runs, untouched: $(diff /run/lru.before /run/lru.after | grep -c '^>') parameters differ, enabled $(cat $LRU/enabled), kdamond $(cat $LRU/kdamond_pid) = $lru_pid ('$(cat "/proc/$lru_pid/comm" 2> /dev/null)'), DAMON sysfs nr_kdamonds $(nr_kdamonds)" \
+    lru_intact /run/lru.after
+echo N > $LRU/enabled
 wl_stop nw
-kill "$fwpid"
-damon_write "$DAMON/0/state" off
-damon_write "$DAMON/nr_kdamonds" 0
 wl_rows "$RES/kv.jsonl" > "$RES/kv.rows"
 
 # --- c3: from the shrink on, nothing on the excluded node, and tierd never asked for it
@@ -373,6 +400,6 @@ table "  c2 $churns cgroups created/joined/left/removed around cg in ${CHURN_S} 
 table "  c3 cpuset.mems 0-2 -> 0,2 (cs0) and 1-2 (cs1) after cycle $shrunk_at; tierd moves cs0: $(moves_in "$cs0pid" 1 999999), cs1: $(moves_in "$cs1pid" 1 999999)"
 table "  c5 tierd_source_conflicts{kind=\"kernel_numa_balancing\"}: $on_metric while on, $off_metric after"
 table "  c6 burst $burst_s s, scrape latency $lat; cycle ms before: $before_list (median $before_med); overlapping the burst: $during_list (median $during_med); largest gap $max_gap s"
-table "  c4 foreign kdamond 0 (kthread $foreign_pid, vaddr on pid $fwpid) from cycle $c4_from"
+table "  c4 foreign kdamond 0 through DAMON sysfs (kthread $foreign_pid, vaddr on pid $fwpid) after cycle $c4_from, then DAMON_LRU_SORT (kdamond pid $lru_pid)"
 table "  tierd: $(tierd_figures 1)"
 exit 0

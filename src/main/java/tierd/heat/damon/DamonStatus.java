@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
 
 /**
  * A read-only snapshot of the DAMON sysfs tree: which kdamonds exist, whether they run, and what
  * they do. Used to decide whether DAMON is free for tierd and to name the foreign user when it is
- * not. Reading never writes and never takes more than the sysfs files offer.
+ * not. Reading never writes and never takes more than the sysfs files offer. With a {@link
+ * KernelRoot} it also holds the kdamonds of the kernel's DAMON modules ({@link DamonModules}),
+ * which the admin tree does not show and which keep every other kdamond from starting.
  *
  * <p>Files and their formats (mm/damon/sysfs.c, Documentation/admin-guide/mm/damon/usage.rst):
  * {@code kdamonds/nr_kdamonds} ({@code %d}), {@code kdamonds/<K>/state} ({@code on} or {@code
@@ -20,10 +23,20 @@ import tierd.kernelfs.Parse;
  * contexts/<C>/avail_operations} (one name per line, 5.19+), {@code contexts/<C>/operations},
  * {@code targets/<T>/pid_target}, {@code schemes/<S>/action}.
  */
-public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamonds) {
+public record DamonStatus(
+    boolean present,
+    int nrKdamonds,
+    List<Kdamond> kdamonds,
+    List<DamonModules.ModuleKdamond> moduleKdamonds) {
 
   public DamonStatus {
     kdamonds = List.copyOf(kdamonds);
+    moduleKdamonds = List.copyOf(moduleKdamonds);
+  }
+
+  /** The admin tree alone (no module kdamonds). */
+  public DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamonds) {
+    this(present, nrKdamonds, kdamonds, List.of());
   }
 
   /** One kdamond directory. {@code operations} is empty when it has no context. */
@@ -84,6 +97,9 @@ public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamond
     if (!present) {
       return Optional.of("DAMON sysfs absent (CONFIG_DAMON_SYSFS off or kernel before 5.18)");
     }
+    if (!moduleKdamonds.isEmpty()) {
+      return Optional.of(moduleKdamonds.get(0).busyReason());
+    }
     if (nrKdamonds == 0) {
       return Optional.empty();
     }
@@ -102,6 +118,13 @@ public record DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamond
             + " off, configured "
             + d.describe()
             + "; writing nr_kdamonds would erase it)");
+  }
+
+  /** The admin tree, and the module kdamonds under {@code root}. */
+  public static DamonStatus read(DamonFs fs, KernelRoot root) {
+    DamonStatus tree = read(fs);
+    return new DamonStatus(
+        tree.present(), tree.nrKdamonds(), tree.kdamonds(), DamonModules.read(root));
   }
 
   /** Reads the tree, retrying when a concurrent writer recreates directories under us. */
