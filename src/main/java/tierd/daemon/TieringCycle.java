@@ -22,6 +22,7 @@ import tierd.config.TierdConfig;
 import tierd.daemon.StageRunner.StageFailure;
 import tierd.heat.Conflict;
 import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
 import tierd.heat.SourceConflicts;
 import tierd.kernelfs.KernelFiles;
@@ -571,6 +572,17 @@ public final class TieringCycle implements AutoCloseable {
     try {
       heat.update(procs);
       return warmedUp(limits.collect(heat, parts.metrics().scan()), procs);
+    } catch (HeatSourceUnavailableException e) {
+      // Another DAMON user took DAMON over, or a DAMON module holds it: the same condition as a
+      // source that cannot open, not a failed cycle. This cycle goes on without heat.
+      log.warn(
+          "hotness source {} lost: {}; retrying in {} cycles",
+          heatName,
+          e.getMessage(),
+          HEAT_RETRY_CYCLES);
+      closeHeat();
+      parts.metrics().heatSource("none");
+      return List.of();
     } catch (RuntimeException | LinkageError e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());

@@ -16,7 +16,7 @@ import tierd.kernelfs.Parse;
  * What this host offers each heat source, found by looking at files, never by kernel version, and
  * without writing anything.
  *
- * @param damon the DAMON sysfs tree as found
+ * @param damon the DAMON sysfs tree as found, and the kernel's DAMON modules' kdamonds
  * @param damonLeftover what a previous tierd left in DAMON; {@link DamonLeftovers.Kind#REMOVED}
  *     means its kdamond is recognised and will be removed at open, so DAMON counts as free
  * @param pageIdle {@code /sys/kernel/mm/page_idle/bitmap} exists (CONFIG_IDLE_PAGE_TRACKING)
@@ -47,7 +47,7 @@ public record HeatProbes(
   public static final int CAP_SYS_ADMIN = 21;
 
   public static HeatProbes read(KernelRoot root, DamonFs damonFs, Path runtimeDir, Owner self) {
-    DamonStatus damon = DamonStatus.read(damonFs);
+    DamonStatus damon = DamonStatus.read(damonFs, root);
     DamonLeftovers.Outcome leftover = DamonLeftovers.inspect(damonFs, root, runtimeDir, self);
     Path status = root.proc("self/status");
     long capEff;

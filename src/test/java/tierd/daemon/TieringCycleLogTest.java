@@ -19,7 +19,9 @@ import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.config.TierdConfig;
 import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
+import tierd.heat.SourceKind;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.AddressRange;
@@ -67,7 +69,7 @@ class TieringCycleLogTest {
   }
 
   /** Reports the buffer hot in every window, as DAMON would for a swept buffer. */
-  static final class HotSource implements HeatSource {
+  static class HotSource implements HeatSource {
     private final List<Integer> pids = new java.util.ArrayList<>();
 
     @Override
@@ -209,6 +211,66 @@ class TieringCycleLogTest {
     assertThat(scrape)
         .contains("tierd_cycles_total{result=\"failed\",} 0.0")
         .contains("tierd_stage_failures_total{stage=\"move\",} 0.0");
+  }
+
+  /**
+   * A heat source that another DAMON user took over (DamonSource throws
+   * HeatSourceUnavailableException from update, as in the VM chaos scenario) is closed and reopened
+   * {@value TieringCycle#HEAT_RETRY_CYCLES} cycles later; the cycles in between are not failures.
+   */
+  @Test
+  void aHeatSourceTakenOverByAnotherUserIsNotAFailedCycle() throws IOException {
+    TierdConfig config =
+        TierdConfig.parse(
+            "test", "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n");
+    StepClock clock = new StepClock();
+    TierdMetrics metrics = new TierdMetrics("test");
+    List<String> opened = new java.util.ArrayList<>();
+    TieringCycle.HeatSourceFactory takenOver =
+        () -> {
+          opened.add("open");
+          return new HotSource() {
+            @Override
+            public void update(Collection<ManagedProcess> processes) {
+              if (opened.size() == 1) {
+                throw new HeatSourceUnavailableException(
+                    SourceKind.DAMON_VADDR,
+                    "DAMON busy (tierd's kdamond 0 was replaced by another DAMON user)");
+              }
+              super.update(processes);
+            }
+          };
+        };
+    TieringCycle.Parts parts =
+        new TieringCycle.Parts(
+            guest(),
+            4096,
+            clock,
+            DryRunMover.recording(Ticker.system()),
+            true,
+            Optional.empty(),
+            takenOver,
+            TieringCycle.ConflictCheck.NONE,
+            metrics);
+    List<String> sources = new java.util.ArrayList<>();
+    try (TieringCycle cycle = new TieringCycle(config, parts)) {
+      for (int i = 0; i < TieringCycle.HEAT_RETRY_CYCLES + 2; i++) {
+        CycleReport r = cycle.run();
+        assertThat(r.ok()).as("cycle %d: %s", r.number(), r.error()).isTrue();
+        sources.add(r.heatSource());
+        clock.now = clock.now.plusSeconds(2);
+      }
+    }
+    assertThat(lines("hotness source "))
+        .containsExactly(
+            "hotness source test lost: DAMON busy (tierd's kdamond 0 was replaced by another DAMON"
+                + " user); retrying in 12 cycles");
+    assertThat(opened).hasSize(2);
+    assertThat(sources.get(0)).isEqualTo("none");
+    assertThat(sources.get(sources.size() - 1)).isEqualTo("test");
+    assertThat(metrics.scrape())
+        .contains("tierd_cycles_total{result=\"failed\",} 0.0")
+        .contains("tierd_heat_source_info{source=\"test\",} 1.0");
   }
 
   /**

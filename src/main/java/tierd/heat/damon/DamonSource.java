@@ -187,7 +187,7 @@ public final class DamonSource implements HeatSource {
     if (leftover.blocking()) {
       throw new HeatSourceUnavailableException(mode.kind, leftover.message());
     }
-    DamonStatus status = DamonStatus.read(fs);
+    DamonStatus status = DamonStatus.read(fs, root);
     status
         .busyReason()
         .ifPresent(
@@ -226,7 +226,8 @@ public final class DamonSource implements HeatSource {
       // Re-read right before the write: nr_kdamonds recreates every kdamond directory.
       if (DamonStatus.parseCount(fs.read("kdamonds/nr_kdamonds"), "nr_kdamonds") != 0) {
         throw new HeatSourceUnavailableException(
-            mode.kind, DamonStatus.read(fs).busyReason().orElse("DAMON busy (kdamond appeared)"));
+            mode.kind,
+            DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
       }
       try {
         s.write("kdamonds/nr_kdamonds", "1");
@@ -234,7 +235,9 @@ public final class DamonSource implements HeatSource {
         if (DamonErrors.busy(e)) {
           throw new HeatSourceUnavailableException(
               mode.kind,
-              DamonStatus.read(fs).busyReason().orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
+              DamonStatus.read(fs, root)
+                  .busyReason()
+                  .orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
               e);
         }
         throw e;
@@ -618,6 +621,12 @@ public final class DamonSource implements HeatSource {
   }
 
   private void turnOn() {
+    // A DAMON module's kdamond (DAMON_RECLAIM, DAMON_LRU_SORT) runs exclusively: "on" would only
+    // fail with EBUSY after the retries. It may start whenever tierd's kdamond is off.
+    List<DamonModules.ModuleKdamond> modules = DamonModules.read(root);
+    if (!modules.isEmpty()) {
+      throw new HeatSourceUnavailableException(mode.kind, modules.get(0).busyReason());
+    }
     if (record.kthreadPid() != -1) {
       // Until the new thread's pid is recorded, a leftover is recognised by its config alone.
       record = record.withKthreadPid(-1);
@@ -674,7 +683,6 @@ public final class DamonSource implements HeatSource {
       lost = true;
       running = false;
       DamonStateFile.delete(runtimeDir); // nothing of tierd's is left in DAMON
-      log.warn("{}", lostMessage());
       throw new HeatSourceUnavailableException(mode.kind, lostMessage());
     }
   }

@@ -278,7 +278,12 @@ class DamonSourceTest {
                   k.clearWriteLog();
                 },
             "DAMON busy (foreign kdamond 0 off, configured unconfigured; writing nr_kdamonds"
-                + " would erase it)"));
+                + " would erase it)"),
+        Arguments.of(
+            "a kernel DAMON module's kdamond, not in the admin tree",
+            (Setup) k -> k.moduleKdamond("damon_lru_sort", 249),
+            "DAMON busy (kernel module damon_lru_sort (kdamond pid 249) runs exclusively: no"
+                + " other kdamond can start beside it)"));
   }
 
   interface Setup {
@@ -476,6 +481,31 @@ class DamonSourceTest {
 
     assertThat(kernel.writeLog()).isEmpty();
     assertThat(kernel.isRunning(0)).isTrue();
+    assertThat(stateFile()).isFalse();
+  }
+
+  /**
+   * DAMON_LRU_SORT enabled while tierd's kdamond is off (nothing to watch yet): its context runs
+   * exclusively, so tierd does not try "on" (EBUSY after a second of retries in the 6.12 guest),
+   * says why, and removes only its own kdamond.
+   */
+  @Test
+  void aDamonModuleStartedWhileTierdsKdamondIsOffIsLeftAlone() {
+    twoWorkloads();
+    DamonSource s = open(DamonSource.Mode.VADDR);
+    kernel.moduleKdamond("damon_lru_sort", 249);
+    kernel.clearWriteLog();
+
+    assertThatThrownBy(() -> s.update(List.of(proc(100))))
+        .isInstanceOf(HeatSourceUnavailableException.class)
+        .hasMessage(
+            "DAMON busy (kernel module damon_lru_sort (kdamond pid 249) runs exclusively: no"
+                + " other kdamond can start beside it)");
+    assertThat(kernel.writeLog()).noneMatch(w -> w.contains("state"));
+    assertThat(sleeps).isZero();
+    s.close();
+
+    assertThat(nrKdamonds()).isEqualTo("0");
     assertThat(stateFile()).isFalse();
   }
 
