@@ -29,6 +29,7 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
+import tierd.model.CpuList;
 import tierd.model.PerNode;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
@@ -47,7 +48,9 @@ import tierd.planner.Planner;
 import tierd.planner.PlannerState;
 import tierd.planner.RegionPlacement;
 import tierd.process.ManagedProcess;
+import tierd.process.ProcessCpus;
 import tierd.process.ProcessScanner;
+import tierd.process.ThreadCpus;
 import tierd.process.Vma;
 import tierd.process.VmaIndex;
 import tierd.profile.ProfileHistory;
@@ -202,6 +205,25 @@ public final class TieringCycle implements AutoCloseable {
     return scanner;
   }
 
+  private ThreadCpus threadCpus;
+
+  /** One thread reader for the daemon's life: it keeps each thread's CPU time of the last cycle. */
+  private ThreadCpus threadCpus() {
+    if (threadCpus == null || !scanner().root().equals(threadCpusRoot)) {
+      threadCpus = new ThreadCpus(scanner().root());
+      threadCpusRoot = scanner().root();
+    }
+    return threadCpus;
+  }
+
+  private KernelRoot threadCpusRoot;
+
+  private static Map<Integer, CpuList> cpusByNode(Topology topo) {
+    Map<Integer, CpuList> out = new HashMap<>();
+    topo.nodes().values().forEach(n -> out.put(n.id(), n.cpus()));
+    return out;
+  }
+
   /**
    * Runs one cycle; never throws for a kernel or data problem, nor for a bug in a stage: every
    * stage, and publishing what the stages found, runs under {@link StageRunner}'s failure boundary,
@@ -259,8 +281,11 @@ public final class TieringCycle implements AutoCloseable {
             () -> {
               scanner().numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
               scanner().maxFileBytes(limits.maxFileBytes());
-              return scanner()
-                  .scan(config.processes().filter(self), r.topo.nodeIds(), limits.maxVmas());
+              ProcessScanner.Result scanned =
+                  scanner()
+                      .scan(config.processes().filter(self), r.topo.nodeIds(), limits.maxVmas());
+              r.cpus = threadCpus().read(scanned.processes(), cpusByNode(r.topo));
+              return scanned;
             });
     List<ManagedProcess> procs = r.scan.processes();
     SimulatedTiers sim =
@@ -313,7 +338,15 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "plan",
             () -> {
-              PlanResult planned = planOnFreshVmas(now, r.tiers, placed, r.scores, placements, sim);
+              PlanResult planned =
+                  planOnFreshVmas(
+                      now,
+                      r.tiers,
+                      placed,
+                      r.scores,
+                      placements,
+                      sim == null ? r.cpus : Map.of(),
+                      sim);
               plannerState = planned.next();
               lastPlan = planned.plan();
               feedback = lastPlan.feedback();
@@ -449,12 +482,14 @@ public final class TieringCycle implements AutoCloseable {
       List<ManagedProcess> procs,
       ScoringResult scores,
       List<RegionPlacement> placements,
+      Map<Integer, ProcessCpus> cpus,
       SimulatedTiers sim) {
     List<ManagedProcess> current = procs;
     for (int round = 1; ; round++) {
       PlanResult planned =
           planner.plan(
-              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements),
+              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements)
+                  .withCpus(cpus),
               plannerState);
       Map<Integer, List<Vma>> changed = new HashMap<>();
       Set<Integer> gone = new HashSet<>();
@@ -712,6 +747,7 @@ public final class TieringCycle implements AutoCloseable {
     Topology topo;
     HeatSource.Intervals heatIntervals;
     ProcessScanner.Result scan;
+    Map<Integer, ProcessCpus> cpus = Map.of();
     List<Conflict> conflicts;
     ScoringResult scores;
     MigrationPlan plan;

@@ -18,6 +18,20 @@ public final class CpuList {
     return new CpuList(ListFormat.parseList(text, MAX_CPUS - 1, "cpulist"));
   }
 
+  /**
+   * The CPUs {@code cpus}; throws IllegalArgumentException for an id outside the kernel's range.
+   */
+  public static CpuList of(int... cpus) {
+    BitSet bits = new BitSet();
+    for (int cpu : cpus) {
+      if (cpu < 0 || cpu >= MAX_CPUS) {
+        throw new IllegalArgumentException("cpu " + cpu + " is outside [0, " + MAX_CPUS + ")");
+      }
+      bits.set(cpu);
+    }
+    return new CpuList(bits);
+  }
+
   public static CpuList empty() {
     return new CpuList(new BitSet());
   }
@@ -32,6 +46,11 @@ public final class CpuList {
 
   public boolean contains(int cpu) {
     return cpu >= 0 && bits.get(cpu);
+  }
+
+  /** The CPU ids, ascending. */
+  public java.util.stream.IntStream stream() {
+    return bits.stream();
   }
 
   @Override

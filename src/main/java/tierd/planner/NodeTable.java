@@ -43,6 +43,7 @@ final class NodeTable {
   private final int[][] promotionTargets;
   private final int[][] demotionTargets;
   private final int[] fastestFirst;
+  private final int[][] distances;
 
   NodeTable(Topology topology, PlannerConfig config) {
     List<NodeInfo> nodes = new ArrayList<>(topology.nodes().values());
@@ -79,6 +80,12 @@ final class NodeTable {
       floorBytes[node] = config.floorBytes(highBytes[node], total);
       fillLimitBytes[node] = (long) (total * config.maxFillOf(info.id()));
       overFillLimitAtStart[node] = info.usedBytes() > fillLimitBytes[node];
+    }
+    distances = new int[count][count];
+    for (int from = 0; from < count; from++) {
+      for (int to = 0; to < count; to++) {
+        distances[from][to] = nodes.get(from).distanceTo(nodeIds[to]);
+      }
     }
     promotionTargets = new int[count][];
     demotionTargets = new int[count][];
@@ -180,6 +187,28 @@ final class NodeTable {
   /** The nodes of slower tiers data on {@code node} may be demoted to, nearest first. */
   int[] demotionTargets(int node) {
     return demotionTargets[node];
+  }
+
+  /** SLIT distance from {@code from} to {@code to}; {@code Integer.MAX_VALUE} when unknown. */
+  int distance(int from, int to) {
+    return distances[from][to];
+  }
+
+  /**
+   * {@code targets} nearest to {@code from} first (by SLIT distance), ties in their given order:
+   * the promotion targets as the CPUs on node {@code from} see them.
+   */
+  int[] nearestTo(int from, int[] targets) {
+    Integer[] order = new Integer[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt((Integer i) -> distances[from][targets[i]]));
+    int[] out = new int[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      out[i] = targets[order[i]];
+    }
+    return out;
   }
 
   /** True when {@code node} has a faster tier to promote to. */

@@ -71,10 +71,7 @@ final class ReasonTexts {
         .append(" (tier ")
         .append(nodes.tierRank(target))
         .append(", ")
-        .append(
-            position == 0
-                ? "nearest faster allowed"
-                : ordinal(position + 1) + " nearest faster allowed, nearer ones full")
+        .append(nearest(segments.process(segment), position))
         .append(", ");
     if (exchangedBytes > 0) {
       text.append("room made by demoting ")
@@ -85,6 +82,33 @@ final class ReasonTexts {
           .append(" free above high wmark + margin)");
     }
     return text.toString();
+  }
+
+  /**
+   * Which of the allowed faster nodes the target is: {@code nearest faster allowed}, or, when the
+   * process's threads ran mostly on one node, {@code nearest to the CPUs pid 123 runs on: 1 (node
+   * 1)}; a later one adds that the nearer ones are full.
+   */
+  private static String nearest(ProcessView process, int position) {
+    String which = position == 0 ? "nearest" : ordinal(position + 1) + " nearest";
+    String full = position == 0 ? "" : ", nearer ones full";
+    return process
+            .accessor()
+            .map(
+                a ->
+                    which
+                        + " to the CPUs pid "
+                        + process.pid()
+                        + " runs on: "
+                        + a.cpus()
+                        + " (node "
+                        + a.node()
+                        + (a.share() < 1
+                            ? ", " + Texts.percent(a.share()) + " of its CPU time"
+                            : "")
+                        + ")")
+            .orElse(which + " faster allowed")
+        + full;
   }
 
   /** Why HOT data of {@code bytes} found no faster node with room. */

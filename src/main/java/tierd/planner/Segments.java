@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.scoring.HeatClass;
@@ -45,7 +46,9 @@ final class Segments {
     this.processes = new ArrayList<>(input.processes().size());
     for (ManagedProcess process : input.processes()) {
       processIndexOfPid.put(process.pid(), processes.size());
-      processes.add(new ProcessView(process, nodes, config));
+      processes.add(
+          new ProcessView(
+              process, Optional.ofNullable(input.cpus().get(process.pid())), nodes, config));
     }
     this.regions = sortedRegions(input.regions());
     this.rowWidth = nodes.rowWidth;

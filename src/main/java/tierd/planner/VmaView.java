@@ -9,6 +9,9 @@ import tierd.process.Vma;
  * now, per source node and direction on first use), the unit its range ends snap to and its pages
  * per node slot.
  *
+ * <p>Promotion targets are the rule's, nearest first to the node the process's threads ran on most
+ * when that is known ({@link ProcessView#accessorNode}), else nearest to the data's node.
+ *
  * <p>The unit is the huge page size for a hugetlb VMA, else {@code planner.thpAlign} when set (so a
  * THP folio moves as one), else the page size.
  */
@@ -16,6 +19,7 @@ final class VmaView {
 
   private final Vma vma;
   private final NodeSet cpuset;
+  private final int accessorNode;
   private final NodeTable nodes;
   private final PlacementRule.VmaRule rule;
   private final long unitBytes;
@@ -26,8 +30,17 @@ final class VmaView {
   private long[] pagesPerSlot;
 
   VmaView(Vma vma, NodeSet cpuset, NodeTable nodes, PlannerConfig config) {
+    this(vma, cpuset, -1, nodes, config);
+  }
+
+  /**
+   * The view of {@code vma} of a task with {@code cpuset} whose threads ran on node index {@code
+   * accessorNode} (-1: unknown).
+   */
+  VmaView(Vma vma, NodeSet cpuset, int accessorNode, NodeTable nodes, PlannerConfig config) {
     this.vma = vma;
     this.cpuset = cpuset;
+    this.accessorNode = accessorNode;
     this.nodes = nodes;
     this.rule = PlacementRule.forVma(cpuset, vma, config);
     long thpBytes = config.thpAlign().bytes();
@@ -80,6 +93,12 @@ final class VmaView {
     PlacementRule.Verdict verdict = remembered[source];
     if (verdict == null) {
       verdict = PlacementRule.verdict(rule, direction, source, nodes, cpuset, vma.policy());
+      if (direction == Direction.PROMOTE
+          && accessorNode >= 0
+          && verdict instanceof PlacementRule.Allowed allowed) {
+        // the same set, in another order: the rule alone decides which nodes are allowed
+        verdict = new PlacementRule.Allowed(nodes.nearestTo(accessorNode, allowed.targets()));
+      }
       remembered[source] = verdict;
     }
     return verdict;
