@@ -11,6 +11,7 @@ import tierd.heat.damon.DamonConfig;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
 import tierd.mover.MoverConfig;
+import tierd.planner.CapacitySource;
 import tierd.planner.PlannerConfig;
 import tierd.scoring.ScoringConfig;
 
@@ -174,7 +175,57 @@ public record StageConfigs(
       }
     }
     b.maxFill(fills);
+    b.demotionOnly(demotionOnly(n.section("nodes")));
     return build(n, b::build);
+  }
+
+  /**
+   * {@code planner.nodes}: per node id, {@code demotionOnly: true} with exactly one capacity
+   * source, {@code capacity} (a size) or {@code capacityFile} (an absolute path holding bytes).
+   */
+  static Map<Integer, CapacitySource> demotionOnly(ConfigNode nodes) {
+    Map<Integer, CapacitySource> out = new TreeMap<>();
+    for (String key : nodes.keys()) {
+      int node;
+      try {
+        node = NodeSet.checkNode(Integer.parseInt(key));
+      } catch (RuntimeException e) {
+        throw nodes.error(key, "'" + key + "' is not a node id");
+      }
+      ConfigNode n = nodes.section(key);
+      boolean only = n.bool("demotionOnly", false);
+      boolean fixed = n.has("capacity");
+      boolean file = n.has("capacityFile");
+      n.finish(); // a misspelt key is named before the missing source it causes
+      if (!only) {
+        if (fixed || file) {
+          throw n.error(
+              fixed ? "capacity" : "capacityFile",
+              "applies to demotion-only nodes only (set demotionOnly: true)");
+        }
+        continue;
+      }
+      if (fixed == file) {
+        throw n.error(
+            "demotionOnly",
+            "a demotion-only node needs exactly one of capacity (a size) or capacityFile (a file"
+                + " holding usable bytes)");
+      }
+      if (fixed) {
+        out.put(
+            node,
+            new CapacitySource.Fixed(
+                n.size("capacity", DataSize.ZERO, DataSize.ZERO, DataSize.ofGiB(1L << 30))
+                    .bytes()));
+      } else {
+        Path path = Path.of(n.string("capacityFile", ""));
+        if (!path.isAbsolute()) {
+          throw n.error("capacityFile", "must be an absolute path (got '" + path + "')");
+        }
+        out.put(node, new CapacitySource.FromFile(path));
+      }
+    }
+    return out;
   }
 
   static MoverConfig mover(ConfigNode n) {

@@ -18,6 +18,11 @@ import tierd.topology.Topology;
  * <p>Per node: id, tier rank, total bytes, free bytes at the start, low and high watermarks (from
  * zoneinfo, or 1 % and 2 % of total when the kernel gave none), the fill limit (maxFill × total),
  * and the promotion and demotion targets from the topology, nearest first.
+ *
+ * <p>A demotion-only node ({@code planner.nodes.N.demotionOnly}) is no promotion target of any
+ * node, and its fill limit is also capped by its usable capacity now ({@link
+ * PlanInput#capacityBytes}); when that capacity is unknown this cycle, by what it holds (no
+ * demotion goes in, nothing is pushed out).
  */
 final class NodeTable {
 
@@ -44,8 +49,15 @@ final class NodeTable {
   private final int[][] demotionTargets;
   private final int[] fastestFirst;
   private final int[][] distances;
+  private final boolean[] demotionOnly;
+  private final long[] capacityBytes;
 
   NodeTable(Topology topology, PlannerConfig config) {
+    this(topology, config, Map.of());
+  }
+
+  /** The table with the usable bytes now of the demotion-only nodes whose capacity was read. */
+  NodeTable(Topology topology, PlannerConfig config, Map<Integer, Long> capacityNowBytes) {
     List<NodeInfo> nodes = new ArrayList<>(topology.nodes().values());
     int count = nodes.size();
     noTierSlot = count;
@@ -59,6 +71,8 @@ final class NodeTable {
     floorBytes = new long[count];
     fillLimitBytes = new long[count];
     overFillLimitAtStart = new boolean[count];
+    demotionOnly = new boolean[count];
+    capacityBytes = new long[count];
     for (int node = 0; node < count; node++) {
       nodeIds[node] = nodes.get(node).id();
       indexOfId.put(nodeIds[node], node);
@@ -79,6 +93,14 @@ final class NodeTable {
               .orElse((long) (total * FALLBACK_HIGH));
       floorBytes[node] = config.floorBytes(highBytes[node], total);
       fillLimitBytes[node] = (long) (total * config.maxFillOf(info.id()));
+      capacityBytes[node] = -1;
+      if (config.demotionOnly(info.id())) {
+        demotionOnly[node] = true;
+        Long capacity = capacityNowBytes.get(info.id());
+        capacityBytes[node] = capacity == null ? -1 : capacity;
+        long cap = capacity == null ? info.usedBytes() : capacity;
+        fillLimitBytes[node] = Math.min(fillLimitBytes[node], cap);
+      }
       overFillLimitAtStart[node] = info.usedBytes() > fillLimitBytes[node];
     }
     distances = new int[count][count];
@@ -92,7 +114,8 @@ final class NodeTable {
     for (int node = 0; node < count; node++) {
       boolean inTier = tierRanks[node] >= 0;
       promotionTargets[node] =
-          indices(inTier ? topology.promotionTargets(nodeIds[node]) : List.of());
+          withoutDemotionOnly(
+              indices(inTier ? topology.promotionTargets(nodeIds[node]) : List.of()));
       demotionTargets[node] = indices(inTier ? topology.demotionTargets(nodeIds[node]) : List.of());
     }
     Integer[] order = new Integer[count];
@@ -115,6 +138,28 @@ final class NodeTable {
       }
     }
     return Arrays.copyOf(out, known);
+  }
+
+  /** {@code targets} less the demotion-only nodes: only demotion may fill those. */
+  private int[] withoutDemotionOnly(int[] targets) {
+    int[] out = new int[targets.length];
+    int kept = 0;
+    for (int target : targets) {
+      if (!demotionOnly[target]) {
+        out[kept++] = target;
+      }
+    }
+    return Arrays.copyOf(out, kept);
+  }
+
+  /** True when only demotion may fill {@code node}. */
+  boolean demotionOnly(int node) {
+    return demotionOnly[node];
+  }
+
+  /** Usable bytes now of a demotion-only node; -1 when unknown this cycle or not demotion-only. */
+  long capacityBytes(int node) {
+    return capacityBytes[node];
   }
 
   /** Number of nodes (not counting the no-tier slot). */

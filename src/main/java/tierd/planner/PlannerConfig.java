@@ -36,6 +36,10 @@ import tierd.model.NodeSet;
  *     enough for the promotion to land above it (design rule 5: make room first, and never make the
  *     target reclaim)
  * @param maxSkipsListed skipped candidates listed in a plan (all are counted) ([0, 10^7])
+ * @param demotionOnly nodes that only demotion fills, each with the source of its usable capacity
+ *     (seed 004): nothing is promoted into them, demotion into them stops at that capacity, and
+ *     when it shrinks below what they hold their data leaves, hottest first up, and down when a
+ *     lower tier exists
  */
 public record PlannerConfig(
     long promoteBytesPerSecond,
@@ -53,7 +57,8 @@ public record PlannerConfig(
     Map<Integer, Double> maxFill,
     boolean exchange,
     double roomMargin,
-    int maxSkipsListed) {
+    int maxSkipsListed,
+    Map<Integer, CapacitySource> demotionOnly) {
 
   /** How a single-node {@code prefer:N} policy binds tierd (design rule 2: it is soft). */
   public enum PreferredPolicy {
@@ -131,6 +136,17 @@ public record PlannerConfig(
     if (maxSkipsListed < 0 || maxSkipsListed > 10_000_000) {
       throw bad("maxSkipsListed", "must be in [0, 10000000]", maxSkipsListed);
     }
+    for (int node : demotionOnly.keySet()) {
+      if (node < 0 || node >= NodeSet.MAX_NUMNODES) {
+        throw bad("nodes", "node ids must be in [0, " + NodeSet.MAX_NUMNODES + ")", node);
+      }
+    }
+    demotionOnly = java.util.Collections.unmodifiableMap(new TreeMap<>(demotionOnly));
+  }
+
+  /** True when only demotion may fill {@code node} ({@code planner.nodes.N.demotionOnly}). */
+  public boolean demotionOnly(int node) {
+    return demotionOnly.containsKey(node);
   }
 
   private static IllegalArgumentException bad(String key, String rule, Object got) {
@@ -198,6 +214,7 @@ public record PlannerConfig(
     b.exchange = exchange;
     b.roomMargin = roomMargin;
     b.maxSkipsListed = maxSkipsListed;
+    b.demotionOnly = demotionOnly;
     return b;
   }
 
@@ -219,6 +236,7 @@ public record PlannerConfig(
     private boolean exchange = true;
     private double roomMargin = 0.01;
     private int maxSkipsListed = 10_000;
+    private Map<Integer, CapacitySource> demotionOnly = Map.of();
 
     private Builder() {}
 
@@ -302,6 +320,11 @@ public record PlannerConfig(
       return this;
     }
 
+    public Builder demotionOnly(Map<Integer, CapacitySource> v) {
+      demotionOnly = v;
+      return this;
+    }
+
     public PlannerConfig build() {
       return new PlannerConfig(
           promoteBytesPerSecond,
@@ -319,7 +342,8 @@ public record PlannerConfig(
           maxFill,
           exchange,
           roomMargin,
-          maxSkipsListed);
+          maxSkipsListed,
+          demotionOnly);
     }
   }
 }

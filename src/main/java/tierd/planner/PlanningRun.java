@@ -20,6 +20,7 @@ final class PlanningRun {
   final MakeRoom makeRoom;
   final Promotion promotion;
   final ProactiveDemotion proactiveDemotion;
+  final CapacityRelief capacityRelief;
   private final PlanInput input;
   private final PlannerState state;
 
@@ -30,7 +31,7 @@ final class PlanningRun {
   PlanningRun(PlannerConfig config, PlanInput input, PlannerState state) {
     this.input = input;
     this.state = state;
-    nodes = new NodeTable(input.topology(), config);
+    nodes = new NodeTable(input.topology(), config, input.capacityBytes());
     ledger = new Ledger(nodes, config, state, input.now());
     segments = new Segments(input, nodes, config);
     skips = new SkipLog(config, nodes, segments, ledger);
@@ -69,16 +70,19 @@ final class PlanningRun {
             skips,
             texts);
     proactiveDemotion = new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips);
+    capacityRelief =
+        new CapacityRelief(nodes, ledger, segments, demotions, demotion, residency, skips, texts);
   }
 
   /**
-   * Relieves pressure, makes room for the hot data waiting, promotes (with exchange), demotes
-   * proactively, assembles the plan.
+   * Relieves pressure, makes room for the hot data waiting, promotes (with exchange), empties
+   * demotion-only nodes down to their capacity, demotes proactively, assembles the plan.
    */
   PlanResult plan() {
     pressureRelief.run();
     makeRoom.run();
     promotion.run();
+    capacityRelief.run();
     proactiveDemotion.run();
     return PlanAssembly.assemble(input, state, nodes, ledger, segments, skips, joined, residency);
   }

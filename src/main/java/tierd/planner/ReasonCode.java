@@ -11,7 +11,14 @@ public enum ReasonCode {
   /** COLD data idle for the configured proactive age goes down without pressure. */
   COLD_PROACTIVE(Direction.DEMOTE),
   /** The coldest data of a full node goes down to make room for hotter data waiting below. */
-  EXCHANGE(Direction.DEMOTE);
+  EXCHANGE(Direction.DEMOTE),
+  /**
+   * Data on a demotion-only node whose usable capacity shrank below what it holds goes up, hottest
+   * first, into room the faster nodes have (seed 004).
+   */
+  OVER_CAPACITY_PROMOTE(Direction.PROMOTE),
+  /** The same, down to a lower tier when there is one, coldest first. */
+  OVER_CAPACITY_DEMOTE(Direction.DEMOTE);
 
   private final Direction direction;
 

@@ -150,6 +150,19 @@ final class ReasonTexts {
           .append(", idle ")
           .append(Texts.duration(region.idleAge()))
           .append(")");
+    } else if (code == ReasonCode.OVER_CAPACITY_DEMOTE) {
+      text.append(region.heatClass().name().toLowerCase(Locale.ROOT))
+          .append(" (heat ")
+          .append(Texts.heat(region.heat()))
+          .append(", idle ")
+          .append(Texts.duration(region.idleAge()))
+          .append(") on node ")
+          .append(nodes.nodeId(source))
+          .append(" (tier ")
+          .append(nodes.tierRank(source))
+          .append(", ")
+          .append(purpose.why())
+          .append(")");
     } else {
       text.append("cold (idle ")
           .append(Texts.duration(region.idleAge()))
@@ -175,6 +188,32 @@ final class ReasonTexts {
       text.append(", ").append(purpose.why());
     }
     return text.toString();
+  }
+
+  /**
+   * Data of a segment leaving the demotion-only node {@code source} upward, because its capacity
+   * shrank ({@code why}), to {@code target}, the {@code position}-th of its allowed faster nodes.
+   */
+  String overCapacityOut(int segment, int source, int target, int position, String why) {
+    ScoredRegion region = segments.region(segment);
+    return region.heatClass().name().toLowerCase(Locale.ROOT)
+        + " (heat "
+        + Texts.heat(region.heat())
+        + ") on node "
+        + nodes.nodeId(source)
+        + " (tier "
+        + nodes.tierRank(source)
+        + ", "
+        + why
+        + ") → node "
+        + nodes.nodeId(target)
+        + " (tier "
+        + nodes.tierRank(target)
+        + ", "
+        + nearest(segments.process(segment), position)
+        + ", "
+        + Texts.bytes(ledger.freeBytes(target) - nodes.floorBytes(target))
+        + " free above high wmark + margin), hottest first";
   }
 
   /** Why data of {@code bytes} found no node of the next lower tier with room. */

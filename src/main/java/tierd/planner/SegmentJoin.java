@@ -167,18 +167,24 @@ final class SegmentJoin {
     }
   }
 
-  /** COLD or WARM data in {@link #bytesRow}: a demotion entry per node with a slower tier. */
+  /**
+   * COLD or WARM data in {@link #bytesRow}: a demotion entry per node with a slower tier; data on a
+   * demotion-only node is a segment even without one ({@link CapacityRelief} may move it up).
+   */
   private void addDemotionEntries(
       int processIndex, int vmaIndex, int regionIndex, long start, long end) {
     int segment = -1;
     for (int source = 0; source < nodes.count(); source++) {
-      if (bytesRow[source] <= 0 || !nodes.hasSlowerTier(source)) {
+      boolean slower = nodes.hasSlowerTier(source);
+      if (bytesRow[source] <= 0 || !(slower || nodes.demotionOnly(source))) {
         continue;
       }
       if (segment < 0) {
         segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, bytesRow);
       }
-      demotions.add(source, segment);
+      if (slower) {
+        demotions.add(source, segment);
+      }
     }
   }
 

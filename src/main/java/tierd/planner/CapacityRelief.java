@@ -1,0 +1,163 @@
+package tierd.planner;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import tierd.scoring.HeatClass;
+
+/**
+ * A demotion-only node whose usable capacity shrank below what it holds is emptied down to it (seed
+ * 004: hotness and data that outrun the device must leave it). Its HOT data has already been
+ * promoted first by {@link Promotion} (a node over its fill limit goes first there); what is still
+ * over the capacity then goes down, coldest first, when a lower tier exists, and the rest goes up,
+ * hottest first, into room the faster nodes already have (nothing is demoted from them for it).
+ * Each move is limited to what the excess needs, within the budgets; residency, policy and cpuset
+ * hold as for any move.
+ */
+final class CapacityRelief {
+
+  private final NodeTable nodes;
+  private final Ledger ledger;
+  private final Segments segments;
+  private final DemotionEntries entries;
+  private final Demotion demotion;
+  private final ResidencyRule residency;
+  private final SkipLog skips;
+  private final ReasonTexts texts;
+
+  CapacityRelief(
+      NodeTable nodes,
+      Ledger ledger,
+      Segments segments,
+      DemotionEntries entries,
+      Demotion demotion,
+      ResidencyRule residency,
+      SkipLog skips,
+      ReasonTexts texts) {
+    this.nodes = nodes;
+    this.ledger = ledger;
+    this.segments = segments;
+    this.entries = entries;
+    this.demotion = demotion;
+    this.residency = residency;
+    this.skips = skips;
+    this.texts = texts;
+  }
+
+  void run() {
+    for (int node = 0; node < nodes.count(); node++) {
+      if (excessBytes(node) > 0) {
+        relieve(node);
+      }
+    }
+  }
+
+  /** Bytes {@code node} holds (by the plan so far) beyond its usable capacity; 0 when within. */
+  long excessBytes(int node) {
+    long capacity = nodes.capacityBytes(node);
+    if (capacity < 0) {
+      return 0;
+    }
+    return Math.max(0, nodes.totalBytes(node) - ledger.freeBytes(node) - capacity);
+  }
+
+  private void relieve(int node) {
+    String why =
+        "demotion-only node "
+            + nodes.nodeId(node)
+            + " holds "
+            + Texts.bytes(nodes.usedAtStartBytes(node))
+            + " > its capacity now "
+            + Texts.bytes(nodes.capacityBytes(node));
+    if (nodes.hasSlowerTier(node)) {
+      Demotion.Purpose purpose = new Demotion.Purpose(ReasonCode.OVER_CAPACITY_DEMOTE, why);
+      CandidateQueue coldest = entries.coldest(node, segments, segment -> true);
+      while (excessBytes(node) > 0 && !coldest.isEmpty()) {
+        if (demotion.demote(node, coldest.poll(), purpose, excessBytes(node))
+            instanceof Demotion.BudgetExhausted) {
+          break;
+        }
+      }
+    }
+    if (excessBytes(node) > 0) {
+      promoteHottestFirst(node, why);
+    }
+  }
+
+  /**
+   * Data still on {@code node} that no step moved, not HOT (Promotion decided that), hottest first.
+   */
+  private void promoteHottestFirst(int node, String why) {
+    Set<Integer> moved = new HashSet<>();
+    for (Ledger.PlannedMove move : ledger.planned()) {
+      if (move.source() == node) {
+        moved.add(move.segment());
+      }
+    }
+    Integer[] order =
+        java.util.stream.IntStream.range(0, segments.count())
+            .filter(
+                segment ->
+                    segments.bytes(segment, node) > 0
+                        && !moved.contains(segment)
+                        && segments.region(segment).heatClass() != HeatClass.HOT)
+            .boxed()
+            .toArray(Integer[]::new);
+    Arrays.sort(order, Comparator.comparingDouble((Integer s) -> -segments.heat(s)));
+    for (int segment : order) {
+      long excess = excessBytes(node);
+      if (excess <= 0 || ledger.allowance(Direction.PROMOTE) < Ledger.BASE_PAGE_BYTES) {
+        return;
+      }
+      promote(segment, node, excess, why);
+    }
+  }
+
+  private void promote(int segment, int node, long excessBytes, String why) {
+    long bytes = segments.bytes(segment, node);
+    PlacementRule.Verdict verdict = segments.vma(segment).promotion(node);
+    if (verdict instanceof PlacementRule.HeldBack held) {
+      skips.skip(segment, node, Direction.PROMOTE, bytes, held.reason(), held::text);
+      return;
+    }
+    if (residency.recentlyMoved(segment, node, Direction.PROMOTE)) {
+      residency.skip(segment, node, Direction.PROMOTE);
+      return;
+    }
+    Cut cut = segments.fit(segment, bytes, ledger.allowance(Direction.PROMOTE));
+    if (cut == null) {
+      skips.heldByBudget(segment, node, Direction.PROMOTE);
+      return;
+    }
+    if (excessBytes < cut.bytes()) {
+      Cut needed = segments.atLeast(segment, bytes, excessBytes);
+      cut = needed.end() < cut.end() ? needed : cut;
+    }
+    int[] targets = ((PlacementRule.Allowed) verdict).targets();
+    for (int position = 0; position < targets.length; position++) {
+      int target = targets[position];
+      if (ledger.withinFillLimit(target, cut.bytes()) && ledger.aboveFloor(target, cut.bytes())) {
+        ledger.apply(
+            new Ledger.PlannedMove(
+                segment,
+                node,
+                target,
+                cut.end(),
+                cut.bytes(),
+                Direction.PROMOTE,
+                ReasonCode.OVER_CAPACITY_PROMOTE,
+                texts.overCapacityOut(segment, node, target, position, why)));
+        return;
+      }
+    }
+    long heldBytes = cut.bytes();
+    skips.skip(
+        segment,
+        node,
+        Direction.PROMOTE,
+        heldBytes,
+        SkipReason.WATERMARK,
+        () -> texts.promotionBlocked(SkipReason.WATERMARK, targets, heldBytes));
+  }
+}
