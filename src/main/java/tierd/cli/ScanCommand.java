@@ -54,7 +54,8 @@ final class ScanCommand implements Callable<Integer> {
                   + " %d (a larger -Xmx in JAVA_OPTS raises it)%n",
               r.leftOutProcesses(), r.leftOutVmas(), limits.maxVmas());
     }
-    ScanReport report = ScanReport.of(r, t, vmas);
+    ScanReport report =
+        ScanReport.of(r, t, vmas, DemotionOnlyScan.of(c, r.processes()).orElse(null));
     spec.commandLine().getOut().print(common.json ? Json.write(report) + "\n" : report.text());
     spec.commandLine().getOut().flush();
     return 0;

@@ -20,7 +20,8 @@ record ScanReport(
     int skippedGone,
     int skippedDenied,
     int skippedMalformed,
-    List<String> errors) {
+    List<String> errors,
+    DemotionOnlyScan demotionOnly) {
 
   record ProcessRow(
       int pid,
@@ -44,6 +45,12 @@ record ScanReport(
       Map<String, Long> bytesPerNode) {}
 
   static ScanReport of(ProcessScanner.Result r, Topology t, boolean withVmas) {
+    return of(r, t, withVmas, null);
+  }
+
+  /** The report with the demotion-only nodes' part ({@code null}: none configured). */
+  static ScanReport of(
+      ProcessScanner.Result r, Topology t, boolean withVmas, DemotionOnlyScan demotionOnly) {
     List<ProcessRow> rows = new ArrayList<>();
     Map<String, Long> total = new LinkedHashMap<>();
     for (var tier : t.tiers()) {
@@ -97,7 +104,15 @@ record ScanReport(
               withVmas ? vmaRows : null));
     }
     return new ScanReport(
-        rows, total, r.examined(), r.filtered(), r.gone(), r.denied(), r.malformed(), r.errors());
+        rows,
+        total,
+        r.examined(),
+        r.filtered(),
+        r.gone(),
+        r.denied(),
+        r.malformed(),
+        r.errors(),
+        demotionOnly);
   }
 
   String text() {
@@ -132,6 +147,9 @@ record ScanReport(
             "Processes: %d managed, %d examined, %d filtered out, skipped: %d exited, %d not"
                 + " permitted, %d malformed%n",
             processes.size(), examined, filtered, skippedGone, skippedDenied, skippedMalformed));
+    if (demotionOnly != null) {
+      sb.append(demotionOnly.text());
+    }
     for (String e : errors) {
       sb.append("error: ").append(e).append('\n');
     }

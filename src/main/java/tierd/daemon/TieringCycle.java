@@ -175,6 +175,10 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.demotionOnly =
+        demotionOnly == null
+            ? DemotionOnlyNodes.of(parts.root(), c.stages().planner(), c.runtimeDirectory())
+            : demotionOnly.reconfigured(parts.root(), c.stages().planner(), c.runtimeDirectory());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }
@@ -206,6 +210,7 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   private ThreadCpus threadCpus;
+  private DemotionOnlyNodes demotionOnly;
 
   /** One thread reader for the daemon's life: it keeps each thread's CPU time of the last cycle. */
   private ThreadCpus threadCpus() {
@@ -288,6 +293,7 @@ public final class TieringCycle implements AutoCloseable {
               return scanned;
             });
     List<ManagedProcess> procs = r.scan.processes();
+    demotionOnly.report(procs, parts.metrics().demotionOnly());
     SimulatedTiers sim =
         config.whatIf().enabled() ? stages.call("whatif", () -> simulated(r.topo)) : null;
     r.tiers = sim == null ? r.topo : sim.topology();
@@ -338,6 +344,10 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "plan",
             () -> {
+              Map<Integer, Long> capacities =
+                  sim == null
+                      ? demotionOnly.capacitiesNow(parts.metrics().demotionOnly())
+                      : Map.of();
               PlanResult planned =
                   planOnFreshVmas(
                       now,
@@ -346,6 +356,7 @@ public final class TieringCycle implements AutoCloseable {
                       r.scores,
                       placements,
                       sim == null ? r.cpus : Map.of(),
+                      capacities,
                       sim);
               plannerState = planned.next();
               lastPlan = planned.plan();
@@ -358,7 +369,11 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "move",
             () -> {
-              MoveReport moved = moveWith.move(requests(r.plan), limits, this::progress);
+              List<MoveRequest> requests = requests(r.plan);
+              MoveReport moved = moveWith.move(requests, limits, this::progress);
+              if (sim == null) {
+                demotionOnly.moved(requests, moved);
+              }
               if (!moved.dryRun()) {
                 // Their numa_maps changed (that was the point): the next scan reads it.
                 r.plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
@@ -483,13 +498,15 @@ public final class TieringCycle implements AutoCloseable {
       ScoringResult scores,
       List<RegionPlacement> placements,
       Map<Integer, ProcessCpus> cpus,
+      Map<Integer, Long> capacities,
       SimulatedTiers sim) {
     List<ManagedProcess> current = procs;
     for (int round = 1; ; round++) {
       PlanResult planned =
           planner.plan(
               new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements)
-                  .withCpus(cpus),
+                  .withCpus(cpus)
+                  .withCapacities(capacities),
               plannerState);
       Map<Integer, List<Vma>> changed = new HashMap<>();
       Set<Integer> gone = new HashSet<>();
@@ -571,7 +588,7 @@ public final class TieringCycle implements AutoCloseable {
         config.interval(),
         dryRun()
             ? NodeRoom.UNLIMITED
-            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
+            : demotionOnly.room(MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner())));
   }
 
   private long lastProgressLog;

@@ -56,6 +56,23 @@ public record KernelRoot(Path proc, Path sys, Path cgroup) {
     return sys.resolve("devices/system/node").resolve(relative);
   }
 
+  /**
+   * An absolute path named in the config, under this root: a path under {@code /proc} or {@code
+   * /sys} lands under this root's proc or sys (so a fixture tree serves a sysfs capacity file too);
+   * any other path is itself.
+   */
+  public Path resolveAbsolute(Path absolute) {
+    Path procDir = Path.of("/proc");
+    Path sysDir = Path.of("/sys");
+    if (absolute.startsWith(procDir)) {
+      return proc.resolve(procDir.relativize(absolute).toString());
+    }
+    if (absolute.startsWith(sysDir)) {
+      return sys.resolve(sysDir.relativize(absolute).toString());
+    }
+    return absolute;
+  }
+
   @Override
   public String toString() {
     return "KernelRoot[proc=" + proc + ", sys=" + sys + ", cgroup=" + cgroup + "]";

@@ -100,6 +100,18 @@ public final class MetricNames {
    */
   public static final String SCAN_REJECTED = "tierd.scan.rejected";
 
+  /**
+   * tierd_demotion_only_capacity_bytes{node}: usable capacity of a demotion-only node as its source
+   * gave it this cycle (planner.nodes.N); absent while unknown.
+   */
+  public static final String DEMOTION_ONLY_CAPACITY = "tierd.demotion.only.capacity";
+
+  /**
+   * tierd_demotion_only_foreign_bytes{node}: bytes of the managed processes on a demotion-only node
+   * that tierd did not demote there (which processes: {@code tierd scan}).
+   */
+  public static final String DEMOTION_ONLY_FOREIGN = "tierd.demotion.only.foreign";
+
   /** tierd_tracking_limit{kind="vmas"|"regions"}: what the heap lets tierd track per cycle. */
   public static final String TRACKING_LIMIT = "tierd.tracking.limit";
 

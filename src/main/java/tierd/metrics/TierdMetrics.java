@@ -182,6 +182,14 @@ public final class TierdMetrics {
     }
     moveCalls(0, 0, Duration.ZERO);
     scan = new ScanMetrics(registry);
+    demotionOnly = new DemotionOnlyMetrics(registry);
+  }
+
+  private final DemotionOnlyMetrics demotionOnly;
+
+  /** Capacity and foreign bytes of the demotion-only nodes. */
+  public DemotionOnlyMetrics demotionOnly() {
+    return demotionOnly;
   }
 
   /** What the scan read, skipped and rejected, and the tracking limits. */

@@ -88,7 +88,12 @@ class MetricsExpositionTest {
     TierdConfig c =
         TierdConfig.parse(
             "test.yaml",
-            "root: " + root + "\ninterval: 200ms\nruntimeDirectory: " + tmp.resolve("run") + "\n");
+            "root: "
+                + root
+                + "\ninterval: 200ms\nruntimeDirectory: "
+                + tmp.resolve("run")
+                + "\nplanner:\n  nodes:\n    \"2\":\n      demotionOnly: true\n"
+                + "      capacity: 512MiB\n");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();

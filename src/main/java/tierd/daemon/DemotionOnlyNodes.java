@@ -1,0 +1,134 @@
+package tierd.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.kernelfs.KernelRoot;
+import tierd.metrics.DemotionOnlyMetrics;
+import tierd.model.DataSize;
+import tierd.model.NodeSet;
+import tierd.mover.MoveReport;
+import tierd.mover.MoveRequest;
+import tierd.mover.NodeRoom;
+import tierd.planner.PlannerConfig;
+import tierd.process.ManagedProcess;
+
+/**
+ * The daemon's side of the demotion-only nodes ({@code planner.nodes.N}): their capacity per cycle
+ * for the plan, the mover's room check with it ({@link DemotionOnlyRoom}), and what tierd placed
+ * there ({@link DemotionOnlyPlacement}), reported as a metric, in the log and, through {@link
+ * DemotionOnlyPlacement#STATE_FILE} in the runtime directory, to {@code tierd scan}.
+ */
+final class DemotionOnlyNodes {
+
+  private static final Logger log = LoggerFactory.getLogger(DemotionOnlyNodes.class);
+
+  private final NodeCapacities capacities;
+  private final DemotionOnlyPlacement placement;
+  private final KernelRoot root;
+  private final Path runtimeDirectory;
+  private final Map<Integer, Long> saidForeign = new TreeMap<>();
+
+  private DemotionOnlyNodes(
+      NodeCapacities capacities,
+      DemotionOnlyPlacement placement,
+      KernelRoot root,
+      Path runtimeDirectory) {
+    this.capacities = capacities;
+    this.placement = placement;
+    this.root = root;
+    this.runtimeDirectory = runtimeDirectory;
+  }
+
+  static DemotionOnlyNodes of(KernelRoot root, PlannerConfig planner, Path runtimeDirectory) {
+    return new DemotionOnlyNodes(
+        new NodeCapacities(root, planner.demotionOnly()),
+        new DemotionOnlyPlacement(NodeSet.of(planner.demotionOnly().keySet())),
+        root,
+        runtimeDirectory);
+  }
+
+  /** The same nodes under a new config: the counts of what tierd placed carry over. */
+  DemotionOnlyNodes reconfigured(KernelRoot newRoot, PlannerConfig planner, Path newRuntime) {
+    NodeSet nodes = NodeSet.of(planner.demotionOnly().keySet());
+    DemotionOnlyPlacement kept =
+        nodes.equals(placement.nodes()) ? placement : new DemotionOnlyPlacement(nodes);
+    return new DemotionOnlyNodes(
+        new NodeCapacities(newRoot, planner.demotionOnly()), kept, newRoot, newRuntime);
+  }
+
+  boolean configured() {
+    return !capacities.isEmpty();
+  }
+
+  /** The usable bytes of each demotion-only node now, for this cycle's plan and the metric. */
+  Map<Integer, Long> capacitiesNow(DemotionOnlyMetrics metrics) {
+    Map<Integer, Long> now = capacities.readAll();
+    metrics.capacities(now);
+    return now;
+  }
+
+  /** {@code inner} with the demotion-only nodes' live capacity on top. */
+  NodeRoom room(NodeRoom inner) {
+    return configured() ? new DemotionOnlyRoom(inner, capacities, root) : inner;
+  }
+
+  /** Records what the mover moved into or out of the nodes, and writes the state for scan. */
+  void moved(List<MoveRequest> requests, MoveReport report) {
+    if (!configured() || report.dryRun()) {
+      return;
+    }
+    placement.recordMoves(requests, report);
+    writeState();
+  }
+
+  /**
+   * Compares what the processes hold on the nodes with what tierd placed there: the metric per
+   * node, and a log line when a node's foreign bytes first appear or grow by more than 64 MiB.
+   */
+  void report(List<ManagedProcess> processes, DemotionOnlyMetrics metrics) {
+    if (!configured()) {
+      return;
+    }
+    Map<Integer, Long> foreign = new TreeMap<>();
+    for (DemotionOnlyPlacement.NodeReport node : placement.report(processes)) {
+      foreign.put(node.node(), node.foreignBytes());
+      long said = saidForeign.getOrDefault(node.node(), 0L);
+      if (node.foreignBytes() > said + DataSize.ofMiB(64).bytes()) {
+        DemotionOnlyPlacement.Offender top = node.topOffenders().get(0);
+        log.warn(
+            "demotion-only node {}: {} of managed processes' memory there was not demoted by"
+                + " tierd; most from pid {} ({}): {} (tierd scan lists them)",
+            node.node(),
+            DataSize.human(node.foreignBytes()),
+            top.pid(),
+            top.comm(),
+            DataSize.human(top.foreignBytes()));
+        saidForeign.put(node.node(), node.foreignBytes());
+      } else if (node.foreignBytes() < said) {
+        saidForeign.put(node.node(), node.foreignBytes());
+      }
+    }
+    metrics.foreign(foreign);
+  }
+
+  private void writeState() {
+    if (runtimeDirectory == null || !Files.isDirectory(runtimeDirectory)) {
+      return;
+    }
+    Path file = runtimeDirectory.resolve(DemotionOnlyPlacement.STATE_FILE);
+    Path tmp = runtimeDirectory.resolve(DemotionOnlyPlacement.STATE_FILE + ".tmp");
+    try {
+      Files.writeString(tmp, placement.stateText());
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      log.debug("cannot write {}: {}", file, e.toString());
+    }
+  }
+}

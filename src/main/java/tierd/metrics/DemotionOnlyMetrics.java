@@ -1,0 +1,56 @@
+package tierd.metrics;
+
+import static tierd.metrics.MetricNames.DEMOTION_ONLY_CAPACITY;
+import static tierd.metrics.MetricNames.DEMOTION_ONLY_FOREIGN;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demotion-only nodes ({@code planner.nodes.N.demotionOnly}): their usable capacity now ({@code
+ * tierd_demotion_only_capacity_bytes}) and the bytes of managed processes on them that tierd did
+ * not demote there ({@code tierd_demotion_only_foreign_bytes}). Labelled by node only: which
+ * processes, is what {@code tierd scan} lists. Part of {@link TierdMetrics}, on its registry.
+ */
+public final class DemotionOnlyMetrics {
+
+  private final MultiGauge capacity;
+  private final MultiGauge foreign;
+
+  DemotionOnlyMetrics(MeterRegistry registry) {
+    capacity =
+        MultiGauge.builder(DEMOTION_ONLY_CAPACITY)
+            .description("Usable capacity of a demotion-only node, as its source gave it")
+            .baseUnit("bytes")
+            .register(registry);
+    foreign =
+        MultiGauge.builder(DEMOTION_ONLY_FOREIGN)
+            .description(
+                "Bytes of managed processes on a demotion-only node that tierd did not demote"
+                    + " there (tierd scan lists the processes)")
+            .baseUnit("bytes")
+            .register(registry);
+  }
+
+  /** The capacities read this cycle, by node (a node whose capacity is unknown has no series). */
+  public void capacities(Map<Integer, Long> bytesByNode) {
+    capacity.register(rows(bytesByNode), true);
+  }
+
+  /** Foreign bytes by node, every demotion-only node included. */
+  public void foreign(Map<Integer, Long> bytesByNode) {
+    foreign.register(rows(bytesByNode), true);
+  }
+
+  private static List<MultiGauge.Row<?>> rows(Map<Integer, Long> bytesByNode) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    bytesByNode.forEach(
+        (node, bytes) ->
+            rows.add(MultiGauge.Row.of(Tags.of("node", Integer.toString(node)), bytes)));
+    return rows;
+  }
+}
