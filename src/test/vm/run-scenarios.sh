@@ -6,8 +6,10 @@
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
 #   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5), chaos (c1-c7,
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
-#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5); default: flat 2node
-#              3node chaos (profile only when named: it has not passed a run yet)
+#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5), accessor (a1 a0 a5:
+#              promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k5: a demotion-only
+#              node whose capacity shrinks); default: flat 2node 3node chaos accessor capacity
+#              (profile only when named: it has not passed a run yet)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -24,12 +26,12 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --jobs) JOBS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        2node|3node|flat|chaos|profile) BOOTS+=("$1") ;;
+        2node|3node|flat|chaos|profile|accessor|capacity) BOOTS+=("$1") ;;
         *) echo "run-scenarios.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(chaos flat 2node 3node) # longest first
+((${#BOOTS[@]})) || BOOTS=(chaos flat 2node 3node capacity accessor) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
@@ -39,12 +41,16 @@ declare -A ARGS=(
     [flat]="--layout 2node-flat --fast-mem 512M"
     [profile]="--layout 2node --fast-mem 512M"
     [chaos]="--layout 3node --fast-mem 512M"
+    [accessor]="--layout 3node --fast-mem 512M"
+    [capacity]="--layout 3node --fast-mem 512M"
 )
 declare -A WHAT=(
     [2node]="scenarios 1 (near-full fast node), 2 (bind, preferred-many, interleave), 3 (cpuset), 5, 7 (kdamond on SIGTERM / kill -9 + restart)"
     [3node]="scenarios 4 (never DRAM <-> DRAM), 2b (preferred-many moves within its mask), 5"
     [flat]="classifier (kernel has one tier), scenarios 6 (--dry-run), 1f (promotion + demotion on classified tiers), 5"
     [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
+    [accessor]="accessor: a1 (pinned to CPU 1: hot data to node 1), a0 (pinned to CPU 0: to node 0), a5"
+    [capacity]="capacity: k1 (demotion stops at a demotion-only node's capacity), k2 (foreign pages), k3 (capacity shrinks: data moves off), k5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
 )
 TIMEOUT=${TIERD_SCENARIO_TIMEOUT:-480}

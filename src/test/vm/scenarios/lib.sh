@@ -56,22 +56,24 @@ record_env() {
 }
 
 # --- workload ------------------------------------------------------------------------------------
-# wl_start ID [--cgroup DIR] [--comm NAME] [WORKLOAD OPTIONS...]: starts tierd-workload with reports
-# every 2 s into $RES/ID.jsonl and waits until its buffers are in place. --cgroup runs it inside a
-# cgroup v2 directory from its first instruction (so every page is allocated there); --comm runs a
-# copy of the binary under another name (a process tierd does not manage).
+# wl_start ID [--cgroup DIR] [--comm NAME] [--cpus LIST] [WORKLOAD OPTIONS...]: starts tierd-workload
+# with reports every 2 s into $RES/ID.jsonl and waits until its buffers are in place. --cgroup runs
+# it inside a cgroup v2 directory from its first instruction (so every page is allocated there);
+# --comm runs a copy of the binary under another name (a process tierd does not manage); --cpus
+# pins it to those CPUs from its first instruction (taskset -c).
 wl_start() {
-    local id=$1 cg='' bin=$WL
+    local id=$1 cg='' bin=$WL pin=()
     shift
     while (($#)); do
         case $1 in
             --cgroup) cg=$2; shift 2 ;;
             --comm) bin=/run/$2; cp "$WL" "$bin"; shift 2 ;;
+            --cpus) pin=(taskset -c "$2"); shift 2 ;;
             *) break ;;
         esac
     done
     rm -f "$RES/$id.jsonl" "/run/$id.pid"
-    local cmd=("$bin" --report "$RES/$id.jsonl" --report-interval 2 --pidfile "/run/$id.pid" "$@")
+    local cmd=("${pin[@]}" "$bin" --report "$RES/$id.jsonl" --report-interval 2 --pidfile "/run/$id.pid" "$@")
     if [[ -n $cg ]]; then
         sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "${cmd[@]}" > "$RES/$id.out" 2>&1 &
     else

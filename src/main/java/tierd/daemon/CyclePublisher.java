@@ -160,7 +160,14 @@ final class CyclePublisher {
         }
       }
       if (!from.isEmpty()) {
-        log.debug("move {} {} -> {} [{}]: {}", m.pid(), from, m.toNode(), m.reason().code(), t);
+        log.debug(
+            "move {} {} -> {} [{}]: {}; {}",
+            m.pid(),
+            from,
+            m.toNode(),
+            m.reason().code(),
+            t,
+            m.reason().text());
       }
     }
     failures.forEach(metrics::moveFailures);

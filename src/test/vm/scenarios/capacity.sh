@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Boot "capacity" (issue 19 point 2; runs INSIDE the 3node guest): slow node 2 is demotion-only and
+# its usable capacity is the number in /run/cap2 (capacity.yaml). H0 = what node 2 holds at start
+# (MemTotal - MemFree), including a foreign 8 MiB buffer that workload f faulted in there itself.
+#   k1  capacity H0 + 40 MiB, 96 MiB of cold data on the DRAM nodes: tierd demotes into node 2 and
+#       stops short of its capacity (node 2 never holds more than capacity + 2 MiB; cold data is
+#       left on DRAM);
+#   k2  the 8 MiB tierd did not put there show in tierd_demotion_only_foreign_bytes{node="2"} and
+#       tierd scan names workload f;
+#   k3  the capacity shrinks to H0 + 8 MiB: tierd moves data off node 2 until it holds no more than
+#       the capacity + 2 MiB, within K3_MAX_CYCLES cycles;
+#   k5  checksums unchanged at exit.
+# A timeline (every 2 s: capacity, node 2 held, cold pages on node 2) goes to the tables.
+# shellcheck disable=SC2016  # awk conditions are passed in single quotes
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+CFG=$SCN_DIR/capacity.yaml
+K1_CYCLES=${K1_CYCLES:-20}
+K3_MAX_CYCLES=${K3_MAX_CYCLES:-20}
+SLACK_KB=2048
+
+log "boot capacity: scenarios k1 k2 k3 k5"
+record_env
+held_kb() { awk '/MemTotal/ { t = $4 } /MemFree/ { f = $4 } END { print t - f }' /sys/devices/system/node/node2/meminfo; }
+cap_kb() { echo $(($(cat /run/cap2) / 1024)); }
+cold_on_2() { local s=0 b; for b in cold0 cold1 cold2; do s=$((s + $(wl_last c $b | awk '{ print $8 + 0 }'))); done; echo $s; }
+T_START=$SECONDS
+tl() { table "$(printf '  %5ds  capacity %5d MiB  node2 held %5d MiB  cold pages on node 2 %6d  %s' $((SECONDS - T_START)) $(($(cap_kb) / 1024)) $(($(held_kb) / 1024)) "$(cold_on_2)" "$*")"; }
+
+wl_start f --pause-ms 100 --buffer foreign:8M:2:default:cold || exit 1
+sleep 1
+H0=$(held_kb)
+echo $(((H0 + 40 * 1024) * 1024)) > /run/cap2
+log "node 2 holds $((H0 / 1024)) MiB at start; capacity $(($(cap_kb) / 1024)) MiB"
+wl_start c --pause-ms 100 \
+    --buffer cold0:32M:0:default:cold --buffer cold1:32M:0:default:cold --buffer cold2:32M:1:default:cold \
+    --buffer hot:16M:0:default:hot || exit 1
+tierd_start 1 "$CFG"
+tierd_wait_cycle 1 1 180 || { fail "setup" "tierd #1 did not complete a cycle in 180 s"; tail -20 "$RES/tierd-1.log"; exit 1; }
+table ""
+table "capacity (3node): node 2 demotion-only, capacity from /run/cap2; timeline"
+tl "tierd's first cycle"
+
+# --- k1: demotion stops short of the capacity
+c0=$(tierd_cycles 1) over=0 maxheld=0
+while (($(tierd_cycles 1) - c0 < K1_CYCLES)); do
+    h=$(held_kb); ((h > maxheld)) && maxheld=$h
+    ((h > $(cap_kb) + SLACK_KB)) && over=1
+    tl "k1"
+    kill -0 "$(tierd_pid 1)" 2> /dev/null || { fail "k1" "tierd exited"; break; }
+    sleep 2
+done
+moved=$(cold_on_2)
+verdict "k1" "node 2 never held more than its capacity + 2 MiB while tierd demoted into it (max held $((maxheld / 1024)) MiB, capacity $(($(cap_kb) / 1024)) MiB)" test "$over" = 0
+verdict "k1" "tierd demoted cold data into node 2 ($((moved * 4 / 1024)) MiB of the 96 MiB) and left the rest on DRAM (capacity reached)" \
+    test "$moved" -gt 2048 -a "$moved" -lt 24576
+
+# --- k2: foreign pages
+tierd_scrape 1
+fb=$(awk '/^tierd_demotion_only_foreign_bytes[{].*node="2"/ { print $NF + 0 }' "$RES/tierd-1.metrics")
+verdict "k2" "tierd_demotion_only_foreign_bytes{node=\"2\"} = ${fb:-none} (expected >= 8 MiB: workload f's buffer)" ge "${fb:-0}" 8388608
+"$REPO/bin/tierd" scan --config "$CFG" > "$RES/scan.txt" 2>&1
+fpid=$(wl_pid f)
+verdict "k2" "tierd scan lists workload f (pid $fpid) among the processes with memory on node 2 that tierd did not demote there" \
+    grep -Eq "^ *$fpid +tierd-workload" <(sed -n '/^Demotion-only node 2/,$p' "$RES/scan.txt")
+sed -n '/^Demotion-only node/,$p' "$RES/scan.txt" | sed 's/^/  scan: /' >> "$RES/tables.txt"
+
+# --- k3: the capacity shrinks below what node 2 holds
+before=$(cold_on_2)
+echo $(((H0 + 8 * 1024) * 1024)) > /run/cap2
+tl "k3: capacity shrunk"
+c0=$(tierd_cycles 1) conv=''
+while :; do
+    n=$(($(tierd_cycles 1) - c0))
+    tl "k3"
+    if (($(held_kb) <= $(cap_kb) + SLACK_KB)); then conv=$n; break; fi
+    ((n >= K3_MAX_CYCLES)) && break
+    kill -0 "$(tierd_pid 1)" 2> /dev/null || { fail "k3" "tierd exited"; break; }
+    sleep 2
+done
+after=$(cold_on_2)
+verdict "k3" "after the shrink node 2 holds $(($(held_kb) / 1024)) MiB <= capacity $(($(cap_kb) / 1024)) MiB + 2 MiB (${conv:+within $conv cycles}${conv:-not within $K3_MAX_CYCLES cycles})" test -n "$conv"
+verdict "k3" "tierd moved data off node 2 (cold pages there: $before before the shrink, $after after)" test "$after" -lt "$before"
+tierd_wait_cycle 1 $(($(tierd_cycles 1) + 2)) 60
+tl "end"
+tierd_scrape 1
+rc=0
+tierd_stop 1 TERM || rc=$?
+verdict "k3" "tierd exits 0 on SIGTERM (saw $rc)" test "$rc" = 0
+wl_stop c
+wl_stop f
+for id in c f; do
+    verdict "k5" "workload $id: checksums unchanged at exit (exit status $(cat "$RES/$id.rc"), want 0)" test "$(cat "$RES/$id.rc")" = 0
+done
+placement_header
+buffer_table c 0,1 cold0 cold1 cold2 hot
+buffer_table f 0,1 foreign
+table "  tierd moves for c (pages, from->to[reason]): $(tierd_moves_of 1 "$(wl_pid c)")"
+table "  tierd moves for f (pages, from->to[reason]): $(tierd_moves_of 1 "$(wl_pid f)")"
+table "  tierd: $(tierd_figures 1)"
+exit 0
