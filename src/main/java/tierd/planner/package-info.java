@@ -34,12 +34,13 @@
  * immutable {@code NodeTable} (nodes by dense index, a no-tier slot after them), a {@code Ledger}
  * (free bytes, tokens, cycle cap; apply and roll back), {@code Segments} filled by {@code
  * SegmentJoin} with {@code PromotionCandidates} and {@code DemotionEntries}, and a {@code SkipLog};
- * its steps, in order, are {@code PressureRelief}, {@code Promotion} (sealed {@code Choice}:
- * direct, exchanged, partial, blocked; {@code Exchange} makes room) and {@code ProactiveDemotion},
- * each demoting through {@code Demotion} (sealed {@code Outcome}); {@code PlanAssembly} makes the
- * plan. {@code PlacementRule} is the safety core: a pure function from cpuset, VMA and config to
- * allowed targets or the reason none is allowed. {@code ReasonTexts} writes the sentences of
- * reasons.
+ * its steps, in order, are {@code PressureRelief}, {@code MakeRoom}, {@code Promotion} (sealed
+ * {@code Choice}: direct, exchanged, partial, blocked; {@code Exchange} makes room; targets ordered
+ * nearest to the node whose CPUs ran the process, when known), {@code CapacityRelief}
+ * (demotion-only nodes over their live capacity) and {@code ProactiveDemotion}, each demoting
+ * through {@code Demotion} (sealed {@code Outcome}); {@code PlanAssembly} makes the plan. {@code
+ * PlacementRule} is the safety core: a pure function from cpuset, VMA and config to allowed targets
+ * or the reason none is allowed. {@code ReasonTexts} writes the sentences of reasons.
  *
  * <p>Units: addresses and sizes in bytes, rates in bytes per second, times as {@link
  * java.time.Instant} and {@link java.time.Duration}, heats as fractions in [0, 1].
