@@ -28,6 +28,35 @@ class NodeTableTest {
   }
 
   @Test
+  void targetsSeenFromTheCpusOfANodeAreNearestToThatNodeFirst() {
+    NodeTable box = new NodeTable(Fixtures.roomyBox(), PlannerConfig.defaults());
+    assertThat(box.distance(1, 0)).isEqualTo(21);
+    assertThat(box.nearestTo(1, box.promotionTargets(2))).containsExactly(1, 0);
+    assertThat(box.nearestTo(0, box.promotionTargets(3)))
+        .as("node 0: itself, then CXL node 2 (17), then node 1 (21)")
+        .containsExactly(0, 2, 1);
+  }
+
+  @Test
+  void aDemotionOnlyNodeIsNoPromotionTargetAndItsCapacityCapsItsFillLimit() {
+    PlannerConfig config =
+        PlannerConfig.builder()
+            .demotionOnly(Map.of(2, new CapacitySource.Fixed(0)))
+            .maxFill(Map.of(2, 0.5))
+            .build();
+    NodeTable withCapacity = new NodeTable(Fixtures.roomyBox(), config, Map.of(2, 3 * GiB));
+    assertThat(withCapacity.ids(withCapacity.promotionTargets(3))).isEqualTo("0,1");
+    assertThat(withCapacity.demotionOnly(2)).isTrue();
+    assertThat(withCapacity.capacityBytes(2)).isEqualTo(3 * GiB);
+    assertThat(withCapacity.fillLimitBytes(2)).as("min(maxFill 8GiB, capacity)").isEqualTo(3 * GiB);
+    assertThat(withCapacity.overFillLimitAtStart(2)).as("holds 4GiB > 3GiB").isTrue();
+    NodeTable unknown = new NodeTable(Fixtures.roomyBox(), config, Map.of());
+    assertThat(unknown.capacityBytes(2)).isEqualTo(-1);
+    assertThat(unknown.fillLimitBytes(2)).as("what it holds: no room").isEqualTo(4 * GiB);
+    assertThat(unknown.overFillLimitAtStart(2)).isFalse();
+  }
+
+  @Test
   void targetsComeFromTheTopologyNearestFirst() {
     NodeTable box = new NodeTable(Fixtures.roomyBox(), PlannerConfig.defaults());
     assertThat(box.promotionTargets(2)).containsExactly(0, 1); // node 0 is nearer node 2
