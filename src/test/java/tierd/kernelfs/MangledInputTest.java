@@ -19,6 +19,7 @@ import tierd.source.proc.ProcCgroup;
 import tierd.source.proc.ProcMaps;
 import tierd.source.proc.ProcStat;
 import tierd.source.proc.ProcStatus;
+import tierd.source.proc.TaskStat;
 import tierd.source.proc.Vmstat;
 import tierd.source.proc.Zoneinfo;
 import tierd.source.sys.MemoryTiers;
@@ -42,6 +43,7 @@ class MangledInputTest {
         p("maps", Fixtures.text(HOST + "proc/4242/maps"), ProcMaps::parse),
         p("status", Fixtures.text(HOST + "proc/4242/status"), ProcStatus::parse),
         p("stat", Fixtures.text(HOST + "proc/4242/stat"), ProcStat::parse),
+        p("task stat", Fixtures.text(HOST + "proc/4242/stat"), TaskStat::parse),
         p("cgroup", Fixtures.text(HOST + "proc/4242/cgroup"), ProcCgroup::parse),
         p("vmstat", Fixtures.text(HOST + "proc/vmstat"), Vmstat::parse),
         p("zoneinfo", Fixtures.text(HOST + "proc/zoneinfo"), Zoneinfo::parse),

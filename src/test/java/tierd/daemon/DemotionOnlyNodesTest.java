@@ -1,0 +1,91 @@
+package tierd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tierd.Fixtures;
+import tierd.fake.FakeKernel;
+import tierd.fake.FakeProcess;
+import tierd.kernelfs.KernelRoot;
+import tierd.metrics.TierdMetrics;
+import tierd.model.AddressRange;
+import tierd.model.NodeSet;
+import tierd.mover.MovePagesMover;
+import tierd.mover.MoveReport;
+import tierd.mover.MoveRequest;
+import tierd.mover.MoverConfig;
+import tierd.mover.NodeRoom;
+import tierd.mover.ProcessRef;
+import tierd.planner.CapacitySource;
+import tierd.planner.PlannerConfig;
+
+/**
+ * The daemon's glue for demotion-only node 2 of the 3-node VM tree: capacities into the metric, the
+ * room check composed only when a node is demotion-only, the state file for tierd scan.
+ */
+class DemotionOnlyNodesTest {
+
+  @TempDir Path tmp;
+  KernelRoot root;
+  Path run;
+
+  @BeforeEach
+  void tree() throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-3node"), tmp.resolve("root"));
+    root = KernelRoot.under(tmp.resolve("root"));
+    run = Files.createDirectories(tmp.resolve("run"));
+  }
+
+  static PlannerConfig node2(long capacityBytes) {
+    return PlannerConfig.builder()
+        .demotionOnly(Map.of(2, new CapacitySource.Fixed(capacityBytes)))
+        .build();
+  }
+
+  @Test
+  void withoutDemotionOnlyNodesTheRoomIsTheInnerOneAndNothingIsWritten() {
+    DemotionOnlyNodes none = DemotionOnlyNodes.of(root, PlannerConfig.defaults(), run);
+    NodeRoom inner = node -> 42;
+    assertThat(none.configured()).isFalse();
+    assertThat(none.room(inner)).isSameAs(inner);
+  }
+
+  @Test
+  void theCapacityGoesToTheMetricAndTheRoomCheck() {
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+    TierdMetrics metrics = new TierdMetrics("test");
+    assertThat(nodes.capacitiesNow(metrics.demotionOnly())).isEqualTo(Map.of(2, 512L << 20));
+    assertThat(metrics.scrape())
+        .contains("tierd_demotion_only_capacity_bytes{node=\"2\",} 5.36870912E8");
+    // node 2 of the tree holds 26040 kB
+    assertThat(nodes.room(node -> Long.MAX_VALUE).bytesAvailable(2))
+        .isEqualTo((512L << 20) - 26040L * 1024);
+  }
+
+  @Test
+  void movesIntoTheNodeAreWrittenForScanAndCountedAgainstForeignBytes() throws IOException {
+    FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(2, 256L << 20);
+    FakeProcess p = kernel.spawn(4242, 401, NodeSet.of(0, 2));
+    p.mapAnon(0x7f10_0000_0000L, 16L << 20).populate(0x7f10_0000_0000L, 16L << 20, 0);
+    List<MoveRequest> requests =
+        List.of(
+            MoveRequest.basePages(
+                new ProcessRef(4242, 401),
+                List.of(AddressRange.ofSize(0x7f10_0000_0000L, 4L << 20)),
+                NodeSet.of(0),
+                2));
+    MoveReport report =
+        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+    nodes.moved(requests, report);
+    assertThat(Files.readString(run.resolve(DemotionOnlyPlacement.STATE_FILE)))
+        .contains("4242 401 2 " + (4L << 20) + "\n");
+  }
+}
