@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.ConfigException;
 import tierd.config.TierdConfig;
+import tierd.heat.SourceKind;
 import tierd.metrics.MetricsServer;
 import tierd.metrics.TierdMetrics;
 
@@ -300,6 +301,16 @@ public final class Daemon {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
+  /** What the heat source sees and cannot see (SourceKind#description), or null if unknown. */
+  static String heatSourceDescription(String label) {
+    for (SourceKind k : SourceKind.values()) {
+      if (k.label().equals(label)) {
+        return k.description();
+      }
+    }
+    return null;
+  }
+
   String statusJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", version);
@@ -321,6 +332,7 @@ public final class Daemon {
       c.put("error", r.error());
       c.put("tiered", r.tiered());
       c.put("heatSource", r.heatSource());
+      c.put("heatSourceDescription", heatSourceDescription(r.heatSource()));
       c.put("managedProcesses", r.managedProcesses());
       c.put("regions", r.regions());
       c.put("hotBytes", r.hotBytes());
