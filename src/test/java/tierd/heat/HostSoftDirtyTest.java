@@ -22,7 +22,8 @@ import tierd.heat.damon.ReadOnlyDamonFs;
 import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
-import tierd.nativeio.HalfWriteChild;
+import tierd.nativeio.BufferChild;
+import tierd.nativeio.ChildProcesses;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
 import tierd.process.ProcessScanner;
@@ -46,18 +47,7 @@ class HostSoftDirtyTest {
     Optional<String> missing = SoftDirtyProbe.unavailable(HOST);
     assumeTrue(missing.isEmpty(), () -> "no soft-dirty on this kernel: " + missing.orElse(""));
 
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child =
-        new ProcessBuilder(
-                java,
-                "-Xmx32m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                HalfWriteChild.class.getName(),
-                Integer.toString(PAGES))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    Process child = ChildProcesses.java(BufferChild.class, Integer.toString(PAGES));
     try (BufferedReader out =
             new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -83,7 +73,7 @@ class HostSoftDirtyTest {
       try (HeatSource source = HeatSources.open(config, env).source()) {
         source.update(List.of(p));
         source.collect(); // starts the window: clear_refs 1 and 4
-        in.write("write\n");
+        in.write("write-half\n");
         in.flush();
         assertThat(out.readLine()).isEqualTo("written");
         List<RegionSample> samples = source.collect();

@@ -139,7 +139,8 @@ public final class ClearRefsSource implements HeatSource {
         if (e.kernelPageBytes() > softDirty.pageBytes()) {
           out.add(perVma(pid, e, window, now)); // hugetlb
         } else {
-          softDirty.scan(pagemap, e).emit(pid, window, now, ages, name(), out);
+          Chunks chunks = softDirty.scan(pagemap, e);
+          chunks.emit(pid, window, now, ages, name(), softDirty.accesses(e, chunks), out);
         }
       }
     }

@@ -1,9 +1,5 @@
 package tierd.heat.accessed;
 
-import java.time.Duration;
-import java.util.List;
-import tierd.heat.RegionSample;
-
 /**
  * Page-granular write heat of one VMA from soft-dirty bits (pagemap bit 55), combined with the
  * VMA's reads from smaps, for {@link ClearRefsSource} in its {@code clear-refs+soft-dirty} kind.
@@ -39,44 +35,11 @@ final class SoftDirtyChunks {
     return pageBytes;
   }
 
-  /** One VMA after its pagemap was read: present pages per chunk, soft-dirty ones as accessed. */
-  static final class Scanned {
-    private final Chunks chunks;
-    private final long referencedPages;
-
-    Scanned(Chunks chunks, long referencedPages) {
-      this.chunks = chunks;
-      this.referencedPages = referencedPages;
-    }
-
-    long writtenPages() {
-      return chunks.accessedPages();
-    }
-
-    long presentPages() {
-      return chunks.trackedPages();
-    }
-
-    void emit(
-        int pid,
-        Duration window,
-        long nowNanos,
-        AgeTracker ages,
-        String source,
-        List<RegionSample> out) {
-      chunks.emit(
-          pid,
-          window,
-          nowNanos,
-          ages,
-          source,
-          accesses(referencedPages, writtenPages(), presentPages()),
-          out);
-    }
-  }
-
-  /** Reads the soft-dirty bits of {@code vma}'s present pages. */
-  Scanned scan(Pagemap pagemap, Smaps.Entry vma) {
+  /**
+   * The present pages of {@code vma} per chunk, its soft-dirty (written) pages counted as accessed;
+   * emit them with {@link #accesses}.
+   */
+  Chunks scan(Pagemap pagemap, Smaps.Entry vma) {
     Chunks chunks = new Chunks(vma.range(), chunkBytes);
     pagemap.scan(
         vma.range().alignOut(pageBytes),
@@ -89,7 +52,13 @@ final class SoftDirtyChunks {
             }
           }
         });
-    return new Scanned(chunks, vma.referencedBytes() / pageBytes);
+    return chunks;
+  }
+
+  /** {@link #accesses} for a VMA scanned into {@code chunks}, from its smaps entry. */
+  Chunks.Accesses accesses(Smaps.Entry vma, Chunks chunks) {
+    return accesses(
+        vma.referencedBytes() / pageBytes, chunks.accessedPages(), chunks.trackedPages());
   }
 
   /**
