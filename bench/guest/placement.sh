@@ -1,7 +1,11 @@
 #!/bin/bash
-# Guest side of bench/placement-vm.sh (runs as root inside one 2node VM boot, fast node 0 smaller
-# than the workload): the same workload under four tiering setups in turn, each from a fresh start
-# of the workload (placement reset) for DURATION seconds:
+# Guest side of bench/placement-vm.sh (runs as root inside ONE 2node VM boot): one scenario under
+# several tiering setups, RUNS times each, interleaved (run 1 of every variant, then run 2, ...), so
+# that every variant sees the same guest and the same host window. Each run starts the tiering
+# mechanism first and then a fresh workload (placement reset), as on a host where the daemon or the
+# kernel's tiering is already on when a workload starts, and lasts DURATION seconds.
+#
+# Variants:
 #   none     nothing moves pages (kernel.numa_balancing=0)
 #   kernel   the kernel's own tiering: kernel.numa_balancing=2 + demotion_enabled=1
 #   damon    DAMON's own tiering, as the kernel's mtier sample and HMSDK set it up: two paddr
@@ -9,33 +13,64 @@
 #            -> node 1, 200 MiB/s quotas whose goals keep node 0 at 99.7 % used / 0.5 % free
 #   damon-scaled  the same with the goals at twice node 0's high watermark free (0.5 % of a small
 #            node is below what the kernel keeps free, so the sample's demotion never starts)
-#   tierd    bin/tierd run with bench/guest/placement-tierd.yaml
-# numa_balancing is 0 for none, damon, damon-scaled and tierd.
+#   tierd    `bin/tierd run` with NO config file: tierd's shipped defaults (config/tierd.yaml)
+# numa_balancing is 0 for every variant but kernel.
 #
-# The workload (tierd-workload): "zipf", ZIPF_MIB on the slow node, read with Zipf(ZIPF_S) page
-# popularity, its first HOT_MIB (the hottest ranks) being the hot set; "filler", cold (never read),
-# sized at each start to leave RESERVE_MIB free on node 0, so that the hot set only fits the fast
-# node if cold data leaves it. Reports every INTERVAL seconds give the hot set's pages per node.
+# Scenarios (the workload is tierd-workload; "hot" = read continuously, "cold" = never touched):
+#   zipf        a cold filler on node 0 leaving RESERVE_MIB free; a ZIPF_MIB buffer on node 1 read
+#               with Zipf(ZIPF_S) page popularity; its first HOT_MIB (the hottest ranks) is the hot
+#               set. Ideal: all of the hot set on node 0, which needs filler pages to leave first.
+#   nopressure  one HOT_MIB buffer on node 1 (swept, 100 ms pause per sweep); node 0 has room.
+#   pressure    the workload: a HOT_MIB cold buffer on node 0 and a HOT_MIB hot buffer on node 1,
+#               plus three 4 MiB hot buffers bound by policy (bind:1, preferred-many:1 placed on
+#               node 1, interleave:0-1); another process: a cold filler on node 0 leaving
+#               RESERVE_MIB free. Ideal: the hot buffer on node 0, which needs about
+#               HOT_MIB - (free above the high watermark) of cold data to leave first; the policy
+#               buffers stay where their policy keeps them.
 #
 # stdout rows (the host script makes the tables):
-#   SAMPLE variant t_s hot_fast_pct zipf_fast_pct filler_fast_pct accesses_per_s
-#   MIGRATED variant pgmigrate_success_MiB pgpromote_MiB pgdemote_MiB tierd_migrated_MiB
-#   RATE variant accesses_per_s_whole_run
+#   SAMPLE scenario variant run t_s hot_fast_pct other_fast_pct accesses_per_s
+#       (other: zipf -> the whole Zipf buffer; pressure -> the workload's cold buffer; else 0)
+#   MOVED scenario variant run pgmigrate_success_MiB promoted_MiB demoted_MiB room_MiB
+#       (promoted / demoted: pgpromote_success / pgdemote_* for kernel, the schemes' sz_applied
+#        for damon, tierd_migrated_bytes_total by direction for tierd; room: node 0's free bytes
+#        above its high watermark when the workload was in place)
+#   TIERD scenario run cycles longest_move_stage_ms longest_gap_between_cycles_ms
+#   POLICYPAGES scenario variant run pages   (pressure: pages of the bind:1 / preferred-many:1
+#       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed)
+#   CHECKSUM scenario variant run ok(0|1)   (1: every workload exited with its checksums intact)
+#   RATE scenario variant run accesses_per_s_whole_run
 #   ENV key=value
 set -uo pipefail
-REPO=$1 DURATION=${2:-150} INTERVAL=${3:-3} ZIPF_MIB=${4:-512} HOT_MIB=${5:-64} ZIPF_S=${6:-1.0}
-RESERVE_MIB=${7:-32} VARIANTS=${8:-none kernel damon damon-scaled tierd}
+REPO=$1 SCENARIO=${2:-zipf} DURATION=${3:-150} INTERVAL=${4:-3} RUNS=${5:-1}
+ZIPF_MIB=${6:-512} HOT_MIB=${7:-64} ZIPF_S=${8:-1.0} RESERVE_MIB=${9:-32}
+VARIANTS=${10:-none kernel damon damon-scaled tierd}
 RES=${TIERD_VM_RESULTS:?not in a tierd VM}
 WL=$REPO/target/vm/tierd-workload
 D=/sys/kernel/mm/damon/admin/kdamonds
 NODE=/sys/devices/system/node
 
+# GET with retries: a guest starved of host CPU can take a while to answer.
 http_get() {
-    if command -v curl > /dev/null; then curl -fsS --max-time 20 "$1"; else busybox wget -q -T 20 -O - "$1"; fi 2> /dev/null
+    local try
+    for try in 1 2 3; do
+        if command -v curl > /dev/null; then curl -fsS --max-time 30 "$1"; else busybox wget -q -T 30 -O - "$1"; fi 2> /dev/null && return 0
+        sleep 2
+    done
+    log "GET $1 failed 3 times"
+    return 1
 }
 log() { printf '[guest %s] %s\n' "$(date +%T)" "$*" >&2; }
 vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 node_free_mib() { awk '/MemFree:/ { print int($4 / 1024) }' "$NODE/node$1/meminfo"; }
+demoted_pages() { echo $(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged))); }
+# Node 0's free memory above its high watermark, in MiB (zoneinfo: pages).
+node0_room_mib() {
+    local hi free
+    hi=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" { s += $2 } END { print s }' /proc/zoneinfo)
+    free=$(awk '/MemFree:/ { print $4 }' "$NODE/node0/meminfo")
+    echo $(((free / 4 - hi) * 4 / 1024))
+}
 
 # Physical address range of a node: its memory blocks x block_size_bytes.
 node_range() {
@@ -112,7 +147,9 @@ damon_start() { # used_bp free_bp: the goals for node 0
     ) &
     DAMON_FEED=$!
 }
+# Prints "promoted_bytes demoted_bytes" (the two schemes' sz_applied) and removes the kdamonds.
 damon_stop() {
+    local k
     echo update_schemes_stats > "$D/0/state" 2> /dev/null
     echo update_schemes_stats > "$D/1/state" 2> /dev/null
     echo off > "$D/0/state" 2> /dev/null
@@ -121,71 +158,125 @@ damon_stop() {
     for k in 0 1; do
         log "kdamond $k stats: $(cd "$D/$k/contexts/0/schemes/0/stats" && for f in *; do printf '%s=%s ' "$f" "$(cat "$f")"; done)"
     done
+    echo "$(cat "$D/0/contexts/0/schemes/0/stats/sz_applied") $(cat "$D/1/contexts/0/schemes/0/stats/sz_applied")"
     echo 0 > "$D/nr_kdamonds"
+}
+damon_scaled_goals() { # prints "used_bp free_bp": free at twice node 0's high watermark
+    local hi total free_bp
+    hi=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" { s += $2 } END { print s }' /proc/zoneinfo)
+    total=$(awk '/MemTotal:/ { print int($4 / 4) }' "$NODE/node0/meminfo")
+    free_bp=$((2 * hi * 10000 / total))
+    echo $((10000 - free_bp)) "$free_bp"
 }
 
 # --- the workload ------------------------------------------------------------------------------
+# wl_start TAG ARGS...: starts one tierd-workload reporting to $RES/TAG.jsonl; waits for placement.
 wl_start() {
-    local v=$1 filler
+    local tag=$1 sh pid
+    shift
+    rm -f "/run/$tag.pid" "$RES/$tag.jsonl"
+    "$WL" "$@" --report "$RES/$tag.jsonl" --report-interval "$INTERVAL" --pidfile "/run/$tag.pid" \
+        > "$RES/$tag.wl.out" 2>&1 &
+    sh=$!
+    while [[ ! -s /run/$tag.pid ]]; do
+        kill -0 "$sh" 2> /dev/null || { log "workload $tag failed: $(cat "$RES/$tag.wl.out")"; return 1; }
+        sleep 0.2
+    done
+    pid=$(cat "/run/$tag.pid")
+    WL_SHELLS+=("$sh")
+    WL_PIDS+=("$pid")
+}
+# Stops the workloads; returns 1 when one of them reported a checksum mismatch (exit status 3).
+wl_stop_all() {
+    local i rc=0 st
+    for i in "${!WL_PIDS[@]}"; do kill -TERM "${WL_PIDS[i]}" 2> /dev/null; done
+    for i in "${!WL_SHELLS[@]}"; do
+        wait "${WL_SHELLS[i]}"
+        st=$?
+        ((st == 0)) || { log "workload ${WL_PIDS[i]} exit $st"; rc=1; }
+    done
+    WL_SHELLS=() WL_PIDS=()
+    return $rc
+}
+
+start_workload() { # tag
+    local tag=$1 filler
     sync
     echo 3 > /proc/sys/vm/drop_caches
     sleep 1
-    filler=$(($(node_free_mib 0) - RESERVE_MIB))
-    rm -f /run/wl.pid "$RES/$v.jsonl"
-    "$WL" --buffer "filler:${filler}M:0:default:cold" --buffer "zipf:${ZIPF_MIB}M:1:default:hot" \
-        --zipf "$ZIPF_S" --hot-set "${HOT_MIB}M" --pause-ms 100 --report "$RES/$v.jsonl" \
-        --report-interval "$INTERVAL" --pidfile /run/wl.pid > "$RES/$v.wl.out" 2>&1 &
-    WL_SH=$!
-    while [[ ! -s /run/wl.pid ]]; do
-        kill -0 "$WL_SH" 2> /dev/null || { log "workload failed: $(cat "$RES/$v.wl.out")"; return 1; }
-        sleep 0.2
-    done
-    WL_PID=$(cat /run/wl.pid)
-    log "$v: workload $WL_PID: filler ${filler} MiB on node 0 (node 0 free now $(node_free_mib 0) MiB), zipf ${ZIPF_MIB} MiB on node 1, hot set ${HOT_MIB} MiB"
-}
-wl_stop() {
-    kill -TERM "$WL_PID" 2> /dev/null
-    wait "$WL_SH"
-    echo "workload exit $?" >> "$RES/$1.wl.out"
+    WL_SHELLS=() WL_PIDS=()
+    case $SCENARIO in
+        zipf)
+            filler=$(($(node_free_mib 0) - RESERVE_MIB))
+            wl_start "$tag" --buffer "filler:${filler}M:0:default:cold" \
+                --buffer "zipf:${ZIPF_MIB}M:1:default:hot" --zipf "$ZIPF_S" --hot-set "${HOT_MIB}M" \
+                --pause-ms 100 || return 1 ;;
+        nopressure)
+            wl_start "$tag" --buffer "hot:${HOT_MIB}M:1:default:hot" --pause-ms 100 || return 1 ;;
+        pressure)
+            wl_start "$tag" --buffer "cold:${HOT_MIB}M:0:default:cold" \
+                --buffer "hot:${HOT_MIB}M:1:default:hot" --buffer "bindslow:4M:1:bind:1:hot" \
+                --buffer "pmany:4M:1:preferred-many:1:hot" --buffer "ilv:4M:-:interleave:0-1:hot" \
+                --pause-ms 100 || return 1
+            filler=$(($(node_free_mib 0) - RESERVE_MIB))
+            wl_start "$tag.other" --buffer "other:${filler}M:0:default:cold" || return 1 ;;
+        *) log "unknown scenario $SCENARIO"; return 1 ;;
+    esac
+    log "$tag: workload ${WL_PIDS[*]} in place; node 0 free $(node_free_mib 0) MiB ($(node0_room_mib) MiB above high)"
 }
 
-# rows SAMPLE from a workload's reports: t from the start report, pages on node 0 / all.
-samples() {
-    awk -v v="$1" '
+# Node-0 share rows from a workload's reports: SAMPLE rows, and the POLICY check of the last report.
+samples() { # tag variant run
+    awk -v scen="$SCENARIO" -v v="$2" -v run="$3" '
     function field(s, key,    i, r) {
         i = index(s, "\"" key "\":"); if (!i) return ""
         r = substr(s, i + length(key) + 3); sub(/[,}].*/, "", r); return r
     }
-    function node0(s,    m) {   # pages on node 0 in the first pages_per_node object of s
+    function buffer(s, name,    i, rest, j) {   # the JSON text of one buffer of a report line
+        i = index(s, "{\"name\":\"" name "\""); if (!i) return ""
+        rest = substr(s, i + 1); j = index(rest, "{\"name\":\"")
+        return j ? substr(rest, 1, j - 1) : rest
+    }
+    function on_node(s, node,    m) {   # pages on NODE in the first pages_per_node object of s
         if (!match(s, /"pages_per_node":[{][^}]*[}]/)) return 0
         m = substr(s, RSTART, RLENGTH)
-        if (!match(m, /"0":[0-9]+/)) return 0
-        return substr(m, RSTART + 4, RLENGTH - 4) + 0
+        if (!match(m, "\"" node "\":[0-9]+")) return 0
+        return substr(m, RSTART + length(node) + 3, RLENGTH - length(node) - 3) + 0
     }
+    function share(b) { return field(b, "pages") ? 100 * on_node(b, 0) / field(b, "pages") : 0 }
     {
         up = field($0, "uptime_ms") / 1000; acc = field($0, "accesses")
-        z = substr($0, index($0, "{\"name\":\"zipf\""))
-        f = substr($0, index($0, "{\"name\":\"filler\""))
-        hs = substr(z, index(z, "\"hot_set\":"))
-        hp = field(hs, "pages"); zp = field(z, "pages"); fp = field(f, "pages")
-        if (n == 0) { t0 = up; a0 = acc }
+        if (scen == "zipf") {
+            z = buffer($0, "zipf"); hs = substr(z, index(z, "\"hot_set\":"))
+            hot = 100 * on_node(hs, 0) / field(hs, "pages"); other = share(z)
+        } else {
+            hot = share(buffer($0, "hot")); other = scen == "pressure" ? share(buffer($0, "cold")) : 0
+        }
+        if (n == 0) {
+            t0 = up; a0 = acc
+            ilv0 = on_node(buffer($0, "ilv"), 0) " " on_node(buffer($0, "ilv"), 1)
+        }
         rate = n ? (acc - pacc) / (up - pup) : 0
-        printf "SAMPLE %s %.1f %.1f %.1f %.1f %.0f\n", v, up - t0, 100 * node0(hs) / hp, 100 * node0(z) / zp, 100 * node0(f) / fp, rate
-        pacc = acc; pup = up; n++
-        last_up = up; last_acc = acc
+        printf "SAMPLE %s %s %s %.1f %.1f %.1f %.0f\n", scen, v, run, up - t0, hot, other, rate
+        pacc = acc; pup = up; n++; last = $0; last_up = up; last_acc = acc
     }
-    END { if (n > 1) printf "RATE %s %.0f\n", v, (last_acc - a0) / (last_up - t0) }' "$RES/$1.jsonl"
+    END {
+        if (n > 1) printf "RATE %s %s %s %.0f\n", scen, v, run, (last_acc - a0) / (last_up - t0)
+        if (scen == "pressure" && n > 0) {
+            # bind:1 and preferred-many:1 (placed on 1) may never reach node 0; interleave is
+            # left where it is
+            bad = on_node(buffer(last, "bindslow"), 0) + on_node(buffer(last, "pmany"), 0)
+            if (on_node(buffer(last, "ilv"), 0) " " on_node(buffer(last, "ilv"), 1) != ilv0) bad++
+            printf "POLICYPAGES %s %s %s %d\n", scen, v, run, bad
+        }
+    }' "$RES/$1.jsonl"
 }
 
-# --- one variant -------------------------------------------------------------------------------
-run_variant() {
-    local v=$1 m0 p0 d0 tm
+# --- one run of one variant --------------------------------------------------------------------
+run_variant() { # variant run
+    local v=$1 run=$2 tag="$SCENARIO.$1.$2" m0 p0 d0 room promoted demoted ok goals tierd_pid
     sysctl -qw kernel.numa_balancing=0
     echo 0 > /sys/kernel/mm/numa/demotion_enabled
-    wl_start "$v" || return 1
-    m0=$(vmstat_of pgmigrate_success)
-    p0=$(vmstat_of pgpromote_success)
-    d0=$(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged)))
     case $v in
         none) ;;
         kernel)
@@ -193,41 +284,58 @@ run_variant() {
             echo 1 > /sys/kernel/mm/numa/demotion_enabled ;;
         damon) damon_start 9970 50 ;;
         damon-scaled)
-            # The sample's 0.5 % free is below what the kernel keeps free on a 512 MiB node (its
-            # watermarks), so demotion never starts there: the same goals at twice node 0's high
-            # watermark.
-            local hi total
-            hi=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" { s += $2 } END { print s }' /proc/zoneinfo)
-            total=$(awk '/MemTotal:/ { print int($4 / 4) }' "$NODE/node0/meminfo")
-            local free_bp=$((2 * hi * 10000 / total))
-            log "node 0 high watermark $hi pages of $total: goals used $((10000 - free_bp)) bp, free $free_bp bp"
-            damon_start $((10000 - free_bp)) "$free_bp" ;;
+            read -r -a goals <<< "$(damon_scaled_goals)"
+            damon_start "${goals[0]}" "${goals[1]}" ;;
         tierd)
+            rm -rf /run/tierd
             JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
-                "$REPO/bin/tierd" run --config "$REPO/bench/guest/placement-tierd.yaml" \
-                --listen 127.0.0.1:9464 > "$RES/tierd.log" 2>&1 &
-            TIERD=$! ;;
+                "$REPO/bin/tierd" run > "$RES/$tag.tierd.log" 2>&1 &
+            tierd_pid=$!
+            # the daemon is up when it has finished its first cycle (as on a host where it runs)
+            for _ in $(seq 1 240); do
+                grep -q ' cycle 1 ' "$RES/$tag.tierd.log" && break
+                kill -0 "$tierd_pid" 2> /dev/null || break
+                sleep 0.5
+            done ;;
     esac
-    log "$v: running for $DURATION s"
+    m0=$(vmstat_of pgmigrate_success)
+    p0=$(vmstat_of pgpromote_success)
+    d0=$(demoted_pages)
+    start_workload "$tag" || return 1
+    room=$(node0_room_mib)
+    log "$tag: running for $DURATION s"
     sleep "$DURATION"
-    tm=0
+    promoted=$((($(vmstat_of pgpromote_success) - p0) * 4096))
+    demoted=$((($(demoted_pages) - d0) * 4096))
     case $v in
         kernel)
             sysctl -qw kernel.numa_balancing=0
             echo 0 > /sys/kernel/mm/numa/demotion_enabled ;;
-        damon | damon-scaled) damon_stop ;;
+        damon | damon-scaled) read -r promoted demoted <<< "$(damon_stop | tail -n 1)" ;;
         tierd)
-            tm=$(http_get http://127.0.0.1:9464/metrics |
-                awk '/^tierd_migrated_bytes_total/ { s += $NF } END { printf "%.1f", s / 1048576 }')
-            kill -TERM "$TIERD"
-            wait "$TIERD"
-            log "tierd exit $?; $(grep -c ' cycle [0-9]* ok' "$RES/tierd.log") cycles" ;;
+            read -r promoted demoted <<< "$(http_get http://127.0.0.1:9464/metrics | awk '
+                /^tierd_migrated_bytes_total/ && /direction="promote"/ { p += $NF }
+                /^tierd_migrated_bytes_total/ && /direction="demote"/ { d += $NF }
+                END { printf "%.0f %.0f\n", p, d }')"
+            kill -TERM "$tierd_pid"
+            wait "$tierd_pid"
+            log "$tag: tierd exit $?"
+            # longest move stage, and the longest gap between two cycle lines (a blocked loop)
+            awk -v scen="$SCENARIO" -v run="$run" '
+                / cycle [0-9]+ (ok|FAILED)/ {
+                    split($1, hms, ":"); t = hms[1] * 3600 + hms[2] * 60 + hms[3]
+                    if (n++ && t - pt > gap) gap = t - pt
+                    pt = t
+                    if (match($0, /move=[0-9]+ms/)) { mv = substr($0, RSTART + 5, RLENGTH - 7) + 0; if (mv > longest) longest = mv }
+                }
+                END { printf "TIERD %s %s %d %d %d\n", scen, run, n, longest, gap * 1000 }' "$RES/$tag.tierd.log" ;;
     esac
-    echo "MIGRATED $v $(awk -v m=$(($(vmstat_of pgmigrate_success) - m0)) -v p=$(($(vmstat_of pgpromote_success) - p0)) \
-        -v d=$(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged) - d0)) -v t="$tm" \
-        'BEGIN { printf "%.1f %.1f %.1f %s", m * 4 / 1024, p * 4 / 1024, d * 4 / 1024, t }')"
-    wl_stop "$v"
-    samples "$v"
+    echo "MOVED $SCENARIO $v $run $(awk -v m=$(($(vmstat_of pgmigrate_success) - m0)) -v p="$promoted" -v d="$demoted" -v r="$room" \
+        'BEGIN { printf "%.1f %.1f %.1f %d", m * 4 / 1024, p / 1048576, d / 1048576, r }')"
+    ok=1
+    wl_stop_all || ok=0
+    samples "$tag" "$v" "$run"
+    echo "CHECKSUM $SCENARIO $v $run $ok"
 }
 
 echo "ENV kernel=$(uname -r)"
@@ -235,7 +343,14 @@ for n in "$NODE"/node[0-9]*; do
     echo "ENV $(basename "$n") cpus=$(cat "$n/cpulist") $(awk '/MemTotal/ { printf "total=%dMiB", $4 / 1024 }' "$n/meminfo") range=$(node_range "${n##*node}" | tr ' ' -)"
 done
 for t in /sys/devices/virtual/memory_tiering/memory_tier*; do echo "ENV $(basename "$t")=$(cat "$t/nodelist")"; done
-echo "ENV workload: zipf ${ZIPF_MIB}MiB s=${ZIPF_S} hot set ${HOT_MIB}MiB on node 1 at start; filler leaves ${RESERVE_MIB}MiB free on node 0; ${DURATION}s per variant, reports every ${INTERVAL}s"
-for v in $VARIANTS; do
-    run_variant "$v"
+case $SCENARIO in
+    zipf) echo "ENV workload: zipf ${ZIPF_MIB}MiB s=${ZIPF_S} hot set ${HOT_MIB}MiB on node 1 at start; a cold filler leaves ${RESERVE_MIB}MiB free on node 0" ;;
+    nopressure) echo "ENV workload: one ${HOT_MIB}MiB hot buffer on node 1 at start (swept, 100 ms pause per sweep); node 0 has room" ;;
+    pressure) echo "ENV workload: ${HOT_MIB}MiB cold on node 0 + ${HOT_MIB}MiB hot on node 1 + 4MiB hot each bind:1, preferred-many:1, interleave:0-1; another process's cold filler leaves ${RESERVE_MIB}MiB free on node 0" ;;
+esac
+echo "ENV ${DURATION}s per run, reports every ${INTERVAL}s, ${RUNS} run(s) per variant, interleaved"
+for run in $(seq 1 "$RUNS"); do
+    for v in $VARIANTS; do
+        run_variant "$v" "$run"
+    done
 done

@@ -154,10 +154,11 @@ public final class Daemon {
         p.root(),
         p.pageBytes(),
         p.clock(),
-        (requests, progress) ->
+        (requests, limits, progress) ->
             p.mover()
                 .move(
                     requests,
+                    limits,
                     (done, total) -> {
                       progress.progress(done, total);
                       if (stop.get()) {

@@ -27,8 +27,10 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.PerNode;
+import tierd.mover.MoveLimits;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
+import tierd.mover.NodeRoom;
 import tierd.mover.Outcome;
 import tierd.mover.PageMover;
 import tierd.mover.ProcessRef;
@@ -229,7 +231,9 @@ public final class TieringCycle implements AutoCloseable {
       if (parts.dryRun()) {
         logDryRunPlan(plan);
       }
-      MoveReport moved = st.run("move", () -> parts.mover().move(requests(plan), this::progress));
+      MoveReport moved =
+          st.run(
+              "move", () -> parts.mover().move(requests(plan), moveLimits(topo), this::progress));
       if (!moved.dryRun()) {
         // Their numa_maps changed (that was the point): the next scan reads it.
         plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
@@ -301,6 +305,16 @@ public final class TieringCycle implements AutoCloseable {
       }
       current = next;
     }
+  }
+
+  /**
+   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
+   * checks) and never moves into a node below its high watermark.
+   */
+  private MoveLimits moveLimits(Topology topo) {
+    return new MoveLimits(
+        config.interval(),
+        parts.dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
   }
 
   /** Moves listed per cycle in a dry run's log; the rest are counted. */
@@ -506,8 +520,10 @@ public final class TieringCycle implements AutoCloseable {
       }
       for (var e : t.asMap().entrySet()) {
         Outcome o = e.getKey();
-        if (o != Outcome.MOVED && o != Outcome.ALREADY_ON_TARGET && o != Outcome.NOT_ON_SOURCE) {
+        if (o.isFailure()) {
           failures.merge(o.name(), e.getValue(), Long::sum);
+        } else if (o.isDeferral()) {
+          parts.metrics().moveDeferred(o, e.getValue());
         }
       }
       if (!from.isEmpty()) {

@@ -25,6 +25,12 @@ public final class MetricNames {
   /** tierd_move_failures_total{errno}: pages the kernel refused to move, by errno. */
   public static final String MOVE_FAILURES = "tierd.move.failures";
 
+  /**
+   * tierd_move_deferred_pages_total{reason="time_budget"|"no_room"}: pages a move stage held back
+   * on purpose, for the next cycle to plan again.
+   */
+  public static final String MOVE_DEFERRED = "tierd.move.deferred.pages";
+
   /** tierd_move_calls_total{kind="move"|"query"}: move_pages system calls. */
   public static final String MOVE_CALLS = "tierd.move.calls";
 

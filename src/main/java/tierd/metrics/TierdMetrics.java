@@ -138,8 +138,10 @@ public final class TierdMetrics {
     // Families with a known label set are registered at zero, so that rate() and alerts see a
     // series from the first scrape instead of an absent one.
     for (Outcome o : Outcome.values()) {
-      if (o != Outcome.MOVED && o != Outcome.ALREADY_ON_TARGET && o != Outcome.NOT_ON_SOURCE) {
+      if (o.isFailure()) {
         moveFailures(o.name(), 0);
+      } else if (o.isDeferral()) {
+        moveDeferred(o, 0);
       }
     }
     for (SkipReason r : SkipReason.values()) {
@@ -248,6 +250,16 @@ public final class TierdMetrics {
     Counter.builder(MOVE_FAILURES)
         .description("Pages the kernel did not move, by errno")
         .tag("errno", errno)
+        .register(registry)
+        .increment(pages);
+  }
+
+  /** Pages held back on purpose by a move stage ({@link Outcome#isDeferral()}). */
+  public void moveDeferred(Outcome outcome, long pages) {
+    Counter.builder(MOVE_DEFERRED)
+        .description(
+            "Pages a move stage held back for the next cycle: time budget spent, or no room")
+        .tag("reason", outcome == Outcome.DEFERRED ? "time_budget" : "no_room")
         .register(registry)
         .increment(pages);
   }

@@ -41,7 +41,7 @@ public final class DryRunMover implements PageMover {
   }
 
   @Override
-  public MoveReport move(List<MoveRequest> requests, ProgressListener progress) {
-    return engine.run(requests, progress);
+  public MoveReport move(List<MoveRequest> requests, MoveLimits limits, ProgressListener progress) {
+    return engine.run(requests, limits, progress);
   }
 }

@@ -6,9 +6,14 @@ import java.util.Objects;
 /**
  * The real mover: {@code move_pages(2)} through a {@link PagesPort}.
  *
- * <p>For each request, in order of target node and then pid:
+ * <p>Requests are worked through in plan order, one lane per target node, a chunk from each lane in
+ * turn ({@link Lanes}): the demotions that make room on a node alternate with the promotions into
+ * it. For each chunk:
  *
  * <ol>
+ *   <li>the target node's room is asked ({@link NodeRoom}: free memory above its floor) and the
+ *       chunk is cut to it; a node without room waits while another lane still takes pages off it,
+ *       and otherwise the rest of its lane ends as {@link Outcome#NO_ROOM};
  *   <li>the process is checked against its start time ({@link ProcessIdentity}); a gone or reused
  *       pid is dropped (ESRCH) without a syscall;
  *   <li>placement is queried ({@code nodes == NULL}); only pages on one of the request's source
@@ -21,6 +26,9 @@ import java.util.Objects;
  *       ESRCH/EPERM drop the process; EACCES on the call (target outside the cpuset) stops that
  *       process-node pair; EBUSY pages are retried once, after all requests.
  * </ol>
+ *
+ * <p>Once the call's time budget ({@link MoveLimits#timeBudget()}) is spent, the pages not reached
+ * end as {@link Outcome#DEFERRED}: the next cycle plans them again with fresh checks.
  *
  * <p>Memory policy is not checked here: the planner only asks for moves that keep to it. Calls are
  * serialised; the batch-size estimates (nanoseconds per byte, per page size) carry over from one
@@ -42,7 +50,7 @@ public final class MovePagesMover implements PageMover {
   }
 
   @Override
-  public MoveReport move(List<MoveRequest> requests, ProgressListener progress) {
-    return engine.run(requests, progress);
+  public MoveReport move(List<MoveRequest> requests, MoveLimits limits, ProgressListener progress) {
+    return engine.run(requests, limits, progress);
   }
 }

@@ -31,8 +31,36 @@ public enum Outcome {
   NOT_MIGRATED,
   /** Not attempted: the target node refused earlier in this call (ENOMEM back-pressure, ENODEV). */
   SKIPPED,
+  /**
+   * Not attempted: the call's time budget ran out. The next cycle plans these pages again, with
+   * placement, policy and cpuset read afresh.
+   */
+  DEFERRED,
+  /**
+   * Not attempted: the target node had no room above its floor (high watermark plus margin), and
+   * nothing else in the call could free more. Moving in anyway would make the kernel reclaim inside
+   * the migration.
+   */
+  NO_ROOM,
   /** Any other errno (EIO, EINVAL for a dirty page that cannot migrate, ...). */
   OTHER;
+
+  /**
+   * Whether the page failed to move: false for pages that moved, were already in place or were
+   * never meant to move, and for pages held back on purpose (no room, time budget spent), which the
+   * next cycle plans again.
+   */
+  public boolean isFailure() {
+    return switch (this) {
+      case MOVED, ALREADY_ON_TARGET, NOT_ON_SOURCE, DEFERRED, NO_ROOM -> false;
+      default -> true;
+    };
+  }
+
+  /** Whether the page was held back on purpose, to be planned again by the next cycle. */
+  public boolean isDeferral() {
+    return this == DEFERRED || this == NO_ROOM;
+  }
 
   /** The outcome of a negated errno in a status entry or a call's errno. */
   public static Outcome of(Errno errno) {

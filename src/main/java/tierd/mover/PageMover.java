@@ -14,9 +14,17 @@ import java.util.List;
  */
 public interface PageMover {
 
-  MoveReport move(List<MoveRequest> requests, ProgressListener progress);
+  /**
+   * Moves {@code requests}, given in plan order, within {@code limits}: demotions that make room on
+   * a node and the promotions into it alternate in chunks (see {@link MovePagesMover}).
+   */
+  MoveReport move(List<MoveRequest> requests, MoveLimits limits, ProgressListener progress);
+
+  default MoveReport move(List<MoveRequest> requests, ProgressListener progress) {
+    return move(requests, MoveLimits.NONE, progress);
+  }
 
   default MoveReport move(List<MoveRequest> requests) {
-    return move(requests, ProgressListener.NONE);
+    return move(requests, MoveLimits.NONE, ProgressListener.NONE);
   }
 }

@@ -204,7 +204,7 @@ class TieringCycleLogTest {
     StepClock clock = new StepClock();
     TierdMetrics metrics = new TierdMetrics("test");
     tierd.mover.PageMover stopping =
-        (requests, progress) -> {
+        (requests, limits, progress) -> {
           throw new Daemon.StopRequested(0, 2048);
         };
     TieringCycle.Parts parts =

@@ -1,0 +1,49 @@
+package tierd.daemon;
+
+import java.util.HashMap;
+import java.util.Map;
+import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
+import tierd.mover.NodeRoom;
+import tierd.source.sys.NodeMeminfo;
+import tierd.topology.NodeInfo;
+import tierd.topology.Topology;
+
+/**
+ * The room the mover asks for before each chunk: a node's free memory now ({@code MemFree} of
+ * {@code /sys/devices/system/node/nodeN/meminfo}, read afresh each time, so that the room a
+ * demotion just made is seen at once) less its floor, the high watermark from {@code
+ * /proc/zoneinfo}. A node without known watermarks, or whose meminfo cannot be read, is not limited
+ * here (the planner's own checks still hold).
+ */
+final class MeminfoNodeRoom implements NodeRoom {
+
+  private final KernelRoot root;
+  private final Map<Integer, Long> floorBytesByNode;
+
+  private MeminfoNodeRoom(KernelRoot root, Map<Integer, Long> floorBytesByNode) {
+    this.root = root;
+    this.floorBytesByNode = floorBytesByNode;
+  }
+
+  static MeminfoNodeRoom of(KernelRoot root, Topology topology) {
+    Map<Integer, Long> floors = new HashMap<>();
+    for (NodeInfo node : topology.nodes().values()) {
+      node.watermarks().ifPresent(w -> floors.put(node.id(), w.highBytes()));
+    }
+    return new MeminfoNodeRoom(root, floors);
+  }
+
+  @Override
+  public long bytesAvailable(int node) {
+    Long floorBytes = floorBytesByNode.get(node);
+    if (floorBytes == null) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return NodeMeminfo.read(root, node).freeBytes() - floorBytes;
+    } catch (KernelFsException | IllegalStateException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package tierd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tierd.Fixtures;
+import tierd.kernelfs.KernelRoot;
+import tierd.source.sys.NodeMeminfo;
+import tierd.topology.Topology;
+import tierd.topology.TopologyReader;
+
+/** The mover's room check over a tree captured in the 2-node guest. */
+class MeminfoNodeRoomTest {
+
+  @Test
+  void roomIsFreeMemoryNowAboveTheHighWatermark(@TempDir Path dir) throws Exception {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-2node"), dir);
+    KernelRoot root = KernelRoot.under(dir);
+    Topology topo = new TopologyReader(root, 4096).read(List.of());
+    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo);
+    long high = topo.node(0).watermarks().orElseThrow().highBytes();
+
+    assertThat(room.bytesAvailable(0)).isEqualTo(NodeMeminfo.read(root, 0).freeBytes() - high);
+
+    // read afresh on every call: the room a demotion makes is seen at once
+    Path meminfo = dir.resolve("sys/devices/system/node/node0/meminfo");
+    String text = Files.readString(meminfo);
+    long freeKb = NodeMeminfo.read(root, 0).freeBytes() / 1024;
+    Files.writeString(
+        meminfo,
+        text.replaceFirst(
+            "MemFree: +" + freeKb + " kB", "MemFree:        " + (freeKb + 1024) + " kB"));
+    assertThat(room.bytesAvailable(0)).isEqualTo((freeKb + 1024) * 1024 - high);
+  }
+
+  @Test
+  void aNodeWithoutWatermarksOrMeminfoIsNotLimited(@TempDir Path dir) throws Exception {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-2node"), dir);
+    KernelRoot root = KernelRoot.under(dir);
+    Topology topo = new TopologyReader(root, 4096).read(List.of());
+    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo);
+
+    assertThat(room.bytesAvailable(7)).as("no such node").isEqualTo(Long.MAX_VALUE);
+    Files.delete(dir.resolve("sys/devices/system/node/node1/meminfo"));
+    assertThat(room.bytesAvailable(1)).as("meminfo gone (hot-unplug)").isEqualTo(Long.MAX_VALUE);
+  }
+}
