@@ -9,8 +9,9 @@
 #             opens, and over 3 windows of 2 s the written half reads >= 0.9 and the rest <= 0.1
 #             (the per-VMA clear-refs source, measured next, can only say ~0.5 for the whole VMA);
 #   sd-source tierd, SHIPPED defaults plus the process selection (softdirty.yaml), picks
-#             clear-refs+soft-dirty by itself (its log line and tierd_heat_source_info) and
-#             classifies the tiers itself (node 0 above node 1);
+#             clear-refs+soft-dirty by itself (its log line and tierd_heat_source_info), says in
+#             /status what that source cannot see, and classifies the tiers itself (node 0 above
+#             node 1);
 #   sd-tier   within SD_MAX_CYCLES cycles >= 90 % of the written half is on fast node 0, and in
 #             every report from start to exit <= 10 % of the untouched half is on node 0;
 #   sd5       checksums unchanged at exit.
@@ -75,6 +76,8 @@ verdict "sd-source" "tierd's log: 'hotness source: heat source $SOURCE (...)', p
 # Micrometer's exposition writes a trailing comma after the last label: {source="...",} 1.0
 verdict "sd-source" "metric tierd_heat_source_info{source=\"$SOURCE\"} 1" \
     grep -q "^tierd_heat_source_info{source=\"$SOURCE\",\{0,1\}} 1" "$RES/tierd-1.metrics"
+verdict "sd-source" "tierd's /status says what the source cannot see ('heatSourceDescription': '... cannot see where read-only hot pages lie inside a VMA ...')" \
+    grep -q '"heatSourceDescription":"[^"]*cannot see where read-only hot pages lie inside a VMA' "$RES/tierd-1.status"
 verdict "sd-source" "tierd's log: two tiers from its classifier, node 0 above node 1" \
     grep -q "topology: 2 memory tiers (source: classified): tier 0 nodes 0; tier 1 nodes 1" "$RES/tierd-1.log"
 verdict "sd-tier" "within $SD_MAX_CYCLES cycles >= 90 % of the written half on fast node 0 ($how)" test -n "$conv"
