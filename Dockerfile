@@ -5,12 +5,14 @@
 #
 # The bases are ARGs so the image builds where Docker Hub cannot be reached: packaging/build-image.sh
 # passes local Debian bookworm images (openjdk-17-jdk-headless + maven, openjdk-17-jre-headless).
+# Their defaults are short names: the registry is the machine's (docker: Docker Hub or its mirror,
+# podman/buildah: unqualified-search-registries in /etc/containers/registries.conf).
 # The runtime base must be glibc-based (JNA's bundled native library), so not Alpine.
 #
 # Running it needs more than `docker run`: --pid=host, CAP_SYS_NICE (+ CAP_SYS_PTRACE) and a
 # seccomp profile that allows move_pages; see docs/operations.md, "Container".
-ARG BUILD_IMAGE=docker.io/library/maven:3.9-eclipse-temurin-17
-ARG RUNTIME_IMAGE=docker.io/library/eclipse-temurin:17-jre
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src

@@ -17,14 +17,27 @@
 # build-stage layers are pruned at the end (TIERD_KEEP_LAYERS=1 keeps them).
 #
 # Runs as root. Installs buildah and debootstrap with apt-get when they are missing. Needs only
-# Debian's archive and Maven Central. Storage: vfs (no overlay mounts needed); isolation: chroot
-# (no user namespaces or runc needed). Prints the time of every step.
+# Debian's archive and Maven Central: the archive is the one this machine's apt uses (its sources
+# for bookworm and bookworm-security, packaging/apt-sources.sh), or DEBIAN_MIRROR and
+# DEBIAN_SECURITY_MIRROR. Storage: vfs (no overlay mounts needed); isolation: chroot (no user
+# namespaces or runc needed). Prints the time of every step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. packaging/apt-sources.sh
 
 CACHE=${TIERD_BUILD_CACHE:-/var/cache/tierd-build}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
+# archives: sets MIRROR and SECURITY (only a new debootstrap rootfs needs them).
+archives() {
+  MIRROR=${DEBIAN_MIRROR:-$(debian_archive_uri "$SUITE")} || no_source "$SUITE" DEBIAN_MIRROR
+  SECURITY=${DEBIAN_SECURITY_MIRROR:-$(debian_archive_uri "$SUITE-security")} \
+    || no_source "$SUITE-security" DEBIAN_SECURITY_MIRROR
+}
+no_source() {
+  echo "build-image.sh: this machine has no apt source for Debian $1 (/etc/apt/sources.list," \
+    "sources.list.d/*.list or *.sources); add one, or set $2=URI of a Debian archive" >&2
+  exit 1
+}
 IMAGE=${TIERD_IMAGE:-localhost/tierd:dev}
 BASE=localhost/tierd-base:$SUITE
 JDK=localhost/tierd-jdk17:$SUITE
@@ -66,6 +79,7 @@ trap cleanup EXIT
 
 if [ "${TIERD_REBUILD_BASE:-0}" = 1 ] || ! has_image "$BASE"; then
   if ! gzip -t "$TARBALL" 2>/dev/null; then
+    archives
     step "debootstrap $SUITE (minbase) from $MIRROR into $TARBALL"
     mkdir -p "$CACHE"
     work=$(mktemp -d "$CACHE/rootfs.XXXXXX")
@@ -77,7 +91,7 @@ if [ "${TIERD_REBUILD_BASE:-0}" = 1 ] || ! has_image "$BASE"; then
     cat >"$work/rootfs/etc/apt/sources.list" <<EOF
 deb $MIRROR $SUITE main
 deb $MIRROR $SUITE-updates main
-deb http://deb.debian.org/debian-security $SUITE-security main
+deb $SECURITY $SUITE-security main
 EOF
     rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
     tar -C "$work/rootfs" --numeric-owner -czf "$work/base.tar.gz" .

@@ -10,7 +10,8 @@
 #   - checks that /status is JSON and says dryRun=true and healthy=true;
 #   - sends SIGTERM and requires exit status 0 within 10 seconds.
 # The config limits heat sources to numa-maps-active (read-only), so the check never writes
-# DAMON or idle-page state on the machine, and keeps runtime state in a temporary directory.
+# DAMON or idle-page state on the machine, and keeps runtime state (the instance lock) in a
+# temporary directory.
 # Installs promtool (prometheus), curl and jq with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,18 +40,23 @@ trap cleanup EXIT
 chmod 0755 "$tmp"
 install -m0755 bin/tierd "$tmp/tierd"
 install -m0644 "$jar" "$tmp/tierd.jar"
-mkdir -m0777 "$tmp/run"
-cat >"$tmp/tierd.yaml" <<EOF
+# One runtime directory per run: each run takes the instance lock (tierd.lock) in it, and the
+# root run's lock file is not writable by the unprivileged one.
+config() { # config LABEL: a config file whose runtime directory is the label's own
+  mkdir -m0777 "$tmp/run-$1"
+  cat >"$tmp/$1.yaml" <<EOF
 interval: 1s
-runtimeDirectory: $tmp/run
+runtimeDirectory: $tmp/run-$1
 heat:
   sources: [numa-maps-active]
 EOF
-chmod 0644 "$tmp/tierd.yaml"
+  chmod 0644 "$tmp/$1.yaml"
+}
 
 check_run() { # check_run LABEL [setpriv args...]
   local label=$1 log="$tmp/$1.log" port="" i code status
   shift
+  config "$label"
   : >"$log"
   chmod 0666 "$log"
   local t0
@@ -58,10 +64,10 @@ check_run() { # check_run LABEL [setpriv args...]
   # setpriv execs the launcher, so $! is the JVM's pid in both cases.
   if [ $# -gt 0 ]; then
     setpriv "$@" env HOME=/nonexistent TIERD_JAR="$tmp/tierd.jar" \
-      "$tmp/tierd" run --dry-run --config "$tmp/tierd.yaml" --listen 127.0.0.1:0 >"$log" 2>&1 &
+      "$tmp/tierd" run --dry-run --config "$tmp/$label.yaml" --listen 127.0.0.1:0 >"$log" 2>&1 &
   else
     TIERD_JAR="$tmp/tierd.jar" \
-      "$tmp/tierd" run --dry-run --config "$tmp/tierd.yaml" --listen 127.0.0.1:0 >"$log" 2>&1 &
+      "$tmp/tierd" run --dry-run --config "$tmp/$label.yaml" --listen 127.0.0.1:0 >"$log" 2>&1 &
   fi
   pid=$!
   for i in $(seq 1 300); do

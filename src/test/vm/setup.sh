@@ -2,7 +2,8 @@
 # Prepares everything the VM harness needs; idempotent, safe on a fresh CI machine (run as root).
 #
 #  1. apt-get install (only what is missing): qemu, busybox-static, cpio, kmod, numactl, gcc, ...
-#  2. adds bookworm-backports (deb822, same archive as the existing sources) if absent, runs
+#  2. adds bookworm-backports (deb822, the archive of this machine's bookworm source; no source is
+#     an error: the repository names no archive host) if absent, runs
 #     apt-get update only when a needed package has no candidate, and unpacks the newest
 #     linux-image-6.12.*-amd64 from backports with dpkg -x into $TIERD_VM_CACHE (default
 #     /var/cache/tierd-vm); depmod -b on the unpacked tree. With --kernel 6.1: the newest
@@ -17,6 +18,7 @@
 # $TIERD_VM_KERNEL), --kernel-package NAME (pin a specific linux-image package).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../../../packaging/apt-sources.sh"
 
 QUIET=0
 KPKG_PIN=${TIERD_VM_KERNEL_PACKAGE:-}
@@ -77,9 +79,9 @@ fi
 
 # ---------------------------------------------------------------- 2. backports source
 if ! grep -rqsE '(^|[[:space:]])bookworm-backports([[:space:]]|$)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    # Same archive host as the existing bookworm source, falling back to deb.debian.org.
-    uri=$(grep -rhsE '^URIs:.*/debian/?$' /etc/apt/sources.list.d/*.sources | awk '{print $2; exit}')
-    uri=${uri:-http://deb.debian.org/debian}
+    # The archive this machine's bookworm source uses (one-line .list or deb822 .sources).
+    uri=$(debian_archive_uri bookworm) \
+        || vm_die "no apt source for Debian bookworm on this machine (/etc/apt/sources.list, sources.list.d/*.list or *.sources): add one, then run setup.sh again"
     say "adding bookworm-backports ($uri) as /etc/apt/sources.list.d/bookworm-backports.sources"
     cat > /etc/apt/sources.list.d/bookworm-backports.sources <<EOF
 Types: deb

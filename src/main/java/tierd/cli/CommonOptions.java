@@ -1,8 +1,10 @@
 package tierd.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import tierd.config.TierdConfig;
+import tierd.daemon.StartupException;
 import tierd.kernelfs.KernelRoot;
 
 /** Options shared by the report commands. */
@@ -31,8 +33,23 @@ final class CommonOptions {
 
   KernelRoot kernelRoot(TierdConfig c) {
     if (root != null) {
-      return KernelRoot.under(root);
+      return KernelRoot.under(existingRoot(root));
     }
     return c.kernelRoot();
+  }
+
+  /** {@code root} if it is a directory; else a one-line error (exit 2). */
+  static Path existingRoot(Path root) {
+    if (!Files.isDirectory(root)) {
+      throw new StartupException(
+          StartupException.EXIT_USAGE,
+          "--root "
+              + root
+              + ": "
+              + (Files.exists(root) ? "not a directory" : "no such file or directory"),
+          "give a directory laid out like /, with proc/ and sys/;"
+              + " src/test/vm/capture-fixtures.sh captures one from a machine");
+    }
+    return root;
   }
 }

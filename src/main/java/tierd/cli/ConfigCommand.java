@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tierd.config.ConfigException;
 import tierd.config.TierdConfig;
 
 @Command(
@@ -34,18 +33,14 @@ final class ConfigCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
+    /** A ConfigException goes to {@link Main}, which prints it on one line and exits 2. */
     @Override
     public Integer call() {
-      try {
-        TierdConfig c = TierdConfig.load(file);
-        spec.commandLine()
-            .getOut()
-            .println(file + ": OK (interval " + c.interval().toMillis() + "ms)");
-        return 0;
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println(e.getMessage());
-        return 2;
-      }
+      TierdConfig c = TierdConfig.load(file);
+      spec.commandLine()
+          .getOut()
+          .println(file + ": OK (interval " + c.interval().toMillis() + "ms)");
+      return 0;
     }
   }
 }

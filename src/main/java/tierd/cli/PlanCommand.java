@@ -111,7 +111,12 @@ final class PlanCommand implements Callable<Integer> {
             ? windows
             : (int) Math.min(1000, warmupWindows + c.stages().scoring().confirmWindows() + 1);
     if (n < 1 || n > 1000) {
-      spec.commandLine().getErr().println("tierd: --windows must be in [1, 1000]");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tierd: --windows "
+                  + n
+                  + " is outside [1, 1000] (give the number of scoring windows to observe)");
       return 2;
     }
     SteppingClock stepping = new SteppingClock(Instant.now());

@@ -12,6 +12,7 @@ import sun.misc.Signal;
 import tierd.config.TierdConfig;
 import tierd.daemon.Daemon;
 import tierd.daemon.Notifier;
+import tierd.daemon.StartupException;
 
 @Command(
     name = "run",
@@ -57,6 +58,16 @@ final class RunCommand implements Callable<Integer> {
     if (root != null) {
       c = withRoot(c, root);
     }
+    if (listen != null) {
+      TierdConfig.listenProblem(listen)
+          .ifPresent(
+              problem -> {
+                throw new StartupException(
+                    StartupException.EXIT_USAGE,
+                    "--listen " + problem,
+                    "e.g. 127.0.0.1:9464, or 0.0.0.0:9464 for every address of this host");
+              });
+    }
     Daemon d =
         new Daemon(
             c,
@@ -65,12 +76,17 @@ final class RunCommand implements Callable<Integer> {
             Clock.systemUTC(),
             Notifier.fromEnvironment(),
             VersionCommand.version());
-    // The loop stops itself: these handlers only set flags, so the move_pages call in flight ends
+    // Installed once the daemon holds its lock (until then a signal just ends the JVM), before it
+    // serves /healthz. The loop stops itself: these handlers only set flags, so the move_pages call
+    // in flight ends
     // normally and the kernel state tierd created is removed before the JVM exits.
-    Signal.handle(new Signal("TERM"), s -> d.requestStop());
-    Signal.handle(new Signal("INT"), s -> d.requestStop());
-    Signal.handle(new Signal("HUP"), s -> d.requestReload());
-    int code = d.run();
+    int code =
+        d.run(
+            () -> {
+              Signal.handle(new Signal("TERM"), s -> d.requestStop());
+              Signal.handle(new Signal("INT"), s -> d.requestStop());
+              Signal.handle(new Signal("HUP"), s -> d.requestReload());
+            });
     log.debug("exit {}", code);
     return code;
   }
@@ -88,10 +104,11 @@ final class RunCommand implements Callable<Integer> {
         stages);
   }
 
+  /** {@code c} reading the tree under {@code root} (--root), which must be a directory. */
   static TierdConfig withRoot(TierdConfig c, Path root) {
     return new TierdConfig(
         c.source(),
-        root.toAbsolutePath().normalize(),
+        CommonOptions.existingRoot(root).toAbsolutePath().normalize(),
         c.interval(),
         c.dryRun(),
         c.listen(),

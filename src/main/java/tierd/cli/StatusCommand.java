@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tierd.config.TierdConfig;
+import tierd.kernelfs.KernelFiles;
 import tierd.model.DataSize;
 
 @Command(
@@ -60,10 +61,17 @@ final class StatusCommand implements Callable<Integer> {
       }
       body = resp.body();
     } catch (java.io.IOException e) {
+      String reason =
+          e instanceof java.net.ConnectException ? "connection refused" : KernelFiles.reason(e);
       spec.commandLine()
           .getErr()
           .println(
-              "tierd: no daemon answers on " + addr + " (" + e.getClass().getSimpleName() + ")");
+              "tierd: no daemon answers on "
+                  + addr
+                  + ": "
+                  + reason
+                  + " (is it running? systemctl status tierd; give its address with --listen"
+                  + " or its config with --config)");
       return 1;
     }
     var out = spec.commandLine().getOut();

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
@@ -42,7 +44,13 @@ public record TierdConfig(
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage());
+      throw new ConfigException(
+          file.toString(),
+          0,
+          null,
+          "cannot read: "
+              + KernelFiles.reason(e)
+              + " (give the path of a readable YAML file, e.g. /etc/tierd/tierd.yaml)");
     }
     return parse(file.toString(), text);
   }
@@ -85,18 +93,55 @@ public record TierdConfig(
   }
 
   private static void checkListen(ConfigNode n, String listen) {
+    listenProblem(listen)
+        .ifPresent(
+            problem -> {
+              throw n.error("listen", problem + " (e.g. 127.0.0.1:9464)");
+            });
+  }
+
+  /** What is wrong with {@code listen} as a host:port address, if anything. */
+  public static Optional<String> listenProblem(String listen) {
     int colon = listen.lastIndexOf(':');
     if (colon <= 0) {
-      throw n.error("listen", "'" + listen + "' must be host:port (e.g. 127.0.0.1:9464)");
+      return Optional.of("'" + listen + "' must be host:port");
     }
     try {
       int port = Integer.parseInt(listen.substring(colon + 1));
       if (port < 0 || port > 65535) {
-        throw n.error("listen", "port " + port + " is outside [0, 65535]");
+        return Optional.of("port " + port + " is outside [0, 65535]");
       }
     } catch (NumberFormatException e) {
-      throw n.error("listen", "'" + listen.substring(colon + 1) + "' is not a port number");
+      return Optional.of("'" + listen.substring(colon + 1) + "' is not a port number");
     }
+    return Optional.empty();
+  }
+
+  /**
+   * The keys that differ in {@code next} and apply only when tierd restarts, not on a SIGHUP
+   * reload: the root, the endpoint, the runtime directory, dry-run, the heat source and the mover.
+   */
+  public List<String> restartOnlyChanges(TierdConfig next) {
+    List<String> out = new ArrayList<>();
+    if (!root.equals(next.root)) {
+      out.add("root");
+    }
+    if (!listen.equals(next.listen)) {
+      out.add("listen");
+    }
+    if (!runtimeDirectory.equals(next.runtimeDirectory)) {
+      out.add("runtimeDirectory");
+    }
+    if (dryRun != next.dryRun) {
+      out.add("dryRun");
+    }
+    if (!stages.heat().equals(next.stages.heat())) {
+      out.add("heat");
+    }
+    if (!stages.mover().equals(next.stages.mover())) {
+      out.add("mover");
+    }
+    return out;
   }
 
   public KernelRoot kernelRoot() {

@@ -2,8 +2,10 @@ package tierd.daemon;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.heat.SourceKind;
 
 /**
  * What one cycle did, for the log line, {@code /status} and {@code tierd status}. Sizes in bytes.
@@ -42,7 +44,10 @@ public record CycleReport(
     return failedStage == null;
   }
 
-  /** The one info line per cycle. */
+  /**
+   * The one info line per cycle. A failed cycle's line names the stage but not the reason: the
+   * cycle logs that once, not every cycle while it repeats ({@link FailureLog}).
+   */
   public String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append("cycle ").append(number).append(ok() ? " ok" : " FAILED in " + failedStage);
@@ -88,9 +93,39 @@ public record CycleReport(
       first = false;
     }
     sb.append(']');
-    if (error != null) {
-      sb.append(": ").append(error);
-    }
     return sb.toString();
+  }
+
+  /** The report as {@code /status} gives it ("lastCycle"), in a stable order. */
+  public Map<String, Object> statusFields() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("number", number);
+    c.put("at", at.toString());
+    c.put("tookMillis", took.toMillis());
+    c.put("ok", ok());
+    c.put("failedStage", failedStage);
+    c.put("error", error);
+    c.put("tiered", tiered);
+    c.put("heatSource", heatSource);
+    c.put("heatSourceDescription", SourceKind.descriptionOf(heatSource).orElse(null));
+    c.put("managedProcesses", managedProcesses);
+    c.put("regions", regions);
+    c.put("hotBytes", hotBytes);
+    c.put("coldBytes", coldBytes);
+    c.put("hotThreshold", hotThreshold);
+    c.put("coldThreshold", coldThreshold);
+    c.put("plannedMoves", plannedMoves);
+    c.put("promoteBytes", promoteBytes);
+    c.put("demoteBytes", demoteBytes);
+    c.put("movedBytes", movedBytes);
+    c.put("movedPages", movedPages);
+    c.put("failuresByErrno", failuresByErrno);
+    c.put("pingPongs", pingPongs);
+    c.put("skippedByReason", skippedByReason);
+    c.put("conflicts", conflicts);
+    Map<String, Long> stageMillis = new LinkedHashMap<>();
+    stages.forEach((k, v) -> stageMillis.put(k, v.toMillis()));
+    c.put("stageMillis", stageMillis);
+    return c;
   }
 }

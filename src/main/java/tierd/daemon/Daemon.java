@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.ConfigException;
 import tierd.config.TierdConfig;
-import tierd.heat.SourceKind;
+import tierd.kernelfs.KernelFiles;
 import tierd.metrics.MetricsServer;
 import tierd.metrics.TierdMetrics;
 
@@ -25,7 +25,10 @@ import tierd.metrics.TierdMetrics;
  * endpoint, systemd notifications and SIGHUP reloads.
  *
  * <ul>
- *   <li>The loop never dies: a failed cycle is logged and counted, and the next one runs on time.
+ *   <li>One per host: on the running kernel it holds {@link InstanceLock} in its runtime directory.
+ *   <li>The loop never dies: a failed cycle is logged and counted, and the next one runs on time;
+ *       around each iteration a last-resort boundary catches what the cycle's own ({@link
+ *       StageRunner}) does not. Only a VirtualMachineError ends it, and the process with it.
  *   <li>WATCHDOG=1 is sent by the loop thread itself, also while it waits between cycles, so only a
  *       loop that is really stuck misses it.
  *   <li>SIGTERM lets the move_pages call in flight finish, stops the cycle, removes the kernel
@@ -87,65 +90,153 @@ public final class Daemon {
 
   /** Runs until stopped (or {@code maxCycles} cycles); returns the exit code. */
   public int run() throws IOException {
+    return run(() -> {});
+  }
+
+  /**
+   * Runs until stopped (or {@code maxCycles} cycles); returns the exit code. On the running kernel
+   * it first takes the {@link InstanceLock}. {@code locked} runs next, before the endpoint is up
+   * (the CLI installs its signal handlers there: a SIGHUP sent once /healthz answers finds them).
+   *
+   * @throws StartupException when tierd cannot start: the lock is held, the address is taken, ...
+   */
+  public int run(Runnable locked) throws IOException {
     loopThread = Thread.currentThread();
-    TierdMetrics metrics = new TierdMetrics(version);
-    Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
-    dryRunReason = wired.dryRunReason();
-    boolean probeSaidSo =
-        !options.forceDryRun()
-            && !config.dryRun()
-            && wired.capabilities().map(c -> !c.canMovePages()).orElse(false);
-    if (!probeSaidSo) {
-      // (when the capability probe forced the dry run, the mover factory has said why already)
-      dryRunReason.ifPresent(
-          r -> log.info("dry-run: {}; tierd records moves instead of making them", r));
-    }
-    metrics.dryRun(wired.parts().dryRun());
-    String listen = options.listen().orElse(config.listen());
-    int colon = listen.lastIndexOf(':');
-    try (TieringCycle cycle = new TieringCycle(config, cancellable(wired.parts()));
-        MetricsServer server =
-            new MetricsServer(
-                listen.substring(0, colon),
-                Integer.parseInt(listen.substring(colon + 1)),
-                metrics,
-                this::healthProblem,
-                this::statusJson)) {
-      log.info(
-          "tierd {} serving metrics on http://{}:{}/metrics, interval {}ms{}",
-          version,
-          listen.substring(0, colon),
-          server.port(),
-          config.interval().toMillis(),
-          wired.parts().dryRun() ? ", dry-run" : "");
-      notifier.ready();
-      long cycles = 0;
-      Duration watchdog = watchdogInterval();
-      while (!stop.get()) {
-        if (reload.getAndSet(false)) {
-          reload(cycle, metrics);
-        }
-        Instant cycleStart = clock.instant();
-        CycleReport r = cycle.run();
-        last.set(r);
-        cycles++;
-        if (r.ok()) {
-          log.info("{}", r.summary());
-        } else {
-          log.warn("{}", r.summary());
-        }
-        notifier.status(shortStatus(r));
-        notifier.watchdog();
-        if (options.maxCycles() > 0 && cycles >= options.maxCycles()) {
-          break;
-        }
-        waitUntil(cycleStart.plus(config.interval()), watchdog);
+    // A fixture tree (--root) changes nothing on the host: no lock, any number of them.
+    try (InstanceLock lock =
+        config.kernelRoot().isHost() ? InstanceLock.acquire(config.runtimeDirectory()) : null) {
+      if (lock != null) {
+        log.debug("holding {}", lock.path());
       }
-      notifier.stopping();
-      log.info("stopping: removing the kernel state tierd created");
+      locked.run();
+      return serve();
+    }
+  }
+
+  private int serve() throws IOException {
+    TierdMetrics metrics = new TierdMetrics(version);
+    String listen = options.listen().orElse(config.listen());
+    // The address first: when it is taken, that one line is all tierd prints.
+    try (MetricsServer server = listen(listen, metrics)) {
+      Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
+      dryRunReason = wired.dryRunReason();
+      boolean probeSaidSo =
+          !options.forceDryRun()
+              && !config.dryRun()
+              && wired.capabilities().map(c -> !c.canMovePages()).orElse(false);
+      if (!probeSaidSo) {
+        // (when the capability probe forced the dry run, the mover factory has said why already)
+        dryRunReason.ifPresent(
+            r -> log.info("dry-run: {}; tierd records moves instead of making them", r));
+      }
+      metrics.dryRun(wired.parts().dryRun());
+      try (TieringCycle cycle = new TieringCycle(config, cancellable(wired.parts()))) {
+        log.info(
+            "tierd {} serving metrics on http://{}:{}/metrics, interval {}ms{}",
+            version,
+            listen.substring(0, listen.lastIndexOf(':')),
+            server.port(),
+            config.interval().toMillis(),
+            wired.parts().dryRun() ? ", dry-run" : "");
+        notifier.ready();
+        loop(cycle, metrics);
+        notifier.stopping();
+        log.info("stopping: removing the kernel state tierd created");
+      }
     }
     log.info("tierd stopped");
     return 0;
+  }
+
+  /**
+   * One cycle per interval until stopped. The last-resort boundary: whatever one iteration throws
+   * (a bug in reload, in the status line, in the notifier) is logged, counted as
+   * tierd_cycle_failures_total{stage="loop"}, and the next iteration runs on time. Only a
+   * VirtualMachineError ends the loop, and the process.
+   */
+  private void loop(TieringCycle cycle, TierdMetrics metrics) {
+    FailureLog loopFailures = new FailureLog(log, clock);
+    metrics.cycleFailureStages(java.util.List.of(LOOP_STAGE));
+    long cycles = 0;
+    Duration watchdog = watchdogInterval();
+    while (!stop.get()) {
+      Instant cycleStart = clock.instant();
+      cycles++;
+      try {
+        iteration(cycle, metrics);
+        loopFailures.succeeded(cycles);
+      } catch (Throwable t) {
+        if (StageRunner.isFatal(t)) {
+          throw t;
+        }
+        loopFailures.failed(cycles, LOOP_STAGE, t);
+        metrics.cycleFailure(LOOP_STAGE);
+        if (t instanceof LinkageError) {
+          cycle.switchToDryRun(LOOP_STAGE, t);
+          nativeFailure(cycle);
+        }
+      }
+      if (options.maxCycles() > 0 && cycles >= options.maxCycles()) {
+        break;
+      }
+      waitUntil(cycleStart.plus(config.interval()), watchdog);
+    }
+  }
+
+  /** The stage label of a failure outside the cycle's own stages. */
+  static final String LOOP_STAGE = "loop";
+
+  private void iteration(TieringCycle cycle, TierdMetrics metrics) {
+    if (reload.getAndSet(false)) {
+      reload(cycle, metrics);
+    }
+    CycleReport r = cycle.run();
+    last.set(r);
+    nativeFailure(cycle);
+    // A failed cycle's reason is logged by the cycle, once, not in every summary.
+    log.info("{}", r.summary());
+    notifier.status(shortStatus(r));
+    notifier.watchdog();
+  }
+
+  /** After a native failure the cycle runs dry: /status says why, once. */
+  private void nativeFailure(TieringCycle cycle) {
+    if (!saidNativeFailure && cycle.nativeFailure().isPresent()) {
+      saidNativeFailure = true;
+      String why = cycle.nativeFailure().get();
+      dryRunReason = Optional.of(dryRunReason.map(r -> r + "; ").orElse("") + why);
+    }
+  }
+
+  private boolean saidNativeFailure;
+
+  /** The endpoint on {@code listen} (host:port); a StartupException says why it cannot be had. */
+  private MetricsServer listen(String listen, TierdMetrics metrics) {
+    int colon = listen.lastIndexOf(':');
+    try {
+      return new MetricsServer(
+          listen.substring(0, colon),
+          Integer.parseInt(listen.substring(colon + 1)),
+          metrics,
+          this::healthProblem,
+          this::statusJson);
+    } catch (IOException e) {
+      String reason = KernelFiles.reason(e);
+      String fix =
+          switch (reason) {
+            case "address already in use" ->
+                "another program has this port, ss -ltnp shows"
+                    + " which; set listen: in the config or --listen to a free one";
+            case "permission denied" ->
+                "ports below 1024 need CAP_NET_BIND_SERVICE;"
+                    + " set listen: in the config or --listen to a higher port";
+            default ->
+                "set listen: in the config or --listen to an address of this host,"
+                    + " e.g. 127.0.0.1:9464";
+          };
+      throw new StartupException(
+          StartupException.EXIT_HOST, "cannot listen on " + listen + ": " + reason, fix);
+    }
   }
 
   /** A mover progress hook that ends the move stage at the next batch once a stop is requested. */
@@ -173,7 +264,7 @@ public final class Daemon {
   }
 
   /** Thrown from the mover's progress hook to end a move early on SIGTERM. */
-  static final class StopRequested extends RuntimeException {
+  static final class StopRequested extends StageRunner.Cancellation {
     private static final long serialVersionUID = 1L;
 
     StopRequested(long done, long total) {
@@ -191,7 +282,7 @@ public final class Daemon {
         return;
       }
       TierdConfig next = TierdConfig.load(file);
-      for (String fixed : changedRestartOnly(config, next)) {
+      for (String fixed : config.restartOnlyChanges(next)) {
         log.warn("config reload: '{}' changed; it applies only after a restart", fixed);
       }
       cycle.apply(next);
@@ -204,29 +295,6 @@ public final class Daemon {
     } finally {
       notifier.ready();
     }
-  }
-
-  private static java.util.List<String> changedRestartOnly(TierdConfig a, TierdConfig b) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    if (!a.root().equals(b.root())) {
-      out.add("root");
-    }
-    if (!a.listen().equals(b.listen())) {
-      out.add("listen");
-    }
-    if (!a.runtimeDirectory().equals(b.runtimeDirectory())) {
-      out.add("runtimeDirectory");
-    }
-    if (a.dryRun() != b.dryRun()) {
-      out.add("dryRun");
-    }
-    if (!a.stages().heat().equals(b.stages().heat())) {
-      out.add("heat");
-    }
-    if (!a.stages().mover().equals(b.stages().mover())) {
-      out.add("mover");
-    }
-    return out;
   }
 
   /** Half of WATCHDOG_USEC, as sd_watchdog_enabled(3) recommends, or null without a watchdog. */
@@ -259,7 +327,12 @@ public final class Daemon {
         }
       }
       if (watchdog != null) {
-        notifier.watchdog();
+        try {
+          notifier.watchdog();
+        } catch (RuntimeException | LinkageError e) {
+          // The wait must not fail; the iteration's own ping meets the same failure and counts it.
+          log.debug("watchdog ping between cycles failed", e);
+        }
       }
     }
   }
@@ -302,16 +375,6 @@ public final class Daemon {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
-  /** What the heat source sees and cannot see (SourceKind#description), or null if unknown. */
-  static String heatSourceDescription(String label) {
-    for (SourceKind k : SourceKind.values()) {
-      if (k.label().equals(label)) {
-        return k.description();
-      }
-    }
-    return null;
-  }
-
   String statusJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", version);
@@ -324,35 +387,7 @@ public final class Daemon {
     m.put("healthy", healthProblem() == null);
     CycleReport r = last.get();
     if (r != null) {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("number", r.number());
-      c.put("at", r.at().toString());
-      c.put("tookMillis", r.took().toMillis());
-      c.put("ok", r.ok());
-      c.put("failedStage", r.failedStage());
-      c.put("error", r.error());
-      c.put("tiered", r.tiered());
-      c.put("heatSource", r.heatSource());
-      c.put("heatSourceDescription", heatSourceDescription(r.heatSource()));
-      c.put("managedProcesses", r.managedProcesses());
-      c.put("regions", r.regions());
-      c.put("hotBytes", r.hotBytes());
-      c.put("coldBytes", r.coldBytes());
-      c.put("hotThreshold", r.hotThreshold());
-      c.put("coldThreshold", r.coldThreshold());
-      c.put("plannedMoves", r.plannedMoves());
-      c.put("promoteBytes", r.promoteBytes());
-      c.put("demoteBytes", r.demoteBytes());
-      c.put("movedBytes", r.movedBytes());
-      c.put("movedPages", r.movedPages());
-      c.put("failuresByErrno", r.failuresByErrno());
-      c.put("pingPongs", r.pingPongs());
-      c.put("skippedByReason", r.skippedByReason());
-      c.put("conflicts", r.conflicts());
-      Map<String, Long> stages = new LinkedHashMap<>();
-      r.stages().forEach((k, v) -> stages.put(k, v.toMillis()));
-      c.put("stageMillis", stages);
-      m.put("lastCycle", c);
+      m.put("lastCycle", r.statusFields());
     }
     try {
       return JSON.writeValueAsString(m) + "\n";

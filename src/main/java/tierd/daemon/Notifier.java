@@ -51,7 +51,7 @@ public interface Notifier {
     return message -> {
       try {
         SdNotify.send(socket, message);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         if (!warned[0]) {
           warned[0] = true;
           log.warn("cannot notify the service manager at {}: {}", socket, e.getMessage());

@@ -7,17 +7,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
+import tierd.daemon.StageRunner.StageFailure;
 import tierd.heat.Conflict;
 import tierd.heat.HeatSource;
 import tierd.heat.RegionSample;
@@ -27,6 +27,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.PerNode;
+import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
@@ -34,7 +35,7 @@ import tierd.mover.NodeRoom;
 import tierd.mover.Outcome;
 import tierd.mover.PageMover;
 import tierd.mover.ProcessRef;
-import tierd.mover.Tally;
+import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
 import tierd.planner.PlanInput;
@@ -42,7 +43,6 @@ import tierd.planner.PlanResult;
 import tierd.planner.Planner;
 import tierd.planner.PlannerState;
 import tierd.planner.RegionPlacement;
-import tierd.planner.SkipReason;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
@@ -59,10 +59,16 @@ import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
 
 /**
- * One cycle of tierd, stage by stage: topology → discover → heat → score → placement → plan → move
- * → publish. Holds the state that lives across cycles (the scorer's history, the planner's budgets
- * and residency, the heat source). Every stage is timed and counted; a stage that throws fails the
- * cycle, which is reported and counted, and the next cycle starts afresh from the kernel's state.
+ * One cycle of tierd, stage by stage ({@link #STAGES}): topology → vmstat → discover → heat →
+ * conflicts → score → placement → plan → move → publish. Holds the state that lives across cycles
+ * (the scorer's history, the planner's budgets and residency, the heat source).
+ *
+ * <p>Everything a cycle does runs under one failure boundary, {@link StageRunner}: every stage is
+ * timed and counted, and a stage that throws fails the cycle, which is reported, logged (once, see
+ * {@link FailureLog}) and counted in tierd_cycle_failures_total{stage}; the next cycle starts
+ * afresh from the kernel's state. "publish" (metrics, log lines, the report) runs after the other
+ * stages, also after one of them failed, with whatever they found. A LinkageError (a native library
+ * or symbol JNA cannot link) switches this cycle to dry-run for good.
  *
  * <p>Not thread-safe: the daemon loop is its only caller.
  */
@@ -96,6 +102,20 @@ public final class TieringCycle implements AutoCloseable {
     ConflictCheck NONE = (a, p) -> List.of();
   }
 
+  /** The stages of a cycle, in the order they run: the values of the {@code stage} labels. */
+  public static final List<String> STAGES =
+      List.of(
+          "topology",
+          "vmstat",
+          "discover",
+          "heat",
+          "conflicts",
+          "score",
+          "placement",
+          "plan",
+          "move",
+          "publish");
+
   /** Re-open the heat source after this many cycles without one (DAMON may become free). */
   static final int HEAT_RETRY_CYCLES = 12;
 
@@ -110,11 +130,21 @@ public final class TieringCycle implements AutoCloseable {
   private int cyclesSinceHeatAttempt = HEAT_RETRY_CYCLES;
   private long number;
   private boolean saidUntiered;
-  private List<String> lastConflicts = List.of();
   private MigrationPlan lastPlan;
+  private PageMover mover;
+  private Optional<PlacementProbe> placement;
+  private Optional<String> nativeFailure = Optional.empty();
+  private final CyclePublisher publisher;
+  private final FailureLog failures;
+  private Consumer<String> beforeEachStage = stage -> {};
 
   public TieringCycle(TierdConfig config, Parts parts) {
     this.parts = parts;
+    this.mover = parts.mover();
+    this.placement = parts.placement();
+    this.publisher = new CyclePublisher(parts.metrics());
+    this.failures = new FailureLog(log, parts.clock());
+    parts.metrics().cycleFailureStages(STAGES);
     apply(config);
   }
 
@@ -146,110 +176,190 @@ public final class TieringCycle implements AutoCloseable {
     return scanner;
   }
 
-  /** Runs one cycle; never throws for a kernel or data problem (it is in the report). */
+  /**
+   * Runs one cycle; never throws for a kernel or data problem, nor for a bug in a stage: every
+   * stage, and publishing what the stages found, runs under {@link StageRunner}'s failure boundary,
+   * and a failure is in the report (only a VirtualMachineError goes through).
+   */
   public CycleReport run() {
     number++;
     Instant start = parts.clock().instant();
     long t0 = System.nanoTime();
-    Stages st = new Stages(parts.metrics());
+    StageRunner stages = new StageRunner(parts.metrics()::stage, System::nanoTime, beforeEachStage);
     Builder r = new Builder();
+    StageFailure failure = null;
     try {
-      Topology topo =
-          st.run(
-              "topology",
-              () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
-      parts.metrics().topology(topo);
-      parts.metrics().fillLimits(topo, config.stages().planner().maxFill());
-      parts.metrics().interval(config.interval());
-      reportTiers(topo);
-      r.tiered = topo.isTiered();
-      st.run(
-          "vmstat",
-          () -> {
-            if (KernelFiles.exists(parts.root().proc("vmstat"))) {
-              parts.metrics().vmstat(Vmstat.read(parts.root()));
-            }
-            return null;
-          });
-      long self = parts.root().isHost() ? ProcessHandle.current().pid() : -1;
-      ProcessScanner.Result scan =
-          st.run(
-              "discover",
-              () -> {
-                scanner()
-                    .numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
-                return scanner().scan(config.processes().filter(self));
-              });
-      List<ManagedProcess> procs = scan.processes();
-      parts.metrics().managedProcesses(procs.size());
-      parts.metrics().scanSkipped(scan.gone(), scan.denied(), scan.malformed());
-      parts.metrics().numaMaps("read", scan.numaMapsRead());
-      parts.metrics().numaMaps("kept", scan.numaMapsKept());
-      parts.metrics().numaMaps("rechecked", 0);
-      r.managed = procs.size();
-      if (!topo.isTiered()) {
-        if (!saidUntiered) {
-          log.info(
-              "only one memory tier ({}): nothing to tier; tierd keeps serving metrics",
-              topo.tiers().isEmpty() ? "no memory nodes" : topo.tiers().get(0).nodes());
-          saidUntiered = true;
-        }
-        return r.finish(st, start, t0, null, null);
-      }
-      saidUntiered = false;
-      List<RegionSample> samples = st.run("heat", () -> collectHeat(procs));
-      List<Conflict> conflicts =
-          st.run("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
-      reportConflicts(conflicts);
-      r.conflicts = conflicts.stream().map(Conflict::message).toList();
-      Instant now = parts.clock().instant();
-      ScoringResult scores =
-          st.run(
-              "score", () -> scorer.score(new ScoringInput(now, topo, procs, samples, feedback)));
-      r.regions = scores.regions().size();
-      r.hotBytes = scores.hotBytes();
-      r.coldBytes = scores.coldBytes();
-      r.hot = scores.thresholds().hot();
-      r.cold = scores.thresholds().cold();
-      parts.metrics().thresholds(scores.thresholds().hot(), scores.thresholds().cold());
-      parts.metrics().regionBytes(bytesByClassAndTier(scores.regions(), procs, topo));
-      List<RegionPlacement> placements =
-          st.run(
-              "placement",
-              () ->
-                  parts
-                      .placement()
-                      .map(p -> p.probe(procs, scores.regions()).placements())
-                      .orElse(List.of()));
-      PlanResult planned =
-          st.run("plan", () -> planOnFreshVmas(now, topo, procs, scores, placements));
-      plannerState = planned.next();
-      MigrationPlan plan = planned.plan();
-      lastPlan = plan;
-      feedback = plan.feedback();
-      publishPlan(plan, r);
-      if (parts.dryRun()) {
-        logDryRunPlan(plan);
-      }
-      MoveReport moved =
-          st.run(
-              "move", () -> parts.mover().move(requests(plan), moveLimits(topo), this::progress));
-      if (!moved.dryRun()) {
-        // Their numa_maps changed (that was the point): the next scan reads it.
-        plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
-      }
-      publishMoves(plan, moved, r);
-      return r.finish(st, start, t0, null, null);
+      runStages(stages, r);
     } catch (StageFailure f) {
-      if (f.getCause() instanceof Daemon.StopRequested stop) {
-        // SIGTERM between two move_pages calls: an orderly stop, not a failed cycle.
-        log.info("cycle {}: {}", number, stop.getMessage());
-        return r.finish(st, start, t0, null, null);
-      }
-      log.warn("cycle {}: stage {} failed: {}", number, f.stage, f.getCause().toString());
-      log.debug("stage failure", f.getCause());
-      return r.finish(st, start, t0, f.stage, String.valueOf(f.getCause().getMessage()));
+      failure = f;
     }
+    try {
+      stages.run("publish", () -> publish(r));
+    } catch (StageFailure f) {
+      if (failure == null) {
+        failure = f;
+      } else {
+        log.debug("cycle {}: publishing after the failure failed too", number, f.getCause());
+        switchToDryRunOn(f);
+      }
+    }
+    return finish(stages, failure, r, start, t0);
+  }
+
+  /** The stages from topology to move; each keeps its result in {@code r} for publish. */
+  private void runStages(StageRunner stages, Builder r) {
+    r.topo =
+        stages.call(
+            "topology",
+            () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
+    stages.run(
+        "vmstat",
+        () -> {
+          if (KernelFiles.exists(parts.root().proc("vmstat"))) {
+            parts.metrics().vmstat(Vmstat.read(parts.root()));
+          }
+        });
+    long self = parts.root().isHost() ? ProcessHandle.current().pid() : -1;
+    r.scan =
+        stages.call(
+            "discover",
+            () -> {
+              scanner().numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
+              return scanner().scan(config.processes().filter(self));
+            });
+    List<ManagedProcess> procs = r.scan.processes();
+    if (!r.topo.isTiered()) {
+      return;
+    }
+    List<RegionSample> samples = stages.call("heat", () -> collectHeat(procs));
+    r.conflicts =
+        stages.call("conflicts", () -> parts.conflicts().check(Optional.ofNullable(heat), procs));
+    Instant now = parts.clock().instant();
+    r.scores =
+        stages.call(
+            "score", () -> scorer.score(new ScoringInput(now, r.topo, procs, samples, feedback)));
+    List<RegionPlacement> placements =
+        stages.call(
+            "placement",
+            () ->
+                placement
+                    .map(p -> p.probe(procs, r.scores.regions()).placements())
+                    .orElse(List.of()));
+    r.plan =
+        stages.call(
+            "plan",
+            () -> {
+              PlanResult planned = planOnFreshVmas(now, r.topo, procs, r.scores, placements);
+              plannerState = planned.next();
+              lastPlan = planned.plan();
+              feedback = lastPlan.feedback();
+              return lastPlan;
+            });
+    r.moved =
+        stages.call(
+            "move",
+            () -> {
+              MoveReport moved = mover.move(requests(r.plan), moveLimits(r.topo), this::progress);
+              if (!moved.dryRun()) {
+                // Their numa_maps changed (that was the point): the next scan reads it.
+                r.plan.moves().forEach(m -> scanner().readNextScan(m.pid()));
+              }
+              return moved;
+            });
+  }
+
+  /** The "publish" stage: what the stages found, into the metrics, the log and the report. */
+  private void publish(Builder r) {
+    if (r.topo != null) {
+      publisher.topology(r.topo, config);
+      if (!r.topo.isTiered() && !saidUntiered) {
+        log.info(
+            "only one memory tier ({}): nothing to tier; tierd keeps serving metrics",
+            r.topo.tiers().isEmpty() ? "no memory nodes" : r.topo.tiers().get(0).nodes());
+      }
+      saidUntiered = !r.topo.isTiered();
+    }
+    if (r.scan != null) {
+      publisher.scan(r.scan);
+    }
+    if (r.conflicts != null) {
+      publisher.conflicts(r.conflicts);
+    }
+    if (r.scores != null) {
+      publisher.scores(r.scores, r.scan.processes(), r.topo);
+    }
+    if (r.plan != null) {
+      r.skipped = publisher.plan(r.plan);
+      if (dryRun()) {
+        publisher.dryRunPlan(r.plan);
+      }
+    }
+    if (r.moved != null) {
+      r.failures = publisher.moves(r.plan, r.moved);
+    }
+    parts.metrics().dryRun(dryRun());
+  }
+
+  /** Logs and counts the cycle's failure, if any, and makes its report. */
+  private CycleReport finish(
+      StageRunner stages, StageFailure failure, Builder r, Instant start, long t0) {
+    String failedStage = null;
+    String error = null;
+    if (failure == null) {
+      failures.succeeded(number);
+    } else if (failure.cancelled()) {
+      // SIGTERM between two move_pages calls: an orderly stop, not a failed cycle.
+      log.info("cycle {}: {}", number, failure.getCause().getMessage());
+    } else {
+      failedStage = failure.stage();
+      error = failure.reason();
+      failures.failed(number, failedStage, failure.getCause());
+      parts.metrics().cycleFailure(failedStage);
+      switchToDryRunOn(failure);
+    }
+    return r.finish(stages, start, t0, failedStage, error);
+  }
+
+  private void switchToDryRunOn(StageFailure f) {
+    if (f.linkage()) {
+      switchToDryRun(f.stage(), f.getCause());
+    }
+  }
+
+  /**
+   * A native library or symbol could not be linked ({@code where} names the stage): tierd stops
+   * moving pages for the rest of its life — the mover becomes a recording dry run and the placement
+   * probe is dropped — says why once, and reports it ({@link #nativeFailure}, tierd_dry_run).
+   */
+  void switchToDryRun(String where, Throwable cause) {
+    if (nativeFailure.isPresent()) {
+      return;
+    }
+    nativeFailure =
+        Optional.of(
+            "a native call failed in stage " + where + " (" + StageRunner.reason(cause) + ")");
+    mover = DryRunMover.recording(Ticker.system());
+    placement = Optional.empty();
+    parts.metrics().dryRun(true);
+    log.warn(
+        "dry-run from now on: {}; tierd records moves instead of making them until it is"
+            + " restarted",
+        nativeFailure.get());
+  }
+
+  /** Why this cycle switched itself to dry-run after a native failure, if it did. */
+  public Optional<String> nativeFailure() {
+    return nativeFailure;
+  }
+
+  /** True when moves are recorded rather than made: asked for, or after a native failure. */
+  public boolean dryRun() {
+    return parts.dryRun() || nativeFailure.isPresent();
+  }
+
+  /** Fault injection for tests: runs at the start of every stage, inside its boundary. */
+  void beforeEachStage(Consumer<String> hook) {
+    this.beforeEachStage = hook;
   }
 
   /**
@@ -313,49 +423,7 @@ public final class TieringCycle implements AutoCloseable {
    */
   private MoveLimits moveLimits(Topology topo) {
     return new MoveLimits(
-        config.interval(),
-        parts.dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
-  }
-
-  /** Moves listed per cycle in a dry run's log; the rest are counted. */
-  static final int DRY_RUN_MOVES_LOGGED = 20;
-
-  private String lastTiers;
-
-  /**
-   * Logs the memory tiers and where they came from (kernel, classifier, config) when they change.
-   */
-  private void reportTiers(Topology topo) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(topo.tiers().size())
-        .append(" memory tier")
-        .append(topo.tiers().size() == 1 ? "" : "s")
-        .append(" (source: ")
-        .append(topo.tierSource().name().toLowerCase(Locale.ROOT))
-        .append("):");
-    for (var t : topo.tiers()) {
-      sb.append(" tier ").append(t.rank()).append(" nodes ").append(t.nodes());
-      if (t.kernelId() >= 0) {
-        sb.append(" (").append(t.label()).append(')');
-      }
-      sb.append(t.rank() + 1 < topo.tiers().size() ? ";" : "");
-    }
-    String line = sb.toString();
-    if (!line.equals(lastTiers)) {
-      log.info("topology: {}", line);
-      lastTiers = line;
-    }
-  }
-
-  /** A dry run prints the plan it would carry out: one line per move, with its reason. */
-  private void logDryRunPlan(MigrationPlan plan) {
-    List<Move> moves = plan.moves();
-    for (int i = 0; i < moves.size() && i < DRY_RUN_MOVES_LOGGED; i++) {
-      log.info("dry-run plan: {}", tierd.planner.Explain.moveLine(moves.get(i)));
-    }
-    if (moves.size() > DRY_RUN_MOVES_LOGGED) {
-      log.info("dry-run plan: … {} more moves", moves.size() - DRY_RUN_MOVES_LOGGED);
-    }
+        config.interval(), dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
   }
 
   private long lastProgressLog;
@@ -391,7 +459,7 @@ public final class TieringCycle implements AutoCloseable {
     try {
       heat.update(procs);
       return warmedUp(heat.collect(), procs);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());
       closeHeat();
@@ -435,24 +503,6 @@ public final class TieringCycle implements AutoCloseable {
 
   private final Map<ProcessKey, Instant> watchedSince = new java.util.HashMap<>();
 
-  private void reportConflicts(List<Conflict> conflicts) {
-    List<String> messages = conflicts.stream().map(Conflict::message).toList();
-    for (String c : messages) {
-      if (!lastConflicts.contains(c)) {
-        log.warn("conflict: {}", c);
-      }
-    }
-    lastConflicts = messages;
-    Map<String, Integer> byKind = new TreeMap<>();
-    for (Conflict.Type t : Conflict.Type.values()) {
-      byKind.put(t.label(), 0);
-    }
-    for (Conflict c : conflicts) {
-      byKind.merge(c.type().label(), 1, Integer::sum);
-    }
-    parts.metrics().conflicts(byKind);
-  }
-
   static List<MoveRequest> requests(MigrationPlan plan) {
     List<MoveRequest> out = new ArrayList<>();
     for (Move m : plan.moves()) {
@@ -465,76 +515,6 @@ public final class TieringCycle implements AutoCloseable {
               m.pageBytes()));
     }
     return out;
-  }
-
-  private void publishPlan(MigrationPlan plan, Builder r) {
-    r.moves = plan.moves().size();
-    r.promote = plan.summary().promoteBytes();
-    r.demote = plan.summary().demoteBytes();
-    r.pingPongs = plan.summary().pingPongs();
-    parts.metrics().pingpong(plan.summary().pingPongs());
-    for (Move m : plan.moves()) {
-      for (int from : m.fromNodes().toArray()) {
-        parts.metrics().planned(direction(m), from, m.toNode(), m.bytes() / m.fromNodes().size());
-      }
-    }
-    Map<String, Long> skipped = new TreeMap<>();
-    for (Map.Entry<SkipReason, Long> e : plan.skipCounts().entrySet()) {
-      String reason = e.getKey().name().toLowerCase(Locale.ROOT);
-      skipped.put(reason, e.getValue());
-      parts.metrics().skipped(reason, e.getValue());
-    }
-    r.skipped = skipped;
-    Map<String, Double> budget = new LinkedHashMap<>();
-    var s = plan.summary();
-    budget.put("promote", ratio(s.promoteBytes(), s.promoteBytes() + s.promoteTokensBytes()));
-    budget.put("demote", ratio(s.demoteBytes(), s.demoteBytes() + s.demoteTokensBytes()));
-    parts.metrics().budgetUsed(budget);
-  }
-
-  private static double ratio(long used, long available) {
-    return available <= 0 ? 0 : Math.min(1.0, (double) used / available);
-  }
-
-  private static String direction(Move m) {
-    return m.direction().name().toLowerCase(Locale.ROOT);
-  }
-
-  private void publishMoves(MigrationPlan plan, MoveReport report, Builder r) {
-    List<Tally> per = report.perRequest();
-    Map<String, Long> failures = new TreeMap<>();
-    for (int i = 0; i < per.size() && i < plan.moves().size(); i++) {
-      Move m = plan.moves().get(i);
-      Tally t = per.get(i);
-      String from =
-          m.fromNodes().size() == 1
-              ? Integer.toString(m.fromNodes().first())
-              : m.fromNodes().toString();
-      long pages = t.pages(Outcome.MOVED);
-      if (report.dryRun()) {
-        parts.metrics().wouldMove(direction(m), m.fromNodes().first(), m.toNode(), t.bytesMoved());
-      } else if (pages > 0) {
-        parts
-            .metrics()
-            .migrated(direction(m), m.fromNodes().first(), m.toNode(), pages, t.bytesMoved());
-      }
-      for (var e : t.asMap().entrySet()) {
-        Outcome o = e.getKey();
-        if (o.isFailure()) {
-          failures.merge(o.name(), e.getValue(), Long::sum);
-        } else if (o.isDeferral()) {
-          parts.metrics().moveDeferred(o, e.getValue());
-        }
-      }
-      if (!from.isEmpty()) {
-        log.debug("move {} {} -> {} [{}]: {}", m.pid(), from, m.toNode(), m.reason().code(), t);
-      }
-    }
-    failures.forEach((errno, n) -> parts.metrics().moveFailures(errno, n));
-    parts.metrics().moveCalls(report.moveCalls(), report.queryCalls(), report.longestCall());
-    r.movedBytes = report.dryRun() ? 0 : report.total().bytesMoved();
-    r.movedPages = report.dryRun() ? 0 : report.total().pages(Outcome.MOVED);
-    r.failures = failures;
   }
 
   static Map<String, Map<String, Long>> bytesByClassAndTier(
@@ -643,93 +623,47 @@ public final class TieringCycle implements AutoCloseable {
     closeHeat();
   }
 
-  /** A stage that threw, with its name. */
-  static final class StageFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String stage;
-
-    StageFailure(String stage, Throwable cause) {
-      super(stage + ": " + cause, cause);
-      this.stage = stage;
-    }
-  }
-
-  /** Times stages and records them in order. */
-  static final class Stages {
-    private final TierdMetrics metrics;
-    final Map<String, Duration> durations = new LinkedHashMap<>();
-
-    Stages(TierdMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    <T> T run(String name, Supplier<T> body) {
-      long t = System.nanoTime();
-      boolean ok = false;
-      try {
-        T v = body.get();
-        ok = true;
-        return v;
-      } catch (Daemon.StopRequested e) {
-        ok = true;
-        throw new StageFailure(name, e);
-      } catch (RuntimeException e) {
-        throw new StageFailure(name, e);
-      } finally {
-        Duration d = Duration.ofNanos(System.nanoTime() - t);
-        durations.put(name, d);
-        metrics.stage(name, d, ok);
-      }
-    }
-  }
-
-  /** Collects the report's fields as the stages fill them. */
+  /** What the stages found, for publish and the report; a stage that did not run left null. */
   private final class Builder {
-    boolean tiered;
-    int managed;
-    int regions;
-    long hotBytes;
-    long coldBytes;
-    double hot;
-    double cold;
-    int moves;
-    long promote;
-    long demote;
-    long movedBytes;
-    long movedPages;
-    Map<String, Long> failures = Map.of();
-    int pingPongs;
+    Topology topo;
+    ProcessScanner.Result scan;
+    List<Conflict> conflicts;
+    ScoringResult scores;
+    MigrationPlan plan;
+    MoveReport moved;
     Map<String, Long> skipped = Map.of();
-    List<String> conflicts = List.of();
+    Map<String, Long> failures = Map.of();
 
-    CycleReport finish(Stages st, Instant start, long t0, String failedStage, String error) {
+    CycleReport finish(
+        StageRunner stages, Instant start, long t0, String failedStage, String error) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      Instant end = parts.clock().instant();
-      parts.metrics().cycle(took, failedStage == null, end);
-      parts.metrics().dryRun(parts.dryRun());
+      parts.metrics().cycle(took, failedStage == null, parts.clock().instant());
+      boolean scored = scores != null;
+      var planned = plan == null ? null : plan.summary();
+      boolean moves = moved != null && !moved.dryRun();
       return new CycleReport(
           number,
           start,
           took,
-          parts.dryRun(),
-          tiered,
+          dryRun(),
+          topo != null && topo.isTiered(),
           heatName,
-          managed,
-          regions,
-          hotBytes,
-          coldBytes,
-          hot,
-          cold,
-          moves,
-          promote,
-          demote,
-          movedBytes,
-          movedPages,
+          scan == null ? 0 : scan.processes().size(),
+          scored ? scores.regions().size() : 0,
+          scored ? scores.hotBytes() : 0,
+          scored ? scores.coldBytes() : 0,
+          scored ? scores.thresholds().hot() : 0,
+          scored ? scores.thresholds().cold() : 0,
+          plan == null ? 0 : plan.moves().size(),
+          planned == null ? 0 : planned.promoteBytes(),
+          planned == null ? 0 : planned.demoteBytes(),
+          moves ? moved.total().bytesMoved() : 0,
+          moves ? moved.total().pages(Outcome.MOVED) : 0,
           failures,
-          pingPongs,
+          planned == null ? 0 : planned.pingPongs(),
           skipped,
-          conflicts,
-          st.durations,
+          conflicts == null ? List.of() : conflicts.stream().map(Conflict::message).toList(),
+          stages.durations(),
           failedStage,
           error);
     }

@@ -1,6 +1,7 @@
 package tierd.heat;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -101,6 +102,14 @@ public enum SourceKind {
 
   public boolean isDamon() {
     return this == DAMON_VADDR || this == DAMON_PADDR;
+  }
+
+  /** The {@link #description()} of the kind with this label; empty for "none" or an unknown one. */
+  public static Optional<String> descriptionOf(String label) {
+    return Arrays.stream(values())
+        .filter(k -> k.label.equals(label))
+        .findFirst()
+        .map(SourceKind::description);
   }
 
   /** The kind with this label; the error lists the valid labels. */

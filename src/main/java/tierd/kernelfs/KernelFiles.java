@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -212,5 +214,35 @@ public final class KernelFiles {
       return KernelFsException.of(KernelFsException.Kind.IO, file, "EBUSY: " + msg, e);
     }
     return KernelFsException.of(KernelFsException.Kind.IO, file, msg, e);
+  }
+
+  /**
+   * What went wrong with a file or socket, in words for a one-line message: "no such file or
+   * directory", "permission denied", "address already in use". The JDK's messages for these are the
+   * path alone, or the errno text with a capital.
+   */
+  public static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "it exists already";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    String text = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+    if (text == null || text.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    // "Address already in use" reads on in a sentence; "HTTP connect timed out" keeps its capitals.
+    boolean capitalisedWord =
+        text.length() > 1
+            && Character.isUpperCase(text.charAt(0))
+            && Character.isLowerCase(text.charAt(1));
+    return capitalisedWord ? Character.toLowerCase(text.charAt(0)) + text.substring(1) : text;
   }
 }

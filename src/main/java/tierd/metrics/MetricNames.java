@@ -46,8 +46,14 @@ public final class MetricNames {
   /** tierd_stage_duration_seconds{stage} (summary). */
   public static final String STAGE_DURATION = "tierd.stage.duration";
 
-  /** tierd_stage_failures_total{stage}. */
+  /** tierd_stage_failures_total{stage}: every stage that threw, also after the cycle had failed. */
   public static final String STAGE_FAILURES = "tierd.stage.failures";
+
+  /**
+   * tierd_cycle_failures_total{stage}: failed cycles, by the stage that failed first; {@code
+   * stage="loop"} counts failures of the daemon's own work around a cycle (reload, notify).
+   */
+  public static final String CYCLE_FAILURES = "tierd.cycle.failures";
 
   /** tierd_last_cycle_timestamp_seconds: wall time of the last completed cycle. */
   public static final String LAST_CYCLE = "tierd.last.cycle.timestamp";

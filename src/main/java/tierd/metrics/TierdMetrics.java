@@ -198,6 +198,26 @@ public final class TierdMetrics {
     }
   }
 
+  /**
+   * Registers {@code tierd_cycle_failures_total} at zero for each of {@code stages}, so that rate()
+   * and alerts see every stage from the first scrape.
+   */
+  public void cycleFailureStages(Iterable<String> stages) {
+    stages.forEach(this::cycleFailures);
+  }
+
+  /** One cycle failed, first in {@code stage}. */
+  public void cycleFailure(String stage) {
+    cycleFailures(stage).increment();
+  }
+
+  private Counter cycleFailures(String stage) {
+    return Counter.builder(CYCLE_FAILURES)
+        .description("Failed cycles, by the stage that failed first")
+        .tag("stage", stage)
+        .register(registry);
+  }
+
   private static Tags moveTags(String direction, int from, int to) {
     return Tags.of(
         "direction",

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tierd.TierdProcess;
 
 /**
  * The daemon as an operator runs it: a separate JVM, real signals, a real sd_notify listener. Runs
@@ -47,12 +48,7 @@ class DaemonProcessTest {
 
   private Process start(Path config, int port, Map<String, String> env, String... extra)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx64m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("tierd.cli.Main");
+    List<String> cmd = new ArrayList<>(TierdProcess.command());
     cmd.add("run");
     cmd.add("--config");
     cmd.add(config.toString());
@@ -133,14 +129,67 @@ class DaemonProcessTest {
     assertThat(daemon.exitValue()).as(logText()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(10));
     assertThat(logText()).contains("tierd stopped");
-    // nothing left: no kdamond, no state file in the runtime directory
+    // nothing left: no kdamond, no state file in the runtime directory; the instance lock file
+    // stays (deleting it would race with a starting tierd), empty and unlocked
     assertThat(damonSnapshot()).isEqualTo(damonBefore);
     Path run = tmp.resolve("run");
-    if (Files.isDirectory(run)) {
-      try (var s = Files.list(run)) {
-        assertThat(s.toList()).isEmpty();
-      }
+    try (var s = Files.list(run)) {
+      assertThat(s.toList()).containsExactly(run.resolve(InstanceLock.FILE_NAME));
     }
+    assertThat(Files.size(run.resolve(InstanceLock.FILE_NAME))).isZero();
+    try (InstanceLock again = InstanceLock.acquire(run)) {
+      assertThat(Files.readString(again.path())).isEqualTo(ProcessHandle.current().pid() + "\n");
+    }
+  }
+
+  /**
+   * One tierd per host: a second `tierd run` (another JVM, another port, the same runtime
+   * directory), also with --dry-run, fails at once with one line naming the holder's pid and exits
+   * 2; the first one goes on. With --root (a fixture tree) no lock is taken.
+   */
+  @Test
+  void aSecondInstanceFailsAtOnceNamingTheFirst() throws Exception {
+    int port = freePort();
+    Path cfg = config("interval: 500ms\n");
+    start(cfg, port, Map.of());
+    await("/healthz", () -> healthy(port));
+    Process first = daemon;
+    Path firstLog = log;
+    for (List<String> extra : List.of(List.<String>of(), List.of("--dry-run"))) {
+      List<String> args =
+          new ArrayList<>(List.of("run", "--config", cfg.toString(), "--listen", "127.0.0.1:0"));
+      args.addAll(extra);
+      TierdProcess.Result second = TierdProcess.run(List.of(), args);
+      assertThat(second.code()).as(second.output()).isEqualTo(2);
+      assertThat(second.output().lines().toList())
+          .containsExactly(
+              "tierd: another tierd is running: pid "
+                  + first.pid()
+                  + " holds "
+                  + tmp.resolve("run").resolve(InstanceLock.FILE_NAME)
+                  + " (one tierd per host; stop that one first, e.g. systemctl stop tierd)");
+    }
+    assertThat(first.isAlive()).isTrue();
+    assertThat(get(port, "/healthz")).startsWith("200");
+    // a fixture tree is read-only work: it may run beside the daemon
+    TierdProcess.Result fixture =
+        TierdProcess.run(
+            List.of(),
+            List.of(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--root",
+                tierd.Fixtures.path("fixtures/vm-3node").toString(),
+                "--cycles",
+                "1"));
+    assertThat(fixture.code()).as(fixture.output()).isZero();
+    assertThat(fixture.output()).contains("cycle 1 ok");
+    daemon.destroy();
+    assertThat(daemon.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(daemon.exitValue()).as(Files.readString(firstLog)).isZero();
   }
 
   @Test

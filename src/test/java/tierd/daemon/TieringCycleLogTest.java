@@ -2,9 +2,6 @@ package tierd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +12,10 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.config.TierdConfig;
 import tierd.heat.HeatSource;
@@ -47,19 +42,16 @@ class TieringCycleLogTest {
 
   @TempDir Path root;
 
-  /** The 2node-flat fixture with pid 4242's address space replaced by {@link #SLOW_DEFAULT}. */
   private KernelRoot guest() throws IOException {
-    Path from = Fixtures.path("fixtures/vm-2node-flat");
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path to = root.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    return guest(root);
+  }
+
+  /**
+   * The 2node-flat fixture, copied to {@code root}, with pid 4242's address space replaced by
+   * {@link #SLOW_DEFAULT}.
+   */
+  static KernelRoot guest(Path root) throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-2node-flat"), root);
     Path proc = root.resolve("proc/4242");
     Files.writeString(proc.resolve("maps"), "7fd27ec84000-7fd27f484000 rw-p 00000000 00:00 0 \n");
     Files.writeString(
@@ -68,25 +60,10 @@ class TieringCycleLogTest {
     return KernelRoot.under(root);
   }
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(TieringCycle.class);
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(logged);
-  }
+  @RegisterExtension final CapturedLog logged = new CapturedLog(TieringCycle.class);
 
   private List<String> lines(String prefix) {
-    return logged.list.stream()
-        .map(ILoggingEvent::getFormattedMessage)
-        .filter(m -> m.startsWith(prefix))
-        .toList();
+    return logged.startingWith(prefix);
   }
 
   /** Reports the buffer hot in every window, as DAMON would for a swept buffer. */
@@ -280,7 +257,7 @@ class TieringCycleLogTest {
     TierdMetrics metrics = new TierdMetrics("test");
     StepClock clock = new StepClock();
     TieringCycle.Parts parts = dryRun(clock, metrics);
-    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    logged.logger().setLevel(ch.qos.logback.classic.Level.DEBUG);
     List<Integer> moves = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
       // numa_maps unchanged until cycle 6, when the buffer gets bound to the slow node
@@ -295,7 +272,7 @@ class TieringCycleLogTest {
         clock.now = clock.now.plusSeconds(2);
       }
     } finally {
-      logger.setLevel(null);
+      logged.logger().setLevel(null);
     }
     // the promotion is planned while the policy is default, and never once the buffer is bound
     assertThat(moves.subList(3, 5)).allMatch(n -> n > 0);

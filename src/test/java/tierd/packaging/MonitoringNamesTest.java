@@ -81,6 +81,7 @@ class MonitoringNamesTest {
     for (String stage : List.of("topology", "vmstat", "discover", "heat", "score", "plan")) {
       metrics.stage(stage, Duration.ofMillis(3), !stage.equals("heat"));
     }
+    metrics.cycleFailure("heat");
     metrics.cycle(Duration.ofMillis(40), true, Instant.now());
     metrics.cycle(Duration.ofMillis(40), false, Instant.now());
     for (Direction d : Direction.values()) {

@@ -89,6 +89,10 @@ class SystemdUnitTest {
             "/usr/bin/tierd run --config /etc/tierd/tierd.yaml"),
         Arguments.of("SIGHUP reloads the config", "ExecReload", "/bin/kill -HUP $MAINPID"),
         Arguments.of("restart after a crash or watchdog kill", "Restart", "on-failure"),
+        Arguments.of(
+            "no restart for a bad config or a second instance (exit 2)",
+            "RestartPreventExitStatus",
+            "2"),
         Arguments.of("state dir for DAMON clean-up", "RuntimeDirectory", "tierd"),
         Arguments.of("no privilege gain through exec", "NoNewPrivileges", "yes"),
         Arguments.of("read-only file system", "ProtectSystem", "strict"),

@@ -1,0 +1,177 @@
+package tierd.daemon;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tierd.config.TierdConfig;
+import tierd.heat.Conflict;
+import tierd.metrics.TierdMetrics;
+import tierd.mover.MoveReport;
+import tierd.mover.Outcome;
+import tierd.mover.Tally;
+import tierd.planner.Explain;
+import tierd.planner.MigrationPlan;
+import tierd.planner.Move;
+import tierd.planner.SkipReason;
+import tierd.process.ManagedProcess;
+import tierd.process.ProcessScanner;
+import tierd.scoring.ScoringResult;
+import tierd.topology.Topology;
+
+/**
+ * What a cycle found, into the metrics and the log: the "publish" stage of {@link TieringCycle}.
+ * Keeps what it said last (the tiers, the conflicts) so that a line is logged when it changes, not
+ * every cycle. Logs as {@code TieringCycle}: operators and the VM scenarios filter on that name.
+ */
+final class CyclePublisher {
+
+  private static final Logger log = LoggerFactory.getLogger(TieringCycle.class);
+
+  /** Moves listed per cycle in a dry run's log; the rest are counted. */
+  static final int DRY_RUN_MOVES_LOGGED = 20;
+
+  private final TierdMetrics metrics;
+  private String lastTiers;
+  private List<String> lastConflicts = List.of();
+
+  CyclePublisher(TierdMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** The topology's metrics; the memory tiers and their source when they changed. */
+  void topology(Topology topo, TierdConfig config) {
+    metrics.topology(topo);
+    metrics.fillLimits(topo, config.stages().planner().maxFill());
+    metrics.interval(config.interval());
+    StringBuilder sb = new StringBuilder();
+    sb.append(topo.tiers().size())
+        .append(" memory tier")
+        .append(topo.tiers().size() == 1 ? "" : "s")
+        .append(" (source: ")
+        .append(topo.tierSource().name().toLowerCase(Locale.ROOT))
+        .append("):");
+    for (var t : topo.tiers()) {
+      sb.append(" tier ").append(t.rank()).append(" nodes ").append(t.nodes());
+      if (t.kernelId() >= 0) {
+        sb.append(" (").append(t.label()).append(')');
+      }
+      sb.append(t.rank() + 1 < topo.tiers().size() ? ";" : "");
+    }
+    String line = sb.toString();
+    if (!line.equals(lastTiers)) {
+      log.info("topology: {}", line);
+      lastTiers = line;
+    }
+  }
+
+  void scan(ProcessScanner.Result scan) {
+    metrics.managedProcesses(scan.processes().size());
+    metrics.scanSkipped(scan.gone(), scan.denied(), scan.malformed());
+    metrics.numaMaps("read", scan.numaMapsRead());
+    metrics.numaMaps("kept", scan.numaMapsKept());
+    metrics.numaMaps("rechecked", 0);
+  }
+
+  /** Logs each conflict once, when it appears; the gauge counts them by kind. */
+  void conflicts(List<Conflict> conflicts) {
+    List<String> messages = conflicts.stream().map(Conflict::message).toList();
+    for (String c : messages) {
+      if (!lastConflicts.contains(c)) {
+        log.warn("conflict: {}", c);
+      }
+    }
+    lastConflicts = messages;
+    Map<String, Integer> byKind = new TreeMap<>();
+    for (Conflict.Type t : Conflict.Type.values()) {
+      byKind.put(t.label(), 0);
+    }
+    for (Conflict c : conflicts) {
+      byKind.merge(c.type().label(), 1, Integer::sum);
+    }
+    metrics.conflicts(byKind);
+  }
+
+  void scores(ScoringResult scores, List<ManagedProcess> procs, Topology topo) {
+    metrics.thresholds(scores.thresholds().hot(), scores.thresholds().cold());
+    metrics.regionBytes(TieringCycle.bytesByClassAndTier(scores.regions(), procs, topo));
+  }
+
+  /** The plan's metrics; returns the skipped candidates by reason. */
+  Map<String, Long> plan(MigrationPlan plan) {
+    metrics.pingpong(plan.summary().pingPongs());
+    for (Move m : plan.moves()) {
+      for (int from : m.fromNodes().toArray()) {
+        metrics.planned(direction(m), from, m.toNode(), m.bytes() / m.fromNodes().size());
+      }
+    }
+    Map<String, Long> skipped = new TreeMap<>();
+    for (Map.Entry<SkipReason, Long> e : plan.skipCounts().entrySet()) {
+      String reason = e.getKey().name().toLowerCase(Locale.ROOT);
+      skipped.put(reason, e.getValue());
+      metrics.skipped(reason, e.getValue());
+    }
+    Map<String, Double> budget = new LinkedHashMap<>();
+    var s = plan.summary();
+    budget.put("promote", ratio(s.promoteBytes(), s.promoteBytes() + s.promoteTokensBytes()));
+    budget.put("demote", ratio(s.demoteBytes(), s.demoteBytes() + s.demoteTokensBytes()));
+    metrics.budgetUsed(budget);
+    return skipped;
+  }
+
+  /** A dry run prints the plan it would carry out: one line per move, with its reason. */
+  void dryRunPlan(MigrationPlan plan) {
+    List<Move> moves = plan.moves();
+    for (int i = 0; i < moves.size() && i < DRY_RUN_MOVES_LOGGED; i++) {
+      log.info("dry-run plan: {}", Explain.moveLine(moves.get(i)));
+    }
+    if (moves.size() > DRY_RUN_MOVES_LOGGED) {
+      log.info("dry-run plan: … {} more moves", moves.size() - DRY_RUN_MOVES_LOGGED);
+    }
+  }
+
+  /** The mover's metrics, one debug line per move; returns the pages that failed, by errno. */
+  Map<String, Long> moves(MigrationPlan plan, MoveReport report) {
+    List<Tally> per = report.perRequest();
+    Map<String, Long> failures = new TreeMap<>();
+    for (int i = 0; i < per.size() && i < plan.moves().size(); i++) {
+      Move m = plan.moves().get(i);
+      Tally t = per.get(i);
+      String from =
+          m.fromNodes().size() == 1
+              ? Integer.toString(m.fromNodes().first())
+              : m.fromNodes().toString();
+      long pages = t.pages(Outcome.MOVED);
+      if (report.dryRun()) {
+        metrics.wouldMove(direction(m), m.fromNodes().first(), m.toNode(), t.bytesMoved());
+      } else if (pages > 0) {
+        metrics.migrated(direction(m), m.fromNodes().first(), m.toNode(), pages, t.bytesMoved());
+      }
+      for (var e : t.asMap().entrySet()) {
+        Outcome o = e.getKey();
+        if (o.isFailure()) {
+          failures.merge(o.name(), e.getValue(), Long::sum);
+        } else if (o.isDeferral()) {
+          metrics.moveDeferred(o, e.getValue());
+        }
+      }
+      if (!from.isEmpty()) {
+        log.debug("move {} {} -> {} [{}]: {}", m.pid(), from, m.toNode(), m.reason().code(), t);
+      }
+    }
+    failures.forEach(metrics::moveFailures);
+    metrics.moveCalls(report.moveCalls(), report.queryCalls(), report.longestCall());
+    return failures;
+  }
+
+  private static double ratio(long used, long available) {
+    return available <= 0 ? 0 : Math.min(1.0, (double) used / available);
+  }
+
+  private static String direction(Move m) {
+    return m.direction().name().toLowerCase(Locale.ROOT);
+  }
+}
