@@ -14,8 +14,9 @@ import tierd.heat.damon.DamonConfig;
  * @param preference sources to consider, best first; the chooser takes the first one that is
  *     available and opens. The default is every kind in {@link SourceKind} order.
  * @param damon attributes of tierd's own kdamond
- * @param chunkBytes granularity of the idle-page source's samples (a power of two, at least one 4
- *     KiB page); per-VMA sources ignore it
+ * @param chunkBytes granularity of the page-granular sources' samples (idle-page, and the written
+ *     pages of clear-refs+soft-dirty; a power of two, at least one 4 KiB page); per-VMA sources
+ *     ignore it
  * @param runtimeDir where tierd keeps its state files (default {@code /run/tierd}); the DAMON
  *     source records the kdamond it created there, so that a restart after a crash can remove it
  * @param warmup how long samples of a newly opened source are collected but not scored: DAMON
@@ -83,6 +84,7 @@ public record HeatConfig(
           SourceKind.DAMON_VADDR,
           SourceKind.DAMON_PADDR,
           SourceKind.IDLE_PAGE,
+          SourceKind.CLEAR_REFS_SOFT_DIRTY,
           SourceKind.CLEAR_REFS,
           SourceKind.NUMA_MAPS_ACTIVE);
 
