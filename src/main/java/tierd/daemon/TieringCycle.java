@@ -612,9 +612,12 @@ public final class TieringCycle implements AutoCloseable {
 
   private final WarmUp warmUp = new WarmUp();
 
-  /** Processes whose heat is held back until their regions split ({@link WarmUp}). */
+  /**
+   * Processes whose heat is held back until their regions split, or that were discovered this cycle
+   * and whose first samples come in the next window ({@link WarmUp}).
+   */
   public int warmingProcesses() {
-    return warmUp.warming();
+    return warmUp.warming() + warmUp.newcomers();
   }
 
   static List<MoveRequest> requests(MigrationPlan plan) {

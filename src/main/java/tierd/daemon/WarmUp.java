@@ -25,6 +25,8 @@ final class WarmUp {
   private record Watch(Instant firstSeen, int firstRegions, boolean warm) {}
 
   private final Map<ProcessKey, Watch> watched = new HashMap<>();
+  private Set<ProcessKey> known = Set.of();
+  private int newcomers;
 
   /**
    * The samples that may be scored. {@code regionsAdapt}: the source's regions split and merge
@@ -36,11 +38,14 @@ final class WarmUp {
       Instant now,
       boolean regionsAdapt,
       Duration longest) {
+    Map<Integer, ProcessKey> keyOfPid = new HashMap<>();
+    processes.forEach(p -> keyOfPid.put(p.pid(), new ProcessKey(p.pid(), p.startTimeTicks())));
+    Set<ProcessKey> keysNow = Set.copyOf(keyOfPid.values());
+    newcomers = (int) keysNow.stream().filter(k -> !known.contains(k)).count();
+    known = keysNow;
     if (!regionsAdapt || longest.isZero()) {
       return samples;
     }
-    Map<Integer, ProcessKey> keyOfPid = new HashMap<>();
-    processes.forEach(p -> keyOfPid.put(p.pid(), new ProcessKey(p.pid(), p.startTimeTicks())));
     watched.keySet().retainAll(keyOfPid.values());
     Map<Integer, Integer> regionsOfPid = new HashMap<>();
     samples.forEach(s -> regionsOfPid.merge(s.pid(), 1, Integer::sum));
@@ -69,6 +74,14 @@ final class WarmUp {
     return samples.stream().filter(s -> !warming.contains(s.pid())).toList();
   }
 
+  /**
+   * Processes managed this cycle that were not the cycle before: their heat source has just been
+   * told to watch them, and their first samples come in the next window.
+   */
+  int newcomers() {
+    return newcomers;
+  }
+
   /** Processes whose samples are held back now. */
   int warming() {
     return (int) watched.values().stream().filter(w -> !w.warm()).count();
@@ -77,5 +90,6 @@ final class WarmUp {
   /** Forgets everything (a new source starts over). */
   void clear() {
     watched.clear();
+    known = Set.of();
   }
 }

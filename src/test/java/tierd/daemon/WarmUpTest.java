@@ -121,6 +121,18 @@ class WarmUpTest {
   }
 
   @Test
+  void newcomersAreTheProcessesNotManagedTheCycleBeforeWhateverTheSource() {
+    WarmUp warmUp = new WarmUp();
+    warmUp.warmedUp(List.of(), List.of(P1), T0, false, LONGEST);
+    assertThat(warmUp.newcomers()).isEqualTo(1);
+    warmUp.warmedUp(regions(1, 3), List.of(P1), T0.plusSeconds(1), false, LONGEST);
+    assertThat(warmUp.newcomers()).isZero();
+    warmUp.warmedUp(regions(1, 3), List.of(P1, P2), T0.plusSeconds(2), true, LONGEST);
+    assertThat(warmUp.newcomers()).isEqualTo(1);
+    assertThat(warmUp.warming()).as("P1's first adapting window").isEqualTo(1);
+  }
+
+  @Test
   void sourcesWhoseRegionsDoNotAdaptAndAZeroWarmUpHoldNothingBack() {
     WarmUp warmUp = new WarmUp();
     assertThat(warmUp.warmedUp(regions(1, 4), List.of(P1), T0, false, LONGEST)).hasSize(4);
