@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Runs tierd's end-to-end scenarios in qemu guests with real multi-NUMA 6.12 kernels (issue 7) and
-# fails on any failed assertion. Every assertion reads placement from the kernel (the workloads'
+# Runs tierd's end-to-end scenarios in qemu guests with real multi-NUMA kernels (Debian's 6.12, and
+# its stock 6.1 for the softdirty boot; issues 7 and 18) and fails on any failed assertion. Every assertion reads placement from the kernel (the workloads'
 # move_pages reports), never from tierd. See README.md, "VM scenarios".
 #
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
 #   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5), chaos (c1-c7,
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
-#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5), accessor (a1 a0 a5:
-#              promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k5: a demotion-only
-#              node whose capacity shrinks); default: flat 2node 3node chaos accessor capacity
-#              (profile only when named: it has not passed a run yet)
+#              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
+#              accessor (a1 a0 a5: promotion toward the CPUs a process runs on), capacity (k1 k2 k3
+#              k5: a demotion-only node whose capacity shrinks), profile (tierd profile with DAMON:
+#              p1 p2 p3 p5); default: all but profile (profile only when named: it has not passed a
+#              run yet)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -26,12 +27,12 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --jobs) JOBS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        2node|3node|flat|chaos|profile|accessor|capacity) BOOTS+=("$1") ;;
+        2node|3node|flat|chaos|softdirty|profile|accessor|capacity) BOOTS+=("$1") ;;
         *) echo "run-scenarios.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(chaos flat 2node 3node capacity accessor) # longest first
+((${#BOOTS[@]})) || BOOTS=(chaos flat 2node softdirty 3node capacity accessor) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
@@ -41,6 +42,7 @@ declare -A ARGS=(
     [flat]="--layout 2node-flat --fast-mem 512M"
     [profile]="--layout 2node --fast-mem 512M"
     [chaos]="--layout 3node --fast-mem 512M"
+    [softdirty]="--kernel 6.1 --layout 2node --fast-mem 512M"
     [accessor]="--layout 3node --fast-mem 512M"
     [capacity]="--layout 3node --fast-mem 512M"
 )
@@ -52,6 +54,7 @@ declare -A WHAT=(
     [accessor]="accessor: a1 (pinned to CPU 1: hot data to node 1), a0 (pinned to CPU 0: to node 0), a5"
     [capacity]="capacity: k1 (demotion stops at a demotion-only node's capacity), k2 (foreign pages), k3 (capacity shrinks: data moves off), k5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
+    [softdirty]="Debian 12's 6.1 kernel (no DAMON): clear-refs+soft-dirty chosen by itself, the written half of one VMA promoted and the rest left, 5"
 )
 TIMEOUT=${TIERD_SCENARIO_TIMEOUT:-480}
 t0=$(date +%s)
@@ -59,10 +62,15 @@ say() { printf '[scenarios %3ds] %s\n' $(($(date +%s) - t0)) "$*"; }
 
 # --- build on the host (the guests run the host's files read-only)
 "$VM_DIR/setup.sh" --quiet
+for b in "${BOOTS[@]}"; do
+    [[ $b == softdirty ]] && "$VM_DIR/setup.sh" --quiet --kernel 6.1
+done
 if ((BUILD)); then
     jar=$REPO_ROOT/target/tierd.jar
-    if [[ ! -f $jar ]] || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
-        say "building target/tierd.jar (mvn -B -q -DskipTests package)"
+    # softdirty also runs tierd.heat.HeatProbeMain from target/test-classes
+    if [[ ! -f $jar || ! -d $REPO_ROOT/target/test-classes ]] \
+        || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/src/test/java" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
+        say "building target/tierd.jar and the test classes (mvn -B -q -DskipTests package)"
         (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
     fi
     "$VM_DIR/build-workload.sh" > /dev/null
