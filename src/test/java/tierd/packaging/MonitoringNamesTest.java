@@ -96,6 +96,8 @@ class MonitoringNamesTest {
     metrics.moveCalls(2, 1, Duration.ofMillis(5));
     metrics.pingpong(1);
     metrics.skipped("policy", 2);
+    metrics.demotionOnly().capacities(Map.of(1, 512L << 20));
+    metrics.demotionOnly().foreign(Map.of(1, 8L << 20));
     metrics.scan().skipped(1, 1, 0);
     metrics.scan().numaMaps("read", 2);
     metrics.scan().numaMaps("kept", 1);

@@ -71,6 +71,15 @@ class GoldenPlansTest {
   };
 
   /**
+   * Seeds of the random worlds planned with the placement targets of issue 19 ({@link
+   * RandomWorld#targets}): demotion-only nodes over and under their capacity, and processes whose
+   * threads ran on known nodes; 18 and 20 empty a demotion-only node that has a lower tier.
+   */
+  static final long[] TARGET_SEEDS = {
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20
+  };
+
+  /**
    * Regions of the benchmark's world ({@code PlanningBench}, seed 42) planned for its golden: large
    * enough for pressure, exchange and the cycle cap at scale, small enough for a unit test.
    */
@@ -90,6 +99,16 @@ class GoldenPlansTest {
   @MethodSource("randomWorlds")
   void randomWorldPlansAreUnchanged(String name, long seed) throws IOException {
     assertGolden(randomWorldFile(seed), randomWorldPlan(seed));
+  }
+
+  static Stream<Arguments> targetWorlds() {
+    return Arrays.stream(TARGET_SEEDS).mapToObj(s -> Arguments.of("seed " + s, s));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targetWorlds")
+  void targetWorldPlansAreUnchanged(String name, long seed) throws IOException {
+    assertGolden(targetWorldFile(seed), targetWorldPlan(seed));
   }
 
   @Test
@@ -113,6 +132,9 @@ class GoldenPlansTest {
     for (String tree : fixtureNames()) {
       all.append(Files.readString(fixtureFile(tree)));
     }
+    for (long seed : TARGET_SEEDS) {
+      all.append(Files.readString(targetWorldFile(seed)));
+    }
     String text = all.toString();
     for (ReasonCode code : ReasonCode.values()) {
       assertThat(text).as("a move with code %s", code).contains(" code=" + code + " ");
@@ -132,7 +154,8 @@ class GoldenPlansTest {
         .contains("; no colder data could make room")
         .contains("skipsNotListed=")
         .contains("moveAll=true")
-        .contains("thpAligned=false");
+        .contains("thpAligned=false")
+        .contains("runs on: ");
   }
 
   /** Regenerates every golden file; run from the repository root. */
@@ -143,6 +166,9 @@ class GoldenPlansTest {
     }
     for (String tree : fixtureNames()) {
       Files.writeString(fixtureFile(tree), fixturePlan(tree), StandardCharsets.UTF_8);
+    }
+    for (long seed : TARGET_SEEDS) {
+      Files.writeString(targetWorldFile(seed), targetWorldPlan(seed), StandardCharsets.UTF_8);
     }
     Files.writeString(benchWorldFile(), benchWorldPlan(), StandardCharsets.UTF_8);
   }
@@ -158,6 +184,10 @@ class GoldenPlansTest {
 
   static Path randomWorldFile(long seed) {
     return DIR.resolve(String.format("random-world-%04d.txt", seed));
+  }
+
+  static Path targetWorldFile(long seed) {
+    return DIR.resolve(String.format("targets-world-%04d.txt", seed));
   }
 
   static Path fixtureFile(String tree) {
@@ -177,9 +207,25 @@ class GoldenPlansTest {
   /** The plan of {@code RandomWorld.generate(seed, false)} and the state it hands on. */
   static String randomWorldPlan(long seed) {
     RandomWorld world = RandomWorld.generate(seed, false);
-    PlanResult result = new Planner(world.config).plan(world.input(), world.state);
-    StringBuilder out = new StringBuilder();
-    out.append("# RandomWorld.generate(").append(seed).append(", false)\n");
+    return worldPlan(
+        "# RandomWorld.generate(" + seed + ", false)\n", world, world.config, world.input());
+  }
+
+  /** The plan of {@code RandomWorld.generate(seed, false).targets(seed)}. */
+  static String targetWorldPlan(long seed) {
+    RandomWorld world = RandomWorld.generate(seed, false);
+    RandomWorld.Targets targets = world.targets(seed);
+    return worldPlan(
+        "# RandomWorld.generate(" + seed + ", false).targets(" + seed + ")\n",
+        world,
+        targets.config(),
+        targets.input());
+  }
+
+  private static String worldPlan(
+      String title, RandomWorld world, PlannerConfig config, PlanInput input) {
+    PlanResult result = new Planner(config).plan(input, world.state);
+    StringBuilder out = new StringBuilder(title);
     format(JSON.valueToTree(Explain.json(result.plan())), out);
     PlannerState next = result.next();
     out.append("next promoteBudget=")

@@ -23,6 +23,7 @@ import tierd.model.DataSize;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
 import tierd.process.ManagedProcess;
+import tierd.process.ProcessCpus;
 import tierd.process.Vma;
 import tierd.scoring.HeatClass;
 import tierd.scoring.ProcessKey;
@@ -71,6 +72,54 @@ final class RandomWorld {
   PlanInput input() {
     return new PlanInput(now, topology, processes, regions, thresholds(), placements);
   }
+
+  /**
+   * The placement targets of issue 19 on this world, drawn from {@code seed}: the lowest tier's
+   * nodes (or the next tier up's) demotion-only, when there are two tiers or more, with a capacity
+   * of 40–130 % of what each holds, and for each process its threads' CPU time on one or two random
+   * nodes with CPUs.
+   */
+  Targets targets(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    Map<Integer, CapacitySource> demotionOnly = new TreeMap<>();
+    Map<Integer, Long> capacities = new TreeMap<>();
+    List<Tier> tiers = topology.tiers();
+    if (tiers.size() >= 2) {
+      // the lowest tier, or (in half the worlds of three tiers or more) the one above it
+      int tier = tiers.size() >= 3 && rnd.nextBoolean() ? tiers.size() - 2 : tiers.size() - 1;
+      for (int node : tiers.get(tier).nodes().toArray()) {
+        demotionOnly.put(node, new CapacitySource.Fixed(0));
+        long used = topology.node(node).usedBytes();
+        capacities.put(node, (long) (used * (0.4 + 0.9 * rnd.nextDouble())));
+      }
+    }
+    List<Integer> withCpus = new ArrayList<>();
+    for (NodeInfo n : topology.nodes().values()) {
+      if (!n.cpuLess()) {
+        withCpus.add(n.id());
+      }
+    }
+    Map<Integer, ProcessCpus> cpus = new TreeMap<>();
+    for (ManagedProcess p : processes) {
+      Map<Integer, Long> ticks = new TreeMap<>();
+      Map<Integer, CpuList> last = new TreeMap<>();
+      for (int i = 0, n = 1 + rnd.nextInt(2); i < n && !withCpus.isEmpty(); i++) {
+        int node = withCpus.get(rnd.nextInt(withCpus.size()));
+        ticks.merge(node, 1L + rnd.nextInt(100), Long::sum);
+        last.put(node, topology.node(node).cpus());
+      }
+      cpus.put(
+          p.pid(),
+          new ProcessCpus(
+              p.pid(), p.startTimeTicks(), CpuList.empty(), NodeSet.empty(), ticks, last));
+    }
+    return new Targets(
+        config.toBuilder().demotionOnly(demotionOnly).build(),
+        input().withCpus(cpus).withCapacities(capacities));
+  }
+
+  /** The config and input of {@link #targets}. */
+  record Targets(PlannerConfig config, PlanInput input) {}
 
   static Thresholds thresholds() {
     return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0, 2);
