@@ -61,8 +61,9 @@ fb=$(awk '/^tierd_demotion_only_foreign_bytes[{].*node="2"/ { print $NF + 0 }' "
 verdict "k2" "tierd_demotion_only_foreign_bytes{node=\"2\"} = ${fb:-none} (expected >= 8 MiB: workload f's buffer)" ge "${fb:-0}" 8388608
 "$REPO/bin/tierd" scan --config "$CFG" > "$RES/scan.txt" 2>&1
 fpid=$(wl_pid f)
+sed -n '/^Demotion-only node 2/,$p' "$RES/scan.txt" > "$RES/scan-node2.txt" # no /dev/fd in the guest
 verdict "k2" "tierd scan lists workload f (pid $fpid) among the processes with memory on node 2 that tierd did not demote there" \
-    grep -Eq "^ *$fpid +tierd-workload" <(sed -n '/^Demotion-only node 2/,$p' "$RES/scan.txt")
+    grep -Eq "^ *$fpid +tierd-workload" "$RES/scan-node2.txt"
 sed -n '/^Demotion-only node/,$p' "$RES/scan.txt" | sed 's/^/  scan: /' >> "$RES/tables.txt"
 
 # --- k3: the capacity shrinks below what node 2 holds

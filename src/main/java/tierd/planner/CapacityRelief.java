@@ -12,8 +12,12 @@ import tierd.scoring.HeatClass;
  * promoted first by {@link Promotion} (a node over its fill limit goes first there); what is still
  * over the capacity then goes down, coldest first, when a lower tier exists, and the rest goes up,
  * hottest first, into room the faster nodes already have (nothing is demoted from them for it).
- * Each move is limited to what the excess needs, within the budgets; residency, policy and cpuset
- * hold as for any move.
+ * Each move is limited to what the excess needs, within the budgets; policy and cpuset hold as for
+ * any move. The residency rule does not: the capacity is a hard limit, and data demoted there a
+ * minute ago must still leave when the device can no longer hold it (in the VM a shrink otherwise
+ * left everything in place for {@code planner.minResidency}). Such a move counts as a ping-pong
+ * when it reverses the range's last move, and the node's capacity keeps the data from coming back
+ * while it is short.
  */
 final class CapacityRelief {
 
@@ -22,7 +26,6 @@ final class CapacityRelief {
   private final Segments segments;
   private final DemotionEntries entries;
   private final Demotion demotion;
-  private final ResidencyRule residency;
   private final SkipLog skips;
   private final ReasonTexts texts;
 
@@ -32,7 +35,6 @@ final class CapacityRelief {
       Segments segments,
       DemotionEntries entries,
       Demotion demotion,
-      ResidencyRule residency,
       SkipLog skips,
       ReasonTexts texts) {
     this.nodes = nodes;
@@ -40,7 +42,6 @@ final class CapacityRelief {
     this.segments = segments;
     this.entries = entries;
     this.demotion = demotion;
-    this.residency = residency;
     this.skips = skips;
     this.texts = texts;
   }
@@ -119,10 +120,6 @@ final class CapacityRelief {
     PlacementRule.Verdict verdict = segments.vma(segment).promotion(node);
     if (verdict instanceof PlacementRule.HeldBack held) {
       skips.skip(segment, node, Direction.PROMOTE, bytes, held.reason(), held::text);
-      return;
-    }
-    if (residency.recentlyMoved(segment, node, Direction.PROMOTE)) {
-      residency.skip(segment, node, Direction.PROMOTE);
       return;
     }
     Cut cut = segments.fit(segment, bytes, ledger.allowance(Direction.PROMOTE));

@@ -18,6 +18,14 @@ final class Demotion {
     boolean exchange() {
       return code == ReasonCode.EXCHANGE;
     }
+
+    /**
+     * Leaves a demotion-only node whose capacity shrank below what it holds: a hard limit, so the
+     * residency rule does not hold it (the move still counts as a ping-pong when it reverses one).
+     */
+    boolean overridesResidency() {
+      return code == ReasonCode.OVER_CAPACITY_DEMOTE;
+    }
   }
 
   /** What became of one entry. */
@@ -77,7 +85,8 @@ final class Demotion {
       return heldBack(source, entry, purpose, held.reason(), held::text);
     }
     int[] targets = ((PlacementRule.Allowed) verdict).targets();
-    if (residency.recentlyMoved(segment, source, Direction.DEMOTE)) {
+    if (!purpose.overridesResidency()
+        && residency.recentlyMoved(segment, source, Direction.DEMOTE)) {
       if (purpose.exchange()) {
         entries.bar(source, entry);
       } else {

@@ -70,8 +70,7 @@ final class PlanningRun {
             skips,
             texts);
     proactiveDemotion = new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips);
-    capacityRelief =
-        new CapacityRelief(nodes, ledger, segments, demotions, demotion, residency, skips, texts);
+    capacityRelief = new CapacityRelief(nodes, ledger, segments, demotions, demotion, skips, texts);
   }
 
   /**

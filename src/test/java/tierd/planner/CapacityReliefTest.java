@@ -59,8 +59,9 @@ class CapacityReliefTest {
   }
 
   @Test
-  void dataThatMovedRecentlyWaitsForItsResidency() {
-    // the buffer at BASE, WARM now, was demoted a minute ago (PlannerRulesTest's 64 MiB at BASE)
+  void dataDemotedThereRecentlyStillLeavesAndCountsAsAPingPong() {
+    // the buffer at BASE, WARM now, was demoted a minute ago (PlannerRulesTest's 64 MiB at BASE):
+    // the capacity is a hard limit, the residency rule does not hold it there
     PlannerState moved = PlannerRulesTest.movedAgo(1, Direction.DEMOTE, Duration.ofMinutes(1));
     PlanInput input =
         Fixtures.input(
@@ -70,9 +71,12 @@ class CapacityReliefTest {
                     Fixtures.warm(1, Fixtures.BASE, 64 * MiB, 0.2),
                     Fixtures.cold(1, Fixtures.BASE + GiB, 64 * MiB, Duration.ofMinutes(30))))
             .withCapacities(Map.of(3, 8 * GiB - 100 * MiB));
-    PlanningRun run = new PlanningRun(DemotionOnlyNodeTest.demotionOnly(3), input, moved);
-    run.capacityRelief.run();
-    assertThat(Fixtures.booked(run)).containsExactly("1 3→0 OVER_CAPACITY_PROMOTE " + 64 * MiB);
-    assertThat(Fixtures.skipped(run)).containsExactly("1 3 RESIDENCY " + 64 * MiB);
+    MigrationPlan plan =
+        new Planner(DemotionOnlyNodeTest.demotionOnly(3)).plan(input, moved).plan();
+    assertThat(plan.moves())
+        .extracting(m -> m.reason().code() + " " + m.bytes() + " pingPong=" + m.pingPong())
+        .containsExactly(
+            "OVER_CAPACITY_PROMOTE " + 64 * MiB + " pingPong=true",
+            "OVER_CAPACITY_PROMOTE " + 36 * MiB + " pingPong=false");
   }
 }
