@@ -3,7 +3,6 @@ package tierd.daemon;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
@@ -96,19 +95,17 @@ public final class Wiring {
             ? Optional.empty()
             : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
     DamonFs damonFs = new SysfsDamonFs(root);
-    OwnKdamonds own = new OwnKdamonds();
     HeatConfig heatConfig = readOnlyOnFixtures(config.stages().heat(), root);
     HeatSources.Env env =
         new HeatSources.Env(
             root, damonFs, Owner.self(KernelRoot.host()), System::nanoTime, Sleeper.real());
-    TieringCycle.HeatSourceFactory heat =
+    HeatSourceFactory heat =
         () -> {
           HeatSources.Opened o = HeatSources.open(heatConfig, env);
           log.info("hotness source: {}", o.explanation());
-          own.source = o.source();
           return o.source();
         };
-    TieringCycle.ConflictCheck conflicts = TieringCycle.kernelConflicts(root, damonFs, own::get);
+    ConflictCheck conflicts = ConflictCheck.kernel(root, damonFs);
     return new Wired(
         new TieringCycle.Parts(
             root, pageBytes, clock, mover, dryRun, placement, heat, conflicts, metrics),
@@ -125,17 +122,5 @@ public final class Wiring {
       return c;
     }
     return c.withPreference(List.of(SourceKind.DAMON_OBSERVE, SourceKind.NUMA_MAPS_ACTIVE));
-  }
-
-  /** The kdamonds tierd created, as the current heat source reports them. */
-  private static final class OwnKdamonds {
-    Object source;
-
-    Set<Integer> get() {
-      if (source instanceof tierd.heat.damon.DamonSource d) {
-        return d.ownKdamonds();
-      }
-      return Set.of();
-    }
   }
 }

@@ -107,7 +107,7 @@ class TieringCycleLogTest {
         true,
         Optional.empty(),
         HotSource::new,
-        TieringCycle.ConflictCheck.NONE,
+        ConflictCheck.NONE,
         metrics);
   }
 
@@ -195,7 +195,7 @@ class TieringCycleLogTest {
             false,
             Optional.empty(),
             HotSource::new,
-            TieringCycle.ConflictCheck.NONE,
+            ConflictCheck.NONE,
             metrics);
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
       CycleReport last = null;
@@ -216,7 +216,7 @@ class TieringCycleLogTest {
   /**
    * A heat source that another DAMON user took over (DamonSource throws
    * HeatSourceUnavailableException from update, as in the VM chaos scenario) is closed and reopened
-   * {@value TieringCycle#HEAT_RETRY_CYCLES} cycles later; the cycles in between are not failures.
+   * {@value HeatSupervisor#RETRY_CYCLES} cycles later; the cycles in between are not failures.
    */
   @Test
   void aHeatSourceTakenOverByAnotherUserIsNotAFailedCycle() throws IOException {
@@ -226,7 +226,7 @@ class TieringCycleLogTest {
     StepClock clock = new StepClock();
     TierdMetrics metrics = new TierdMetrics("test");
     List<String> opened = new java.util.ArrayList<>();
-    TieringCycle.HeatSourceFactory takenOver =
+    HeatSourceFactory takenOver =
         () -> {
           opened.add("open");
           return new HotSource() {
@@ -250,11 +250,11 @@ class TieringCycleLogTest {
             true,
             Optional.empty(),
             takenOver,
-            TieringCycle.ConflictCheck.NONE,
+            ConflictCheck.NONE,
             metrics);
     List<String> sources = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
-      for (int i = 0; i < TieringCycle.HEAT_RETRY_CYCLES + 2; i++) {
+      for (int i = 0; i < HeatSupervisor.RETRY_CYCLES + 2; i++) {
         CycleReport r = cycle.run();
         assertThat(r.ok()).as("cycle %d: %s", r.number(), r.error()).isTrue();
         sources.add(r.heatSource());

@@ -297,6 +297,7 @@ public final class DamonSource implements HeatSource {
    * The kdamond indexes tierd created and still owns (for {@link
    * tierd.heat.SourceConflicts#check}): {@code {0}} while open, empty once closed or replaced.
    */
+  @Override
   public Set<Integer> ownKdamonds() {
     return closed || lost ? Set.of() : Set.of(record.kdamond());
   }

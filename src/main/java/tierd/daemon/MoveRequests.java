@@ -1,0 +1,32 @@
+package tierd.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import tierd.mover.MoveRequest;
+import tierd.mover.ProcessRef;
+import tierd.planner.MigrationPlan;
+import tierd.planner.Move;
+
+/**
+ * A plan's moves as the mover's requests, in plan order (the mover's per-request tallies line up
+ * with {@link MigrationPlan#moves()}). The planner and the mover do not know each other; the cycle
+ * translates.
+ */
+final class MoveRequests {
+
+  private MoveRequests() {}
+
+  static List<MoveRequest> of(MigrationPlan plan) {
+    List<MoveRequest> out = new ArrayList<>(plan.moves().size());
+    for (Move m : plan.moves()) {
+      out.add(
+          new MoveRequest(
+              new ProcessRef(m.pid(), m.startTimeTicks()),
+              m.ranges(),
+              m.fromNodes(),
+              m.toNode(),
+              m.pageBytes()));
+    }
+    return out;
+  }
+}
