@@ -56,7 +56,10 @@ final class HeatSupervisor implements AutoCloseable {
     return sourceName;
   }
 
-  /** The open source, if there is one. */
+  /**
+   * The open source, if there is one: the conflict check asks it which kdamonds it owns ({@link
+   * HeatSource#ownKdamonds}).
+   */
   Optional<HeatSource> active() {
     return Optional.ofNullable(source);
   }
@@ -64,11 +67,6 @@ final class HeatSupervisor implements AutoCloseable {
   /** The open source's intervals, if it has a source and the source has intervals. */
   Optional<HeatSource.Intervals> intervals() {
     return source == null ? Optional.empty() : source.intervals();
-  }
-
-  /** The kdamonds the open source created and owns (none without a source). */
-  Set<Integer> ownKdamonds() {
-    return source == null ? Set.of() : source.ownKdamonds();
   }
 
   /**

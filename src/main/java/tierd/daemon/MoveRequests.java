@@ -16,9 +16,10 @@ final class MoveRequests {
 
   private MoveRequests() {}
 
-  static List<MoveRequest> of(MigrationPlan plan) {
-    List<MoveRequest> out = new ArrayList<>(plan.moves().size());
-    for (Move m : plan.moves()) {
+  /** One request per move of a plan ({@link MigrationPlan#moves()}), in the same order. */
+  static List<MoveRequest> of(List<Move> moves) {
+    List<MoveRequest> out = new ArrayList<>(moves.size());
+    for (Move m : moves) {
       out.add(
           new MoveRequest(
               new ProcessRef(m.pid(), m.startTimeTicks()),

@@ -102,6 +102,7 @@ public final class TieringCycle implements AutoCloseable {
 
   private final FreshPlanner freshPlanner;
   private final AdaptingTopology topology = new AdaptingTopology();
+  private final WhatIfTiers whatIf = new WhatIfTiers();
 
   /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
   private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
@@ -119,7 +120,6 @@ public final class TieringCycle implements AutoCloseable {
   private Optional<PlacementProbe> placement;
   private Optional<String> nativeFailure = Optional.empty();
   private long number;
-  private boolean saidWhatIf;
   private long lastProgressLogNanos;
   private Consumer<String> beforeEachStage = stage -> {};
 
@@ -224,7 +224,9 @@ public final class TieringCycle implements AutoCloseable {
             });
     List<ManagedProcess> procs = r.scan.processes();
     SimulatedTiers sim =
-        config.whatIf().enabled() ? stages.call("whatif", () -> simulated(r.topo)) : null;
+        config.whatIf().enabled()
+            ? stages.call("whatif", () -> whatIf.of(r.topo, config.whatIf()).orElse(null))
+            : null;
     r.tiers = sim == null ? r.topo : sim.topology();
     r.whatIf = sim != null;
     List<ManagedProcess> placed = sim == null ? procs : sim.processes(procs);
@@ -288,7 +290,8 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "move",
             () -> {
-              MoveReport moved = moveWith.move(MoveRequests.of(r.plan), moveLimits, this::progress);
+              MoveReport moved =
+                  moveWith.move(MoveRequests.of(r.plan.moves()), moveLimits, this::progress);
               if (!moved.dryRun()) {
                 // Their numa_maps changed (that was the point): the next scan reads it.
                 r.plan.moves().forEach(m -> scanner.readNextScan(m.pid()));
@@ -360,32 +363,6 @@ public final class TieringCycle implements AutoCloseable {
   /** Fault injection for tests: runs at the start of every stage, inside its boundary. */
   void beforeEachStage(Consumer<String> hook) {
     this.beforeEachStage = hook;
-  }
-
-  /**
-   * The what-if tiers of {@code whatIf.fast} on a one-tier host, or null: none configured, or the
-   * host has tiers of its own (then the real ones are planned, still without moving a page).
-   */
-  private SimulatedTiers simulated(Topology topo) {
-    var fast = config.whatIf().fast();
-    if (fast.isEmpty()) {
-      return null;
-    }
-    if (topo.isTiered()) {
-      if (!saidWhatIf) {
-        log.warn(
-            "whatIf.fast is set but this host has {} memory tiers: planning on them (dry-run)",
-            topo.tiers().size());
-        saidWhatIf = true;
-      }
-      return null;
-    }
-    SimulatedTiers sim = SimulatedTiers.of(topo, fast.get().bytes());
-    if (!saidWhatIf) {
-      log.info("{}", sim.describe());
-      saidWhatIf = true;
-    }
-    return sim;
   }
 
   /** The profile so far (a daemon keeps the host's figures over the last 10 minutes). */
