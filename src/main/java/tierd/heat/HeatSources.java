@@ -14,7 +14,6 @@ import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonObserveSource;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
 
 /**

@@ -118,10 +118,6 @@ class ArchitectureRulesTest {
     // heat's chooser, probes and conflict check open the sources in heat.damon and heat.accessed,
     // which implement heat's interface: the choosing belongs in a package of its own above both.
     t.put("heat", Set.of("heat.accessed", "heat.damon"));
-    // PaddrMapper (DAMON paddr) reads PFNs through heat.accessed's Pagemap.
-    t.put("heat.damon", Set.of("heat.accessed"));
-    // TunedWindow sleeps through heat.damon's Sleeper.
-    t.put("heat.accessed", Set.of("heat.damon"));
     // Wiring probes capabilities and loads NumaSyscalls; PlacementProbe (mover work) queries page
     // placement; Wiring and ConflictCheck make the DAMON sysfs port.
     t.put("daemon", Set.of("nativeio", "heat.damon"));

@@ -16,7 +16,6 @@ import tierd.heat.damon.DamonLeftovers;
 import tierd.heat.damon.DamonStateFile;
 import tierd.heat.damon.DamonStatus;
 import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;

@@ -14,7 +14,6 @@ import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.FakeDamonKernel;
 import tierd.heat.damon.FakeDamonKernel.Feature;
 import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
 
 /** Choosing and opening against a fake kernel: fallbacks found at open time join the line. */

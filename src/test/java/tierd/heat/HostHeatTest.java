@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.damon.Owner;
 import tierd.heat.damon.ReadOnlyDamonFs;
-import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;

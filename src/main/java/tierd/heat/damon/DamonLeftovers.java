@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.heat.Sleeper;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 

@@ -18,6 +18,7 @@ import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.IntervalTuner;
 import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
 import tierd.heat.SourceKind;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tierd.heat.HeatFixtures;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
 import tierd.heat.damon.FakeDamonKernel.Feature;
 import tierd.heat.damon.FakeDamonKernel.Region;
 import tierd.kernelfs.KernelFsException;
