@@ -6,11 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import tierd.heat.Conflict;
 import tierd.heat.HeatSource;
-import tierd.heat.SourceConflicts;
 import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonFs;
+import tierd.heat.select.Conflict;
+import tierd.heat.select.SourceConflicts;
 import tierd.kernelfs.KernelRoot;
 import tierd.process.ManagedProcess;
 

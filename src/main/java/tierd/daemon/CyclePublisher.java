@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
-import tierd.heat.Conflict;
+import tierd.heat.select.Conflict;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.MoveReport;
 import tierd.mover.Outcome;

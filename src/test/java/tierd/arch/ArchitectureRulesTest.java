@@ -53,6 +53,17 @@ class ArchitectureRulesTest {
     t.put("heat", Set.of("kernelfs", "model", "process", "source.sys"));
     t.put("heat.damon", Set.of("heat", "kernelfs", "model", "process", "source.proc"));
     t.put("heat.accessed", Set.of("heat", "kernelfs", "model", "process", "source.proc"));
+    t.put(
+        "heat.select",
+        Set.of(
+            "heat",
+            "heat.accessed",
+            "heat.damon",
+            "kernelfs",
+            "model",
+            "process",
+            "source.proc",
+            "source.sys"));
     t.put("scoring", Set.of("heat", "model", "process", "topology"));
     t.put("profile", Set.of("model", "process", "scoring"));
     t.put("planner", Set.of("model", "process", "scoring", "topology"));
@@ -64,6 +75,7 @@ class ArchitectureRulesTest {
         Set.of(
             "heat",
             "heat.damon",
+            "heat.select",
             "kernelfs",
             "model",
             "mover",
@@ -77,6 +89,7 @@ class ArchitectureRulesTest {
         Set.of(
             "config",
             "heat",
+            "heat.select",
             "kernelfs",
             "metrics",
             "model",
@@ -115,9 +128,6 @@ class ArchitectureRulesTest {
     // CapabilityProbe reads /sys (node masks) besides probing syscalls: it
     // belongs with the mover, which decides what the probe allows.
     t.put("nativeio", Set.of("source.sys"));
-    // heat's chooser, probes and conflict check open the sources in heat.damon and heat.accessed,
-    // which implement heat's interface: the choosing belongs in a package of its own above both.
-    t.put("heat", Set.of("heat.accessed", "heat.damon"));
     // Wiring probes capabilities and loads NumaSyscalls; PlacementProbe (mover work) queries page
     // placement; Wiring and ConflictCheck make the DAMON sysfs port.
     t.put("daemon", Set.of("nativeio", "heat.damon"));

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
-import tierd.heat.Conflict;
 import tierd.heat.HeatSource;
 import tierd.heat.damon.SysfsDamonFs;
+import tierd.heat.select.Conflict;
 import tierd.kernelfs.KernelRoot;
 
 /**

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
-import tierd.heat.Conflict;
+import tierd.heat.select.Conflict;
 import tierd.model.NodeSet;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;

@@ -296,7 +296,8 @@ public final class DamonSource implements HeatSource {
 
   /**
    * The kdamond indexes tierd created and still owns (for {@link
-   * tierd.heat.SourceConflicts#check}): {@code {0}} while open, empty once closed or replaced.
+   * tierd.heat.select.SourceConflicts#check}): {@code {0}} while open, empty once closed or
+   * replaced.
    */
   @Override
   public Set<Integer> ownKdamonds() {

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tierd.heat.HeatFixtures;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.FakeDamonKernel;
 import tierd.heat.damon.FakeDamonKernel.Feature;

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonConfig;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonLeftovers;

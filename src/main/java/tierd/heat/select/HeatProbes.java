@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.nio.file.Path;
 import tierd.heat.accessed.KPageFlags;

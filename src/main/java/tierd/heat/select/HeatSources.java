@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,10 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.accessed.ClearRefsSource;
 import tierd.heat.accessed.IdlePageSource;
 import tierd.heat.accessed.NumaMapsActiveSource;
