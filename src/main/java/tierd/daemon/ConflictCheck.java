@@ -8,10 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 import tierd.heat.HeatSource;
 import tierd.heat.SourceKind;
-import tierd.heat.damon.DamonFs;
 import tierd.heat.select.Conflict;
+import tierd.heat.select.HeatSources;
 import tierd.heat.select.SourceConflicts;
-import tierd.kernelfs.KernelRoot;
 import tierd.process.ManagedProcess;
 
 /** Reads conflicts with other users of the kernel mechanisms tierd uses: the "conflicts" stage. */
@@ -30,7 +29,7 @@ public interface ConflictCheck {
    * The kernel's conflicts: its tiering knobs, other DAMON users (kdamonds the active source does
    * not own), accessed-bit clearers.
    */
-  static ConflictCheck kernel(KernelRoot root, DamonFs damonFs) {
+  static ConflictCheck kernel(HeatSources.Env env) {
     return (active, processes) -> {
       List<SourceConflicts.ActiveSource> sources = new ArrayList<>();
       if (active.isPresent()) {
@@ -47,7 +46,7 @@ public interface ConflictCheck {
         }
       }
       Set<Integer> ownKdamonds = active.map(HeatSource::ownKdamonds).orElse(Set.of());
-      return SourceConflicts.read(root, damonFs, ownKdamonds, sources);
+      return SourceConflicts.read(env.root(), env.damonFs(), ownKdamonds, sources);
     };
   }
 }

@@ -6,11 +6,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
-import tierd.heat.Sleeper;
 import tierd.heat.SourceKind;
-import tierd.heat.damon.DamonFs;
-import tierd.heat.damon.Owner;
-import tierd.heat.damon.SysfsDamonFs;
 import tierd.heat.select.HeatConfig;
 import tierd.heat.select.HeatSources;
 import tierd.kernelfs.KernelRoot;
@@ -94,18 +90,15 @@ public final class Wiring {
         port == null
             ? Optional.empty()
             : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
-    DamonFs damonFs = new SysfsDamonFs(root);
     HeatConfig heatConfig = readOnlyOnFixtures(config.stages().heat(), root);
-    HeatSources.Env env =
-        new HeatSources.Env(
-            root, damonFs, Owner.self(KernelRoot.host()), System::nanoTime, Sleeper.real());
+    HeatSources.Env env = HeatSources.daemon(root);
     HeatSourceFactory heat =
         () -> {
           HeatSources.Opened o = HeatSources.open(heatConfig, env);
           log.info("hotness source: {}", o.explanation());
           return o.source();
         };
-    ConflictCheck conflicts = ConflictCheck.kernel(root, damonFs);
+    ConflictCheck conflicts = ConflictCheck.kernel(env);
     return new Wired(
         new TieringCycle.Parts(
             root, pageBytes, clock, mover, dryRun, placement, heat, conflicts, metrics),

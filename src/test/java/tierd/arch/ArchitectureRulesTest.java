@@ -128,9 +128,11 @@ class ArchitectureRulesTest {
     // CapabilityProbe reads /sys (node masks) besides probing syscalls: it
     // belongs with the mover, which decides what the probe allows.
     t.put("nativeio", Set.of("source.sys"));
-    // Wiring probes capabilities and loads NumaSyscalls; PlacementProbe (mover work) queries page
-    // placement; Wiring and ConflictCheck make the DAMON sysfs port.
-    t.put("daemon", Set.of("nativeio", "heat.damon"));
+    // Wiring probes capabilities and loads NumaSyscalls for the mover's port; PlacementProbe (mover
+    // work: it queries page placement through the port) reads SyscallResult; Notifier calls
+    // sd_notify. The mover should build its port and own the probe, with the planner's
+    // RegionPlacement made from the mover's answer in the daemon.
+    t.put("daemon", Set.of("nativeio"));
     return t;
   }
 

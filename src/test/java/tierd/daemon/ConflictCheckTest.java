@@ -8,8 +8,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
 import tierd.heat.HeatSource;
-import tierd.heat.damon.SysfsDamonFs;
 import tierd.heat.select.Conflict;
+import tierd.heat.select.HeatSources;
 import tierd.kernelfs.KernelRoot;
 
 /**
@@ -19,7 +19,7 @@ import tierd.kernelfs.KernelRoot;
 class ConflictCheckTest {
 
   private final KernelRoot guest = Fixtures.root("vm-2node");
-  private final ConflictCheck check = ConflictCheck.kernel(guest, new SysfsDamonFs(guest));
+  private final ConflictCheck check = ConflictCheck.kernel(HeatSources.daemon(guest));
 
   private static HeatSource owning(Set<Integer> kdamonds) {
     HeatSupervisorTest.ScriptedSource source = new HeatSupervisorTest.ScriptedSource();

@@ -18,6 +18,7 @@ import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonObserveSource;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.Owner;
+import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 
 /**
@@ -40,6 +41,19 @@ public final class HeatSources {
 
   public static Env host(KernelRoot root, DamonFs damonFs) {
     return new Env(root, damonFs, Owner.self(root), System::nanoTime, Sleeper.real());
+  }
+
+  /**
+   * The daemon's environment over {@code root}: DAMON's sysfs under {@code root}, and tierd's own
+   * identity from the running kernel (a fixture tree has no tierd process in it).
+   */
+  public static Env daemon(KernelRoot root) {
+    return new Env(
+        root,
+        new SysfsDamonFs(root),
+        Owner.self(KernelRoot.host()),
+        System::nanoTime,
+        Sleeper.real());
   }
 
   public static Opened open(HeatConfig config, Env env) {
