@@ -33,7 +33,6 @@ final class MoveRun {
   private final MoveLimits limits;
   private final ProgressListener progress;
   final Tally.Builder[] tallies;
-  final long[] wouldMove;
   private final PageCursor[] cursors;
   final Map<Integer, Errno> stoppedTargets = new TreeMap<>();
   final Map<ProcessRef, Errno> dropped = new HashMap<>();
@@ -58,7 +57,6 @@ final class MoveRun {
     this.limits = limits;
     this.progress = progress;
     this.tallies = new Tally.Builder[requests.size()];
-    this.wouldMove = new long[requests.size()];
     this.cursors = new PageCursor[requests.size()];
     long total = 0;
     for (int i = 0; i < tallies.length; i++) {
@@ -254,15 +252,10 @@ final class MoveRun {
   private MoveReport report() {
     Tally.Builder total = new Tally.Builder();
     List<Tally> per = new ArrayList<>(tallies.length);
-    List<PlannedMove> planned = new ArrayList<>();
     for (int i = 0; i < tallies.length; i++) {
       Tally t = tallies[i].build();
       per.add(t);
       total.add(t);
-      if (engine.dryRun) {
-        MoveRequest r = requests.get(i);
-        planned.add(new PlannedMove(r, wouldMove[i], wouldMove[i] * r.pageBytes()));
-      }
     }
     TreeMap<Integer, Errno> droppedPids = new TreeMap<>();
     for (var e : dropped.entrySet()) {
@@ -279,8 +272,7 @@ final class MoveRun {
             queryCalls,
             Duration.ofNanos(longestNanos),
             callsOverBound,
-            Duration.ofNanos(Math.max(0, engine.ticker.nanoTime() - startNanos)),
-            planned);
+            Duration.ofNanos(Math.max(0, engine.ticker.nanoTime() - startNanos)));
     if (LOG.isDebugEnabled()) {
       LOG.debug("mover: {}", report.summary());
     }
