@@ -15,8 +15,8 @@ import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
 import tierd.metrics.TierdMetrics;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.scoring.ProcessKey;
 
 /**
  * The heat source across cycles: opens it, re-opens it {@value #RETRY_CYCLES} cycles after it could
@@ -43,7 +43,7 @@ final class HeatSupervisor implements AutoCloseable {
   private int cyclesSinceOpenAttempt = RETRY_CYCLES;
 
   /** When the current source started watching each process; cleared with the source. */
-  private final Map<ProcessKey, Instant> watchedSince = new HashMap<>();
+  private final Map<ProcessId, Instant> watchedSince = new HashMap<>();
 
   HeatSupervisor(HeatSourceFactory factory, TierdMetrics metrics, Clock clock) {
     this.factory = factory;
@@ -132,7 +132,7 @@ final class HeatSupervisor implements AutoCloseable {
     Set<Integer> warming = new HashSet<>();
     for (ManagedProcess p : procs) {
       Instant since =
-          watchedSince.computeIfAbsent(new ProcessKey(p.pid(), p.startTimeTicks()), k -> now);
+          watchedSince.computeIfAbsent(new ProcessId(p.pid(), p.startTimeTicks()), k -> now);
       if (now.isBefore(since.plus(warmup))) {
         warming.add(p.pid());
       }

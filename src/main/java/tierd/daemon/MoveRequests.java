@@ -2,8 +2,8 @@ package tierd.daemon;
 
 import java.util.ArrayList;
 import java.util.List;
+import tierd.model.ProcessId;
 import tierd.mover.MoveRequest;
-import tierd.mover.ProcessRef;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
 
@@ -22,7 +22,7 @@ final class MoveRequests {
     for (Move m : moves) {
       out.add(
           new MoveRequest(
-              new ProcessRef(m.pid(), m.startTimeTicks()),
+              new ProcessId(m.pid(), m.startTimeTicks()),
               m.ranges(),
               m.fromNodes(),
               m.toNode(),

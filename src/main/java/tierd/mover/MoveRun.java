@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.model.ProcessId;
 import tierd.nativeio.Errno;
 
 /**
@@ -35,9 +36,9 @@ final class MoveRun {
   final Tally.Builder[] tallies;
   private final PageCursor[] cursors;
   final Map<Integer, Errno> stoppedTargets = new TreeMap<>();
-  final Map<ProcessRef, Errno> dropped = new HashMap<>();
-  final Map<ProcessRef, Set<Integer>> refusedTargets = new HashMap<>();
-  private final Set<ProcessRef> verified = new HashSet<>();
+  final Map<ProcessId, Errno> dropped = new HashMap<>();
+  final Map<ProcessId, Set<Integer>> refusedTargets = new HashMap<>();
+  private final Set<ProcessId> verified = new HashSet<>();
   final Map<Integer, LongList> retries = new TreeMap<>();
   private final ChunkMover chunks;
   private final long pagesTotal;
@@ -186,7 +187,7 @@ final class MoveRun {
     return null;
   }
 
-  private void verify(ProcessRef p) {
+  private void verify(ProcessId p) {
     if (engine.identity == null || verified.contains(p) || dropped.containsKey(p)) {
       return;
     }
@@ -213,7 +214,7 @@ final class MoveRun {
     }
   }
 
-  void drop(ProcessRef p, Errno why, String detail) {
+  void drop(ProcessId p, Errno why, String detail) {
     if (dropped.putIfAbsent(p, why) == null) {
       LOG.debug("pid {}: dropped for this cycle ({}): {}", p, why, detail);
     }
@@ -225,7 +226,7 @@ final class MoveRun {
     }
   }
 
-  void refuse(ProcessRef p, int node) {
+  void refuse(ProcessId p, int node) {
     refusedTargets.computeIfAbsent(p, k -> new HashSet<>()).add(node);
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.mover.MoveRequest;
-import tierd.mover.ProcessRef;
 import tierd.planner.Move;
 import tierd.planner.Reason;
 import tierd.planner.ReasonCode;
@@ -42,8 +42,8 @@ class MoveRequestsTest {
     Move down = move(42, 2000, 0, 1, ReasonCode.COLD_PRESSURE, THP);
     assertThat(MoveRequests.of(List.of(up, down)))
         .containsExactly(
-            new MoveRequest(new ProcessRef(41, 1000), up.ranges(), NodeSet.parse("1"), 0, 4096),
-            new MoveRequest(new ProcessRef(42, 2000), down.ranges(), NodeSet.parse("0"), 1, THP));
+            new MoveRequest(new ProcessId(41, 1000), up.ranges(), NodeSet.parse("1"), 0, 4096),
+            new MoveRequest(new ProcessId(42, 2000), down.ranges(), NodeSet.parse("0"), 1, THP));
   }
 
   @Test

@@ -9,6 +9,7 @@ import tierd.fake.FakeKernel;
 import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 class DryRunMoverTest {
 
@@ -28,7 +29,7 @@ class DryRunMoverTest {
 
   static MoveRequest request() {
     return MoveRequest.basePages(
-        new ProcessRef(100, 5000), List.of(AddressRange.ofSize(BUF, 64 * PAGE)), NodeSet.of(2), 0);
+        new ProcessId(100, 5000), List.of(AddressRange.ofSize(BUF, 64 * PAGE)), NodeSet.of(2), 0);
   }
 
   @Test
