@@ -2,26 +2,20 @@ package tierd.daemon;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
 import tierd.metrics.TierdMetrics;
-import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
 /**
  * The heat source across cycles: opens it, re-opens it {@value #RETRY_CYCLES} cycles after it could
- * not be opened or was lost, closes one that broke, and holds back the samples of processes it has
- * watched for less than {@code heat.warmup}. The "heat" stage of {@link TieringCycle}.
+ * not be opened or was lost, closes one that broke, and holds back the samples of processes still
+ * warming up ({@link WarmUp}). The "heat" stage of {@link TieringCycle}.
  *
  * <p>Logs as {@code TieringCycle}: operators and the VM scenarios filter on that name. Not
  * thread-safe.
@@ -42,8 +36,8 @@ final class HeatSupervisor implements AutoCloseable {
   private String sourceName = NONE;
   private int cyclesSinceOpenAttempt = RETRY_CYCLES;
 
-  /** When the current source started watching each process; cleared with the source. */
-  private final Map<ProcessId, Instant> watchedSince = new HashMap<>();
+  /** Which processes' heat waits for their regions to split; cleared with the source. */
+  private final WarmUp warmUp = new WarmUp();
 
   HeatSupervisor(HeatSourceFactory factory, TierdMetrics metrics, Clock clock) {
     this.factory = factory;
@@ -114,37 +108,27 @@ final class HeatSupervisor implements AutoCloseable {
   }
 
   /**
-   * Drops the samples of processes the source has watched for less than {@code warmup}: a new DAMON
-   * target starts with a few large regions, and one over a hot and a cold buffer makes the cold one
-   * look hot until DAMON has split it.
+   * The samples that may be scored: processes whose regions have not split wait ({@link WarmUp}).
    */
   private List<RegionSample> warmedUp(
       List<RegionSample> samples, List<ManagedProcess> procs, Duration warmup) {
-    if (warmup.isZero()) {
-      return samples;
+    List<RegionSample> scored =
+        warmUp.warmedUp(samples, procs, clock.instant(), source.regionsAdapt(), warmup);
+    if (scored.size() < samples.size()) {
+      log.debug(
+          "heat: {} processes still warming up (until their regions split, at most {})",
+          warmUp.warming(),
+          warmup);
     }
-    Instant now = clock.instant();
-    Map<Integer, Long> startOf = new HashMap<>();
-    procs.forEach(p -> startOf.put(p.pid(), p.startTimeTicks()));
-    watchedSince
-        .keySet()
-        .removeIf(k -> !startOf.containsKey(k.pid()) || startOf.get(k.pid()) != k.startTimeTicks());
-    Set<Integer> warming = new HashSet<>();
-    for (ManagedProcess p : procs) {
-      Instant since =
-          watchedSince.computeIfAbsent(new ProcessId(p.pid(), p.startTimeTicks()), k -> now);
-      if (now.isBefore(since.plus(warmup))) {
-        warming.add(p.pid());
-      }
-    }
-    if (warming.isEmpty()) {
-      return samples;
-    }
-    log.debug(
-        "heat: {} processes still warming up ({}): their samples are not scored yet",
-        warming.size(),
-        warmup);
-    return samples.stream().filter(r -> !warming.contains(r.pid())).toList();
+    return scored;
+  }
+
+  /**
+   * Processes whose heat is held back until their regions split, or that were discovered this cycle
+   * and whose first samples come in the next window ({@link WarmUp}).
+   */
+  int warmingProcesses() {
+    return warmUp.warming() + warmUp.newcomers();
   }
 
   /** Closes the source, if open (removes the kdamonds it created); the next open is in a while. */
@@ -158,7 +142,7 @@ final class HeatSupervisor implements AutoCloseable {
       }
       source = null;
       sourceName = NONE;
-      watchedSince.clear();
+      warmUp.clear();
       cyclesSinceOpenAttempt = 0;
     }
   }

@@ -156,6 +156,14 @@ public final class TieringCycle implements AutoCloseable {
     return heat.name();
   }
 
+  /**
+   * Processes whose heat is held back until their regions split, or that were discovered this cycle
+   * and whose first samples come in the next window (the daemon runs at its busy interval then).
+   */
+  public int warmingProcesses() {
+    return heat.warmingProcesses();
+  }
+
   /** Replaces the limits derived from the heap (tests, benchmarks). */
   public void limits(TrackingLimits l) {
     limits = l;
