@@ -40,6 +40,7 @@ class HeatSupervisorTest {
     final List<Integer> watched = new ArrayList<>();
     Supplier<RuntimeException> failure = () -> null;
     Set<Integer> kdamonds = Set.of();
+    boolean regionsAdapt = true;
     boolean closed;
 
     @Override
@@ -71,6 +72,11 @@ class HeatSupervisorTest {
                       Duration.ZERO,
                       "test"))
           .toList();
+    }
+
+    @Override
+    public boolean regionsAdapt() {
+      return regionsAdapt;
     }
 
     @Override
@@ -169,6 +175,20 @@ class HeatSupervisorTest {
     assertThat(heat.active()).isEmpty();
     assertThat(logged.startingWith("hotness source damon-vaddr failed: kdamond 0 removed"))
         .hasSize(1);
+  }
+
+  @Test
+  void aSourceWhoseRegionsDoNotAdaptNeedsNoWarmUp() {
+    ScriptedSource source = new ScriptedSource();
+    source.regionsAdapt = false;
+    HeatSupervisor heat = new HeatSupervisor(() -> source, metrics, clock);
+    List<ManagedProcess> procs = List.of(process(1, 10));
+    assertThat(pids(heat.collect(procs, TrackingLimits.NONE, Duration.ofSeconds(5))))
+        .containsExactly(1);
+    assertThat(heat.warmingProcesses()).as("pid 1 is new this cycle").isEqualTo(1);
+    assertThat(pids(heat.collect(procs, TrackingLimits.NONE, Duration.ofSeconds(5))))
+        .containsExactly(1);
+    assertThat(heat.warmingProcesses()).isZero();
   }
 
   @Test
