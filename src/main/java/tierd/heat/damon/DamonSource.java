@@ -24,6 +24,7 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
 /**
@@ -182,7 +183,7 @@ public final class DamonSource implements HeatSource {
       DamonFs fs,
       KernelRoot root,
       Path runtimeDir,
-      Owner owner,
+      ProcessId owner,
       Sleeper sleeper) {
     DamonLeftovers.Outcome leftover = DamonLeftovers.cleanUp(fs, root, runtimeDir, owner, sleeper);
     if (leftover.blocking()) {

@@ -21,6 +21,7 @@ import tierd.heat.damon.Owner;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
+import tierd.model.ProcessId;
 
 /**
  * Opens the best heat source: probes the host ({@link HeatProbes}), ranks the configured kinds
@@ -38,7 +39,7 @@ public final class HeatSources {
 
   /** What the sources need from the outside world; production uses {@link #host}. */
   public record Env(
-      KernelRoot root, DamonFs damonFs, Owner self, LongSupplier nanos, Sleeper sleeper) {}
+      KernelRoot root, DamonFs damonFs, ProcessId self, LongSupplier nanos, Sleeper sleeper) {}
 
   public static Env host(KernelRoot root, DamonFs damonFs) {
     return new Env(root, damonFs, Owner.self(root), System::nanoTime, Sleeper.real());

@@ -24,6 +24,7 @@ import tierd.heat.damon.Owner;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
 import tierd.process.ProcessScanner;
@@ -175,7 +176,7 @@ public final class HeatProbeMain {
             + Files.exists(DamonStateFile.path(runtime))
             + " running="
             + DamonStatus.read(fs).anyRunning());
-    Owner self = Owner.self(root);
+    ProcessId self = Owner.self(root);
     DamonLeftovers.Outcome o = DamonLeftovers.inspect(fs, root, runtime, self);
     out.println("RECOVER outcome=" + o.kind() + " message=" + o.message());
     HeatConfig config = HeatConfig.defaults().withRuntimeDir(runtime);

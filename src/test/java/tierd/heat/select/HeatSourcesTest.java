@@ -17,8 +17,8 @@ import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.FakeDamonKernel;
 import tierd.heat.damon.FakeDamonKernel.Feature;
-import tierd.heat.damon.Owner;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.ProcessId;
 
 /** Choosing and opening against a fake kernel: fallbacks found at open time join the line. */
 class HeatSourcesTest {
@@ -40,7 +40,7 @@ class HeatSourcesTest {
 
   HeatSources.Env env(FakeDamonKernel k) {
     return new HeatSources.Env(
-        KernelRoot.under(dir), k, new Owner(77, 7777), () -> 0L, Sleeper.none());
+        KernelRoot.under(dir), k, new ProcessId(77, 7777), () -> 0L, Sleeper.none());
   }
 
   @Test
