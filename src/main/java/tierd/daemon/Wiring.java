@@ -12,6 +12,7 @@ import tierd.heat.select.HeatSources;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
 import tierd.metrics.TierdMetrics;
+import tierd.mover.CapabilityProbe;
 import tierd.mover.DryRunMover;
 import tierd.mover.KernelPagesPort;
 import tierd.mover.PageMover;
@@ -19,7 +20,6 @@ import tierd.mover.PageMovers;
 import tierd.mover.PagesPort;
 import tierd.mover.Ticker;
 import tierd.nativeio.Capabilities;
-import tierd.nativeio.CapabilityProbe;
 import tierd.nativeio.NumaSyscalls;
 
 /**

@@ -70,7 +70,7 @@ class ArchitectureRulesTest {
     t.put("profile", Set.of("model", "process", "scoring"));
     t.put("planner", Set.of("model", "process", "scoring", "topology"));
     t.put("whatif", Set.of("model", "process", "topology"));
-    t.put("mover", Set.of("kernelfs", "model", "nativeio", "source.proc"));
+    t.put("mover", Set.of("kernelfs", "model", "nativeio", "source.proc", "source.sys"));
     t.put("metrics", Set.of("model", "mover", "planner", "profile", "source.proc", "topology"));
     t.put(
         "config",
@@ -127,9 +127,6 @@ class ArchitectureRulesTest {
     // ListFormat and MemPolicy parse kernel text and throw its exception (file, line, token); the
     // fix moves that parsing to source.* and leaves model free of kernelfs.
     t.put("model", Set.of("kernelfs"));
-    // CapabilityProbe reads /sys (node masks) besides probing syscalls: it
-    // belongs with the mover, which decides what the probe allows.
-    t.put("nativeio", Set.of("source.sys"));
     // Wiring probes capabilities and loads NumaSyscalls for the mover's port; PlacementProbe (mover
     // work: it queries page placement through the port) reads SyscallResult; Notifier calls
     // sd_notify. The mover should build its port and own the probe, with the planner's

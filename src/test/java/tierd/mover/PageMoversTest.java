@@ -10,7 +10,6 @@ import tierd.model.AddressRange;
 import tierd.model.NodeSet;
 import tierd.model.ProcessId;
 import tierd.nativeio.Capabilities;
-import tierd.nativeio.CapabilityProbe;
 import tierd.nativeio.Errno;
 import tierd.nativeio.NumaSyscalls;
 import tierd.nativeio.SyscallResult;
