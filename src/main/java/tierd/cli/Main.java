@@ -25,6 +25,7 @@ import tierd.kernelfs.KernelFsException;
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,
+      ExecCommand.class,
       VersionCommand.class,
     })
 public final class Main implements Runnable {
@@ -66,8 +67,14 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler(Main::usageError);
-    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> failed(ex, cmd.getErr()));
+    // "@file" is an argument, not a file of arguments: tierd exec passes it to its command.
+    cl.setExpandAtFiles(false);
+    // tierd exec -- CMD ARGS: everything from CMD on is CMD's, options included.
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.setParameterExceptionHandler(
+        (ex, commandArgs) -> forCommand(ex.getCommandLine(), usageError(ex, commandArgs)));
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> forCommand(cmd, failed(ex, cmd.getErr())));
     return guarded(() -> cl.execute(args), err);
   }
 
@@ -84,6 +91,16 @@ public final class Main implements Runnable {
     } catch (Error e) {
       return failed(e, err);
     }
+  }
+
+  /**
+   * {@code tierd exec} answers every failure of its own with 125, as {@code env} does, so that 126,
+   * 127 and the command's own codes keep their meaning.
+   */
+  private static int forCommand(CommandLine cmd, int code) {
+    return code != 0 && cmd.getCommandSpec().userObject() instanceof ExecCommand
+        ? ExecLaunch.EXIT_TIERD
+        : code;
   }
 
   /** {@code message}, with {@code fix} in parentheses unless it ends with one already. */
