@@ -62,8 +62,17 @@ public final class Main implements Runnable {
    *   <li>70: a VirtualMachineError (3 for an OutOfMemoryError under the launcher's
    *       -XX:+ExitOnOutOfMemoryError): the JVM cannot go on, systemd restarts tierd.
    * </ul>
+   *
+   * <p>{@code tierd exec} keeps {@code env}'s codes instead: 125 for any failure of tierd's own,
+   * 126 and 127 for a command that cannot run or was not found, else the command's own.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(out, err);
+    return guarded(() -> cl.execute(args), err);
+  }
+
+  /** The command line with its parser settings and error handlers, not yet run. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
@@ -75,7 +84,7 @@ public final class Main implements Runnable {
         (ex, commandArgs) -> forCommand(ex.getCommandLine(), usageError(ex, commandArgs)));
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> forCommand(cmd, failed(ex, cmd.getErr())));
-    return guarded(() -> cl.execute(args), err);
+    return cl;
   }
 
   /** Runs {@code command}; an Error it throws is one line too, and its exit code. */
