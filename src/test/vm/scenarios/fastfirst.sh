@@ -42,7 +42,8 @@ run_case() {
     low=$(zone_sum_kb 0 low) free=$(node_kb 0 MemFree)
     fill=$(((free - low) / 1024 - HEADROOM_MIB))
     rm -f /run/ff-*.pid /run/ff-go /run/ff-ready
-    "$wl" --buffer "fill:${fill}M:0:default:cold" --pidfile /run/ff-fill.pid --quiet &
+    "$wl" --buffer "fill:${fill}M:0:default:cold" --pidfile /run/ff-fill.pid --quiet \
+        > "$res/$name-fill.out" 2>&1 &
     local fillpid=$!
     wait_file /run/ff-fill.pid || { echo "FASTFIRST FAIL: $name: the filler did not start"; exit 1; }
     # The stepping shell: says it is ready (after tierd exec's JVM has gone), waits for go, then
@@ -56,8 +57,8 @@ run_case() {
             while [ ! -s "/run/ff-$i.pid" ]; do sleep 0.05; done
             sleep "$6"
         done
-        touch /run/ff-done
-        wait' stepper "$STEPS" "$wl" "$STEP_MIB" "$res" "$name" "$PAUSE" &
+        echo done > /run/ff-done
+        wait' stepper "$STEPS" "$wl" "$STEP_MIB" "$res" "$name" "$PAUSE" > "$res/$name.out" 2>&1 &
     local shpid=$!
     wait_file /run/ff-ready || { echo "FASTFIRST FAIL: $name: the stepping shell did not start"; exit 1; }
     sleep 2 # the JVM's pages are freed; page cache from reading it is dropped next
