@@ -72,11 +72,12 @@ run_case() {
     wait_file /run/ff-done || { echo "FASTFIRST FAIL: $name: the steps did not finish"; exit 1; }
     local pol
     pol=$(awk 'NR == 1 { print $2 == "prefer" ? $2 " " $3 : $2 }' "/proc/$(cat /run/ff-1.pid)/numa_maps")
-    local n0 n1 i total0=0 spill=never
+    local counts n0 n1 i total0=0 spill=never
     for i in $(seq 1 "$STEPS"); do
-        read -r n0 n1 < <(sed -n '1{s/.*"pages_per_node":{\([^}]*\)}.*/\1/;p;q}' "$res/$name-$i.jsonl" |
+        counts=$(sed -n '1{s/.*"pages_per_node":{\([^}]*\)}.*/\1/;p;q}' "$res/$name-$i.jsonl" |
             awk -F, '{ for (f = 1; f <= NF; f++) { split($f, kv, ":"); gsub(/"/, "", kv[1]); p[kv[1]] = kv[2] } }
                      END { print p["0"] + 0, p["1"] + 0 }')
+        n0=${counts% *} n1=${counts#* } # the guest has no /dev/fd for <(...)
         echo "FASTFIRST STEP $name $i $(awk -v a="$n0" -v b="$n1" 'BEGIN { printf "node0=%.1fMiB node1=%.1fMiB", a / 256, b / 256 }')"
         total0=$((total0 + n0))
         if [[ $spill == never ]] && ((n0 * 10 < (n0 + n1) * 9)); then spill=$i; fi
