@@ -40,6 +40,21 @@ wait_file() {
     return 1
 }
 
+# The kernel's counters that tell demotion and reclaim apart, as one line.
+vm_counters() {
+    awk '$1 ~ /^(pgdemote_kswapd|pgdemote_direct|pgsteal_kswapd|allocstall_normal|compact_stall|pgscan_kswapd)$/ { printf "%s=%s ", $1, $2 }' /proc/vmstat
+}
+
+# What a stalled step is doing: its kernel stack and state, kswapd's, node 0's free memory.
+diagnose() {
+    local pid
+    echo "FASTFIRST DIAG node0_free=$(($(node_kb 0 MemFree) / 1024))MiB $(vm_counters)"
+    for pid in $(pgrep -f 'tierd-workload --buffer s') $(pgrep -x kswapd0) $(pgrep -x kcompactd0); do
+        echo "FASTFIRST DIAG pid $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-60) $(grep State "/proc/$pid/status")"
+        sed 's/^/FASTFIRST DIAG   /' "/proc/$pid/stack" 2> /dev/null | head -12
+    done
+}
+
 # run_case NAME DEMOTION PREFIX...: one filler, one stepping shell (under PREFIX), the figures.
 run_case() {
     local name=$1 demotion=$2 wl=$WL res=$TIERD_VM_RESULTS
@@ -76,9 +91,15 @@ run_case() {
     free=$(node_kb 0 MemFree)
     echo "FASTFIRST CASE $name demotion=$demotion filler=${fill}MiB node0_free=$((free / 1024))MiB" \
         "low=$((low / 1024))MiB min=$(($(zone_sum_kb 0 min) / 1024))MiB high=$(($(zone_sum_kb 0 high) / 1024))MiB"
+    local before
+    before=$(vm_counters)
     rm -f /run/ff-done
     touch /run/ff-go
-    wait_file /run/ff-done 120 || { echo "FASTFIRST FAIL: $name: the steps did not finish"; exit 1; }
+    if ! wait_file /run/ff-done 120; then
+        echo "FASTFIRST FAIL: $name: the steps did not finish"
+        diagnose
+        exit 1
+    fi
     local pol
     pol=$(awk 'NR == 1 { print $2 == "prefer" ? $2 " " $3 : $2 }' "/proc/$(cat /run/ff-1.pid)/numa_maps")
     local counts n0 n1 i total0=0 spill=never
@@ -92,6 +113,8 @@ run_case() {
         if [[ $spill == never ]] && ((n0 * 10 < (n0 + n1) * 9)); then spill=$i; fi
     done
     echo "FASTFIRST TOTAL $name node0=$((total0 * 4 / 1024))MiB of $((STEPS * STEP_MIB))MiB first_spill_step=$spill policy=$pol node0_free_after=$(($(node_kb 0 MemFree) / 1024))MiB filler_on_node0=$(($(awk '/N0=/ { for (f = 1; f <= NF; f++) if ($f ~ /^N0=/) s += substr($f, 4) } END { print s + 0 }' "/proc/$fillpid/numa_maps") * 4 / 1024))MiB"
+    echo "FASTFIRST VMSTAT $name before: $before"
+    echo "FASTFIRST VMSTAT $name after:  $(vm_counters)"
     kill "$shpid" "$fillpid" $(cat /run/ff-[0-9]*.pid) 2> /dev/null || true
     wait 2> /dev/null || true
     sleep 1
