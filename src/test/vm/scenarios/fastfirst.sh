@@ -49,7 +49,7 @@ vm_counters() {
 diagnose() {
     local pid
     echo "FASTFIRST DIAG node0_free=$(($(node_kb 0 MemFree) / 1024))MiB $(vm_counters)"
-    for pid in $(pgrep -f 'tierd-workload --buffer s') $(pgrep -x kswapd0) $(pgrep -x kcompactd0); do
+    for pid in $(grep -lxE 'tierd-workload|kswapd0|kcompactd0' /proc/[0-9]*/comm 2> /dev/null | cut -d/ -f3); do
         echo "FASTFIRST DIAG pid $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-60) $(grep State "/proc/$pid/status")"
         sed 's/^/FASTFIRST DIAG   /' "/proc/$pid/stack" 2> /dev/null | head -12
     done
