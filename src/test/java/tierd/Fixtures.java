@@ -47,6 +47,27 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * Copies process {@code from} of a fixture tree to pid {@code to}: its directory, with the pid
+   * rewritten where the kernel prints it (stat field 1; status Tgid, Pid, NStgid, NSpid). The copy
+   * has the same start time, so it is a second process with the same address space.
+   */
+  public static void clonePid(Path root, int from, int to) {
+    Path dir = root.resolve("proc/" + to);
+    copyTree(root.resolve("proc/" + from), dir);
+    try {
+      Path stat = dir.resolve("stat");
+      Files.writeString(stat, Files.readString(stat).replaceFirst("^" + from + " ", to + " "));
+      Path status = dir.resolve("status");
+      Files.writeString(
+          status,
+          Files.readString(status)
+              .replaceAll("(?m)^(Tgid|Pid|NStgid|NSpid):\\t" + from + "$", "$1:\t" + to));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String text(String resource) {
     try {
       return Files.readString(path(resource));

@@ -125,6 +125,7 @@ public final class Main implements Runnable {
       case UNSUPPORTED -> "this kernel lacks the interface";
       case MALFORMED -> "the file does not follow its documented format; please report it";
       case IO -> "an I/O error; try again";
+      case TOO_LARGE -> "a larger -Xmx in JAVA_OPTS lets tierd read it";
     };
   }
 

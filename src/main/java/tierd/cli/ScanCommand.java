@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tierd.config.TierdConfig;
+import tierd.daemon.TrackingLimits;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
 import tierd.process.ProcessScanner;
@@ -40,7 +41,19 @@ final class ScanCommand implements Callable<Integer> {
     Topology t = new TopologyReader(root, PageSize.of(root)).read(c.tiers());
     long self = root.isHost() ? ProcessHandle.current().pid() : -1;
     var filter = all ? tierd.process.ProcessFilter.all(self) : c.processes().filter(self);
-    ProcessScanner.Result r = new ProcessScanner(root).scan(filter);
+    // the daemon's tracking limits: a host of any size is listed within this JVM's heap
+    TrackingLimits limits = TrackingLimits.forHeap(Runtime.getRuntime().maxMemory());
+    ProcessScanner scanner = new ProcessScanner(root);
+    scanner.maxFileBytes(limits.maxFileBytes());
+    ProcessScanner.Result r = scanner.scan(filter, t.nodeIds(), limits.maxVmas());
+    if (r.leftOutProcesses() > 0 || r.leftOutVmas() > 0) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "tierd: %d smaller processes and %d VMAs are not listed: the VMA limit of this heap is"
+                  + " %d (a larger -Xmx in JAVA_OPTS raises it)%n",
+              r.leftOutProcesses(), r.leftOutVmas(), limits.maxVmas());
+    }
     ScanReport report = ScanReport.of(r, t, vmas);
     spec.commandLine().getOut().print(common.json ? Json.write(report) + "\n" : report.text());
     spec.commandLine().getOut().flush();

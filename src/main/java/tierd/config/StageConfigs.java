@@ -152,6 +152,7 @@ public record StageConfigs(
             .hugetlb(n.enumValue("hugetlb", PlannerConfig.HugetlbMode.class, d.hugetlb()))
             .thpAlign(n.size("thpAlign", d.thpAlign(), DataSize.ZERO, DataSize.ofGiB(1)))
             .exchange(n.bool("exchange", d.exchange()))
+            .roomMargin(n.percent("roomMargin", d.roomMargin(), 0, 0.2))
             .maxSkipsListed((int) n.integer("maxSkipsListed", d.maxSkipsListed(), 0, 1_000_000));
     if (n.has("proactiveDemotionAge")) {
       b.proactiveDemotionAge(

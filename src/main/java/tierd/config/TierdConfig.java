@@ -27,6 +27,7 @@ public record TierdConfig(
     String source,
     Path root,
     Duration interval,
+    Duration busyInterval,
     boolean dryRun,
     String listen,
     Path runtimeDirectory,
@@ -37,6 +38,7 @@ public record TierdConfig(
     ProfileConfig profile) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_BUSY_INTERVAL = Duration.ofSeconds(1);
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
 
   /** Defaults only (no file). */
@@ -69,6 +71,21 @@ public record TierdConfig(
     }
     Duration interval =
         n.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    // unset: 1 s, or the interval when that is shorter
+    Duration busyInterval =
+        n.duration(
+            "busyInterval",
+            DEFAULT_BUSY_INTERVAL.compareTo(interval) < 0 ? DEFAULT_BUSY_INTERVAL : interval,
+            Duration.ofMillis(100),
+            Duration.ofHours(1));
+    if (busyInterval.compareTo(interval) > 0) {
+      throw n.error(
+          "busyInterval",
+          busyInterval.toMillis()
+              + "ms must not be longer than interval ("
+              + interval.toMillis()
+              + "ms)");
+    }
     boolean dryRun = n.bool("dryRun", false);
     String listen = n.string("listen", DEFAULT_LISTEN);
     checkListen(n, listen);
@@ -97,7 +114,18 @@ public record TierdConfig(
         new ProfileConfig(pn.percent("cpuBudget", ProfileConfig.DEFAULT.cpuBudget(), 0.0001, 1.0));
     n.finish();
     return new TierdConfig(
-        source, root, interval, dryRun, listen, runtime, processes, tiers, stages, whatIf, profile);
+        source,
+        root,
+        interval,
+        busyInterval,
+        dryRun,
+        listen,
+        runtime,
+        processes,
+        tiers,
+        stages,
+        whatIf,
+        profile);
   }
 
   private static WhatIfConfig whatIf(ConfigNode n) {
@@ -115,6 +143,7 @@ public record TierdConfig(
         source,
         newRoot.toAbsolutePath().normalize(),
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -131,6 +160,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -147,6 +177,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -163,6 +194,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,

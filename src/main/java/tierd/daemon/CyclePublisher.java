@@ -70,10 +70,11 @@ final class CyclePublisher {
 
   void scan(ProcessScanner.Result scan) {
     metrics.managedProcesses(scan.processes().size());
-    metrics.scanSkipped(scan.gone(), scan.denied(), scan.malformed());
-    metrics.numaMaps("read", scan.numaMapsRead());
-    metrics.numaMaps("kept", scan.numaMapsKept());
-    metrics.numaMaps("rechecked", 0);
+    metrics.scan().skipped(scan.gone(), scan.denied(), scan.malformed());
+    metrics.scan().rejected(scan.rejected());
+    metrics.scan().numaMaps("read", scan.numaMapsRead());
+    metrics.scan().numaMaps("kept", scan.numaMapsKept());
+    metrics.scan().numaMaps("rechecked", 0);
   }
 
   /** Logs each conflict once, when it appears; the gauge counts them by kind. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.heat.SourceKind;
 import tierd.model.DataSize;
 import tierd.profile.Breakdown;
 import tierd.profile.ProfileHistory;
@@ -157,6 +158,7 @@ public record CycleReport(
       intervals.put("tunedBy", heatIntervals.tunedBy());
       c.put("heatIntervals", intervals);
     }
+    c.put("heatSourceDescription", SourceKind.descriptionOf(heatSource).orElse(null));
     c.put("managedProcesses", managedProcesses);
     c.put("regions", regions);
     c.put("hotBytes", hotBytes);

@@ -5,6 +5,7 @@ import java.util.Map;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.mover.NodeRoom;
+import tierd.planner.PlannerConfig;
 import tierd.source.sys.NodeMeminfo;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -12,9 +13,10 @@ import tierd.topology.Topology;
 /**
  * The room the mover asks for before each chunk: a node's free memory now ({@code MemFree} of
  * {@code /sys/devices/system/node/nodeN/meminfo}, read afresh each time, so that the room a
- * demotion just made is seen at once) less its floor, the high watermark from {@code
- * /proc/zoneinfo}. A node without known watermarks, or whose meminfo cannot be read, is not limited
- * here (the planner's own checks still hold).
+ * demotion just made is seen at once) less its floor, the planner's line ({@link
+ * PlannerConfig#floorBytes}: the high watermark from {@code /proc/zoneinfo} plus {@code
+ * planner.roomMargin}). A node without known watermarks, or whose meminfo cannot be read, is not
+ * limited here (the planner's own checks still hold).
  */
 final class MeminfoNodeRoom implements NodeRoom {
 
@@ -26,10 +28,12 @@ final class MeminfoNodeRoom implements NodeRoom {
     this.floorBytesByNode = floorBytesByNode;
   }
 
-  static MeminfoNodeRoom of(KernelRoot root, Topology topology) {
+  static MeminfoNodeRoom of(KernelRoot root, Topology topology, PlannerConfig planner) {
     Map<Integer, Long> floors = new HashMap<>();
     for (NodeInfo node : topology.nodes().values()) {
-      node.watermarks().ifPresent(w -> floors.put(node.id(), w.highBytes()));
+      node.watermarks()
+          .ifPresent(
+              w -> floors.put(node.id(), planner.floorBytes(w.highBytes(), node.totalBytes())));
     }
     return new MeminfoNodeRoom(root, floors);
   }

@@ -22,6 +22,7 @@ import tierd.config.TierdConfig;
 import tierd.daemon.StageRunner.StageFailure;
 import tierd.heat.Conflict;
 import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
 import tierd.heat.SourceConflicts;
 import tierd.kernelfs.KernelFiles;
@@ -53,7 +54,6 @@ import tierd.profile.ProfileHistory;
 import tierd.profile.ProfileSummary;
 import tierd.profile.WindowProfile;
 import tierd.scoring.HeatClass;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
 import tierd.scoring.ScoredRegion;
 import tierd.scoring.Scorer;
@@ -62,7 +62,6 @@ import tierd.scoring.ScoringResult;
 import tierd.source.proc.Vmstat;
 import tierd.topology.Tier;
 import tierd.topology.Topology;
-import tierd.topology.TopologyReader;
 import tierd.whatif.SimulatedTiers;
 
 /**
@@ -173,6 +172,7 @@ public final class TieringCycle implements AutoCloseable {
             : scorer;
     this.planner = new Planner(c.stages().planner());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
+    this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
   public MigrationPlan lastPlan() {
@@ -184,6 +184,14 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   private ProcessScanner scanner;
+  private final AdaptingTopology topology = new AdaptingTopology();
+  private TrackingLimits limits = TrackingLimits.forHeap(Runtime.getRuntime().maxMemory());
+
+  /** Replaces the limits derived from the heap (tests, benchmarks). */
+  public void limits(TrackingLimits l) {
+    limits = l;
+    scorer.maxTrackedRegions(l.maxRegions());
+  }
 
   /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
   private ProcessScanner scanner() {
@@ -233,7 +241,9 @@ public final class TieringCycle implements AutoCloseable {
     r.topo =
         stages.call(
             "topology",
-            () -> new TopologyReader(parts.root(), parts.pageBytes()).read(config.tiers()));
+            () ->
+                topology.read(
+                    parts.root(), parts.pageBytes(), config.tiers(), parts.metrics().scan()));
     stages.run(
         "vmstat",
         () -> {
@@ -247,7 +257,9 @@ public final class TieringCycle implements AutoCloseable {
             "discover",
             () -> {
               scanner().numaMapsMaxAge(config.processes().numaMapsMaxAgeCycles(config.interval()));
-              return scanner().scan(config.processes().filter(self));
+              scanner().maxFileBytes(limits.maxFileBytes());
+              return scanner()
+                  .scan(config.processes().filter(self), r.topo.nodeIds(), limits.maxVmas());
             });
     List<ManagedProcess> procs = r.scan.processes();
     SimulatedTiers sim =
@@ -337,6 +349,7 @@ public final class TieringCycle implements AutoCloseable {
     }
     if (r.scan != null) {
       publisher.scan(r.scan);
+      limits.publish(parts.metrics().scan(), r.scan);
     }
     if (r.conflicts != null) {
       publisher.conflicts(r.conflicts);
@@ -449,7 +462,7 @@ public final class TieringCycle implements AutoCloseable {
         if (scanner().readThisScan(pid) || gone.contains(pid)) {
           continue;
         }
-        parts.metrics().numaMaps("rechecked", 1);
+        parts.metrics().scan().numaMaps("rechecked", 1);
         try {
           scanner().refresh(pid, m.startTimeTicks()).ifPresent(v -> changed.put(pid, v));
         } catch (KernelFsException e) {
@@ -515,11 +528,14 @@ public final class TieringCycle implements AutoCloseable {
 
   /**
    * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below its high watermark.
+   * checks) and never moves into a node below the planner's floor (high watermark plus margin).
    */
   private MoveLimits moveLimits(Topology topo) {
     return new MoveLimits(
-        config.interval(), dryRun() ? NodeRoom.UNLIMITED : MeminfoNodeRoom.of(parts.root(), topo));
+        config.interval(),
+        dryRun()
+            ? NodeRoom.UNLIMITED
+            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
   }
 
   private long lastProgressLog;
@@ -554,7 +570,18 @@ public final class TieringCycle implements AutoCloseable {
     }
     try {
       heat.update(procs);
-      return warmedUp(heat.collect(), procs);
+      return warmedUp(limits.collect(heat, parts.metrics().scan()), procs);
+    } catch (HeatSourceUnavailableException e) {
+      // Another DAMON user took DAMON over, or a DAMON module holds it: the same condition as a
+      // source that cannot open, not a failed cycle. This cycle goes on without heat.
+      log.warn(
+          "hotness source {} lost: {}; retrying in {} cycles",
+          heatName,
+          e.getMessage(),
+          HEAT_RETRY_CYCLES);
+      closeHeat();
+      parts.metrics().heatSource("none");
+      return List.of();
     } catch (RuntimeException | LinkageError e) {
       // A source that broke (e.g. its kdamond was removed under it) is closed and re-opened later.
       log.warn("hotness source {} failed: {}; closing it", heatName, e.getMessage());
@@ -564,40 +591,34 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   /**
-   * Drops the samples of processes the source has watched for less than {@code heat.warmup}: a new
-   * DAMON target starts with a few large regions, and one over a hot and a cold buffer makes the
-   * cold one look hot until DAMON has split it.
+   * The samples that may be scored: processes whose regions have not split wait ({@link WarmUp}).
    */
   private List<RegionSample> warmedUp(List<RegionSample> samples, List<ManagedProcess> procs) {
-    Duration warmup = config.stages().heat().warmup();
-    if (warmup.isZero()) {
-      return samples;
+    List<RegionSample> scored =
+        warmUp.warmedUp(
+            samples,
+            procs,
+            parts.clock().instant(),
+            heat.regionsAdapt(),
+            config.stages().heat().warmup());
+    if (scored.size() < samples.size()) {
+      log.debug(
+          "heat: {} processes still warming up (until their regions split, at most {})",
+          warmUp.warming(),
+          config.stages().heat().warmup());
     }
-    Instant now = parts.clock().instant();
-    Map<Integer, Long> startOf = new java.util.HashMap<>();
-    procs.forEach(p -> startOf.put(p.pid(), p.startTimeTicks()));
-    watchedSince
-        .keySet()
-        .removeIf(k -> !startOf.containsKey(k.pid()) || startOf.get(k.pid()) != k.startTimeTicks());
-    java.util.Set<Integer> warming = new java.util.HashSet<>();
-    for (ManagedProcess p : procs) {
-      Instant since =
-          watchedSince.computeIfAbsent(new ProcessKey(p.pid(), p.startTimeTicks()), k -> now);
-      if (now.isBefore(since.plus(warmup))) {
-        warming.add(p.pid());
-      }
-    }
-    if (warming.isEmpty()) {
-      return samples;
-    }
-    log.debug(
-        "heat: {} processes still warming up ({}): their samples are not scored yet",
-        warming.size(),
-        warmup);
-    return samples.stream().filter(r -> !warming.contains(r.pid())).toList();
+    return scored;
   }
 
-  private final Map<ProcessKey, Instant> watchedSince = new java.util.HashMap<>();
+  private final WarmUp warmUp = new WarmUp();
+
+  /**
+   * Processes whose heat is held back until their regions split, or that were discovered this cycle
+   * and whose first samples come in the next window ({@link WarmUp}).
+   */
+  public int warmingProcesses() {
+    return warmUp.warming() + warmUp.newcomers();
+  }
 
   static List<MoveRequest> requests(MigrationPlan plan) {
     List<MoveRequest> out = new ArrayList<>();
@@ -634,16 +655,16 @@ public final class TieringCycle implements AutoCloseable {
       long[] perTier = sums[s.heatClass().ordinal()];
       idx.forEachOverlap(
           s.range(),
-          (v, overlap) -> {
+          (v, overlapBytes) -> {
             if (v.presentPages() == 0) {
               return;
             }
-            double perPage = (double) overlap / Math.max(1, v.range().sizeBytes() / v.pageBytes());
             PerNode pages = v.pages();
+            double share = v.shareOf(overlapBytes);
             for (int j = 0; j < pages.size(); j++) {
               int rank = topo.rankOf(pages.node(j));
               if (rank >= 0) {
-                perTier[rank] += (long) (perPage * pages.count(j));
+                perTier[rank] += v.bytesInShare(pages.count(j), share);
               }
             }
           });
@@ -668,7 +689,7 @@ public final class TieringCycle implements AutoCloseable {
       }
       heat = null;
       heatName = "none";
-      watchedSince.clear();
+      warmUp.clear();
       cyclesSinceHeatAttempt = 0;
     }
   }

@@ -1,9 +1,11 @@
 package tierd.heat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import tierd.process.ManagedProcess;
 
 /**
@@ -32,6 +34,43 @@ public interface HeatSource extends AutoCloseable {
    */
   default Optional<Intervals> intervals() {
     return Optional.empty();
+  }
+
+  /**
+   * The same samples, handed to {@code sink} one at a time, so that the caller can bound what it
+   * keeps (the daemon merges neighbours beyond its region limit, {@link BoundedSamples}). The
+   * default passes on {@link #collect()}; a source whose window can hold more samples than the heap
+   * (one per page chunk of every process) hands them over as it makes them.
+   */
+  default void collect(Consumer<RegionSample> sink) {
+    collect().forEach(sink);
+  }
+
+  /**
+   * What a source that implements {@link #collect(Consumer)} returns from {@link #collect()}: the
+   * samples it streams, in a list.
+   */
+  static List<RegionSample> listed(Consumer<Consumer<RegionSample>> streaming) {
+    List<RegionSample> out = new ArrayList<>();
+    streaming.accept(out::add);
+    return out;
+  }
+
+  /**
+   * The most samples a window should hold: the daemon's region limit ({@link BoundedSamples} keeps
+   * that many whatever comes). A source whose sample count follows resident memory (one per page
+   * chunk) makes its chunks larger to stay near it, so that its own state per region stays bounded
+   * too; the others report one sample per VMA or what the kernel bounds, and ignore it.
+   */
+  default void maxRegions(int regions) {}
+
+  /**
+   * True when the source's regions split and merge as it learns (DAMON): a new target starts with a
+   * few large regions, so its first windows blur hot and cold data together. Sources with one
+   * sample per page chunk or per VMA see at full resolution from their first window.
+   */
+  default boolean regionsAdapt() {
+    return false;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import tierd.heat.damon.DamonFs;
+import tierd.heat.damon.DamonModules;
 import tierd.heat.damon.DamonStatus;
 import tierd.kernelfs.KernelRoot;
 import tierd.source.sys.TieringKnobs;
@@ -16,7 +17,8 @@ import tierd.source.sys.TieringKnobs;
  * <ul>
  *   <li>the kernel's NUMA-balancing tiering mode is on ({@code numa_balancing} & 2,
  *       Documentation/admin-guide/sysctl/kernel.rst);
- *   <li>a foreign kdamond runs (one tierd did not create);
+ *   <li>a foreign kdamond runs (one tierd did not create), also one of a kernel DAMON module
+ *       (DAMON_RECLAIM, DAMON_LRU_SORT: paddr, outside the sysfs admin tree);
  *   <li>two mechanisms clear the same Accessed bits: DAMON (vaddr on a pid tierd watches, or paddr,
  *       which covers all memory), idle-page tracking and clear_refs each reset the bits the others
  *       read, so each sees fewer accesses than happened ("DAMON does nothing to avoid disturbing
@@ -41,7 +43,7 @@ public final class SourceConflicts {
    */
   public static List<Conflict> read(
       KernelRoot root, DamonFs damonFs, Set<Integer> ownKdamonds, List<ActiveSource> active) {
-    return check(TieringKnobs.read(root), DamonStatus.read(damonFs), ownKdamonds, active);
+    return check(TieringKnobs.read(root), DamonStatus.read(damonFs, root), ownKdamonds, active);
   }
 
   public static List<Conflict> check(
@@ -75,6 +77,9 @@ public final class SourceConflicts {
               Conflict.Type.FOREIGN_DAMON,
               "foreign kdamond " + k.index() + " running " + k.describe()));
     }
+    for (DamonModules.ModuleKdamond m : damon.moduleKdamonds()) {
+      out.add(new Conflict(Conflict.Type.FOREIGN_DAMON, "foreign kdamond of " + m.describe()));
+    }
     List<ActiveSource> clearing =
         active.stream().filter(a -> a.kind().clearsAccessedBits()).toList();
     for (int i = 0; i < clearing.size(); i++) {
@@ -95,26 +100,40 @@ public final class SourceConflicts {
       }
     }
     for (DamonStatus.Kdamond k : foreign) {
-      boolean physical = !k.virtual();
-      for (ActiveSource a : clearing) {
-        Set<Integer> both =
-            overlap(physical, Set.copyOf(k.targetPids()), a.kind().physical(), a.pids());
-        if (!both.isEmpty()) {
-          out.add(
-              new Conflict(
-                  Conflict.Type.SHARED_ACCESSED_BITS,
-                  "foreign kdamond "
-                      + k.index()
-                      + " ("
-                      + k.describe()
-                      + ") and "
-                      + a.kind().label()
-                      + " both clear the Accessed bits of pids "
-                      + pids(both)));
-        }
-      }
+      sharedWithForeign(
+          "foreign kdamond " + k.index() + " (" + k.describe() + ")",
+          !k.virtual(),
+          Set.copyOf(k.targetPids()),
+          clearing,
+          out);
+    }
+    for (DamonModules.ModuleKdamond m : damon.moduleKdamonds()) {
+      sharedWithForeign(
+          "foreign kdamond of " + m.describe() + " (paddr)", true, Set.of(), clearing, out);
     }
     return out;
+  }
+
+  /** A foreign kdamond that clears the Accessed bits of memory one of tierd's sources reads. */
+  private static void sharedWithForeign(
+      String foreign,
+      boolean physical,
+      Set<Integer> targetPids,
+      List<ActiveSource> clearing,
+      List<Conflict> out) {
+    for (ActiveSource a : clearing) {
+      Set<Integer> both = overlap(physical, targetPids, a.kind().physical(), a.pids());
+      if (!both.isEmpty()) {
+        out.add(
+            new Conflict(
+                Conflict.Type.SHARED_ACCESSED_BITS,
+                foreign
+                    + " and "
+                    + a.kind().label()
+                    + " both clear the Accessed bits of pids "
+                    + pids(both)));
+      }
+    }
   }
 
   /**

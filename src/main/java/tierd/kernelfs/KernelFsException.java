@@ -19,7 +19,9 @@ public final class KernelFsException extends RuntimeException {
     PERMISSION,
     UNSUPPORTED,
     MALFORMED,
-    IO
+    IO,
+    /** Larger than the reader may hold in memory (a bound of the heap, not of the format). */
+    TOO_LARGE
   }
 
   private final Kind kind;
@@ -94,6 +96,7 @@ public final class KernelFsException extends RuntimeException {
       case UNSUPPORTED -> sb.append("not supported by this kernel");
       case MALFORMED -> sb.append("malformed");
       case IO -> sb.append("I/O error");
+      case TOO_LARGE -> sb.append("too large");
     }
     if (token != null) {
       sb.append(" at token '").append(abbreviate(token)).append('\'');

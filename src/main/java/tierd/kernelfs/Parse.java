@@ -28,6 +28,30 @@ public final class Parse {
     return out;
   }
 
+  /** What {@link #forEachLine} hands each line to. */
+  @FunctionalInterface
+  public interface LineConsumer {
+    /** {@code lineNo} is 1-based. */
+    void accept(String line, int lineNo);
+  }
+
+  /**
+   * Hands each line of {@code text} (without the newline; no trailing empty line) to {@code each},
+   * one at a time, without a list of them all: a large file's lines are garbage as soon as they are
+   * parsed.
+   */
+  public static void forEachLine(String text, LineConsumer each) {
+    int start = 0;
+    int n = text.length();
+    int lineNo = 0;
+    while (start < n) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? n : nl;
+      each.accept(text.substring(start, end), ++lineNo);
+      start = end + 1;
+    }
+  }
+
   /** A non-negative decimal. */
   public static long unsigned(String token, int line, String what) {
     return unsigned(token, 0, token.length(), line, what);

@@ -94,6 +94,24 @@ public final class MetricNames {
    */
   public static final String SCAN_NUMA_MAPS = "tierd.scan.numa.maps";
 
+  /**
+   * tierd_scan_rejected_total{file,reason}: processes, VMAs and memory nodes left out of a cycle
+   * because a kernel file about them was malformed, disagreed with another or vanished.
+   */
+  public static final String SCAN_REJECTED = "tierd.scan.rejected";
+
+  /** tierd_tracking_limit{kind="vmas"|"regions"}: what the heap lets tierd track per cycle. */
+  public static final String TRACKING_LIMIT = "tierd.tracking.limit";
+
+  /** tierd_tracking_used{kind="vmas"|"regions"}: what the last cycle tracked of those limits. */
+  public static final String TRACKING_USED = "tierd.tracking.used";
+
+  /**
+   * tierd_tracking_left_out{kind="processes"|"vmas"|"regions"}: what the tracking limits left out
+   * of the last cycle (regions: merged into a neighbour or dropped).
+   */
+  public static final String TRACKING_LEFT_OUT = "tierd.tracking.left.out";
+
   /** tierd_source_conflicts{kind}: conflicts with other users of the same kernel mechanisms. */
   public static final String SOURCE_CONFLICTS = "tierd.source.conflicts";
 

@@ -64,6 +64,7 @@ public final class TierdMetrics {
   private final MultiGauge idleBytes;
   private final MultiGauge sizing;
   private final AtomicLong hotSetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+  private final ScanMetrics scan;
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -180,6 +181,12 @@ public final class TierdMetrics {
       skipped(r.name().toLowerCase(Locale.ROOT), 0);
     }
     moveCalls(0, 0, Duration.ZERO);
+    scan = new ScanMetrics(registry);
+  }
+
+  /** What the scan read, skipped and rejected, and the tracking limits. */
+  public ScanMetrics scan() {
+    return scan;
   }
 
   public PrometheusMeterRegistry registry() {
@@ -338,27 +345,6 @@ public final class TierdMetrics {
     Counter.builder(SKIPPED)
         .description("Candidates the planner left alone, by reason")
         .tag("reason", reason)
-        .register(registry)
-        .increment(n);
-  }
-
-  public void scanSkipped(long exited, long denied, long malformed) {
-    for (var e : Map.of("exited", exited, "denied", denied, "malformed", malformed).entrySet()) {
-      Counter.builder(SCAN_SKIPPED)
-          .description("Processes skipped by the scan, by reason")
-          .tag("reason", e.getKey())
-          .register(registry)
-          .increment(e.getValue());
-    }
-  }
-
-  /** numa_maps files read or kept by one scan, or re-read before a move ("rechecked"). */
-  public void numaMaps(String outcome, long n) {
-    Counter.builder(SCAN_NUMA_MAPS)
-        .description(
-            "Managed processes' numa_maps: read by the scan, kept from an earlier read, or re-read"
-                + " before a move")
-        .tag("outcome", outcome)
         .register(registry)
         .increment(n);
   }

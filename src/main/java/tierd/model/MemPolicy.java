@@ -136,7 +136,7 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
         throw KernelFsException.malformed(line, list, "bad policy nodelist: " + e.detail());
       }
       if (nodes.isEmpty()) {
-        throw KernelFsException.malformed(line, list, "empty policy nodelist");
+        throw KernelFsException.malformed(line, text.substring(from, end), "empty policy nodelist");
       }
       i = end;
     }
@@ -144,10 +144,31 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
       throw KernelFsException.malformed(
           line, text.substring(from, tokenEnd(text, from)), "bad memory policy");
     }
+    if (nodes.isEmpty() == needsNodes(mode)) {
+      throw KernelFsException.malformed(
+          line,
+          text.substring(from, i),
+          nodes.isEmpty()
+              ? "policy '" + mode.kernelName + "' without its nodelist"
+              : "policy '" + mode.kernelName + "' takes no nodelist");
+    }
     return new Parsed(new MemPolicy(mode, flags, nodes), i - from);
   }
 
   private static final Parsed DEFAULT_PREFIX = new Parsed(DEFAULT, 7);
+
+  /**
+   * Whether the kernel prints a nodelist for this mode: {@code mpol_to_str} prints {@code
+   * pol->nodes} for prefer, prefer (many), bind and both interleaves, where it is never empty (a
+   * rebind to a cpuset without those nodes falls back to the cpuset's), and none for default, local
+   * and unknown.
+   */
+  private static boolean needsNodes(Mode mode) {
+    return switch (mode) {
+      case PREFERRED, PREFERRED_MANY, BIND, INTERLEAVE, WEIGHTED_INTERLEAVE -> true;
+      case DEFAULT, LOCAL, UNKNOWN -> false;
+    };
+  }
 
   /** Parses a whole policy string. */
   public static MemPolicy parse(String text) {

@@ -106,7 +106,7 @@ public final class PerNode {
     long[] cs = new long[nodes.length];
     int n = 0;
     for (int i = 0; i < nodes.length; i++) {
-      long c = Math.round(counts[i] * share) * unit;
+      long c = scaledCount(counts[i], share, unit);
       checkCount(nodes[i], c);
       if (c > 0) {
         ns[n] = nodes[i];
@@ -120,6 +120,14 @@ public final class PerNode {
     return n == nodes.length
         ? new PerNode(ns, cs)
         : new PerNode(Arrays.copyOf(ns, n), Arrays.copyOf(cs, n));
+  }
+
+  /**
+   * One count as {@link #scaled} scales it: {@code count × share}, rounded half up (counts and
+   * shares are never negative), times {@code unit}.
+   */
+  public static long scaledCount(long count, double share, long unit) {
+    return (long) (count * share + 0.5) * unit;
   }
 
   public NodeSet nodeSet() {

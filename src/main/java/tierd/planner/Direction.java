@@ -5,9 +5,5 @@ public enum Direction {
   /** To a faster tier (a lower tier rank). */
   PROMOTE,
   /** To a slower tier (a higher tier rank). */
-  DEMOTE;
-
-  public Direction reverse() {
-    return this == PROMOTE ? DEMOTE : PROMOTE;
-  }
+  DEMOTE
 }

@@ -106,9 +106,4 @@ public record MigrationPlan(
     return new PromotionFeedback(
         summary.promotionDemandBytes(), summary.promotionBudgetEarnedBytes());
   }
-
-  /** True when nothing moves. */
-  public boolean isEmpty() {
-    return moves.isEmpty();
-  }
 }

@@ -53,13 +53,4 @@ public record Move(
           "reason " + reason.code() + " does not fit direction " + direction);
     }
   }
-
-  /** Sum of the ranges' sizes in bytes (the virtual span; {@link #bytes} is what is present). */
-  public long spanBytes() {
-    long s = 0;
-    for (AddressRange r : ranges) {
-      s += r.sizeBytes();
-    }
-    return s;
-  }
 }

@@ -3,7 +3,6 @@ package tierd.planner;
 import java.util.Map;
 import java.util.SortedMap;
 import tierd.model.DataSize;
-import tierd.model.NodeSet;
 import tierd.model.PerNode;
 
 /**
@@ -18,10 +17,6 @@ public final class NodeBytes {
 
   private NodeBytes(PerNode bytes) {
     this.bytes = bytes;
-  }
-
-  public static NodeBytes empty() {
-    return EMPTY;
   }
 
   /** All bytes on one node. */
@@ -60,10 +55,6 @@ public final class NodeBytes {
 
   public long totalBytes() {
     return bytes.total();
-  }
-
-  public NodeSet nodeSet() {
-    return bytes.nodeSet();
   }
 
   public SortedMap<Integer, Long> toMap() {

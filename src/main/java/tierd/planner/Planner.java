@@ -10,14 +10,18 @@ package tierd.planner;
  *
  * <ol>
  *   <li><b>Pressure.</b> A node with lower tiers whose free memory is under its low watermark
- *       demotes COLD data (longest idle first) until its free memory would reach the high
- *       watermark.
+ *       demotes COLD data (longest idle first) until its free memory would reach its floor: the
+ *       high watermark plus {@code roomMargin}.
+ *   <li><b>Make room first.</b> A faster node that the confirmed hot data waiting for it would push
+ *       below its floor demotes its coldest allowed data first, just enough for those promotions
+ *       (within the promotion budget) to land above the floor ({@link MakeRoom}).
  *   <li><b>Promotion.</b> HOT data on a slower tier goes to the nearest faster node that the task's
- *       cpuset and the VMA's policy allow and that keeps free memory at or above its high watermark
- *       and use within its fill limit. Data on a node over its fill limit goes first, then by
- *       falling heat.
- *   <li><b>Exchange.</b> When that node is full, its coldest data (COLD, then WARM whose heat is at
- *       least the hysteresis gap below the candidate's) is demoted to make room, all or nothing.
+ *       cpuset and the VMA's policy allow and that keeps free memory at or above its floor and use
+ *       within its fill limit. Data on a node over its fill limit goes first, then by falling heat.
+ *       Hot data of fewer windows than {@code scoring.confirmWindows} moves only into free room.
+ *   <li><b>Exchange.</b> When that node is still full, its coldest data (COLD, then WARM whose heat
+ *       is at least the hysteresis gap below the candidate's) is demoted to make room for a
+ *       confirmed candidate, all or nothing, and only as much as it needs.
  *   <li><b>Proactive demotion</b> (when configured): COLD data idle for the configured age goes
  *       down without pressure.
  * </ol>
@@ -48,12 +52,12 @@ public final class Planner {
     this.config = config;
   }
 
-  public PlannerConfig config() {
-    return config;
-  }
-
-  /** Plans one cycle. Throws IllegalArgumentException if regions or placements of a pid overlap. */
+  /**
+   * Plans one cycle: joins regions to VMAs and placements, then relieves pressure, makes room,
+   * promotes (with exchange), demotes proactively, and assembles the plan ({@link PlanningRun}).
+   * Throws IllegalArgumentException if regions or placements of a pid overlap.
+   */
   public PlanResult plan(PlanInput input, PlannerState state) {
-    return new Cycle(config, input, state).run();
+    return new PlanningRun(config, input, state).plan();
   }
 }

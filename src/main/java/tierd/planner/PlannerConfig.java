@@ -31,6 +31,10 @@ import tierd.model.NodeSet;
  *     not listed have 1
  * @param exchange when a fast node is full and hotter data waits below, demote its coldest data to
  *     make room
+ * @param roomMargin free memory kept above each node's high watermark, as a share of the node's
+ *     total ([0, 20 %]): a move into a node stops at this floor, and an exchange demotes just
+ *     enough for the promotion to land above it (design rule 5: make room first, and never make the
+ *     target reclaim)
  * @param maxSkipsListed skipped candidates listed in a plan (all are counted) ([0, 10^7])
  */
 public record PlannerConfig(
@@ -48,6 +52,7 @@ public record PlannerConfig(
     DataSize thpAlign,
     Map<Integer, Double> maxFill,
     boolean exchange,
+    double roomMargin,
     int maxSkipsListed) {
 
   /** How a single-node {@code prefer:N} policy binds tierd (design rule 2: it is soft). */
@@ -107,6 +112,9 @@ public record PlannerConfig(
     if (a != 0 && (a < 4096 || Long.bitCount(a) != 1)) {
       throw bad("thpAlign", "must be 0 or a power of two >= 4KiB", thpAlign);
     }
+    if (!(roomMargin >= 0 && roomMargin <= 0.2)) {
+      throw bad("roomMargin", "must be in [0%, 20%]", roomMargin);
+    }
     TreeMap<Integer, Double> fills = new TreeMap<>();
     for (var e : maxFill.entrySet()) {
       int node = e.getKey();
@@ -158,6 +166,15 @@ public record PlannerConfig(
     return builder().build();
   }
 
+  /**
+   * The free memory a move into a node must leave: its high watermark plus {@code roomMargin} of
+   * its total. Below it the kernel would soon reclaim, inside the migration path. The planner plans
+   * against this line and the mover checks it again before each chunk.
+   */
+  public long floorBytes(long highWatermarkBytes, long nodeTotalBytes) {
+    return highWatermarkBytes + (long) (nodeTotalBytes * roomMargin);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -179,6 +196,7 @@ public record PlannerConfig(
     b.thpAlign = thpAlign;
     b.maxFill = maxFill;
     b.exchange = exchange;
+    b.roomMargin = roomMargin;
     b.maxSkipsListed = maxSkipsListed;
     return b;
   }
@@ -199,6 +217,7 @@ public record PlannerConfig(
     private DataSize thpAlign = DataSize.ofMiB(2);
     private Map<Integer, Double> maxFill = Map.of();
     private boolean exchange = true;
+    private double roomMargin = 0.01;
     private int maxSkipsListed = 10_000;
 
     private Builder() {}
@@ -273,6 +292,11 @@ public record PlannerConfig(
       return this;
     }
 
+    public Builder roomMargin(double v) {
+      roomMargin = v;
+      return this;
+    }
+
     public Builder maxSkipsListed(int v) {
       maxSkipsListed = v;
       return this;
@@ -294,6 +318,7 @@ public record PlannerConfig(
           thpAlign,
           maxFill,
           exchange,
+          roomMargin,
           maxSkipsListed);
     }
   }

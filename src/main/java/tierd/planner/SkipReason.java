@@ -14,8 +14,16 @@ public enum SkipReason {
   HUGETLB,
   /** The range moved less than the minimum residency ago. */
   RESIDENCY,
-  /** No allowed target has room above its high watermark (and no exchange could make room). */
+  /**
+   * No allowed target has room above its high watermark plus margin (and no exchange could make
+   * room).
+   */
   WATERMARK,
+  /**
+   * Hot in fewer consecutive windows than {@code scoring.confirmWindows}, and no allowed target has
+   * free room for it: nothing is demoted for unconfirmed hot data.
+   */
+  UNCONFIRMED,
   /** Every allowed target is at its fill limit (maxFill). */
   FILL_LIMIT,
   /** The direction's token bucket (MB/s budget) is empty. */

@@ -30,6 +30,17 @@
  * target ends above its fill limit or below its high watermark by the plan's own estimates; a
  * placement that is already ideal yields no move.
  *
+ * <p>Shape: {@link tierd.planner.Planner#plan} builds a {@code PlanningRun}, whose parts are an
+ * immutable {@code NodeTable} (nodes by dense index, a no-tier slot after them), a {@code Ledger}
+ * (free bytes, tokens, cycle cap; apply and roll back), {@code Segments} filled by {@code
+ * SegmentJoin} with {@code PromotionCandidates} and {@code DemotionEntries}, and a {@code SkipLog};
+ * its steps, in order, are {@code PressureRelief}, {@code Promotion} (sealed {@code Choice}:
+ * direct, exchanged, partial, blocked; {@code Exchange} makes room) and {@code ProactiveDemotion},
+ * each demoting through {@code Demotion} (sealed {@code Outcome}); {@code PlanAssembly} makes the
+ * plan. {@code PlacementRule} is the safety core: a pure function from cpuset, VMA and config to
+ * allowed targets or the reason none is allowed. {@code ReasonTexts} writes the sentences of
+ * reasons.
+ *
  * <p>Units: addresses and sizes in bytes, rates in bytes per second, times as {@link
  * java.time.Instant} and {@link java.time.Duration}, heats as fractions in [0, 1].
  */

@@ -1,7 +1,7 @@
 package tierd.process;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,69 +13,50 @@ import org.slf4j.LoggerFactory;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.Rejection;
+import tierd.model.DataSize;
 import tierd.model.NodeSet;
 import tierd.source.cgroup.CpusetMems;
-import tierd.source.proc.NumaMaps;
-import tierd.source.proc.ProcCgroup;
-import tierd.source.proc.ProcMaps;
 import tierd.source.proc.ProcStat;
-import tierd.source.proc.ProcStatus;
 
 /**
  * Discovers managed processes from /proc under a {@link KernelRoot}.
  *
  * <p>Processes come and go during a scan: a process whose files vanish is skipped and counted as
  * {@code gone}; one whose files tierd may not read is skipped and counted as {@code denied}.
- * Neither fails the scan. Malformed files do fail the process (counted as {@code malformed},
- * message kept), never silently.
+ * Neither fails the scan. Bad data stays local: a file that does not parse leaves its process out
+ * ({@code malformed}), a VMA on which maps, numa_maps and the topology disagree is left out of its
+ * process ({@link VmaJoin}); each is counted by file and reason and logged once per process ({@link
+ * ScanRejections}), and the other processes are scanned as usual.
+ *
+ * <p>The scan tracks at most {@code maxVmas} VMAs (a memory bound, see {@code
+ * tierd.daemon.TrackingLimits}): the candidates are read largest RSS first, each with all its VMAs
+ * while they fit; the process that crosses the limit keeps its largest VMAs (by present bytes), and
+ * the smaller processes after it are left out. So the largest processes are always covered.
  */
 public final class ProcessScanner {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessScanner.class);
 
+  /** Every node id the kernel allows: the scan without a topology checks no node. */
+  static final NodeSet ANY_NODE = NodeSet.range(0, NodeSet.MAX_NUMNODES);
+
   private final KernelRoot root;
+  private final VmaReader reader;
+  private final ScanRejections rejections = new ScanRejections();
 
-  /**
-   * Per managed pid, the fingerprints of its last maps and numa_maps, the VMAs built from them, and
-   * when to read numa_maps again. A daemon keeps one scanner for its life: most processes' VMAs and
-   * placement do not change between two cycles, and fingerprinting the bytes costs far less than
-   * decoding, parsing and joining them again. Entries of pids not managed in the last scan are
-   * dropped.
-   */
-  private final Map<Integer, VmaCache> vmaCache = new HashMap<>();
+  /** The memory nodes of the last scan, which {@link #refresh} checks VMAs against too. */
+  private NodeSet memoryNodes = ANY_NODE;
 
-  /** Pids whose numa_maps this scan read (or {@link #refresh} re-read) rather than reused. */
-  private final Set<Integer> readThisScan = new HashSet<>();
+  /** Pids the last scan cut to their largest VMAs, and to how many. */
+  private final Map<Integer, Integer> trimmedTo = new HashMap<>();
 
-  /** Read numa_maps at least every this many scans; 1 reads it every scan (the default). */
-  private int numaMapsMaxAge = 1;
-
-  /**
-   * What the last numa_maps read of one process saw. {@code period}: read numa_maps every this many
-   * scans while maps and RSS stay the same (doubles after a read that found nothing changed, back
-   * to 1 after one that did, as the kernel's NUMA balancing backs off its scan period); {@code
-   * age}: scans since that read.
-   */
-  private record VmaCache(
-      long startTime,
-      KernelFiles.Fingerprint numaMaps,
-      KernelFiles.Fingerprint maps,
-      long rss,
-      List<Vma> vmas,
-      int period,
-      int age) {
-
-    VmaCache older() {
-      return new VmaCache(startTime, numaMaps, maps, rss, vmas, period, age + 1);
-    }
-
-    VmaCache readAgainNextScan() {
-      return new VmaCache(startTime, numaMaps, maps, rss, vmas, 1, age);
-    }
-  }
+  /** Whether the current shortfall of the VMA limit has been logged. */
+  private boolean saidLimit;
 
   public ProcessScanner(KernelRoot root) {
     this.root = root;
+    this.reader = new VmaReader(root);
   }
 
   public KernelRoot root() {
@@ -90,44 +71,54 @@ public final class ProcessScanner {
    * reclaim); a caller about to act on a process's VMAs checks them first with {@link #refresh}.
    */
   public void numaMapsMaxAge(int scans) {
-    if (scans < 1) {
-      throw new IllegalArgumentException("numa_maps max age must be at least 1 scan: " + scans);
-    }
-    numaMapsMaxAge = scans;
+    reader.numaMapsMaxAge(scans);
+  }
+
+  /**
+   * Reads maps and numa_maps of at most this many bytes (a memory bound: a process with more VMAs
+   * than that is left out, {@code too_large}). Default {@link KernelFiles#MAX_BYTES}.
+   */
+  public void maxFileBytes(int bytes) {
+    reader.maxFileBytes(bytes);
   }
 
   /** Whether the last scan (or a refresh since) read this pid's numa_maps rather than reused it. */
   public boolean readThisScan(int pid) {
-    return readThisScan.contains(pid);
+    return reader.readThisScan(pid);
   }
 
   /** Makes the next scan read this pid's numa_maps (e.g. after tierd moved its pages). */
   public void readNextScan(int pid) {
-    vmaCache.computeIfPresent(pid, (k, c) -> c.readAgainNextScan());
+    reader.readNextScan(pid);
   }
 
   /**
    * Reads numa_maps and maps of a process now (same start time as scanned). Empty when they are
    * byte for byte what the VMAs in hand were built from; otherwise the VMAs built from the new
-   * contents, which the next scan also keeps. Throws like a scan when the process is gone.
+   * contents, which the next scan also keeps, checked and limited as that scan's. Throws like a
+   * scan when the process is gone.
    */
   public Optional<List<Vma>> refresh(int pid, long startTime) {
-    VmaCache last = cached(pid, startTime);
-    long rss = last == null ? -1 : last.rss();
-    KernelFiles.Content maps = readMaps(pid, last);
-    List<Vma> vmas = remember(pid, startTime, rss, last, maps, readNumaMaps(pid, last, maps));
+    VmaReader.Read read = reader.refresh(pid, startTime);
     ProcStat again = ProcStat.read(root, pid);
     if (again.startTimeTicks() != startTime) {
       throw KernelFsException.of(
           KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during refresh", null);
     }
-    return last != null && vmas == last.vmas() ? Optional.empty() : Optional.of(vmas);
+    if (read == null) {
+      return Optional.empty();
+    }
+    List<Vma> vmas = onMemoryNodes(read, memoryNodes).vmas();
+    Integer cap = trimmedTo.get(pid);
+    return Optional.of(cap == null ? vmas : largest(vmas, cap));
   }
 
   /**
    * The outcome of one scan. {@code numaMapsRead}: managed processes whose numa_maps this scan
    * read; {@code numaMapsKept}: those whose VMAs it kept from an earlier read (see {@link
-   * #numaMapsMaxAge}).
+   * #numaMapsMaxAge}). {@code rejected}: processes and VMAs left out for bad data, by file and
+   * reason. {@code leftOutProcesses}, {@code leftOutVmas}, {@code leftOutRssBytes}: what the VMA
+   * limit left out.
    */
   public record Result(
       List<ManagedProcess> processes,
@@ -138,11 +129,21 @@ public final class ProcessScanner {
       int malformed,
       List<String> errors,
       int numaMapsRead,
-      int numaMapsKept) {
+      int numaMapsKept,
+      Map<String, Map<String, Long>> rejected,
+      int leftOutProcesses,
+      long leftOutVmas,
+      long leftOutRssBytes) {
 
     public Result {
       processes = List.copyOf(processes);
       errors = List.copyOf(errors);
+      rejected = Map.copyOf(rejected);
+    }
+
+    /** VMAs the scan tracks. */
+    public long vmas() {
+      return processes.stream().mapToLong(p -> p.vmas().size()).sum();
     }
   }
 
@@ -166,239 +167,225 @@ public final class ProcessScanner {
     return true;
   }
 
+  /** A scan without a topology to check nodes against and without a VMA limit (the CLI's). */
   public Result scan(ProcessFilter filter) {
-    List<ManagedProcess> out = new ArrayList<>();
-    int examined = 0;
-    int filtered = 0;
-    int gone = 0;
-    int denied = 0;
-    int malformed = 0;
-    List<String> errors = new ArrayList<>();
+    return scan(filter, ANY_NODE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Scans every process: the candidates that pass the filter, largest RSS first, with their VMAs
+   * (pages on {@code memoryNodes} only) while {@code maxVmas} are not exceeded.
+   */
+  public Result scan(ProcessFilter filter, NodeSet memoryNodes, int maxVmas) {
+    this.memoryNodes = memoryNodes;
+    Tally t = new Tally();
     CpusetMems.Mounts mounts = CpusetMems.Mounts.of(root);
-    readThisScan.clear();
-    for (int pid : pids()) {
-      examined++;
-      try {
-        Optional<ManagedProcess> p = read(pid, filter, mounts);
-        if (p.isPresent()) {
-          out.add(p.get());
-        } else {
-          filtered++;
-        }
-      } catch (KernelFsException e) {
-        switch (e.kind()) {
-          case ABSENT -> gone++;
-          case PERMISSION -> denied++;
-          default -> {
-            malformed++;
-            if (errors.size() < 20) {
-              errors.add(e.getMessage());
-            }
-            log.warn("skipping pid {}: {}", pid, e.getMessage());
-          }
-        }
+    reader.startScan();
+    rejections.startScan();
+    List<Integer> pids = pids();
+    List<Candidate> candidates = new ArrayList<>();
+    for (int pid : pids) {
+      t.examined++;
+      t.attempt(
+          pid,
+          null,
+          () ->
+              Candidate.read(root, pid, filter, mounts)
+                  .ifPresentOrElse(candidates::add, () -> t.filtered++));
+    }
+    candidates.sort(
+        Comparator.comparingLong(Candidate::rssBytes).reversed().thenComparingInt(Candidate::pid));
+    List<ManagedProcess> out = new ArrayList<>();
+    long remaining = maxVmas;
+    trimmedTo.clear();
+    for (Candidate c : candidates) {
+      if (remaining <= 0) {
+        t.leftOutProcesses++;
+        t.leftOutRssBytes += c.rssBytes();
+        continue;
+      }
+      long budget = remaining;
+      int before = out.size();
+      t.attempt(c.pid(), c, () -> out.add(withVmas(c, budget, t)));
+      if (out.size() > before) {
+        remaining -= out.get(before).vmas().size();
       }
     }
     Set<Integer> managed = new HashSet<>();
     for (ManagedProcess p : out) {
       managed.add(p.pid());
     }
-    vmaCache.keySet().retainAll(managed);
+    reader.retain(managed);
+    rejections.retain(new HashSet<>(pids));
     int read = 0;
     for (int pid : managed) {
-      read += readThisScan.contains(pid) ? 1 : 0;
+      read += reader.readThisScan(pid) ? 1 : 0;
     }
+    sayLimit(t, out.size(), maxVmas);
     return new Result(
-        out, examined, filtered, gone, denied, malformed, errors, read, out.size() - read);
+        out,
+        t.examined,
+        t.filtered,
+        t.gone,
+        t.denied,
+        t.malformed,
+        t.errors,
+        read,
+        out.size() - read,
+        rejections.counts(),
+        t.leftOutProcesses,
+        t.leftOutVmas,
+        t.leftOutRssBytes);
+  }
+
+  /** Says once that the VMA limit leaves processes or VMAs out, and once that it no longer does. */
+  private void sayLimit(Tally t, int covered, int maxVmas) {
+    boolean short_ = t.leftOutProcesses > 0 || t.leftOutVmas > 0;
+    if (short_ && !saidLimit) {
+      log.warn(
+          "tracking limit: {} VMAs (what the heap holds, see docs/operations.md) cover the {}"
+              + " largest processes; {} smaller processes ({} RSS) and {} VMAs of the largest are"
+              + " left out (tierd_tracking_left_out); a larger -Xmx raises the limit",
+          maxVmas,
+          covered,
+          t.leftOutProcesses,
+          DataSize.human(t.leftOutRssBytes),
+          t.leftOutVmas);
+    } else if (!short_ && saidLimit) {
+      log.info("tracking limit: every managed process is covered again");
+    }
+    saidLimit = short_;
+  }
+
+  /** Counts of one scan, and the per-process failure boundary. */
+  private final class Tally {
+    int examined;
+    int filtered;
+    int gone;
+    int denied;
+    int malformed;
+    int leftOutProcesses;
+    long leftOutVmas;
+    long leftOutRssBytes;
+    final List<String> errors = new ArrayList<>();
+
+    /**
+     * Runs one process's step; a failure skips that process only. A vanished or unreadable file is
+     * routine; a malformed one, or any other exception (a bug in tierd), is counted, kept for the
+     * report and logged once for the process.
+     */
+    void attempt(int pid, Candidate c, Runnable step) {
+      try {
+        step.run();
+      } catch (KernelFsException e) {
+        switch (e.kind()) {
+          case ABSENT -> gone++;
+          case PERMISSION -> denied++;
+          case TOO_LARGE ->
+              reject(
+                  pid,
+                  c,
+                  Rejection.fileLabel(e.file()),
+                  Rejection.Reason.TOO_LARGE,
+                  e.getMessage() + ", the most this heap reads at once (a larger -Xmx raises it)");
+          default ->
+              reject(
+                  pid,
+                  c,
+                  Rejection.fileLabel(e.file()),
+                  Rejection.Reason.MALFORMED,
+                  e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        log.debug("reading pid {} failed", pid, e);
+        reject(pid, c, "other", Rejection.Reason.ERROR, e.toString());
+      }
+    }
+
+    private void reject(int pid, Candidate c, String file, Rejection.Reason reason, String detail) {
+      malformed++;
+      if (errors.size() < 20) {
+        errors.add(detail);
+      }
+      rejections.process(
+          pid,
+          c == null ? -1 : c.stat().startTimeTicks(),
+          c == null ? null : c.stat().comm(),
+          new Rejection(file, reason, detail));
+    }
   }
 
   /**
    * Reads one process, or empty when the filter rejects it. Cheap checks (stat, status) come before
-   * the costly numa_maps walk.
+   * the costly numa_maps walk. Throws for a process whose files are gone, unreadable or malformed.
    */
   public Optional<ManagedProcess> read(int pid, ProcessFilter filter) {
-    return read(pid, filter, CpusetMems.Mounts.of(root));
+    Optional<Candidate> c = Candidate.read(root, pid, filter, CpusetMems.Mounts.of(root));
+    if (c.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(withVmas(c.get(), Integer.MAX_VALUE, new Tally()));
   }
 
-  private Optional<ManagedProcess> read(int pid, ProcessFilter filter, CpusetMems.Mounts mounts) {
-    if (pid == filter.selfPid()) {
-      return Optional.empty();
-    }
-    ProcStat stat = ProcStat.read(root, pid);
-    if (stat.isKernelThread() || stat.isZombie() || !filter.matchesComm(stat.comm())) {
-      return Optional.empty();
-    }
-    ProcStatus status = ProcStatus.read(root, pid);
-    if (status.kthread() || status.tgid() != pid) {
-      return Optional.empty();
-    }
-    long rss = status.vmRssBytes().orElse(0);
-    if (rss < filter.minRssBytes()) {
-      return Optional.empty();
-    }
-    if (filter.exe().isPresent()) {
-      String cmdline = KernelFiles.read(root.pid(pid, "cmdline"));
-      int nul = cmdline.indexOf('\0');
-      String argv0 = nul >= 0 ? cmdline.substring(0, nul) : cmdline;
-      if (!filter.matchesExe(argv0)) {
-        return Optional.empty();
-      }
-    }
-    ProcCgroup cgroup = ProcCgroup.read(root, pid);
-    List<String> paths = cgroup.lines().stream().map(ProcCgroup.Line::path).distinct().toList();
-    if (!filter.matchesCgroup(paths)) {
-      return Optional.empty();
-    }
-    Optional<NodeSet> cpuset = CpusetMems.read(mounts, cgroup).map(CpusetMems.Effective::mems);
-    NodeSet allowed =
-        cpuset.map(c -> c.intersect(status.memsAllowed())).orElse(status.memsAllowed());
-    List<Vma> vmas = cachedVmas(pid, stat.startTimeTicks(), rss);
+  /**
+   * The candidate with its VMAs: those on the memory nodes, at most {@code maxVmas} of them (the
+   * largest). Rejected and trimmed VMAs are counted in {@code t}.
+   */
+  private ManagedProcess withVmas(Candidate c, long maxVmas, Tally t) {
+    int pid = c.pid();
+    VmaReader.Read read = reader.vmas(pid, c.stat().startTimeTicks(), c.rssBytes());
     // A pid reused between stat and numa_maps would mix two processes: re-check the start time.
     ProcStat again = ProcStat.read(root, pid);
-    if (again.startTimeTicks() != stat.startTimeTicks()) {
+    if (again.startTimeTicks() != c.stat().startTimeTicks()) {
       throw KernelFsException.of(
           KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during scan", null);
     }
-    String cgroupPath = cgroup.unifiedPath().orElse(paths.isEmpty() ? "/" : paths.get(0));
-    return Optional.of(
-        new ManagedProcess(
-            pid,
-            stat.startTimeTicks(),
-            stat.comm(),
-            rss,
-            cgroupPath,
-            status.memsAllowed(),
-            cpuset,
-            allowed,
-            vmas));
-  }
-
-  /**
-   * As {@link #vmas(int)}, but reuses the last VMAs of this pid (same start time): without reading
-   * numa_maps while maps and RSS are unchanged and its read period has not run out, and without
-   * parsing when both files are unchanged byte for byte.
-   */
-  private List<Vma> cachedVmas(int pid, long startTime, long rss) {
-    VmaCache last = cached(pid, startTime);
-    KernelFiles.Content maps = readMaps(pid, last);
-    if (last != null
-        && last.age() + 1 < Math.min(last.period(), numaMapsMaxAge)
-        && last.rss() == rss
-        && maps.fingerprint().equals(last.maps())) {
-      vmaCache.put(pid, last.older());
-      return last.vmas();
+    VmaJoin.Joined onNodes = onMemoryNodes(read, memoryNodes);
+    List<Rejection> rejected = new ArrayList<>(read.rejected());
+    rejected.addAll(onNodes.rejected());
+    if (!rejected.isEmpty()) {
+      int total = onNodes.vmas().size() + rejected.size();
+      rejections.vmas(pid, c.stat().startTimeTicks(), c.stat().comm(), rejected, total);
     }
-    return remember(pid, startTime, rss, last, maps, readNumaMaps(pid, last, maps));
-  }
-
-  /** This pid's maps; its bytes kept only when they changed since {@code last}. */
-  private KernelFiles.Content readMaps(int pid, VmaCache last) {
-    return readContent(root.pid(pid, "maps"), last == null ? null : last.maps());
-  }
-
-  /**
-   * This pid's numa_maps, read after {@code maps}: its bytes kept when they changed since {@code
-   * last}, and always when maps changed (the VMAs are built again then, and reading numa_maps a
-   * second time for its text would walk the page tables twice).
-   */
-  private KernelFiles.Content readNumaMaps(int pid, VmaCache last, KernelFiles.Content maps) {
-    return readContent(root.pid(pid, "numa_maps"), maps.hasBytes() ? null : last.numaMaps());
-  }
-
-  /** The cache entry of this pid if it is the same process (same start time), else null. */
-  private VmaCache cached(int pid, long startTime) {
-    VmaCache last = vmaCache.get(pid);
-    return last != null && last.startTime() == startTime ? last : null;
-  }
-
-  /**
-   * The VMAs of a fresh read of both files: the last ones (the same list) when neither changed,
-   * else parsed and joined. Sets the next read period and counts the pid as read this scan. The
-   * contents come from {@link #readMaps} and {@link #readNumaMaps}: numa_maps has its bytes
-   * whenever either file changed; maps, unchanged while numa_maps changed, is read again for its
-   * text (a cheap file).
-   */
-  private List<Vma> remember(
-      int pid,
-      long startTime,
-      long rss,
-      VmaCache last,
-      KernelFiles.Content maps,
-      KernelFiles.Content numa) {
-    readThisScan.add(pid);
-    boolean same =
-        last != null
-            && numa.fingerprint().equals(last.numaMaps())
-            && maps.fingerprint().equals(last.maps());
-    List<Vma> vmas;
-    if (same) {
-      vmas = last.vmas();
-    } else {
-      Path numaPath = root.pid(pid, "numa_maps");
-      Path mapsPath = root.pid(pid, "maps");
-      maps = maps.hasBytes() ? maps : readContent(mapsPath, null);
-      List<NumaMaps.Entry> entries;
-      List<ProcMaps.Mapping> mappings;
-      try {
-        entries = NumaMaps.parse(numa.text());
-      } catch (KernelFsException e) {
-        throw e.withFile(numaPath);
-      }
-      try {
-        mappings = ProcMaps.parse(maps.text());
-      } catch (KernelFsException e) {
-        throw e.withFile(mapsPath);
-      }
-      vmas = List.copyOf(join(mappings, entries));
+    if (!onNodes.rejected().isEmpty()) {
+      reader.readNextScan(pid); // VMAs from before a node went away: read numa_maps again
     }
-    int period = same ? Math.min(2 * last.period(), numaMapsMaxAge) : 1;
-    vmaCache.put(
-        pid, new VmaCache(startTime, numa.fingerprint(), maps.fingerprint(), rss, vmas, period, 0));
-    return vmas;
+    List<Vma> vmas = onNodes.vmas();
+    if (vmas.size() > maxVmas) {
+      int cap = (int) maxVmas;
+      t.leftOutVmas += vmas.size() - cap;
+      trimmedTo.put(pid, cap);
+      vmas = largest(vmas, cap);
+    }
+    return new ManagedProcess(
+        pid,
+        c.stat().startTimeTicks(),
+        c.stat().comm(),
+        c.rssBytes(),
+        c.cgroupPath(),
+        c.memsAllowed(),
+        c.cpusetMems(),
+        c.allowedNodes(),
+        vmas);
   }
 
-  /** A file's content, its bytes kept only when its fingerprint is not {@code last}. */
-  private static KernelFiles.Content readContent(Path file, KernelFiles.Fingerprint last) {
-    try {
-      return KernelFiles.readIfChanged(file, last);
-    } catch (KernelFsException e) {
-      throw e.withFile(file);
+  /** The VMAs of {@code read} with pages on {@code nodes} only. */
+  private static VmaJoin.Joined onMemoryNodes(VmaReader.Read read, NodeSet nodes) {
+    if (nodes.containsAll(read.nodes())) {
+      return new VmaJoin.Joined(read.vmas(), List.of());
     }
+    return VmaJoin.onNodes(read.vmas(), nodes);
   }
 
-  /** VMAs from maps joined with numa_maps by start address. */
-  public List<Vma> vmas(int pid) {
-    List<NumaMaps.Entry> numa = NumaMaps.read(root, pid);
-    List<ProcMaps.Mapping> maps = ProcMaps.read(root, pid);
-    return join(maps, numa);
-  }
-
-  /** Joins maps and numa_maps; VMAs present in only one of them (a race) are left out. */
-  public static List<Vma> join(List<ProcMaps.Mapping> maps, List<NumaMaps.Entry> numa) {
-    Map<Long, ProcMaps.Mapping> byStart = new HashMap<>();
-    for (ProcMaps.Mapping m : maps) {
-      byStart.put(m.range().start(), m);
-    }
-    List<Vma> out = new ArrayList<>();
-    for (NumaMaps.Entry e : numa) {
-      ProcMaps.Mapping m = byStart.get(e.start());
-      if (m == null || m.special()) {
-        continue;
-      }
-      out.add(
-          new Vma(
-              m.range(),
-              m.perms(),
-              m.path(),
-              e.policy(),
-              e.backing(),
-              e.huge(),
-              e.pageBytes(),
-              e.anon(),
-              e.mapmax().orElse(1),
-              e.pagesPerNode(),
-              e.activePages()));
-    }
-    return out;
+  /** The {@code cap} VMAs with the most present bytes, in address order. */
+  static List<Vma> largest(List<Vma> vmas, int cap) {
+    List<Vma> bySize = new ArrayList<>(vmas);
+    bySize.sort(
+        Comparator.comparingLong(Vma::presentBytes)
+            .thenComparingLong(v -> v.range().sizeBytes())
+            .reversed());
+    List<Vma> kept = new ArrayList<>(bySize.subList(0, cap));
+    kept.sort(Comparator.comparingLong(v -> v.range().start()));
+    return kept;
   }
 }

@@ -31,6 +31,10 @@ public record Vma(
     long presentPages) {
 
   public Vma {
+    if (pageBytes <= 0 || Long.bitCount(pageBytes) != 1) {
+      // numa_maps' parser rejects such a page size; a VMA never carries one into a division
+      throw new IllegalArgumentException("page size " + pageBytes + " is not a power of two");
+    }
     if (presentPages != pages.total()) {
       throw new IllegalArgumentException(
           "presentPages " + presentPages + " is not the sum of " + pages);
@@ -110,6 +114,30 @@ public record Vma(
 
   public long bytesOn(int node) {
     return pages.countOn(node) * pageBytes;
+  }
+
+  /**
+   * The bytes per node in a span of {@code spanBytes} of this VMA, estimated from its pages per
+   * node: the pages are taken as spread evenly over the range, so the span holds the share {@code
+   * spanBytes / size} of each node's pages, rounded to whole pages (nodes that round to none are
+   * left out). Where no {@code move_pages} query covered a range, this is what tierd knows of it.
+   */
+  public PerNode estimatedBytes(long spanBytes) {
+    return pages.scaled(shareOf(spanBytes), pageBytes);
+  }
+
+  /** The share of this VMA that a span of {@code spanBytes} inside it is: span / size. */
+  public double shareOf(long spanBytes) {
+    return (double) spanBytes / range.sizeBytes();
+  }
+
+  /**
+   * The estimate of {@link #estimatedBytes(long)} for {@code pageCount} of this VMA's pages (one
+   * node's, or several nodes' summed) in a span that is {@code share} ({@link #shareOf}) of the
+   * VMA, without building a {@link PerNode}.
+   */
+  public long bytesInShare(long pageCount, double share) {
+    return PerNode.scaledCount(pageCount, share, pageBytes);
   }
 
   public NodeSet nodes() {

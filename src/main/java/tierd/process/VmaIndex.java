@@ -6,9 +6,11 @@ import java.util.List;
 import tierd.model.AddressRange;
 
 /**
- * A process's VMAs sorted by start, to find the VMAs a range overlaps without visiting all of them.
- * Real VMAs never overlap, so their ends ascend too and the first VMA a range overlaps is found by
- * binary search; a list that overlaps (only a hand-made one can) is scanned whole.
+ * A process's VMAs sorted by start, for finding the VMAs a range overlaps. Real VMAs never overlap,
+ * so their ends ascend too and the first VMA a range overlaps is found by binary search; a list
+ * that overlaps (only a hand-made one can) is walked from its first VMA. Walk the VMAs a range
+ * {@code [start, end)} overlaps as {@code for (int i = index.firstEndingAfter(start); i <
+ * index.size() && index.get(i).range().start() < end; i++)}, skipping those whose overlap is empty.
  */
 public final class VmaIndex {
 
@@ -26,24 +28,76 @@ public final class VmaIndex {
     this.disjoint = disjoint;
   }
 
-  public static VmaIndex of(List<Vma> list) {
-    Vma[] a = list.toArray(new Vma[0]);
-    Arrays.sort(a, Comparator.comparingLong(v -> v.range().start()));
+  /** The VMAs sorted by start (a stable sort: VMAs with the same start keep their order). */
+  public static VmaIndex of(List<Vma> vmas) {
+    Vma[] sorted = vmas.toArray(new Vma[0]);
+    Arrays.sort(sorted, Comparator.comparingLong(v -> v.range().start()));
     boolean disjoint = true;
-    for (int i = 1; i < a.length && disjoint; i++) {
-      disjoint = a[i].range().start() >= a[i - 1].range().end();
+    for (int i = 1; i < sorted.length && disjoint; i++) {
+      disjoint = sorted[i].range().start() >= sorted[i - 1].range().end();
     }
-    return new VmaIndex(a, disjoint);
+    return new VmaIndex(sorted, disjoint);
+  }
+
+  public int size() {
+    return vmas.length;
+  }
+
+  /** The i-th VMA by start. */
+  public Vma get(int i) {
+    return vmas[i];
+  }
+
+  /** True when no two VMAs overlap (always, for VMAs read from the kernel). */
+  public boolean disjoint() {
+    return disjoint;
+  }
+
+  /**
+   * Index of the first VMA that ends after {@code address}: where the walk over a range starting at
+   * {@code address} begins. 0 when the VMAs overlap each other.
+   */
+  public int firstEndingAfter(long address) {
+    if (!disjoint) {
+      return 0;
+    }
+    int lo = 0;
+    int hi = vmas.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (vmas[mid].range().end() <= address) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * {@link #firstEndingAfter(long)} for a walk whose addresses only rise: it searches on from
+   * {@code from}, the index the walk found for an earlier address, one VMA at a time, which costs
+   * O(1) a range when ranges come in address order (the planner's sorted regions do).
+   */
+  public int firstEndingAfter(long address, int from) {
+    if (!disjoint) {
+      return 0;
+    }
+    int i = from;
+    while (i < vmas.length && vmas[i].range().end() <= address) {
+      i++;
+    }
+    return i;
   }
 
   /** Calls {@code visitor} for every VMA that overlaps {@code range}, in address order. */
   public void forEachOverlap(AddressRange range, OverlapVisitor visitor) {
-    for (int i = firstOverlapping(range.start());
-        i < vmas.length && (!disjoint || vmas[i].range().start() < range.end());
+    for (int i = firstEndingAfter(range.start());
+        i < vmas.length && vmas[i].range().start() < range.end();
         i++) {
-      long overlap = vmas[i].range().overlapBytes(range);
-      if (overlap > 0) {
-        visitor.visit(vmas[i], overlap);
+      long overlapBytes = vmas[i].range().overlapBytes(range);
+      if (overlapBytes > 0) {
+        visitor.visit(vmas[i], overlapBytes);
       }
     }
   }
@@ -53,32 +107,14 @@ public final class VmaIndex {
    * of the VMA the range covers (numa_maps counts pages per VMA, not per address).
    */
   public long presentBytes(AddressRange range) {
-    long[] sum = {0};
+    long[] sumBytes = {0};
     forEachOverlap(
         range,
-        (v, overlap) -> {
-          if (v.presentPages() > 0) {
-            sum[0] += (long) ((double) overlap / v.range().sizeBytes() * v.presentBytes());
+        (vma, overlapBytes) -> {
+          if (vma.presentPages() > 0) {
+            sumBytes[0] += vma.bytesInShare(vma.presentPages(), vma.shareOf(overlapBytes));
           }
         });
-    return sum[0];
-  }
-
-  /** Index of the first VMA that ends after {@code start} (0 when the VMAs overlap). */
-  private int firstOverlapping(long start) {
-    if (!disjoint) {
-      return 0;
-    }
-    int lo = 0;
-    int hi = vmas.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (vmas[mid].range().end() <= start) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return sumBytes[0];
   }
 }

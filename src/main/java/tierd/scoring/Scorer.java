@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tierd.heat.RegionSample;
-import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
 
@@ -34,8 +33,12 @@ import tierd.topology.Topology;
  *
  * <p>Classes: COLD when the region has been idle (every observation at or below the cold threshold)
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
- * heat that has not decayed yet; HOT when its heat has stood at or above the hot threshold for
- * {@code confirmWindows} consecutive windows; WARM otherwise.
+ * heat that has not decayed yet; HOT when its heat is at or above the hot threshold in this window;
+ * WARM otherwise. A HOT region's streak ({@link ScoredRegion#hotWindows()}) says for how many
+ * consecutive windows; it is <em>confirmed</em> after {@code confirmWindows} ({@link
+ * Thresholds#confirmed}). The planner moves hot data of one window into free room at once, and
+ * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
+ * when something must go down for it).
  *
  * <p>The hot threshold, unless pinned, is the larger of two fits: the lowest threshold whose hot
  * set (bytes, from a 1024-bin heat histogram) fits the fast tier's usable capacity, and the rate
@@ -55,6 +58,7 @@ public final class Scorer {
 
   private final ScoringConfig config;
   private final Map<ProcessKey, History> histories = new HashMap<>();
+  private int maxTrackedRegions = Integer.MAX_VALUE;
   private double rateFit;
   private Thresholds thresholds;
 
@@ -70,7 +74,8 @@ public final class Scorer {
             config.hotFloor(),
             rateFit,
             0,
-            0);
+            0,
+            config.confirmWindows());
   }
 
   public ScoringConfig config() {
@@ -129,10 +134,11 @@ public final class Scorer {
     int coalesced = 0;
     for (int pid : pids) {
       ProcessKey key = keyOfPid.get(pid);
-      Observed obs = observe(byPid.get(pid));
+      List<RegionSample> samplesOfPid = byPid.get(pid);
+      Observed obs = Observed.of(samplesOfPid);
       trimmed += obs.trimmed;
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
-      Pending p = carry(key, obs, histories.get(key), now);
+      Pending p = carry(key, obs, histories.get(key), now, shortestWindowNanos(samplesOfPid));
       for (int i = 0; i < p.n; i++) {
         int bin = Math.min(BINS - 1, (int) (p.heat[i] * BINS));
         histogram[bin] += p.obs.end[i] - p.obs.start[i];
@@ -152,13 +158,17 @@ public final class Scorer {
       for (int i = 0; i < p.n; i++) {
         double heat = p.heat[i];
         long size = p.obs.end[i] - p.obs.start[i];
-        streak[i] = heat >= hot ? Math.min(p.streak[i] + 1, 1_000_000) : 0;
+        if (heat < hot) {
+          streak[i] = 0;
+        } else {
+          streak[i] = p.newWindow ? Math.min(p.streak[i] + 1, 1_000_000) : p.streak[i];
+        }
         long idleAge = p.idleSince[i] == NOT_IDLE ? 0 : Math.max(0, now - p.idleSince[i]);
         HeatClass cls;
         if (p.idleSince[i] != NOT_IDLE && idleAge >= coldMinAge) {
           cls = HeatClass.COLD;
           coldBytes += size;
-        } else if (streak[i] >= config.confirmWindows()) {
+        } else if (streak[i] >= 1) {
           cls = HeatClass.HOT;
           hotBytes += size;
         } else {
@@ -185,8 +195,10 @@ public final class Scorer {
               p.heat,
               streak,
               p.idleSince,
-              now));
+              now,
+              p.windowCountedAt));
     }
+    boundHistory(pending);
     thresholds =
         new Thresholds(
             thresholds.hot(),
@@ -195,7 +207,8 @@ public final class Scorer {
             thresholds.capacityFit(),
             thresholds.rateFit(),
             thresholds.hotCapacityBytes(),
-            aboveHot);
+            aboveHot,
+            thresholds.confirmWindows());
     return new ScoringResult(
         in.now(),
         out,
@@ -207,6 +220,31 @@ public final class Scorer {
         trimmed,
         coalesced,
         histories.size());
+  }
+
+  /**
+   * Keeps at most {@code regions} regions of history over all processes, a memory bound (the
+   * daemon's region limit). A cycle's samples are bounded before they get here; what can pile up is
+   * the history of processes the source stopped reporting, which is dropped first when a cycle ends
+   * above the bound (they start afresh if they are sampled again).
+   */
+  public void maxTrackedRegions(int regions) {
+    if (regions < 1) {
+      throw new IllegalArgumentException("max tracked regions must be at least 1: " + regions);
+    }
+    maxTrackedRegions = regions;
+  }
+
+  private void boundHistory(List<Pending> sampled) {
+    long total = 0;
+    for (History h : histories.values()) {
+      total += h.start.length;
+    }
+    if (total > maxTrackedRegions) {
+      Set<ProcessKey> keep = new HashSet<>();
+      sampled.forEach(p -> keep.add(p.key));
+      histories.keySet().retainAll(keep);
+    }
   }
 
   /** Fits the hot threshold for this cycle, updates the controller and returns the threshold. */
@@ -242,12 +280,25 @@ public final class Scorer {
       hot = Math.min(1.0, Math.max(capacityFit, rateFit));
     }
     thresholds =
-        new Thresholds(hot, config.coldThreshold(), pinned, capacityFit, rateFit, capacity, 0);
+        new Thresholds(
+            hot,
+            config.coldThreshold(),
+            pinned,
+            capacityFit,
+            rateFit,
+            capacity,
+            0,
+            config.confirmWindows());
     return hot;
   }
 
-  /** Carries the old history of one process onto this cycle's observations. */
-  private Pending carry(ProcessKey key, Observed obs, History old, long now) {
+  /**
+   * Carries the old history of one process onto this cycle's observations. {@code windowNanos} is
+   * the shortest window of its samples: a cycle that comes sooner after the last counted window
+   * (cycles faster than the source's window read the same window again) does not count as a window
+   * of its own for the hot streak.
+   */
+  private Pending carry(ProcessKey key, Observed obs, History old, long now, long windowNanos) {
     int n = obs.n;
     double[] heat = new double[n];
     int[] streak = new int[n];
@@ -307,114 +358,41 @@ public final class Scorer {
         }
       }
     }
-    return new Pending(key, obs, n, heat, streak, idleSince);
+    boolean newWindow = old == null || now - old.windowCountedAt >= windowNanos * 9 / 10;
+    long countedAt = newWindow ? now : old.windowCountedAt;
+    return new Pending(key, obs, n, heat, streak, idleSince, newWindow, countedAt);
   }
 
-  /** Sorts, de-overlaps and flattens one process's samples. */
-  private static Observed observe(List<RegionSample> samples) {
-    boolean sorted = true;
-    for (int i = 1; i < samples.size() && sorted; i++) {
-      sorted = samples.get(i - 1).range().compareTo(samples.get(i).range()) <= 0;
+  private static long shortestWindowNanos(List<RegionSample> samples) {
+    long shortest = Long.MAX_VALUE;
+    for (RegionSample sample : samples) {
+      shortest = Math.min(shortest, sample.window().toNanos());
     }
-    if (!sorted) {
-      samples = new ArrayList<>(samples);
-      samples.sort((a, b) -> a.range().compareTo(b.range()));
-    }
-    int n = samples.size();
-    Observed o = new Observed(n);
-    long prevEnd = Long.MIN_VALUE;
-    for (RegionSample s : samples) {
-      AddressRange r = s.range();
-      long start = r.start();
-      if (start < prevEnd) {
-        o.trimmed++;
-        start = prevEnd;
-        if (start >= r.end()) {
-          continue;
-        }
-        r = null;
-      }
-      if (r != null && r.isEmpty()) {
-        continue;
-      }
-      int i = o.n++;
-      o.start[i] = start;
-      o.end[i] = s.range().end();
-      o.fraction[i] = HeatScale.heat(s.accessRatePerSecond());
-      o.ageNanos[i] = s.age().toNanos();
-      o.ranges[i] = r;
-      prevEnd = s.range().end();
-    }
-    return o;
+    return shortest == Long.MAX_VALUE ? 0 : shortest;
   }
 
   private static long nanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 
-  /** One process's observations this cycle, sorted and non-overlapping. */
-  private static final class Observed {
-    int n;
-    long[] start;
-    long[] end;
-    double[] fraction;
-    long[] ageNanos;
-    AddressRange[] ranges; // the sample's own range when unchanged, to avoid a copy
-    int trimmed;
-
-    Observed(int capacity) {
-      start = new long[capacity];
-      end = new long[capacity];
-      fraction = new double[capacity];
-      ageNanos = new long[capacity];
-      ranges = new AddressRange[capacity];
-    }
-
-    AddressRange range(int i) {
-      AddressRange r = ranges[i];
-      return r != null ? r : new AddressRange(start[i], end[i]);
-    }
-
-    /**
-     * Coalesces runs of neighbours so at most {@code cap} regions remain: access fractions
-     * size-weighted, the youngest age. Gaps inside a run are covered; the planner intersects
-     * regions with VMAs, so unmapped gaps never reach a move. Returns the regions removed.
-     */
-    int coalesce(int cap) {
-      if (n <= cap) {
-        return 0;
-      }
-      int k = (n + cap - 1) / cap;
-      int m = 0;
-      for (int i = 0; i < n; i += k) {
-        int last = Math.min(n, i + k) - 1;
-        double weighted = 0;
-        long bytes = 0;
-        long age = Long.MAX_VALUE;
-        for (int j = i; j <= last; j++) {
-          long size = end[j] - start[j];
-          weighted += fraction[j] * size;
-          bytes += size;
-          age = Math.min(age, ageNanos[j]);
-        }
-        start[m] = start[i];
-        end[m] = end[last];
-        fraction[m] = bytes == 0 ? 0 : Math.min(1, weighted / bytes);
-        ageNanos[m] = age;
-        ranges[m] = last == i ? ranges[i] : null;
-        m++;
-      }
-      int removed = n - m;
-      n = m;
-      return removed;
-    }
-  }
-
   /** One process's new state before the threshold is known. */
   private record Pending(
-      ProcessKey key, Observed obs, int n, double[] heat, int[] streak, long[] idleSince) {}
+      ProcessKey key,
+      Observed obs,
+      int n,
+      double[] heat,
+      int[] streak,
+      long[] idleSince,
+      boolean newWindow,
+      long windowCountedAt) {}
 
   /** One process's history: parallel arrays sorted by start, non-overlapping. */
   private record History(
-      long[] start, long[] end, double[] heat, int[] streak, long[] idleSince, long lastUpdate) {}
+      long[] start,
+      long[] end,
+      double[] heat,
+      int[] streak,
+      long[] idleSince,
+      long lastUpdate,
+      long windowCountedAt) {}
 }

@@ -10,8 +10,9 @@ import tierd.model.DataSize;
  * Heats and thresholds are on the {@link HeatScale} (an access rate mapped into [0, 1)).
  *
  * @param halfLife time in which the heat of a region that is no longer accessed halves (&gt; 0)
- * @param confirmWindows consecutive windows at or above the hot threshold before a region is HOT
- *     ([2, 1000]; design rule 7 asks for more than one)
+ * @param confirmWindows consecutive windows at or above the hot threshold before a HOT region is
+ *     confirmed, so that other data may be demoted to make room for it ([2, 1000]; design rule 9
+ *     asks for more than one); unconfirmed HOT data moves only into free room
  * @param hotThreshold a pinned hot threshold in (0, 1]; empty to fit it to capacity and budget
  * @param coldThreshold heat at or below which a region counts as idle ([0, 1))
  * @param minGap smallest hysteresis gap between the cold and the hot threshold ((0, 1), and cold +

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.Rejection;
 import tierd.model.CpuList;
 import tierd.model.NodeSet;
 import tierd.source.proc.Zoneinfo;
@@ -43,19 +45,62 @@ public final class TopologyReader {
     this.pageBytes = pageBytes;
   }
 
-  /** Reads the topology; {@code tierOverride} (fast to slow) wins when non-empty. */
+  /**
+   * Reads the topology; {@code tierOverride} (fast to slow) wins when non-empty. Strict: a memory
+   * node whose files are missing, or an override that does not cover the memory nodes exactly, is
+   * an error.
+   */
   public Topology read(List<NodeSet> tierOverride) {
+    return read(tierOverride, null);
+  }
+
+  /**
+   * Reads the topology as it is now, for a daemon that reads it every cycle while memory is hot
+   * plugged: a memory node whose sysfs files vanish mid-read (hot-unplug in progress: the node
+   * masks were read a moment before) is left out of this cycle's topology, and an override is
+   * applied to the memory nodes there are, its nodes that are not memory nodes (any more) dropped
+   * and memory nodes it does not name left out (so never tiered). Each thing left out goes to
+   * {@code leftOut}. The next read sees what the hotplug left, so no state of the host fails every
+   * cycle.
+   */
+  public Topology readAdapting(List<NodeSet> tierOverride, Consumer<Rejection> leftOut) {
+    return read(tierOverride, java.util.Objects.requireNonNull(leftOut));
+  }
+
+  private Topology read(List<NodeSet> tierOverride, Consumer<Rejection> leftOut) {
     NodeMasks masks = NodeMasks.read(root);
     NodeSet memNodes = masks.hasMemory().intersect(masks.online());
     Optional<Zoneinfo> zones = readZoneinfo();
     List<NodeInfo> infos = new ArrayList<>();
     for (int n : memNodes.toArray()) {
-      infos.add(readNode(n, masks, zones));
+      try {
+        infos.add(readNode(n, masks, zones));
+      } catch (KernelFsException e) {
+        if (leftOut == null || e.kind() != KernelFsException.Kind.ABSENT) {
+          throw e;
+        }
+        memNodes = memNodes.minus(NodeSet.of(n));
+        leftOut.accept(
+            new Rejection(
+                Rejection.fileLabel(e.file()),
+                Rejection.Reason.ABSENT,
+                "memory node "
+                    + n
+                    + " left out of this cycle's topology: "
+                    + e.getMessage()
+                    + " (memory hot-unplug in progress?)"));
+      }
     }
     TierSource source;
     List<NodeSet> groups;
     if (!tierOverride.isEmpty()) {
-      groups = checkOverride(tierOverride, memNodes);
+      if (leftOut != null) {
+        groups = adaptOverride(tierOverride, memNodes, leftOut);
+        NodeSet tiered = groups.stream().reduce(NodeSet.empty(), NodeSet::union);
+        infos.removeIf(i -> !tiered.contains(i.id()));
+      } else {
+        groups = checkOverride(tierOverride, memNodes);
+      }
       source = TierSource.CONFIG;
       return build(infos, groups, source, List.of());
     }
@@ -118,6 +163,44 @@ public final class TopologyReader {
       throw new IllegalArgumentException("tiers: memory node(s) " + missing + " are in no tier");
     }
     return List.copyOf(override);
+  }
+
+  /**
+   * The override restricted to {@code memNodes}: its nodes that are not memory nodes are dropped (a
+   * tier left empty goes), and memory nodes in none of its tiers are reported, as they will be left
+   * out of the topology.
+   */
+  private static List<NodeSet> adaptOverride(
+      List<NodeSet> override, NodeSet memNodes, Consumer<Rejection> leftOut) {
+    List<NodeSet> groups = new ArrayList<>();
+    NodeSet seen = NodeSet.empty();
+    for (NodeSet t : override) {
+      NodeSet present = t.intersect(memNodes).minus(seen);
+      NodeSet gone = t.minus(memNodes);
+      if (!gone.isEmpty()) {
+        leftOut.accept(
+            new Rejection(
+                "other",
+                Rejection.Reason.ABSENT,
+                "tiers: node(s) " + gone + " are not memory nodes now; tiering without them"));
+      }
+      if (!present.isEmpty()) {
+        groups.add(present);
+      }
+      seen = seen.union(t);
+    }
+    NodeSet untiered = memNodes.minus(seen);
+    if (!untiered.isEmpty()) {
+      leftOut.accept(
+          new Rejection(
+              "other",
+              Rejection.Reason.UNKNOWN_NODE,
+              "tiers: memory node(s) "
+                  + untiered
+                  + " are in no tier (hot-plugged since the config was written?); left out,"
+                  + " never tiered, until 'tiers' names them"));
+    }
+    return groups;
   }
 
   /**

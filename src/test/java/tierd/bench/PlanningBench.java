@@ -127,7 +127,8 @@ public class PlanningBench {
     return p;
   }
 
-  private MigrationPlan plan() {
+  /** One plan, as {@link #plan1M} times it. */
+  MigrationPlan plan() {
     return planner.plan(planInput, PlannerState.initial()).plan();
   }
 
@@ -144,11 +145,23 @@ public class PlanningBench {
     return r;
   }
 
-  /** The plan the benchmark measures, for a look at what it decides. */
-  public static List<String> describe(int regions) {
+  /** The benchmark's state for {@code regions} regions, set up as JMH sets it up. */
+  static PlanningBench prepared(int regions) {
     PlanningBench b = new PlanningBench();
     b.regions = regions;
     b.setUp();
+    return b;
+  }
+
+  /** The plan the benchmark measures and the state it hands on, as the golden plans record it. */
+  public static PlanResult planResult(int regions) {
+    PlanningBench b = prepared(regions);
+    return b.planner.plan(b.planInput, PlannerState.initial());
+  }
+
+  /** The plan the benchmark measures, for a look at what it decides. */
+  public static List<String> describe(int regions) {
+    PlanningBench b = prepared(regions);
     MigrationPlan p = b.plan();
     return List.of(
         "regions " + p.summary().regions() + ", segments " + p.summary().segments(),

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tierd.Fixtures;
 import tierd.kernelfs.KernelRoot;
+import tierd.planner.PlannerConfig;
 import tierd.source.sys.NodeMeminfo;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
@@ -17,12 +18,15 @@ import tierd.topology.TopologyReader;
 class MeminfoNodeRoomTest {
 
   @Test
-  void roomIsFreeMemoryNowAboveTheHighWatermark(@TempDir Path dir) throws Exception {
+  void roomIsFreeMemoryNowAboveTheHighWatermarkPlusTheMargin(@TempDir Path dir) throws Exception {
     Fixtures.copyTree(Fixtures.path("fixtures/vm-2node"), dir);
     KernelRoot root = KernelRoot.under(dir);
     Topology topo = new TopologyReader(root, 4096).read(List.of());
-    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo);
-    long high = topo.node(0).watermarks().orElseThrow().highBytes();
+    MeminfoNodeRoom room =
+        MeminfoNodeRoom.of(root, topo, PlannerConfig.builder().roomMargin(0.02).build());
+    long high =
+        topo.node(0).watermarks().orElseThrow().highBytes()
+            + (long) (topo.node(0).totalBytes() * 0.02);
 
     assertThat(room.bytesAvailable(0)).isEqualTo(NodeMeminfo.read(root, 0).freeBytes() - high);
 
@@ -42,7 +46,7 @@ class MeminfoNodeRoomTest {
     Fixtures.copyTree(Fixtures.path("fixtures/vm-2node"), dir);
     KernelRoot root = KernelRoot.under(dir);
     Topology topo = new TopologyReader(root, 4096).read(List.of());
-    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo);
+    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo, PlannerConfig.defaults());
 
     assertThat(room.bytesAvailable(7)).as("no such node").isEqualTo(Long.MAX_VALUE);
     Files.delete(dir.resolve("sys/devices/system/node/node1/meminfo"));

@@ -30,7 +30,7 @@ import tierd.topology.Topology;
 /**
  * The per-class, per-tier byte estimate of the tierd_region_bytes metric: the indexed walk (binary
  * search for the first VMA a region overlaps) gives exactly what visiting every VMA of the process
- * for every region gave.
+ * for every region gives, with the same estimate per VMA ({@code Vma.bytesInShare}).
  */
 class RegionBytesTest {
 
@@ -109,7 +109,7 @@ class RegionBytesTest {
         perNode);
   }
 
-  /** What the metric computed before: every VMA of the process for every region. */
+  /** The same estimate without the index: every VMA of the process for every region. */
   private static Map<String, Map<String, Long>> fullScan(
       List<ScoredRegion> regions, List<ManagedProcess> procs, Topology topo) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
@@ -137,11 +137,7 @@ class RegionBytesTest {
           if (rank < 0) {
             continue;
           }
-          long b =
-              (long)
-                  ((double) overlap
-                      * e.getValue()
-                      / Math.max(1, v.range().sizeBytes() / v.pageBytes()));
+          long b = v.bytesInShare(e.getValue(), v.shareOf(overlap));
           out.get(s.heatClass().name()).merge(topo.tiers().get(rank).label(), b, Long::sum);
         }
       }

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.Fixtures;
 import tierd.heat.SourceConflicts.ActiveSource;
+import tierd.heat.damon.DamonModules;
 import tierd.heat.damon.DamonStatus;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.source.sys.TieringKnobs;
@@ -28,6 +29,12 @@ class SourceConflictsTest {
 
   static DamonStatus damon(DamonStatus.Kdamond... k) {
     return new DamonStatus(true, k.length, List.of(k));
+  }
+
+  /** The admin tree empty, and a kernel DAMON module's kdamond running (not in the tree). */
+  static DamonStatus module(String name, int kdamondPid) {
+    return new DamonStatus(
+        true, 0, List.of(), List.of(new DamonModules.ModuleKdamond(name, kdamondPid)));
   }
 
   static ActiveSource active(SourceKind k, Integer... pids) {
@@ -107,6 +114,26 @@ class SourceConflictsTest {
                 "FOREIGN_DAMON: foreign kdamond 0 running vaddr/stat",
                 "SHARED_ACCESSED_BITS: foreign kdamond 0 (vaddr/stat) and idle-page both clear"
                     + " the Accessed bits of pids 4242")),
+        Arguments.of(
+            "DAMON_LRU_SORT's kdamond, outside the admin tree",
+            QUIET,
+            module("damon_lru_sort", 837),
+            Set.of(),
+            List.of(active(SourceKind.NUMA_MAPS_ACTIVE, 100)),
+            List.of(
+                "FOREIGN_DAMON: foreign kdamond of kernel module damon_lru_sort (kdamond pid"
+                    + " 837)")),
+        Arguments.of(
+            "DAMON_RECLAIM's kdamond and clear_refs",
+            QUIET,
+            module("damon_reclaim", 91),
+            Set.of(),
+            List.of(active(SourceKind.CLEAR_REFS, 200, 100)),
+            List.of(
+                "FOREIGN_DAMON: foreign kdamond of kernel module damon_reclaim (kdamond pid 91)",
+                "SHARED_ACCESSED_BITS: foreign kdamond of kernel module damon_reclaim (kdamond"
+                    + " pid 91) (paddr) and clear-refs both clear the Accessed bits of pids"
+                    + " 100,200")),
         Arguments.of(
             "two tierd sources on the same pid",
             QUIET,

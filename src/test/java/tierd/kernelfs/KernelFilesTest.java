@@ -32,17 +32,17 @@ class KernelFilesTest {
   }
 
   @Test
-  void bytesAreKeptOnlyWhenTheFingerprintDiffersFromTheLastOne() throws IOException {
+  void textIsKeptOnlyWhenTheFingerprintDiffersFromTheLastOne() throws IOException {
     Path f = file("numa_maps", "7f00 default anon=1 N0=1\n");
     KernelFiles.Content first = KernelFiles.readIfChanged(f, null);
-    assertThat(first.hasBytes()).isTrue();
+    assertThat(first.hasText()).isTrue();
     KernelFiles.Content same = KernelFiles.readIfChanged(f, first.fingerprint());
-    assertThat(same.hasBytes()).isFalse();
+    assertThat(same.hasText()).isFalse();
     assertThat(same.fingerprint()).isEqualTo(first.fingerprint());
     assertThatThrownBy(same::text).isInstanceOf(IllegalStateException.class);
     file("numa_maps", "7f00 default anon=1 N1=1\n");
     KernelFiles.Content moved = KernelFiles.readIfChanged(f, first.fingerprint());
-    assertThat(moved.hasBytes()).isTrue();
+    assertThat(moved.hasText()).isTrue();
     assertThat(moved.text()).isEqualTo("7f00 default anon=1 N1=1\n");
   }
 

@@ -38,4 +38,25 @@ class MemPolicyTest {
   void rejects(String text) {
     assertThatThrownBy(() -> MemPolicy.parse(text)).isInstanceOf(KernelFsException.class);
   }
+
+  /** The kernel prints a nodelist exactly for the modes that have one (mpol_to_str). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "bind;without its nodelist",
+        "bind=static;without its nodelist",
+        "prefer;without its nodelist",
+        "prefer (many);without its nodelist",
+        "interleave;without its nodelist",
+        "weighted interleave;without its nodelist",
+        "default:0;takes no nodelist",
+        "local:1;takes no nodelist",
+      })
+  void nodelistMatchesTheMode(String text, String message) {
+    assertThatThrownBy(() -> MemPolicy.parse(text))
+        .isInstanceOf(KernelFsException.class)
+        .hasMessageContaining("'" + text + "'")
+        .hasMessageContaining(message);
+  }
 }

@@ -64,6 +64,8 @@ class PerNodeTest {
     // a hundredth: node 0's 0.03 pages round to none and are dropped
     assertThat(pages.scaled(0.01, 4096).toMap()).isEqualTo(Map.of(1, 4096L));
     assertThat(pages.scaled(0, 4096)).isSameAs(PerNode.empty());
+    assertThat(PerNode.scaledCount(3, 1.0 / 6, 4096)).isEqualTo(4096);
+    assertThat(PerNode.scaledCount(100, 1.0 / 6, 4096)).isEqualTo(17 * 4096L);
   }
 
   @Test

@@ -96,10 +96,10 @@ class MonitoringNamesTest {
     metrics.moveCalls(2, 1, Duration.ofMillis(5));
     metrics.pingpong(1);
     metrics.skipped("policy", 2);
-    metrics.scanSkipped(1, 1, 0);
-    metrics.numaMaps("read", 2);
-    metrics.numaMaps("kept", 1);
-    metrics.numaMaps("rechecked", 1);
+    metrics.scan().skipped(1, 1, 0);
+    metrics.scan().numaMaps("read", 2);
+    metrics.scan().numaMaps("kept", 1);
+    metrics.scan().numaMaps("rechecked", 1);
     metrics.configReload(true);
     metrics.configReload(false);
     tierd.profile.ProfileHistory profile = tierd.profile.ProfileHistory.forDaemon();

@@ -32,6 +32,12 @@ public final class Fixtures {
   public static final long PAGE = 4096;
   public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  /** Where the test VMAs start. */
+  public static final long BASE = 0x7f0000000000L;
+
+  /** Every node of the reference box. */
+  public static final NodeSet ALL = NodeSet.of(0, 1, 2, 3);
+
   private Fixtures() {}
 
   /** A node with kernel-like watermarks: low 1 %, high 1.5 % of total (min 0.5 %). */
@@ -181,12 +187,71 @@ public final class Fixtures {
 
   /** Hot threshold 0.40, cold 0.02 (gap 0.38), as a fitted scorer would report them. */
   public static Thresholds thresholds() {
-    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0);
+    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0, 2);
   }
 
   public static PlanInput input(
       Topology topology, List<ManagedProcess> processes, List<ScoredRegion> regions) {
-    return new PlanInput(T0, topology, processes, regions, thresholds(), List.of());
+    return input(T0, topology, processes, regions);
+  }
+
+  /** Input at {@code at}, every placement estimated from the VMAs. */
+  public static PlanInput input(
+      Instant at, Topology topology, List<ManagedProcess> processes, List<ScoredRegion> regions) {
+    return new PlanInput(at, topology, processes, regions, thresholds(), List.of());
+  }
+
+  /** Input at T0 with the given placements. */
+  public static PlanInput input(
+      Topology topology,
+      List<ManagedProcess> processes,
+      List<ScoredRegion> regions,
+      List<RegionPlacement> placements) {
+    return new PlanInput(T0, topology, processes, regions, thresholds(), placements);
+  }
+
+  /** The plan of {@code regions} on the roomy reference box, from the initial state. */
+  static MigrationPlan plan(
+      PlannerConfig config, List<ManagedProcess> processes, List<ScoredRegion> regions) {
+    return new Planner(config)
+        .plan(input(roomyBox(), processes, regions), PlannerState.initial())
+        .plan();
+  }
+
+  /** The parts of a run over {@code regions}, joined, no step run yet. */
+  static PlanningRun run(
+      PlannerConfig config,
+      Topology topology,
+      List<ManagedProcess> processes,
+      List<ScoredRegion> regions) {
+    return new PlanningRun(config, input(topology, processes, regions), PlannerState.initial());
+  }
+
+  /** The moves a run booked so far: {@code pid from→to CODE bytes}. */
+  static List<String> booked(PlanningRun run) {
+    List<String> out = new ArrayList<>();
+    for (Ledger.PlannedMove move : run.ledger.planned()) {
+      out.add(
+          run.segments.process(move.segment()).pid()
+              + " "
+              + run.nodes.nodeId(move.source())
+              + "→"
+              + run.nodes.nodeId(move.target())
+              + " "
+              + move.code()
+              + " "
+              + move.bytes());
+    }
+    return out;
+  }
+
+  /** The skips a run listed so far: {@code pid from REASON bytes}. */
+  static List<String> skipped(PlanningRun run) {
+    List<String> out = new ArrayList<>();
+    for (Skip skip : run.skips.listed()) {
+      out.add(skip.pid() + " " + skip.fromNode() + " " + skip.reason() + " " + skip.bytes());
+    }
+    return out;
   }
 
   public static Map<Integer, Long> on(int node, long bytes) {

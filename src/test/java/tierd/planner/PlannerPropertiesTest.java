@@ -184,6 +184,20 @@ class PlannerPropertiesTest {
       }
     }
 
+    // room is made only on a node that something is promoted into: an exchange victim never goes
+    // down for a promotion that then does not land
+    java.util.Set<Integer> promotedInto = new java.util.HashSet<>();
+    plan.moves().stream()
+        .filter(m -> m.direction() == Direction.PROMOTE)
+        .forEach(m -> promotedInto.add(m.toNode()));
+    for (Move m : plan.moves()) {
+      if (m.reason().code() == ReasonCode.EXCHANGE) {
+        assertThat(promotedInto)
+            .as(() -> "room made on a node nothing is promoted into: " + m)
+            .containsAll(java.util.Arrays.stream(m.fromNodes().toArray()).boxed().toList());
+      }
+    }
+
     // budgets and the cycle cap
     long promoteTokens =
         w.state

@@ -60,7 +60,11 @@ class PlannerRulesTest {
     }
   }
 
-  /** A builder for one case: processes with one 64 MiB VMA each, one region per VMA. */
+  /**
+   * A builder for one case: processes with one 64 MiB VMA each, one region per VMA. The rules are
+   * stated against the high watermark, so a case plans with no room margin ({@code
+   * planner.roomMargin} 0) unless it sets one with {@link #margin}.
+   */
   static final class C {
     final String name;
     Topology topology = roomyBox();
@@ -68,6 +72,7 @@ class PlannerRulesTest {
     final List<ScoredRegion> regions = new ArrayList<>();
     final List<RegionPlacement> placements = new ArrayList<>();
     PlannerConfig.Builder config = PlannerConfig.builder();
+    double roomMargin;
     PlannerState state = PlannerState.initial();
 
     C(String name) {
@@ -81,6 +86,11 @@ class PlannerRulesTest {
 
     C config(PlannerConfig.Builder b) {
       config = b;
+      return this;
+    }
+
+    C margin(double share) {
+      roomMargin = share;
       return this;
     }
 
@@ -132,7 +142,7 @@ class PlannerRulesTest {
           processes,
           regions,
           placements,
-          config.build(),
+          config.roomMargin(roomMargin).build(),
           state,
           moves,
           skips.stream().sorted().toList());

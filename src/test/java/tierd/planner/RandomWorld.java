@@ -73,7 +73,7 @@ final class RandomWorld {
   }
 
   static Thresholds thresholds() {
-    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0);
+    return new Thresholds(0.40, 0.02, false, 0.40, 0.07, 7 * GiB, 0, 2);
   }
 
   /**
@@ -332,7 +332,7 @@ final class RandomWorld {
         };
     Duration idle = cls == HeatClass.HOT ? Duration.ZERO : Duration.ofSeconds(rnd.nextInt(3600));
     return new ScoredRegion(
-        pid, 1000L + pid, range, heat, cls, cls == HeatClass.HOT ? 2 + rnd.nextInt(5) : 0, idle);
+        pid, 1000L + pid, range, heat, cls, cls == HeatClass.HOT ? 1 + rnd.nextInt(6) : 0, idle);
   }
 
   /** Regions over the VMAs' span with random boundaries (page aligned), gaps included. */

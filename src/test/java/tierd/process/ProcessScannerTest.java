@@ -66,14 +66,8 @@ class ProcessScannerTest {
   void processThatExitsMidScanIsSkippedNotFatal(@TempDir Path tmp) throws IOException {
     // Two processes; pid 7's numa_maps vanished after its stat and status were read (it exited).
     Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
-    Path p7 = tmp.resolve("proc/7");
-    Fixtures.copyTree(tmp.resolve("proc/4242"), p7);
-    Files.writeString(
-        p7.resolve("stat"), Files.readString(p7.resolve("stat")).replaceFirst("^4242 ", "7 "));
-    Files.writeString(
-        p7.resolve("status"),
-        Files.readString(p7.resolve("status")).replace("Tgid:\t4242", "Tgid:\t7"));
-    Files.delete(p7.resolve("numa_maps"));
+    Fixtures.clonePid(tmp, 4242, 7);
+    Files.delete(tmp.resolve("proc/7/numa_maps"));
     ProcessScanner.Result r = new ProcessScanner(KernelRoot.under(tmp)).scan(ProcessFilter.all(-1));
     assertThat(r.processes()).extracting(ManagedProcess::pid).containsExactly(4242);
     assertThat(r.gone()).isEqualTo(1);
@@ -105,11 +99,11 @@ class ProcessScannerTest {
     assertThat(again).isSameAs(first);
 
     Path nm = tmp.resolve("proc/4242/numa_maps");
-    long start = addPageOnNodeZero(nm);
+    long start = takePageFromNodeZero(nm);
     long before = vmaAt(first, start).pagesPerNode().get(0);
     List<Vma> changed = s.scan(ProcessFilter.all(-1)).processes().get(0).vmas();
     assertThat(changed).isNotSameAs(first);
-    assertThat(vmaAt(changed, start).pagesPerNode().get(0)).isEqualTo(before + 1);
+    assertThat(vmaAt(changed, start).pagesPerNode().get(0)).isEqualTo(before - 1);
 
     Path maps = tmp.resolve("proc/4242/maps");
     String mapsText = Files.readString(maps);
@@ -151,7 +145,7 @@ class ProcessScannerTest {
 
     // pages the kernel moved (numa_maps only): seen at the next read, 4 scans after the last
     Path nm = tmp.resolve("proc/4242/numa_maps");
-    long start = addPageOnNodeZero(nm);
+    long start = takePageFromNodeZero(nm);
     long before = vmaAt(first, start).pagesPerNode().get(0);
     reads.setLength(0);
     List<Long> seen = new java.util.ArrayList<>();
@@ -159,7 +153,7 @@ class ProcessScannerTest {
       seen.add(vmaAt(scanOne(s, reads), start).pagesPerNode().get(0));
     }
     assertThat(reads).hasToString("---R");
-    assertThat(seen).containsExactly(before, before, before, before + 1);
+    assertThat(seen).containsExactly(before, before, before, before - 1);
     // a change read resets the period: the next scan reads again
     scanOne(s, reads);
     assertThat(reads).hasToString("---RR");
@@ -174,11 +168,12 @@ class ProcessScannerTest {
     scanOne(s, reads);
     assertThat(reads).hasToString("---RR-R");
 
-    // maps changed: read at once
+    // maps changed (a new VMA, which numa_maps lists too): read at once
     scanOne(s, reads);
     Path maps = tmp.resolve("proc/4242/maps");
     Files.writeString(
         maps, Files.readString(maps) + "7ffff0000000-7ffff0001000 r--p 00000000 00:00 0 \n");
+    Files.writeString(nm, Files.readString(nm) + "7ffff0000000 default\n");
     scanOne(s, reads);
     assertThat(reads).hasToString("---RR-R-R");
 
@@ -225,17 +220,19 @@ class ProcessScannerTest {
   }
 
   /**
-   * Adds one page on node 0 to the first VMA of a numa_maps file that has pages there (as if the
-   * kernel had moved one in); returns that VMA's start.
+   * Takes one page on node 0 from the first VMA of a numa_maps file that has two or more there (as
+   * if the kernel had moved one away); returns that VMA's start. (Adding one could count more pages
+   * than the VMA spans, which the scan rejects.)
    */
-  private static long addPageOnNodeZero(Path numaMaps) throws IOException {
+  private static long takePageFromNodeZero(Path numaMaps) throws IOException {
     String text = Files.readString(numaMaps);
-    String line = text.lines().filter(l -> l.contains(" N0=")).findFirst().orElseThrow();
+    String line =
+        text.lines().filter(l -> l.matches(".* N0=([2-9]|\\d\\d+) .*")).findFirst().orElseThrow();
     java.util.regex.Matcher n0 = Pattern.compile(" N0=(\\d+)").matcher(line);
     assertThat(n0.find()).isTrue();
     long pages = Long.parseLong(n0.group(1));
     Files.writeString(
-        numaMaps, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (pages + 1))));
+        numaMaps, text.replace(line, line.replaceFirst(" N0=\\d+", " N0=" + (pages - 1))));
     return Long.parseLong(line.substring(0, line.indexOf(' ')), 16);
   }
 
@@ -275,5 +272,41 @@ class ProcessScannerTest {
       child.destroy();
       child.waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The VMA limit (issue 14, point 5): 20 generated processes of 50 VMAs, at most 230 VMAs. The
+   * largest RSS come first: the four largest whole, the fifth cut to its 30 VMAs with the most
+   * present bytes, the 15 others left out; counted, and said once.
+   */
+  @Test
+  void vmaLimitCoversTheLargestProcessesFirst(@TempDir Path tmp) throws IOException {
+    tierd.bench.ScaleTree.write(tmp, 20, 50);
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    ProcessScanner.Result all = s.scan(ProcessFilter.all(-1));
+    List<ManagedProcess> byRss =
+        all.processes().stream()
+            .sorted(java.util.Comparator.comparingLong(ManagedProcess::rssBytes).reversed())
+            .toList();
+    ProcessScanner.Result r = s.scan(ProcessFilter.all(-1), ProcessScanner.ANY_NODE, 230);
+    assertThat(r.processes())
+        .extracting(ManagedProcess::pid)
+        .containsExactlyElementsOf(byRss.subList(0, 5).stream().map(ManagedProcess::pid).toList());
+    assertThat(r.processes().subList(0, 4)).allSatisfy(p -> assertThat(p.vmas()).hasSize(50));
+    ManagedProcess cut = r.processes().get(4);
+    assertThat(cut.vmas()).hasSize(30);
+    long smallestKept = cut.vmas().stream().mapToLong(Vma::presentBytes).min().orElseThrow();
+    assertThat(byRss.get(4).vmas())
+        .filteredOn(v -> !cut.vmas().contains(v))
+        .hasSize(20)
+        .allSatisfy(v -> assertThat(v.presentBytes()).isLessThanOrEqualTo(smallestKept));
+    assertThat(r.vmas()).isEqualTo(230);
+    assertThat(r.leftOutProcesses()).isEqualTo(15);
+    assertThat(r.leftOutVmas()).isEqualTo(20);
+    assertThat(r.leftOutRssBytes())
+        .isEqualTo(byRss.subList(5, 20).stream().mapToLong(ManagedProcess::rssBytes).sum());
+    // the cut process's VMAs are in address order, as the kernel lists them
+    assertThat(cut.vmas())
+        .isSortedAccordingTo(java.util.Comparator.comparingLong(v -> v.range().start()));
   }
 }

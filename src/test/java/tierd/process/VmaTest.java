@@ -75,4 +75,28 @@ class VmaTest {
     assertThat(v.bytesOn(0)).isEqualTo(3L * 4096);
     assertThat(v.nodes()).isEqualTo(tierd.model.NodeSet.of(0));
   }
+
+  @Test
+  void aSpanHoldsItsShareOfEachNodesPagesInWholePages() {
+    TreeMap<Integer, Long> perNode = new TreeMap<>();
+    perNode.put(0, 4096L); // a quarter of the 64 MiB VMA's 16384 pages
+    perNode.put(1, 3L);
+    perNode.put(2, 1000L);
+    Vma v = anon(perNode);
+    long quarter = (64 << 20) / 4;
+    // a quarter: 1024 pages, 0.75 round to 1, 250
+    assertThat(v.estimatedBytes(quarter).toMap())
+        .isEqualTo(java.util.Map.of(0, 1024L * 4096, 1, 4096L, 2, 250L * 4096));
+    // a hundredth: node 1's 0.03 pages round to none and are left out
+    assertThat(v.estimatedBytes((64 << 20) / 100).toMap()).doesNotContainKey(1);
+    assertThat(v.estimatedBytes(64 << 20).toMap())
+        .isEqualTo(java.util.Map.of(0, 4096L * 4096, 1, 3L * 4096, 2, 1000L * 4096));
+    // one count at a time gives the same, without building the map
+    for (int i = 0; i < v.pages().size(); i++) {
+      assertThat(v.bytesInShare(v.pages().count(i), v.shareOf(quarter)))
+          .isEqualTo(v.estimatedBytes(quarter).countOn(v.pages().node(i)));
+    }
+    assertThat(v.shareOf(quarter)).isEqualTo(0.25);
+    assertThat(v.bytesInShare(3 + 1000, 0.25)).as("summed counts").isEqualTo(251L * 4096);
+  }
 }

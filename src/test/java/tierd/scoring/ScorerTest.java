@@ -127,14 +127,33 @@ class ScorerTest {
   }
 
   @Test
-  void hotOnlyAfterTwoConsecutiveWindowsAboveTheThreshold() {
+  void hotInItsFirstWindowAboveTheThresholdAndConfirmedAfterTwo() {
     Scorer s = new Scorer(pinned(0.4));
-    ScoredRegion first = only(score(s, T0, sample(1, BASE, MiB, 90)));
-    ScoredRegion second = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90)));
-    assertThat(first.heatClass()).isEqualTo(HeatClass.WARM);
+    ScoringResult firstCycle = score(s, T0, sample(1, BASE, MiB, 90));
+    ScoredRegion first = only(firstCycle);
+    ScoringResult secondCycle = score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90));
+    ScoredRegion second = only(secondCycle);
+    assertThat(first.heatClass()).isEqualTo(HeatClass.HOT);
     assertThat(first.hotWindows()).isEqualTo(1);
+    assertThat(firstCycle.thresholds().confirmed(first.hotWindows())).isFalse();
     assertThat(second.heatClass()).isEqualTo(HeatClass.HOT);
     assertThat(second.hotWindows()).isEqualTo(2);
+    assertThat(secondCycle.thresholds().confirmed(second.hotWindows())).isTrue();
+  }
+
+  @Test
+  void cyclesFasterThanTheSourcesWindowDoNotCountAsWindowsOfTheirOwn() {
+    Scorer s = new Scorer(pinned(0.4));
+    // the window is 10 s; cycles come every 2 s and read the same window again
+    assertThat(only(score(s, T0, sample(1, BASE, MiB, 90))).hotWindows()).isEqualTo(1);
+    for (int second = 2; second <= 8; second += 2) {
+      ScoredRegion again = only(score(s, T0.plusSeconds(second), sample(1, BASE, MiB, 90)));
+      assertThat(again.hotWindows()).as("at %d s", second).isEqualTo(1);
+      assertThat(again.heatClass()).isEqualTo(HeatClass.HOT);
+    }
+    // the next window counts
+    assertThat(only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90))).hotWindows())
+        .isEqualTo(2);
   }
 
   @Test
@@ -142,9 +161,11 @@ class ScorerTest {
     Scorer s = new Scorer(ScoringConfig.builder().hotThreshold(0.4).confirmWindows(3).build());
     score(s, T0, sample(1, BASE, MiB, 90));
     ScoredRegion second = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90)));
-    ScoredRegion third = only(score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90)));
-    assertThat(second.heatClass()).isEqualTo(HeatClass.WARM);
-    assertThat(third.heatClass()).isEqualTo(HeatClass.HOT);
+    ScoringResult thirdCycle = score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90));
+    ScoredRegion third = only(thirdCycle);
+    assertThat(thirdCycle.thresholds().confirmWindows()).isEqualTo(3);
+    assertThat(thirdCycle.thresholds().confirmed(second.hotWindows())).isFalse();
+    assertThat(thirdCycle.thresholds().confirmed(third.hotWindows())).isTrue();
   }
 
   @Test
@@ -156,8 +177,8 @@ class ScorerTest {
     ScoredRegion dip = only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 10)));
     ScoredRegion back = only(score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90)));
     assertThat(dip.hotWindows()).isZero();
-    assertThat(back.hotWindows()).isEqualTo(1);
-    assertThat(back.heatClass()).isEqualTo(HeatClass.WARM);
+    assertThat(dip.heatClass()).isEqualTo(HeatClass.WARM);
+    assertThat(back.hotWindows()).as("confirmation starts over").isEqualTo(1);
   }
 
   @Test
@@ -277,6 +298,30 @@ class ScorerTest {
     score(s, T0.plusSeconds(10), List.of(proc(1)), List.of());
     ScoredRegion r = only(score(s, T0.plusSeconds(20), sample(1, BASE, MiB, 90)));
     assertThat(r.heatClass()).isEqualTo(HeatClass.HOT);
+  }
+
+  /**
+   * The region limit bounds history too: a process the source stopped reporting keeps its history
+   * while the total fits (above), and loses it when the total is over the limit.
+   */
+  @Test
+  void historyOverTheRegionLimitDropsProcessesWithoutSamplesFirst() {
+    Scorer s = new Scorer(pinned(0.4));
+    s.maxTrackedRegions(3);
+    score(s, T0, sample(1, BASE, MiB, 90), sample(2, BASE, MiB, 90));
+    assertThat(s.trackedProcesses()).isEqualTo(2);
+    ScoringResult r =
+        score(
+            s,
+            T0.plusSeconds(10),
+            List.of(proc(1), proc(2)),
+            List.of(
+                sample(2, BASE, MiB, 90),
+                sample(2, BASE + MiB, MiB, 90),
+                sample(2, BASE + 2 * MiB, MiB, 90)));
+    assertThat(r.regions()).hasSize(3);
+    assertThat(s.trackedRegions(new ProcessKey(1, Fixtures.startTime(1)))).isZero();
+    assertThat(s.trackedRegions(new ProcessKey(2, Fixtures.startTime(2)))).isEqualTo(3);
   }
 
   @Test
@@ -522,6 +567,7 @@ class ScorerTest {
       ScoringResult r = s.score(new ScoringInput(now, BOX, procs, samples, fb));
       Thresholds t = r.thresholds();
       assertThat(t.hot()).isBetween(cfg.hotFloor(), 1.0);
+      assertThat(t.confirmWindows()).isEqualTo(cfg.confirmWindows());
       assertThat(t.hotBytes()).isLessThanOrEqualTo(Math.max(t.hotCapacityBytes(), 0));
       ScoredRegion prev = null;
       for (ScoredRegion x : r.regions()) {
@@ -533,7 +579,7 @@ class ScorerTest {
         }
         if (x.heatClass() == HeatClass.HOT) {
           assertThat(x.heat()).isGreaterThanOrEqualTo(t.hot());
-          assertThat(x.hotWindows()).isGreaterThanOrEqualTo(cfg.confirmWindows());
+          assertThat(x.hotWindows()).isGreaterThanOrEqualTo(1);
         }
         if (x.heatClass() == HeatClass.COLD) {
           assertThat(x.idleAge()).isGreaterThanOrEqualTo(cfg.coldMinAge());

@@ -181,4 +181,75 @@ class TopologyReaderTest {
     assertThat(TopologyReader.classify(nodes).stream().map(NodeSet::toString))
         .containsExactlyElementsOf(tiers);
   }
+
+  /**
+   * Memory hotplug as the daemon reads it (issue 14, point 2): a node whose files vanish between
+   * the masks and its own files is left out of that read (strict read: an error), and an override
+   * is fitted to the memory nodes there are, each thing said to the caller.
+   */
+  static Stream<Arguments> adapting() {
+    return Stream.of(
+        // name, file to delete, override, tiers, left out
+        Arguments.of(
+            "node 2 meminfo gone",
+            "node2/meminfo",
+            List.of(),
+            List.of("0-1"),
+            List.of("meminfo absent: memory node 2 left out of this cycle's topology")),
+        Arguments.of(
+            "node 1 distance gone",
+            "node1/distance",
+            List.of(),
+            List.of("0", "2"),
+            List.of("distance absent: memory node 1 left out of this cycle's topology")),
+        Arguments.of(
+            "override naming a node that is gone",
+            "node2/meminfo",
+            List.of("0-1", "2"),
+            List.of("0-1"),
+            List.of(
+                "meminfo absent: memory node 2 left out of this cycle's topology",
+                "other absent: tiers: node(s) 2 are not memory nodes now")),
+        Arguments.of(
+            "override missing a memory node",
+            null,
+            List.of("0", "2"),
+            List.of("0", "2"),
+            List.of("other unknown_node: tiers: memory node(s) 1 are in no tier")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("adapting")
+  void adaptingReadLeavesOutWhatIsGone(
+      String name,
+      String delete,
+      List<String> override,
+      List<String> tiers,
+      List<String> leftOut,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws java.io.IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/vm-3node"), tmp);
+    if (delete != null) {
+      java.nio.file.Files.delete(tmp.resolve("sys/devices/system/node/" + delete));
+    }
+    List<NodeSet> groups = override.stream().map(NodeSet::parse).toList();
+    TopologyReader reader = new TopologyReader(tierd.kernelfs.KernelRoot.under(tmp), 4096);
+    List<tierd.kernelfs.Rejection> said = new java.util.ArrayList<>();
+    Topology t = reader.readAdapting(groups, said::add);
+    assertThat(t.tiers())
+        .extracting(tier -> tier.nodes().toString())
+        .containsExactlyElementsOf(tiers);
+    assertThat(said)
+        .extracting(r -> r.file() + " " + r.reason().label() + ": " + r.detail())
+        .zipSatisfy(
+            leftOut,
+            (actual, expected) -> {
+              String[] parts = expected.split(": ", 2);
+              assertThat(actual).startsWith(parts[0]).contains(parts[1]);
+            });
+    assertThat(said).hasSameSizeAs(leftOut);
+    if (delete != null || !override.isEmpty()) {
+      assertThatThrownBy(() -> reader.read(groups)).isInstanceOf(RuntimeException.class);
+    }
+  }
 }

@@ -72,12 +72,16 @@ public final class NumaMapsActiveSource implements HeatSource {
           continue;
         }
         long active = Math.min(pages, v.activePages());
+        // A sample counts in ints: a VMA of more than 2^31 pages (8 TiB of 4 KiB pages) is
+        // counted in proportion, not failed.
+        int checks = (int) Math.min(pages, Integer.MAX_VALUE);
+        int accessed = pages == checks ? (int) active : (int) ((double) active / pages * checks);
         out.add(
             new RegionSample(
                 pid,
                 v.range(),
-                Math.toIntExact(active),
-                Math.toIntExact(pages),
+                accessed,
+                checks,
                 window,
                 ages.age(pid, v.range(), active, pages, now),
                 name()));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
@@ -186,7 +187,7 @@ public final class DamonSource implements HeatSource {
     if (leftover.blocking()) {
       throw new HeatSourceUnavailableException(mode.kind, leftover.message());
     }
-    DamonStatus status = DamonStatus.read(fs);
+    DamonStatus status = DamonStatus.read(fs, root);
     status
         .busyReason()
         .ifPresent(
@@ -225,7 +226,8 @@ public final class DamonSource implements HeatSource {
       // Re-read right before the write: nr_kdamonds recreates every kdamond directory.
       if (DamonStatus.parseCount(fs.read("kdamonds/nr_kdamonds"), "nr_kdamonds") != 0) {
         throw new HeatSourceUnavailableException(
-            mode.kind, DamonStatus.read(fs).busyReason().orElse("DAMON busy (kdamond appeared)"));
+            mode.kind,
+            DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
       }
       try {
         s.write("kdamonds/nr_kdamonds", "1");
@@ -233,7 +235,9 @@ public final class DamonSource implements HeatSource {
         if (DamonErrors.busy(e)) {
           throw new HeatSourceUnavailableException(
               mode.kind,
-              DamonStatus.read(fs).busyReason().orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
+              DamonStatus.read(fs, root)
+                  .busyReason()
+                  .orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
               e);
         }
         throw e;
@@ -249,6 +253,12 @@ public final class DamonSource implements HeatSource {
       throw new HeatSourceUnavailableException(
           mode.kind, "DAMON setup failed: " + e.getMessage(), e);
     }
+  }
+
+  /** DAMON splits and merges its regions, starting from a few large ones per target. */
+  @Override
+  public boolean regionsAdapt() {
+    return true;
   }
 
   @Override
@@ -476,14 +486,20 @@ public final class DamonSource implements HeatSource {
 
   @Override
   public List<RegionSample> collect() {
+    return HeatSource.listed(this::collect);
+  }
+
+  /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
+  @Override
+  public void collect(Consumer<RegionSample> out) {
     checkOpen();
     checkStillOurs();
     if (mode == Mode.VADDR && targets.isEmpty()) {
-      return List.of();
+      return;
     }
     if (!readRunning()) {
       running = false; // every target exited: kdamond_need_stop ended the thread
-      return List.of();
+      return;
     }
     intervals.refresh();
     try {
@@ -491,13 +507,12 @@ public final class DamonSource implements HeatSource {
     } catch (KernelFsException e) {
       if (DamonErrors.invalid(e) && !readRunning()) {
         running = false;
-        return List.of();
+        return;
       }
       throw e;
     }
     Duration window = aggrInterval();
     Duration check = sampleInterval();
-    List<RegionSample> out = new ArrayList<>();
     List<TriedRegion> all = new ArrayList<>();
     if (mode == Mode.VADDR) {
       for (int i = 0; i < targets.size(); i++) {
@@ -508,20 +523,19 @@ public final class DamonSource implements HeatSource {
         List<TriedRegion> regions = readTriedRegions(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
-          out.add(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
+          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
     } else {
       all = readTriedRegions(0);
-      out =
-          PaddrMapper.map(
-              root,
-              processes.values(),
-              all,
-              (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check));
+      PaddrMapper.map(
+          root,
+          processes.values(),
+          all,
+          (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
+          out);
     }
     intervals.retune(all, readRunning());
-    return out;
   }
 
   RegionSample sample(
@@ -613,6 +627,12 @@ public final class DamonSource implements HeatSource {
   }
 
   private void turnOn() {
+    // A DAMON module's kdamond (DAMON_RECLAIM, DAMON_LRU_SORT) runs exclusively: "on" would only
+    // fail with EBUSY after the retries. It may start whenever tierd's kdamond is off.
+    List<DamonModules.ModuleKdamond> modules = DamonModules.read(root);
+    if (!modules.isEmpty()) {
+      throw new HeatSourceUnavailableException(mode.kind, modules.get(0).busyReason());
+    }
     if (record.kthreadPid() != -1) {
       // Until the new thread's pid is recorded, a leftover is recognised by its config alone.
       record = record.withKthreadPid(-1);
@@ -669,7 +689,6 @@ public final class DamonSource implements HeatSource {
       lost = true;
       running = false;
       DamonStateFile.delete(runtimeDir); // nothing of tierd's is left in DAMON
-      log.warn("{}", lostMessage());
       throw new HeatSourceUnavailableException(mode.kind, lostMessage());
     }
   }

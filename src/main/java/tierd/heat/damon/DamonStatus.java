@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
 
 /**
  * A read-only snapshot of the DAMON sysfs tree: which kdamonds exist, whether they run, and what
  * they do. Used to decide whether DAMON is free for tierd and to name the foreign user when it is
- * not. Reading never writes and never takes more than the sysfs files offer.
+ * not. Reading never writes and never takes more than the sysfs files offer. With a {@link
+ * KernelRoot} it also holds the kdamonds of the kernel's DAMON modules ({@link DamonModules}),
+ * which the admin tree does not show and which keep every other kdamond from starting.
  *
  * <p>Files and their formats (mm/damon/sysfs.c, Documentation/admin-guide/mm/damon/usage.rst):
  * {@code kdamonds/nr_kdamonds} ({@code %d}), {@code kdamonds/<K>/state} ({@code on} or {@code
@@ -24,20 +27,34 @@ import tierd.kernelfs.Parse;
  *     0600): DAMON is then unusable and its users unknown, and nothing else about it is known
  */
 public record DamonStatus(
-    boolean present, boolean readable, int nrKdamonds, List<Kdamond> kdamonds) {
+    boolean present,
+    boolean readable,
+    int nrKdamonds,
+    List<Kdamond> kdamonds,
+    List<DamonModules.ModuleKdamond> moduleKdamonds) {
 
   public DamonStatus {
     kdamonds = List.copyOf(kdamonds);
+    moduleKdamonds = List.copyOf(moduleKdamonds);
   }
 
-  /** A tree this user may read. */
+  /** A tree this user may read, with the kernel modules' kdamonds. */
+  public DamonStatus(
+      boolean present,
+      int nrKdamonds,
+      List<Kdamond> kdamonds,
+      List<DamonModules.ModuleKdamond> moduleKdamonds) {
+    this(present, true, nrKdamonds, kdamonds, moduleKdamonds);
+  }
+
+  /** A tree this user may read, alone (no module kdamonds). */
   public DamonStatus(boolean present, int nrKdamonds, List<Kdamond> kdamonds) {
-    this(present, true, nrKdamonds, kdamonds);
+    this(present, true, nrKdamonds, kdamonds, List.of());
   }
 
   /** The tree exists but this user may not read it (tierd runs unprivileged). */
   public static DamonStatus unreadable() {
-    return new DamonStatus(true, false, 0, List.of());
+    return new DamonStatus(true, false, 0, List.of(), List.of());
   }
 
   /** One kdamond directory. {@code operations} is empty when it has no context. */
@@ -101,6 +118,9 @@ public record DamonStatus(
     if (!readable) {
       return Optional.of("DAMON sysfs not readable by this user (root's)");
     }
+    if (!moduleKdamonds.isEmpty()) {
+      return Optional.of(moduleKdamonds.get(0).busyReason());
+    }
     if (nrKdamonds == 0) {
       return Optional.empty();
     }
@@ -119,6 +139,17 @@ public record DamonStatus(
             + " off, configured "
             + d.describe()
             + "; writing nr_kdamonds would erase it)");
+  }
+
+  /** The admin tree, and the module kdamonds under {@code root}. */
+  public static DamonStatus read(DamonFs fs, KernelRoot root) {
+    DamonStatus tree = read(fs);
+    return new DamonStatus(
+        tree.present(),
+        tree.readable(),
+        tree.nrKdamonds(),
+        tree.kdamonds(),
+        DamonModules.read(root));
   }
 
   /** Reads the tree, retrying when a concurrent writer recreates directories under us. */

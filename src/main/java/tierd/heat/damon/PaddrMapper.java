@@ -3,6 +3,7 @@ package tierd.heat.damon;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import tierd.heat.RegionSample;
 import tierd.heat.accessed.Pagemap;
 import tierd.kernelfs.KernelFsException;
@@ -39,8 +40,23 @@ public final class PaddrMapper {
       List<TriedRegion> physical,
       SampleFactory factory) {
     List<RegionSample> out = new ArrayList<>();
+    map(root, processes, physical, factory, out::add);
+    return out;
+  }
+
+  /**
+   * As {@link #map(KernelRoot, Collection, List, SampleFactory)}, handing each sample to {@code
+   * out} as it is made: physical regions map back to as many virtual runs as the pages are
+   * scattered, which no heap bound can foresee.
+   */
+  public static void map(
+      KernelRoot root,
+      Collection<ManagedProcess> processes,
+      List<TriedRegion> physical,
+      SampleFactory factory,
+      Consumer<RegionSample> out) {
     if (physical.isEmpty()) {
-      return out;
+      return;
     }
     long[] starts = new long[physical.size()];
     long[] ends = new long[physical.size()];
@@ -58,8 +74,13 @@ public final class PaddrMapper {
         throw e;
       }
     }
-    return out;
   }
+
+  /**
+   * Pages whose pagemap entries are read at once: 512 KiB of entries however large the VMA (a 32
+   * GiB VMA read whole would need 64 MiB, the launcher's whole heap).
+   */
+  static final long WINDOW_PAGES = 1 << 16;
 
   private static void mapProcess(
       ManagedProcess p,
@@ -68,7 +89,7 @@ public final class PaddrMapper {
       long[] starts,
       long[] ends,
       SampleFactory factory,
-      List<RegionSample> out) {
+      Consumer<RegionSample> out) {
     long present = 0;
     long hidden = 0;
     for (Vma v : p.vmas()) {
@@ -77,39 +98,30 @@ public final class PaddrMapper {
       }
       long page = basePageBytes(v);
       AddressRange r = v.range().alignOut(page);
-      long[] entries = pm.read(r, page);
-      int runRegion = -1;
-      long runStart = 0;
+      Runs runs = new Runs(p.pid(), physical, factory, out);
       int last = 0;
-      List<long[]> runs = new ArrayList<>(); // {vstart, vend, region}
-      for (int i = 0; i < entries.length; i++) {
-        long e = entries[i];
-        int region = -1;
-        if (Pagemap.present(e) && !Pagemap.swapped(e)) {
-          present++;
-          long pfn = Pagemap.pfn(e);
-          if (pfn == 0) {
-            hidden++;
-          } else {
-            region = find(starts, ends, pfn * page, last);
-            if (region >= 0) {
-              last = region;
+      for (long from = r.start(); from < r.end(); from += WINDOW_PAGES * page) {
+        AddressRange window = new AddressRange(from, Math.min(r.end(), from + WINDOW_PAGES * page));
+        long[] entries = pm.read(window, page);
+        for (int i = 0; i < entries.length; i++) {
+          long e = entries[i];
+          int region = -1;
+          if (Pagemap.present(e) && !Pagemap.swapped(e)) {
+            present++;
+            long pfn = Pagemap.pfn(e);
+            if (pfn == 0) {
+              hidden++;
+            } else {
+              region = find(starts, ends, pfn * page, last);
+              if (region >= 0) {
+                last = region;
+              }
             }
           }
-        }
-        long va = r.start() + i * page;
-        if (region != runRegion) {
-          if (runRegion >= 0) {
-            runs.add(new long[] {runStart, va, runRegion});
-          }
-          runRegion = region;
-          runStart = va;
+          runs.page(from + i * page, region);
         }
       }
-      if (runRegion >= 0) {
-        runs.add(new long[] {runStart, r.end(), runRegion});
-      }
-      emitMerged(p.pid(), runs, physical, factory, out);
+      runs.end(r.end());
     }
     if (present > 0 && hidden == present) {
       throw KernelFsException.of(
@@ -120,33 +132,65 @@ public final class PaddrMapper {
     }
   }
 
-  private static void emitMerged(
-      int pid,
-      List<long[]> runs,
-      List<TriedRegion> physical,
-      SampleFactory factory,
-      List<RegionSample> out) {
-    long mStart = -1;
-    long mEnd = -1;
-    TriedRegion mRegion = null;
-    for (long[] run : runs) {
-      TriedRegion r = physical.get((int) run[2]);
-      if (mRegion != null
-          && run[0] == mEnd
-          && r.nrAccesses() == mRegion.nrAccesses()
-          && r.age() == mRegion.age()) {
-        mEnd = run[1];
-        continue;
-      }
-      if (mRegion != null) {
-        out.add(factory.make(pid, new AddressRange(mStart, mEnd), mRegion));
-      }
-      mStart = run[0];
-      mEnd = run[1];
-      mRegion = r;
+  /**
+   * One VMA's pages, in address order, turned into samples as they come: consecutive pages in one
+   * DAMON region form a run, and adjacent runs of regions with equal nr_accesses and age form one
+   * sample. Pages outside every region, not present or swapped break a run.
+   */
+  private static final class Runs {
+    private final int pid;
+    private final List<TriedRegion> physical;
+    private final SampleFactory factory;
+    private final Consumer<RegionSample> out;
+    private int runRegion = -1;
+    private long runStart;
+    private long mergedStart = -1;
+    private long mergedEnd = -1;
+    private TriedRegion merged;
+
+    Runs(int pid, List<TriedRegion> physical, SampleFactory factory, Consumer<RegionSample> out) {
+      this.pid = pid;
+      this.physical = physical;
+      this.factory = factory;
+      this.out = out;
     }
-    if (mRegion != null) {
-      out.add(factory.make(pid, new AddressRange(mStart, mEnd), mRegion));
+
+    /** The page at {@code va} lies in region {@code region} (-1: none). */
+    void page(long va, int region) {
+      if (region != runRegion) {
+        if (runRegion >= 0) {
+          run(runStart, va, runRegion);
+        }
+        runRegion = region;
+        runStart = va;
+      }
+    }
+
+    /** The VMA ends at {@code va}. */
+    void end(long va) {
+      if (runRegion >= 0) {
+        run(runStart, va, runRegion);
+      }
+      if (merged != null) {
+        out.accept(factory.make(pid, new AddressRange(mergedStart, mergedEnd), merged));
+      }
+    }
+
+    private void run(long start, long end, int index) {
+      TriedRegion r = physical.get(index);
+      if (merged != null
+          && start == mergedEnd
+          && r.nrAccesses() == merged.nrAccesses()
+          && r.age() == merged.age()) {
+        mergedEnd = end;
+        return;
+      }
+      if (merged != null) {
+        out.accept(factory.make(pid, new AddressRange(mergedStart, mergedEnd), merged));
+      }
+      mergedStart = start;
+      mergedEnd = end;
+      merged = r;
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -83,7 +84,7 @@ public final class NumaMaps {
 
     /** Page size the counts are in; base pages of 4 KiB when the VMA has none present. */
     public long pageBytes() {
-      return kernelPageSizeBytes.orElse(4096);
+      return kernelPageSizeBytes.orElse(DEFAULT_PAGE_BYTES);
     }
 
     public long bytesOn(int node) {
@@ -107,15 +108,23 @@ public final class NumaMaps {
 
   public static List<Entry> parse(String text) {
     List<Entry> out = new ArrayList<>();
-    List<String> lines = Parse.lines(text);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      out.add(parseLine(line, i + 1));
-    }
+    parse(text, out::add);
     return out;
+  }
+
+  /**
+   * Parses {@code text} and hands each entry to {@code each} as it is parsed, so that a caller can
+   * join them one at a time instead of holding them all (a process may have 65,530 VMAs, the
+   * default vm.max_map_count).
+   */
+  public static void parse(String text, Consumer<Entry> each) {
+    Parse.forEachLine(
+        text,
+        (line, lineNo) -> {
+          if (!line.isBlank()) {
+            each.accept(parseLine(line, lineNo));
+          }
+        });
   }
 
   static Entry parseLine(String line, int lineNo) {
@@ -194,10 +203,11 @@ public final class NumaMaps {
       } else if (Parse.regionIs(line, from, eq, "writeback")) {
         writeback = Parse.unsigned(line, v, to, lineNo, "writeback");
       } else if (Parse.regionIs(line, from, eq, "kernelpagesize_kB")) {
-        kpage = OptionalLong.of(Parse.unsigned(line, v, to, lineNo, "kernelpagesize_kB") * 1024);
+        kpage = OptionalLong.of(pageSizeBytes(line, v, to, lineNo));
       }
       // other unknown keys: skip
     }
+    checkPresentBytes(perNode, kpage.orElse(DEFAULT_PAGE_BYTES), lineNo);
     return new Entry(
         start,
         parsed.policy(),
@@ -212,6 +222,61 @@ public final class NumaMaps {
         mapmax,
         perNode,
         kpage);
+  }
+
+  /** Page size of a line without {@code kernelpagesize_kB} (a VMA with no present pages). */
+  static final long DEFAULT_PAGE_BYTES = 4096;
+
+  /** Smallest base page of any Linux architecture (4 KiB) and largest huge page (16 GiB, ppc64). */
+  static final long MIN_PAGE_KB = 4;
+
+  static final long MAX_PAGE_KB = 16L << 20;
+
+  /**
+   * Bytes a user address space can hold at most: 2^57, the 5-level page table limit (x86-64 LA57;
+   * arm64 and others stop at 2^52). Present bytes above it are impossible, and it keeps every
+   * product of pages and page size in a long.
+   */
+  static final long MAX_USER_BYTES = 1L << 57;
+
+  /**
+   * {@code kernelpagesize_kB} in bytes: {@code vma_kernel_pagesize() >> 10}, always a power of two
+   * from 4 kB (the smallest base page) to 16 GiB (the largest huge page). Anything else is not a
+   * page size, and a count in it means nothing: the line is rejected.
+   */
+  private static long pageSizeBytes(String line, int from, int to, int lineNo) {
+    long kb = Parse.unsigned(line, from, to, lineNo, "kernelpagesize_kB");
+    if (kb < MIN_PAGE_KB || kb > MAX_PAGE_KB || Long.bitCount(kb) != 1) {
+      throw KernelFsException.malformed(
+          lineNo,
+          line.substring(from - "kernelpagesize_kB=".length(), to),
+          "not a page size (a power of two from 4 kB to 16 GiB)");
+    }
+    return kb * 1024;
+  }
+
+  /**
+   * The line's present pages (the sum of its N counts) times its page size must fit a user address
+   * space: a count beyond it is corrupt, and summing it would overflow.
+   */
+  private static void checkPresentBytes(
+      SortedMap<Integer, Long> perNode, long pageBytes, int lineNo) {
+    long maxPages = MAX_USER_BYTES / pageBytes;
+    long pages = 0;
+    for (Map.Entry<Integer, Long> e : perNode.entrySet()) {
+      long count = e.getValue();
+      if (count > maxPages - pages) {
+        throw KernelFsException.malformed(
+            lineNo,
+            "N" + e.getKey() + "=" + count,
+            "more present pages than a user address space holds ("
+                + maxPages
+                + " pages of "
+                + pageBytes
+                + " bytes)");
+      }
+      pages += count;
+    }
   }
 
   /** The count of an {@code N<node>=<pages>} token; the message names the key only on error. */

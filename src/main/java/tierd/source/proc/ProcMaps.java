@@ -50,75 +50,74 @@ public final class ProcMaps {
 
   public static List<Mapping> parse(String text) {
     List<Mapping> out = new ArrayList<>();
-    List<String> lines = Parse.lines(text);
     // Field boundaries are found in place (no token strings): maps is read for every managed
     // process every cycle, and splitting each line into strings was most of its cost.
     int[] at = new int[10];
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      int lineNo = i + 1;
-      int n = line.length();
-      int fields = 0;
-      int pos = 0;
-      while (fields < 5) {
-        int from = Parse.skipBlanks(line, pos, n);
-        if (from == n) {
-          break;
-        }
-        pos = Parse.tokenEnd(line, from, n);
-        at[2 * fields] = from;
-        at[2 * fields + 1] = pos;
-        fields++;
-      }
-      if (fields < 5) {
-        throw KernelFsException.malformed(lineNo, line, "expected at least 5 fields");
-      }
-      int rangeFrom = at[0];
-      int rangeTo = at[1];
-      int dash = line.indexOf('-', rangeFrom);
-      if (dash < 0 || dash >= rangeTo || dash == rangeFrom) {
-        throw KernelFsException.malformed(
-            lineNo, line.substring(rangeFrom, rangeTo), "expected start-end");
-      }
-      long start = Parse.hex(line, rangeFrom, dash, lineNo, "start");
-      long end = Parse.hex(line, dash + 1, rangeTo, lineNo, "end");
-      if (start < 0) {
-        // Above 2^63: the [vsyscall] gate area, a kernel address that is not a VMA (numa_maps
-        // does not list it) and can never be migrated.
-        continue;
-      }
-      if (end < 0) {
-        throw KernelFsException.malformed(
-            lineNo, line.substring(rangeFrom, rangeTo), "end beyond the user address space");
-      }
-      if (end < start) {
-        throw KernelFsException.malformed(
-            lineNo, line.substring(rangeFrom, rangeTo), "end before start");
-      }
-      if (at[3] - at[2] != 4) {
-        throw KernelFsException.malformed(
-            lineNo, line.substring(at[2], at[3]), "perms must be 4 characters");
-      }
-      String perms = permsOf(line, at[2]);
-      long offset = Parse.hex(line, at[4], at[5], lineNo, "offset");
-      long inode = Parse.unsigned(line, at[8], at[9], lineNo, "inode");
-      String path = "";
-      int pathFrom = skipSpaces(line, pos, n);
-      int tab = line.indexOf('\t');
-      if (pathFrom < n && (tab < 0 || tab > pathFrom)) {
-        // The path is everything after the inode column (and the kernel's padding), spaces
-        // included. Without tabs before it, that is where the scan above stopped.
-        path = line.substring(pathFrom);
-      } else if (Parse.skipBlanks(line, pos, n) < n) {
-        int idx = indexOfField(line, 5);
-        path = line.substring(idx);
-      }
-      out.add(new Mapping(new AddressRange(start, end), perms, offset, inode, path));
-    }
+    Parse.forEachLine(text, (line, lineNo) -> parseLine(line, lineNo, at, out));
     return out;
+  }
+
+  private static void parseLine(String line, int lineNo, int[] at, List<Mapping> out) {
+    if (line.isBlank()) {
+      return;
+    }
+    int n = line.length();
+    int fields = 0;
+    int pos = 0;
+    while (fields < 5) {
+      int from = Parse.skipBlanks(line, pos, n);
+      if (from == n) {
+        break;
+      }
+      pos = Parse.tokenEnd(line, from, n);
+      at[2 * fields] = from;
+      at[2 * fields + 1] = pos;
+      fields++;
+    }
+    if (fields < 5) {
+      throw KernelFsException.malformed(lineNo, line, "expected at least 5 fields");
+    }
+    int rangeFrom = at[0];
+    int rangeTo = at[1];
+    int dash = line.indexOf('-', rangeFrom);
+    if (dash < 0 || dash >= rangeTo || dash == rangeFrom) {
+      throw KernelFsException.malformed(
+          lineNo, line.substring(rangeFrom, rangeTo), "expected start-end");
+    }
+    long start = Parse.hex(line, rangeFrom, dash, lineNo, "start");
+    long end = Parse.hex(line, dash + 1, rangeTo, lineNo, "end");
+    if (start < 0) {
+      // Above 2^63: the [vsyscall] gate area, a kernel address that is not a VMA (numa_maps
+      // does not list it) and can never be migrated.
+      return;
+    }
+    if (end < 0) {
+      throw KernelFsException.malformed(
+          lineNo, line.substring(rangeFrom, rangeTo), "end beyond the user address space");
+    }
+    if (end < start) {
+      throw KernelFsException.malformed(
+          lineNo, line.substring(rangeFrom, rangeTo), "end before start");
+    }
+    if (at[3] - at[2] != 4) {
+      throw KernelFsException.malformed(
+          lineNo, line.substring(at[2], at[3]), "perms must be 4 characters");
+    }
+    String perms = permsOf(line, at[2]);
+    long offset = Parse.hex(line, at[4], at[5], lineNo, "offset");
+    long inode = Parse.unsigned(line, at[8], at[9], lineNo, "inode");
+    String path = "";
+    int pathFrom = skipSpaces(line, pos, n);
+    int tab = line.indexOf('\t');
+    if (pathFrom < n && (tab < 0 || tab > pathFrom)) {
+      // The path is everything after the inode column (and the kernel's padding), spaces
+      // included. Without tabs before it, that is where the scan above stopped.
+      path = line.substring(pathFrom);
+    } else if (Parse.skipBlanks(line, pos, n) < n) {
+      int idx = indexOfField(line, 5);
+      path = line.substring(idx);
+    }
+    out.add(new Mapping(new AddressRange(start, end), perms, offset, inode, path));
   }
 
   /** First index at or after {@code i} that is not a space (the padding before the path). */

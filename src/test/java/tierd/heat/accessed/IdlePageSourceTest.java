@@ -162,4 +162,23 @@ class IdlePageSourceTest {
     source.update(List.of(process(400, vma(A, A + 2 * PAGE, 2))));
     assertThat(source.collect()).isEmpty();
   }
+
+  /**
+   * The region limit reaches the chunk: 1 GiB resident in 2 MiB chunks is 512 samples; with room
+   * for 100 the chunk grows to 16 MiB (64 samples), never past 1 GiB.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "limit {0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "1000, 2097152",
+    "512, 2097152",
+    "100, 16777216",
+    "1, 1073741824"
+  })
+  void chunksGrowToFitTheRegionLimit(int maxRegions, long chunkBytes) {
+    long pages = (1L << 30) / HeatFixtures.PAGE;
+    var p =
+        HeatFixtures.process(
+            100, HeatFixtures.vma(0x7f0000000000L, 0x7f0000000000L + (1L << 30), pages));
+    assertThat(IdlePageSource.chunkFor(List.of(p), 2L << 20, maxRegions)).isEqualTo(chunkBytes);
+  }
 }

@@ -14,8 +14,10 @@ import tierd.heat.HeatFixtures;
 import tierd.heat.RegionSample;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
-import tierd.process.ProcessScanner;
 import tierd.process.Vma;
+import tierd.process.VmaJoin;
+import tierd.source.proc.NumaMaps;
+import tierd.source.proc.ProcMaps;
 
 class NumaMapsActiveSourceTest {
 
@@ -28,7 +30,9 @@ class NumaMapsActiveSourceTest {
     HeatFixtures.file(dir.resolve("proc/100/maps"), Fixtures.text("heat/host-smaps/maps"));
     // The VMAs as the discover stage reads them (maps joined with numa_maps): the source takes its
     // counts from there instead of walking numa_maps a second time.
-    Vma[] vmas = new ProcessScanner(KernelRoot.under(dir)).vmas(100).toArray(Vma[]::new);
+    KernelRoot root = KernelRoot.under(dir);
+    Vma[] vmas =
+        VmaJoin.join(ProcMaps.read(root, 100), NumaMaps.read(root, 100)).vmas().toArray(Vma[]::new);
     AtomicLong now = new AtomicLong();
     NumaMapsActiveSource s = new NumaMapsActiveSource(now::get);
     s.update(List.of(process(100, vmas)));
@@ -47,5 +51,35 @@ class NumaMapsActiveSourceTest {
     assertThat(hot.window()).isEqualTo(Duration.ofSeconds(1));
     // VMAs without "active=" are entirely active (the kernel omits it when active == pages).
     assertThat(out).anyMatch(r -> r.nrAccesses() == r.maxAccesses());
+  }
+
+  /**
+   * A sample counts in ints: a VMA of 3 billion present pages (11 TiB), which numa_maps and maps
+   * allow, is counted in proportion rather than failing the heat stage every cycle.
+   */
+  @Test
+  void aVmaOfMoreThanTwoBillionPagesIsCountedInProportion() {
+    long pages = 3_000_000_000L;
+    Vma huge =
+        new Vma(
+            AddressRange.ofSize(0x100000000L, pages * 4096),
+            "rw-p",
+            "",
+            tierd.model.MemPolicy.DEFAULT,
+            NumaMaps.Backing.ANON,
+            false,
+            4096,
+            pages,
+            1,
+            new java.util.TreeMap<>(java.util.Map.of(0, pages)),
+            pages / 3);
+    AtomicLong now = new AtomicLong();
+    NumaMapsActiveSource s = new NumaMapsActiveSource(now::get);
+    s.update(List.of(process(100, huge)));
+    s.collect();
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    RegionSample r = s.collect().get(0);
+    assertThat(r.maxAccesses()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(r.accessFraction()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-6));
   }
 }

@@ -278,7 +278,12 @@ class DamonSourceTest {
                   k.clearWriteLog();
                 },
             "DAMON busy (foreign kdamond 0 off, configured unconfigured; writing nr_kdamonds"
-                + " would erase it)"));
+                + " would erase it)"),
+        Arguments.of(
+            "a kernel DAMON module's kdamond, not in the admin tree",
+            (Setup) k -> k.moduleKdamond("damon_lru_sort", 249),
+            "DAMON busy (kernel module damon_lru_sort (kdamond pid 249) runs exclusively: no"
+                + " other kdamond can start beside it)"));
   }
 
   interface Setup {
@@ -479,6 +484,31 @@ class DamonSourceTest {
     assertThat(stateFile()).isFalse();
   }
 
+  /**
+   * DAMON_LRU_SORT enabled while tierd's kdamond is off (nothing to watch yet): its context runs
+   * exclusively, so tierd does not try "on" (EBUSY after a second of retries in the 6.12 guest),
+   * says why, and removes only its own kdamond.
+   */
+  @Test
+  void aDamonModuleStartedWhileTierdsKdamondIsOffIsLeftAlone() {
+    twoWorkloads();
+    DamonSource s = open(DamonSource.Mode.VADDR);
+    kernel.moduleKdamond("damon_lru_sort", 249);
+    kernel.clearWriteLog();
+
+    assertThatThrownBy(() -> s.update(List.of(proc(100))))
+        .isInstanceOf(HeatSourceUnavailableException.class)
+        .hasMessage(
+            "DAMON busy (kernel module damon_lru_sort (kdamond pid 249) runs exclusively: no"
+                + " other kdamond can start beside it)");
+    assertThat(kernel.writeLog()).noneMatch(w -> w.contains("state"));
+    assertThat(sleeps).isZero();
+    s.close();
+
+    assertThat(nrKdamonds()).isEqualTo("0");
+    assertThat(stateFile()).isFalse();
+  }
+
   @Test
   void aKdamondReplacedAfterItStoppedIsNeverWrittenTo() {
     twoWorkloads();
@@ -547,6 +577,35 @@ class DamonSourceTest {
                 "damon-paddr"));
     s.close();
     assertThat(nrKdamonds()).isEqualTo("0");
+  }
+
+  /**
+   * A VMA larger than one pagemap read window ({@link PaddrMapper#WINDOW_PAGES}, 256 MiB of 4 KiB
+   * pages) is read window by window, and a run of pages in one region goes on across the boundary.
+   */
+  @Test
+  void paddrReadsALargeVmaInWindowsAndJoinsRunsAcrossThem() {
+    PaddrFixture.memory(dir);
+    int pages = (int) PaddrMapper.WINDOW_PAGES + 8;
+    long[] entries = new long[pages];
+    for (int i = 0; i < pages; i++) {
+      entries[i] = HeatFixtures.present(0x1000 + i);
+    }
+    HeatFixtures.pagemap(dir, 100, A, entries);
+    kernel.spawn(100);
+    kernel.scriptPhysical(new Region(0, 512 * MIB, 5, 1));
+    DamonSource s = open(DamonSource.Mode.PADDR);
+    s.update(List.of(process(100, vma(A, A + pages * HeatFixtures.PAGE, pages))));
+    List<RegionSample> streamed = new java.util.ArrayList<>();
+    s.collect(streamed::add);
+    assertThat(streamed)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.range()).isEqualTo(new AddressRange(A, A + pages * HeatFixtures.PAGE));
+              assertThat(r.nrAccesses()).isEqualTo(5);
+            });
+    s.close();
   }
 
   @Test

@@ -97,6 +97,7 @@ public final class FakeDamonKernel implements DamonFs {
 
   private final Path base;
   private final Path proc;
+  private final Path modules;
   private final Set<Feature> features;
   private final Set<String> availOperations =
       new LinkedHashSet<>(List.of("vaddr", "fvaddr", "paddr"));
@@ -120,6 +121,7 @@ public final class FakeDamonKernel implements DamonFs {
   public FakeDamonKernel(Path dir, Set<Feature> features) {
     this.base = dir.resolve("sys").resolve(SysfsDamonFs.ADMIN);
     this.proc = dir.resolve("proc");
+    this.modules = dir.resolve("sys/module");
     this.features = EnumSet.noneOf(Feature.class);
     this.features.addAll(features);
     put("kdamonds/nr_kdamonds", "0");
@@ -172,6 +174,43 @@ public final class FakeDamonKernel implements DamonFs {
               + " 0 -1 4194304 100 0 0 0 1 1 0 0 20 0 1 0 "
               + startTicks
               + " 10000000 500 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A kernel DAMON module (DAMON_RECLAIM, DAMON_LRU_SORT) is enabled ({@code kdamondPid} > 0) or
+   * disabled (-1): {@code <sys>/module/<module>/parameters/kdamond_pid}, outside the admin tree.
+   * Its context runs exclusively, so {@code state on} fails with EBUSY while it runs.
+   */
+  public void moduleKdamond(String module, int kdamondPid) {
+    try {
+      Path params = modules.resolve(module).resolve("parameters");
+      Files.createDirectories(params);
+      Files.writeString(params.resolve("kdamond_pid"), kdamondPid + "\n");
+      Files.writeString(params.resolve("enabled"), kdamondPid > 0 ? "Y\n" : "N\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean moduleRunning() {
+    if (!Files.isDirectory(modules)) {
+      return false;
+    }
+    try (Stream<Path> all = Files.list(modules)) {
+      return all.map(m -> m.resolve("parameters/kdamond_pid"))
+          .filter(Files::exists)
+          .anyMatch(f -> !fileText(f).strip().equals("-1"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String fileText(Path file) {
+    try {
+      return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -423,7 +462,7 @@ public final class FakeDamonKernel implements DamonFs {
   private void state(int k, String kdir, String cmd, Path p) {
     switch (cmd) {
       case "on" -> {
-        if (running.containsKey(k)) {
+        if (running.containsKey(k) || moduleRunning()) {
           throw errno(p, "Device or resource busy");
         }
         Committed c = build(kdir, p);

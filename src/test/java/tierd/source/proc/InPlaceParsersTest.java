@@ -140,11 +140,27 @@ class InPlaceParsersTest {
     }
   }
 
+  /**
+   * Impossible values the parsers reject since the legacy copies were frozen (issue 14): a page
+   * size that is none, more pages than an address space holds, a policy without its nodelist (whose
+   * message now names the policy). An input the current parser rejects for one of these is not
+   * compared.
+   */
+  private static final List<String> STRICTER_SINCE =
+      List.of(
+          "not a page size",
+          "more present pages",
+          "without its nodelist",
+          "no nodelist",
+          "empty policy nodelist");
+
   private static void same(
       String kind, String text, Function<String, Object> legacy, Function<String, Object> current) {
-    assertThat(outcome(current, text))
-        .as("%s of:%n%s", kind, text)
-        .isEqualTo(outcome(legacy, text));
+    Object now = outcome(current, text);
+    if (now instanceof String rejection && STRICTER_SINCE.stream().anyMatch(rejection::contains)) {
+      return;
+    }
+    assertThat(now).as("%s of:%n%s", kind, text).isEqualTo(outcome(legacy, text));
   }
 
   private static Object outcome(Function<String, Object> parser, String text) {

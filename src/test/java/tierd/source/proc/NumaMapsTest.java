@@ -156,7 +156,53 @@ class NumaMapsTest {
             "7efc63600000 default anon=1 N0=1\n7efc63700000 default N1=-1",
             2,
             "-1"),
-        Arguments.of("node listed twice", "7efc63600000 default N0=1 N0=2", 1, "N0=2"));
+        Arguments.of("node listed twice", "7efc63600000 default N0=1 N0=2", 1, "N0=2"),
+        // impossible values: counts in a page size that is none, or more than a VMA can hold
+        Arguments.of(
+            "page size 0", "7efc63600000 default N0=1 kernelpagesize_kB=0", 1, "kernelpagesize"),
+        Arguments.of(
+            "page size not a power of two",
+            "7efc63600000 default N0=1 kernelpagesize_kB=12",
+            1,
+            "kernelpagesize_kB=12"),
+        Arguments.of(
+            "page size below 4 kB",
+            "7efc63600000 default N0=1 kernelpagesize_kB=2",
+            1,
+            "kernelpagesize_kB=2"),
+        Arguments.of(
+            "page size of 32 GiB",
+            "7efc63600000 default N0=1 kernelpagesize_kB=33554432",
+            1,
+            "kernelpagesize_kB=33554432"),
+        Arguments.of(
+            "page size overflowing bytes",
+            "7efc63600000 default N0=1 kernelpagesize_kB=9007199254740992",
+            1,
+            "kernelpagesize_kB=9007199254740992"),
+        Arguments.of(
+            "count beyond an address space",
+            "7efc63600000 default N0=999999999999999999 kernelpagesize_kB=4",
+            1,
+            "N0=999999999999999999"),
+        Arguments.of(
+            "counts whose sum overflows a long",
+            "7efc63600000 default N0=9000000000000000000 N1=9000000000000000000"
+                + " kernelpagesize_kB=4",
+            1,
+            "N0=9000000000000000000"),
+        Arguments.of(
+            "huge pages beyond an address space",
+            "7efc63600000 default huge N0=100000000000 kernelpagesize_kB=2048",
+            1,
+            "N0=100000000000"),
+        Arguments.of(
+            "count too large to parse",
+            "7efc63600000 default N0=99999999999999999999 kernelpagesize_kB=4",
+            1,
+            "99999999999999999999"),
+        Arguments.of("bind without nodelist", "7efc63600000 bind anon=1 N0=1", 1, "bind"),
+        Arguments.of("bind with empty nodelist", "7efc63600000 bind: anon=1 N0=1", 1, "bind:"));
   }
 
   @ParameterizedTest(name = "{0}")

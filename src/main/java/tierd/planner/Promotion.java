@@ -1,0 +1,230 @@
+package tierd.planner;
+
+import tierd.scoring.Thresholds;
+
+/**
+ * Promotion of HOT data: data on a node over its fill limit first, then by falling heat. Each
+ * candidate goes to the nearest allowed faster node that has room for it above its floor (high
+ * watermark plus margin) and within its fill limit ({@link Direct}); when none has, and the data is
+ * confirmed hot ({@link Thresholds#confirmed}), to one whose coldest data an exchange demoted to
+ * make room ({@link Exchanged}); else as much of it as fits the room left on one ({@link Partial});
+ * else it is held back ({@link Blocked}). Hot data of fewer windows moves only into free room:
+ * nothing goes down for it until it is confirmed. A candidate too large for the budget moves its
+ * aligned prefix; once less than a page of budget is left, the rest are held back by it.
+ */
+final class Promotion {
+
+  /** Where a candidate goes, or why it cannot. */
+  sealed interface Choice permits Direct, Exchanged, Partial, Blocked {}
+
+  /**
+   * To {@code target}, the {@code position}-th (from 0) of the allowed targets, which had {@code
+   * freeBeforeBytes} free.
+   */
+  record Direct(int target, int position, long freeBeforeBytes) implements Choice {}
+
+  /** To {@code target}, after an exchange demoted {@code demotedBytes} of its colder data. */
+  record Exchanged(int target, int position, long demotedBytes) implements Choice {}
+
+  /** Only the prefix {@code cut}, into the room left on {@code target}. */
+  record Partial(int target, int position, long freeBeforeBytes, Cut cut) implements Choice {}
+
+  /**
+   * Not moved, for {@code reason}: it moved too recently, the budget or the cycle cap is used up,
+   * or every allowed target is at its fill limit or would fall below its high watermark.
+   */
+  record Blocked(SkipReason reason) implements Choice {}
+
+  private final PlannerConfig config;
+  private final Thresholds thresholds;
+  private final NodeTable nodes;
+  private final Ledger ledger;
+  private final Segments segments;
+  private final PromotionCandidates candidates;
+  private final Exchange exchange;
+  private final ResidencyRule residency;
+  private final SkipLog skips;
+  private final ReasonTexts texts;
+
+  Promotion(
+      PlannerConfig config,
+      Thresholds thresholds,
+      NodeTable nodes,
+      Ledger ledger,
+      Segments segments,
+      PromotionCandidates candidates,
+      Exchange exchange,
+      ResidencyRule residency,
+      SkipLog skips,
+      ReasonTexts texts) {
+    this.config = config;
+    this.thresholds = thresholds;
+    this.nodes = nodes;
+    this.ledger = ledger;
+    this.segments = segments;
+    this.candidates = candidates;
+    this.exchange = exchange;
+    this.residency = residency;
+    this.skips = skips;
+    this.texts = texts;
+  }
+
+  void run() {
+    CandidateQueue queue = candidates.queue(nodes, segments);
+    while (!queue.isEmpty()) {
+      if (ledger.tokens(Direction.PROMOTE) < Ledger.BASE_PAGE_BYTES
+          || ledger.cycleCapLeft() < Ledger.BASE_PAGE_BYTES) {
+        // nothing more can move: the rest are held back by the budget, in no particular order
+        queue.drain(
+            candidate ->
+                skips.heldByBudget(
+                    candidates.segment(candidate),
+                    candidates.source(candidate),
+                    Direction.PROMOTE));
+        break;
+      }
+      promote(queue.poll());
+    }
+  }
+
+  /** Decides one candidate and books the decision: its move, or its skip. */
+  Choice promote(int candidate) {
+    int segment = candidates.segment(candidate);
+    int source = candidates.source(candidate);
+    int[] targets = segments.vma(segment).promotionTargets(source);
+    if (residency.recentlyMoved(segment, source, Direction.PROMOTE)) {
+      residency.skip(segment, source, Direction.PROMOTE);
+      return new Blocked(SkipReason.RESIDENCY);
+    }
+    long segmentBytes = segments.bytes(segment, source);
+    Cut cut = segments.fit(segment, segmentBytes, ledger.allowance(Direction.PROMOTE));
+    if (cut == null) {
+      SkipReason reason = skips.budgetReason(Direction.PROMOTE);
+      skips.heldByBudget(segment, source, Direction.PROMOTE);
+      return new Blocked(reason);
+    }
+    Choice choice = choose(segment, source, targets, cut);
+    if (choice instanceof Blocked blocked) {
+      skips.skip(
+          segment,
+          source,
+          Direction.PROMOTE,
+          cut.bytes(),
+          blocked.reason(),
+          () -> texts.promotionBlocked(blocked.reason(), targets, cut.bytes()));
+    } else if (choice instanceof Direct direct) {
+      apply(segment, source, direct.target(), cut, reason(segment, source, direct));
+      skipRestOverBudget(segment, source, cut);
+    } else if (choice instanceof Exchanged exchanged) {
+      apply(segment, source, exchanged.target(), cut, reason(segment, source, exchanged));
+      skipRestOverBudget(segment, source, cut);
+    } else if (choice instanceof Partial partial) {
+      apply(segment, source, partial.target(), partial.cut(), reason(segment, source, partial));
+      skips.restHeldByRoom(segment, source, partial.cut(), partial.target());
+    }
+    return choice;
+  }
+
+  /**
+   * Where {@code cut} of a segment's data on {@code source} goes among {@code targets} (nearest
+   * first), by the order in the class comment.
+   */
+  private Choice choose(int segment, int source, int[] targets, Cut cut) {
+    long bytes = cut.bytes();
+    int firstWithinFillLimit = -1;
+    for (int position = 0; position < targets.length; position++) {
+      int target = targets[position];
+      if (!ledger.withinFillLimit(target, bytes)) {
+        continue;
+      }
+      if (firstWithinFillLimit < 0) {
+        firstWithinFillLimit = target;
+      }
+      if (ledger.aboveFloor(target, bytes)) {
+        return new Direct(target, position, ledger.freeBytes(target));
+      }
+    }
+    // Exchange on the nearest target whose fill limit allows the data, else on the nearest target:
+    // a node with less free memory than the hot data is over its (default 100 %) fill limit for
+    // it, and that is the fullest case exchange exists for. The victims must free enough for both
+    // the high watermark and the fill limit.
+    int exchangeNode = firstWithinFillLimit >= 0 ? firstWithinFillLimit : targets[0];
+    boolean confirmed = thresholds.confirmed(segments.region(segment).hotWindows());
+    if (config.exchange() && confirmed && !exchange.failedOn(exchangeNode)) {
+      long needBytes =
+          Math.max(
+              bytes - (ledger.freeBytes(exchangeNode) - nodes.floorBytes(exchangeNode)),
+              nodes.totalBytes(exchangeNode)
+                  - ledger.freeBytes(exchangeNode)
+                  + bytes
+                  - nodes.fillLimitBytes(exchangeNode));
+      long demotedBytes = exchange.makeRoom(exchangeNode, needBytes, segment, bytes);
+      if (demotedBytes >= needBytes) {
+        return new Exchanged(exchangeNode, indexOf(targets, exchangeNode), demotedBytes);
+      }
+    }
+    // Room for part of the range: promote the prefix that fits above the high watermark and under
+    // the fill limit, as a budget-limited promotion does; the rest waits and is reported. Without
+    // this a hot range larger than the room left never moved at all (found in the VM scenario with
+    // the fast node near full).
+    long segmentBytes = segments.bytes(segment, source);
+    for (int position = 0; position < targets.length; position++) {
+      int target = targets[position];
+      long roomBytes = ledger.roomBytes(target);
+      if (roomBytes < Ledger.BASE_PAGE_BYTES) {
+        continue;
+      }
+      Cut part =
+          segments.fit(
+              segment, segmentBytes, Math.min(ledger.allowance(Direction.PROMOTE), roomBytes));
+      if (part != null
+          && ledger.aboveFloor(target, part.bytes())
+          && ledger.withinFillLimit(target, part.bytes())) {
+        return new Partial(target, position, ledger.freeBytes(target), part);
+      }
+    }
+    if (firstWithinFillLimit < 0) {
+      return new Blocked(SkipReason.FILL_LIMIT);
+    }
+    return new Blocked(
+        confirmed || !config.exchange() ? SkipReason.WATERMARK : SkipReason.UNCONFIRMED);
+  }
+
+  private String reason(int segment, int source, Direct direct) {
+    return texts.promotion(
+        segment, source, direct.target(), direct.position(), direct.freeBeforeBytes(), 0);
+  }
+
+  private String reason(int segment, int source, Exchanged exchanged) {
+    return texts.promotion(
+        segment, source, exchanged.target(), exchanged.position(), 0, exchanged.demotedBytes());
+  }
+
+  private String reason(int segment, int source, Partial partial) {
+    return texts.promotion(
+        segment, source, partial.target(), partial.position(), partial.freeBeforeBytes(), 0);
+  }
+
+  private void apply(int segment, int source, int target, Cut cut, String text) {
+    ReasonCode code =
+        nodes.overFillLimitAtStart(source) ? ReasonCode.HOT_OVER_FILL_LIMIT : ReasonCode.HOT;
+    ledger.apply(
+        new Ledger.PlannedMove(
+            segment, source, target, cut.end(), cut.bytes(), Direction.PROMOTE, code, text));
+  }
+
+  private void skipRestOverBudget(int segment, int source, Cut cut) {
+    if (cut.end() < segments.end(segment)) {
+      skips.restHeldByBudget(segment, source, cut, Direction.PROMOTE);
+    }
+  }
+
+  private static int indexOf(int[] nodes, int node) {
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i] == node) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,216 @@
+package tierd.planner;
+
+import java.util.Locale;
+import tierd.scoring.ScoredRegion;
+import tierd.scoring.Thresholds;
+
+/**
+ * The sentences of one run's reasons, with the figures as the ledger has them when a move or skip
+ * is decided: why a move goes where it goes ({@code hot (0.82 ≥ 0.40 for 3 windows) on node 2 (tier
+ * 1) → node 0 (tier 0, nearest faster allowed, 5.9GiB free above high wmark + margin)}) and why a
+ * candidate found no target.
+ */
+final class ReasonTexts {
+
+  private final PlannerConfig config;
+  private final Thresholds thresholds;
+  private final NodeTable nodes;
+  private final Ledger ledger;
+  private final Segments segments;
+
+  ReasonTexts(
+      PlannerConfig config,
+      Thresholds thresholds,
+      NodeTable nodes,
+      Ledger ledger,
+      Segments segments) {
+    this.config = config;
+    this.thresholds = thresholds;
+    this.nodes = nodes;
+    this.ledger = ledger;
+    this.segments = segments;
+  }
+
+  /** {@code hot (0.82 ≥ 0.40 for 3 windows)}. */
+  String hot(ScoredRegion region) {
+    return "hot ("
+        + Texts.heat(region.heat())
+        + " ≥ "
+        + Texts.heat(thresholds.hot())
+        + " for "
+        + region.hotWindows()
+        + " windows)";
+  }
+
+  /**
+   * A promotion of a segment's data on {@code source} to {@code target}, the {@code position}-th
+   * (from 0) of its allowed targets; {@code freeBeforeBytes} is what the target had free before,
+   * or, when {@code exchangedBytes} &gt; 0, the room came from demoting that much colder data.
+   */
+  String promotion(
+      int segment,
+      int source,
+      int target,
+      int position,
+      long freeBeforeBytes,
+      long exchangedBytes) {
+    StringBuilder text = new StringBuilder();
+    text.append(hot(segments.region(segment)))
+        .append(" on node ")
+        .append(nodes.nodeId(source))
+        .append(" (tier ")
+        .append(nodes.tierRank(source));
+    if (nodes.overFillLimitAtStart(source)) {
+      text.append(", ")
+          .append(Texts.percent(nodes.usedAtStartBytes(source) / (double) nodes.totalBytes(source)))
+          .append(" used > maxFill ")
+          .append(Texts.percent(config.maxFillOf(nodes.nodeId(source))));
+    }
+    text.append(") → node ")
+        .append(nodes.nodeId(target))
+        .append(" (tier ")
+        .append(nodes.tierRank(target))
+        .append(", ")
+        .append(
+            position == 0
+                ? "nearest faster allowed"
+                : ordinal(position + 1) + " nearest faster allowed, nearer ones full")
+        .append(", ");
+    if (exchangedBytes > 0) {
+      text.append("room made by demoting ")
+          .append(Texts.bytes(exchangedBytes))
+          .append(" of colder data)");
+    } else {
+      text.append(Texts.bytes(freeBeforeBytes - nodes.floorBytes(target)))
+          .append(" free above high wmark + margin)");
+    }
+    return text.toString();
+  }
+
+  /** Why HOT data of {@code bytes} found no faster node with room. */
+  String promotionBlocked(SkipReason reason, int[] targets, long bytes) {
+    if (reason == SkipReason.UNCONFIRMED) {
+      return "hot for fewer than "
+          + thresholds.confirmWindows()
+          + " windows (scoring.confirmWindows) and no allowed faster node has "
+          + Texts.bytes(bytes)
+          + " free above its high wmark + margin ("
+          + roomList(targets)
+          + "): nothing is demoted for it until it is confirmed";
+    }
+    return reason == SkipReason.FILL_LIMIT
+        ? "every allowed faster node is at its fill limit (" + nodeList(targets) + ")"
+        : "no allowed faster node has "
+            + Texts.bytes(bytes)
+            + " free above its high wmark + margin ("
+            + roomList(targets)
+            + ")"
+            + (config.exchange() ? "; no colder data could make room" : "");
+  }
+
+  /**
+   * A demotion of a segment's data on {@code source} to {@code target}, the {@code position}-th
+   * (from 0) of the allowed nodes of the next lower tier, for {@code purpose}.
+   */
+  String demotion(int segment, int source, int target, int position, Demotion.Purpose purpose) {
+    StringBuilder text = new StringBuilder();
+    ScoredRegion region = segments.region(segment);
+    ReasonCode code = purpose.code();
+    if (purpose.exchange()) {
+      text.append("coldest on full node ")
+          .append(nodes.nodeId(source))
+          .append(" (")
+          .append(region.heatClass().name().toLowerCase(Locale.ROOT))
+          .append(", heat ")
+          .append(Texts.heat(region.heat()))
+          .append(", idle ")
+          .append(Texts.duration(region.idleAge()))
+          .append(")");
+    } else {
+      text.append("cold (idle ")
+          .append(Texts.duration(region.idleAge()))
+          .append(", heat ")
+          .append(Texts.heat(region.heat()))
+          .append(") on node ")
+          .append(nodes.nodeId(source))
+          .append(" (tier ")
+          .append(nodes.tierRank(source))
+          .append(code == ReasonCode.COLD_PRESSURE ? ", " + purpose.why() : "")
+          .append(")");
+    }
+    text.append(" → node ")
+        .append(nodes.nodeId(target))
+        .append(" (tier ")
+        .append(nodes.tierRank(target))
+        .append(", ")
+        .append(position == 0 ? "nearest" : ordinal(position + 1) + " nearest")
+        .append(" allowed in the next lower tier, ")
+        .append(Texts.bytes(ledger.freeBytes(target) - nodes.floorBytes(target)))
+        .append(" free above high wmark + margin)");
+    if (purpose.exchange() || code == ReasonCode.COLD_PROACTIVE) {
+      text.append(", ").append(purpose.why());
+    }
+    return text.toString();
+  }
+
+  /** Why data of {@code bytes} found no node of the next lower tier with room. */
+  String demotionBlocked(SkipReason reason, int[] targets, long bytes) {
+    return reason == SkipReason.FILL_LIMIT
+        ? "every allowed node of the next lower tier is at its fill limit ("
+            + fillList(targets)
+            + ")"
+        : "no allowed node of the next lower tier has "
+            + Texts.bytes(bytes)
+            + " free above its high wmark + margin ("
+            + roomList(targets)
+            + ")";
+  }
+
+  /** {@code node 0, node 1}. */
+  private String nodeList(int[] targets) {
+    StringBuilder sb = new StringBuilder();
+    for (int target : targets) {
+      sb.append(sb.length() == 0 ? "" : ", ").append("node ").append(nodes.nodeId(target));
+    }
+    return sb.toString();
+  }
+
+  /** {@code node 3 88% used, maxFill 80%}, for each target. */
+  private String fillList(int[] targets) {
+    StringBuilder sb = new StringBuilder();
+    for (int target : targets) {
+      long total = nodes.totalBytes(target);
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append("node ")
+          .append(nodes.nodeId(target))
+          .append(' ')
+          .append(Texts.percent((total - ledger.freeBytes(target)) / (double) Math.max(1, total)))
+          .append(" used, maxFill ")
+          .append(Texts.percent(config.maxFillOf(nodes.nodeId(target))));
+    }
+    return sb.toString();
+  }
+
+  /** {@code node 0 12MiB above high + margin}, for each target. */
+  private String roomList(int[] targets) {
+    StringBuilder sb = new StringBuilder();
+    for (int target : targets) {
+      sb.append(sb.length() == 0 ? "" : ", ")
+          .append("node ")
+          .append(nodes.nodeId(target))
+          .append(' ')
+          .append(Texts.bytes(Math.max(0, ledger.freeBytes(target) - nodes.floorBytes(target))))
+          .append(" above high + margin");
+    }
+    return sb.toString();
+  }
+
+  /** {@code 2nd}, {@code 3rd}, {@code 4th}: the position of a target that is not the nearest. */
+  static String ordinal(int n) {
+    return switch (n) {
+      case 2 -> "2nd";
+      case 3 -> "3rd";
+      default -> n + "th";
+    };
+  }
+}

@@ -1,0 +1,286 @@
+package tierd.planner;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import tierd.model.AddressRange;
+import tierd.process.VmaIndex;
+import tierd.scoring.HeatClass;
+import tierd.scoring.ScoredRegion;
+
+/**
+ * Joins the scored regions to the VMAs and placements they overlap, in one pass over regions and
+ * placements sorted by pid and start: each region ∩ VMA, its ends snapped to the VMA's unit,
+ * becomes a segment with its bytes per node (from the placements that overlap it, pro rata, and the
+ * VMA's estimate for the rest). HOT segments become promotion candidates (or skips: data in no
+ * tier, a rule that holds the VMA back, a range smaller than one folio), COLD and WARM segments
+ * demotion entries of each node with a slower tier.
+ */
+final class SegmentJoin {
+
+  /** What the join saw: region pieces looked at, regions of unmanaged processes, HOT bytes. */
+  record Counts(int segmentsSeen, int staleRegions, long promotionDemandBytes) {}
+
+  private final PlannerConfig config;
+  private final NodeTable nodes;
+  private final Segments segments;
+  private final SkipLog skips;
+  private final PromotionCandidates promotions;
+  private final DemotionEntries demotions;
+  private final long[] bytesRow;
+  private List<RegionPlacement> placements = List.of();
+  private int placementFrom;
+  private int segmentsSeen;
+  private int staleRegions;
+  private long promotionDemandBytes;
+
+  SegmentJoin(
+      PlannerConfig config,
+      NodeTable nodes,
+      Segments segments,
+      SkipLog skips,
+      PromotionCandidates promotions,
+      DemotionEntries demotions) {
+    this.config = config;
+    this.nodes = nodes;
+    this.segments = segments;
+    this.skips = skips;
+    this.promotions = promotions;
+    this.demotions = demotions;
+    this.bytesRow = new long[nodes.rowWidth];
+  }
+
+  /**
+   * Fills the segments and candidates. Throws IllegalArgumentException if regions or placements of
+   * a pid overlap.
+   */
+  Counts join(List<RegionPlacement> unsortedPlacements) {
+    List<ScoredRegion> regions = segments.regions();
+    placements = sortedPlacements(unsortedPlacements);
+    int processIndex = -1;
+    ProcessView process = null;
+    int lastPid = Integer.MIN_VALUE;
+    long previousEnd = Long.MIN_VALUE;
+    int vmaFrom = 0;
+    for (int regionIndex = 0; regionIndex < regions.size(); regionIndex++) {
+      ScoredRegion region = regions.get(regionIndex);
+      AddressRange range = region.range();
+      if (region.pid() != lastPid) {
+        lastPid = region.pid();
+        processIndex = segments.processIndexOf(region.pid());
+        process = processIndex < 0 ? null : segments.processAt(processIndex);
+        previousEnd = Long.MIN_VALUE;
+        vmaFrom = 0;
+      }
+      if (process == null || process.startTimeTicks() != region.startTimeTicks()) {
+        staleRegions++;
+        continue;
+      }
+      if (range.start() < previousEnd) {
+        throw new IllegalArgumentException(
+            "scored regions of pid " + region.pid() + " overlap at " + range);
+      }
+      previousEnd = range.end();
+      if (region.heatClass() == HeatClass.WARM && !config.exchange()) {
+        continue; // WARM data only ever moves as an exchange victim
+      }
+      VmaIndex vmas = process.vmas();
+      vmaFrom = vmas.firstEndingAfter(range.start(), vmaFrom); // regions come by start
+      for (int vmaIndex = vmaFrom;
+          vmaIndex < vmas.size() && vmas.get(vmaIndex).range().start() < range.end();
+          vmaIndex++) {
+        joinPiece(region, regionIndex, process, processIndex, vmaIndex);
+      }
+    }
+    return new Counts(segmentsSeen, staleRegions, promotionDemandBytes);
+  }
+
+  /** One region ∩ VMA: snapped, placed, and made candidates (or skips). */
+  private void joinPiece(
+      ScoredRegion region, int regionIndex, ProcessView process, int processIndex, int vmaIndex) {
+    AddressRange vmaRange = process.vmas().get(vmaIndex).range();
+    long start = Math.max(region.range().start(), vmaRange.start());
+    long end = Math.min(region.range().end(), vmaRange.end());
+    if (start >= end) {
+      return;
+    }
+    segmentsSeen++;
+    boolean hot = region.heatClass() == HeatClass.HOT;
+    long unitBytes = process.vma(vmaIndex).unitBytes();
+    long snappedStart = snap(start, unitBytes, vmaRange.start(), vmaRange.end());
+    long snappedEnd = snap(end, unitBytes, vmaRange.start(), vmaRange.end());
+    if (snappedStart >= snappedEnd) {
+      if (hot) {
+        skipTooSmall(processIndex, vmaIndex, regionIndex, start, end);
+      }
+      return;
+    }
+    while (placementFrom < placements.size()
+        && before(placements.get(placementFrom), region.pid(), snappedStart)) {
+      placementFrom++;
+    }
+    for (int slot = 0; slot < bytesRow.length; slot++) {
+      bytesRow[slot] = 0; // a loop: five slots cost less than a call to Arrays.fill
+    }
+    place(region.pid(), snappedStart, snappedEnd, process, vmaIndex);
+    if (hot) {
+      addPromotions(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+    } else {
+      addDemotionEntries(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+    }
+  }
+
+  /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */
+  private static boolean before(RegionPlacement placement, int pid, long address) {
+    return placement.pid() < pid || (placement.pid() == pid && placement.range().end() <= address);
+  }
+
+  /** HOT data in {@link #bytesRow}: a promotion candidate per slower node, or a skip. */
+  private void addPromotions(
+      int processIndex, int vmaIndex, int regionIndex, long start, long end) {
+    int segment = -1;
+    VmaView vma = segments.processAt(processIndex).vma(vmaIndex);
+    for (int source = 0; source < nodes.rowWidth; source++) {
+      long bytes = bytesRow[source];
+      if (bytes <= 0 || (source != nodes.noTierSlot && !nodes.hasFasterTier(source))) {
+        continue; // nothing there, or already in the fastest tier
+      }
+      if (segment < 0) {
+        segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, bytesRow);
+      }
+      if (source == nodes.noTierSlot) {
+        skips.skip(
+            segment,
+            source,
+            Direction.PROMOTE,
+            bytes,
+            SkipReason.NO_TARGET,
+            () -> "hot data on node(s) in no tier; no faster node can be chosen");
+        continue;
+      }
+      if (vma.promotion(source) instanceof PlacementRule.HeldBack held) {
+        skips.skip(segment, source, Direction.PROMOTE, bytes, held.reason(), held::text);
+        continue;
+      }
+      promotionDemandBytes += bytes;
+      promotions.add(segment, source);
+    }
+  }
+
+  /** COLD or WARM data in {@link #bytesRow}: a demotion entry per node with a slower tier. */
+  private void addDemotionEntries(
+      int processIndex, int vmaIndex, int regionIndex, long start, long end) {
+    int segment = -1;
+    for (int source = 0; source < nodes.count(); source++) {
+      if (bytesRow[source] <= 0 || !nodes.hasSlowerTier(source)) {
+        continue;
+      }
+      if (segment < 0) {
+        segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, bytesRow);
+      }
+      demotions.add(source, segment);
+    }
+  }
+
+  /** A HOT range that vanished when snapped: a skip per node it could have left. */
+  private void skipTooSmall(int processIndex, int vmaIndex, int regionIndex, long start, long end) {
+    long[] estimate = new long[nodes.rowWidth];
+    VmaView vma = segments.processAt(processIndex).vma(vmaIndex);
+    vma.addEstimate(estimate, end - start);
+    int segment = -1;
+    for (int source = 0; source < nodes.count(); source++) {
+      if (estimate[source] > 0 && nodes.hasFasterTier(source)) {
+        if (segment < 0) {
+          segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, estimate);
+        }
+        skips.skip(
+            segment,
+            source,
+            Direction.PROMOTE,
+            estimate[source],
+            SkipReason.ALIGNMENT,
+            () ->
+                "hot range of "
+                    + Texts.bytes(end - start)
+                    + " is smaller than one "
+                    + Texts.bytes(vma.unitBytes())
+                    + (vma.thpAligned() ? " THP folio" : " huge page")
+                    + " once aligned; its folios move with their neighbours");
+      }
+    }
+  }
+
+  /**
+   * Adds to {@link #bytesRow} the bytes per node of {@code [start, end)}: from the placements that
+   * overlap it (from {@link #placementFrom} on), in proportion to the overlap, and from the VMA's
+   * estimate for the part no placement covers.
+   */
+  private void place(int pid, long start, long end, ProcessView process, int vmaIndex) {
+    long coveredBytes = 0;
+    for (int i = placementFrom; i < placements.size(); i++) {
+      RegionPlacement placement = placements.get(i);
+      AddressRange placed = placement.range();
+      if (placement.pid() != pid || placed.start() >= end) {
+        break;
+      }
+      long overlapBytes = Math.min(end, placed.end()) - Math.max(start, placed.start());
+      if (overlapBytes <= 0) {
+        continue;
+      }
+      coveredBytes += overlapBytes;
+      double share = (double) overlapBytes / placed.sizeBytes();
+      NodeBytes onNodes = placement.bytesOnNode();
+      for (int j = 0; j < onNodes.size(); j++) {
+        bytesRow[nodes.slotOf(onNodes.node(j))] += Math.round(onNodes.bytesAt(j) * share);
+      }
+    }
+    if (coveredBytes < end - start) {
+      process.vma(vmaIndex).addEstimate(bytesRow, end - start - coveredBytes);
+    }
+  }
+
+  /**
+   * Snaps an address inside a VMA {@code [vmaStart, vmaEnd)} to the nearest multiple of {@code
+   * unitBytes}, so that neighbouring segments agree on it and no folio is split between two of
+   * them; the VMA's own ends stay.
+   */
+  static long snap(long address, long unitBytes, long vmaStart, long vmaEnd) {
+    if (address <= vmaStart) {
+      return vmaStart;
+    }
+    if (address >= vmaEnd) {
+      return vmaEnd;
+    }
+    long down = address - Math.floorMod(address, unitBytes);
+    long up = down + unitBytes;
+    long nearest = (address - down < up - address) ? down : up;
+    return Math.max(vmaStart, Math.min(vmaEnd, nearest));
+  }
+
+  private static List<RegionPlacement> sortedPlacements(List<RegionPlacement> placements) {
+    Comparator<RegionPlacement> order =
+        Comparator.comparingInt(RegionPlacement::pid).thenComparingLong(p -> p.range().start());
+    List<RegionPlacement> sorted = placements;
+    for (int i = 1; i < placements.size(); i++) {
+      if (order.compare(placements.get(i - 1), placements.get(i)) > 0) {
+        sorted = new ArrayList<>(placements);
+        sorted.sort(order);
+        break;
+      }
+    }
+    for (int i = 1; i < sorted.size(); i++) {
+      RegionPlacement previous = sorted.get(i - 1);
+      RegionPlacement next = sorted.get(i);
+      if (previous.pid() == next.pid() && previous.range().end() > next.range().start()) {
+        throw new IllegalArgumentException(
+            "placements of pid "
+                + previous.pid()
+                + " overlap: "
+                + previous.range()
+                + " and "
+                + next.range());
+      }
+    }
+    return sorted;
+  }
+}

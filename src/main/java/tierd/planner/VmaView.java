@@ -1,0 +1,119 @@
+package tierd.planner;
+
+import tierd.model.NodeSet;
+import tierd.model.PerNode;
+import tierd.process.Vma;
+
+/**
+ * One VMA of a managed process as the planner sees it: its {@link PlacementRule} (whole-VMA rule
+ * now, per source node and direction on first use), the unit its range ends snap to and its pages
+ * per node slot.
+ *
+ * <p>The unit is the huge page size for a hugetlb VMA, else {@code planner.thpAlign} when set (so a
+ * THP folio moves as one), else the page size.
+ */
+final class VmaView {
+
+  private final Vma vma;
+  private final NodeSet cpuset;
+  private final NodeTable nodes;
+  private final PlacementRule.VmaRule rule;
+  private final long unitBytes;
+  private final boolean thpAligned;
+  private final boolean moveAll;
+  private final PlacementRule.Verdict[] promotion;
+  private final PlacementRule.Verdict[] demotion;
+  private long[] pagesPerSlot;
+
+  VmaView(Vma vma, NodeSet cpuset, NodeTable nodes, PlannerConfig config) {
+    this.vma = vma;
+    this.cpuset = cpuset;
+    this.nodes = nodes;
+    this.rule = PlacementRule.forVma(cpuset, vma, config);
+    long thpBytes = config.thpAlign().bytes();
+    this.thpAligned = !vma.hugetlb() && thpBytes > 0;
+    this.unitBytes = thpAligned ? thpBytes : vma.pageBytes();
+    this.moveAll = vma.shared() && config.moveShared();
+    this.promotion = new PlacementRule.Verdict[nodes.count()];
+    this.demotion = new PlacementRule.Verdict[nodes.count()];
+  }
+
+  Vma vma() {
+    return vma;
+  }
+
+  /** True unless the whole VMA is left alone (interleaved, unknown policy, hugetlb, shared). */
+  boolean movable() {
+    return rule instanceof PlacementRule.Movable;
+  }
+
+  /** Why the whole VMA is left alone; only when not {@link #movable}. */
+  PlacementRule.HeldBack heldBack() {
+    return (PlacementRule.HeldBack) rule;
+  }
+
+  long unitBytes() {
+    return unitBytes;
+  }
+
+  boolean thpAligned() {
+    return thpAligned;
+  }
+
+  /** Shared, and config allows MPOL_MF_MOVE_ALL. */
+  boolean moveAll() {
+    return moveAll;
+  }
+
+  /** Where its data on {@code source} may be promoted to (remembered per source). */
+  PlacementRule.Verdict promotion(int source) {
+    return verdict(promotion, Direction.PROMOTE, source);
+  }
+
+  /** Where its data on {@code source} may be demoted to (remembered per source). */
+  PlacementRule.Verdict demotion(int source) {
+    return verdict(demotion, Direction.DEMOTE, source);
+  }
+
+  private PlacementRule.Verdict verdict(
+      PlacementRule.Verdict[] remembered, Direction direction, int source) {
+    PlacementRule.Verdict verdict = remembered[source];
+    if (verdict == null) {
+      verdict = PlacementRule.verdict(rule, direction, source, nodes, cpuset, vma.policy());
+      remembered[source] = verdict;
+    }
+    return verdict;
+  }
+
+  /** The promotion targets of its data on {@code source}; only once {@link #promotion} allowed. */
+  int[] promotionTargets(int source) {
+    return ((PlacementRule.Allowed) promotion(source)).targets();
+  }
+
+  /**
+   * Adds to {@code row} (a bytes row of the node table) the bytes per node slot that a span of
+   * {@code spanBytes} of the VMA holds by {@link Vma#bytesInShare}; bytes on nodes in no tier are
+   * estimated together.
+   */
+  void addEstimate(long[] row, long spanBytes) {
+    long[] pages = pagesPerSlot();
+    double share = vma.shareOf(spanBytes);
+    for (int slot = 0; slot < pages.length; slot++) {
+      if (pages[slot] > 0) {
+        row[slot] += vma.bytesInShare(pages[slot], share);
+      }
+    }
+  }
+
+  private long[] pagesPerSlot() {
+    if (pagesPerSlot == null) {
+      long[] pages = new long[nodes.rowWidth];
+      PerNode perNode = vma.pages();
+      for (int i = 0; i < perNode.size(); i++) {
+        pages[nodes.slotOf(perNode.node(i))] += perNode.count(i);
+      }
+      pagesPerSlot = pages;
+    }
+    return pagesPerSlot;
+  }
+}
