@@ -84,7 +84,7 @@ run_case() {
         echo done > /run/ff-done
         wait' stepper "$STEPS" "$wl" "$STEP_MIB" "$res" "$name" "$PAUSE" > "$res/$name.out" 2>&1 &
     local shpid=$!
-    wait_file /run/ff-ready 90 || { echo "FASTFIRST FAIL: $name: the stepping shell did not start"; exit 1; }
+    wait_file /run/ff-ready 240 || { echo "FASTFIRST FAIL: $name: the stepping shell did not start"; exit 1; }
     sleep 2 # the JVM's pages are freed; page cache from reading it is dropped next
     sync
     echo 3 > /proc/sys/vm/drop_caches
@@ -95,7 +95,7 @@ run_case() {
     before=$(vm_counters)
     rm -f /run/ff-done
     touch /run/ff-go
-    if ! wait_file /run/ff-done 120; then
+    if ! wait_file /run/ff-done 240; then
         echo "FASTFIRST FAIL: $name: the steps did not finish"
         diagnose
         exit 1
@@ -162,7 +162,7 @@ for v in FASTFIRST_STEPS FASTFIRST_STEP_MIB FASTFIRST_HEADROOM_MIB FASTFIRST_PAU
 done
 echo "==== fastfirst: 2node --fast-mem 512M (results in $RES)"
 set +e
-(cd "$REPO_ROOT" && "$VM_DIR/boot.sh" -q --layout 2node --fast-mem 512M --timeout 420 --results "$RES" "${envs[@]}" \
+(cd "$REPO_ROOT" && "$VM_DIR/boot.sh" -q --layout 2node --fast-mem 512M --timeout 900 --results "$RES" "${envs[@]}" \
     -- bash "$VM_DIR/scenarios/fastfirst.sh" --in-guest "$WORKLOAD") > "$RES/console.log" 2>&1
 rc=$?
 set -e
