@@ -183,7 +183,7 @@ public final class TieringCycle implements AutoCloseable {
     StageResults r = new StageResults();
     StageFailure failure = null;
     try {
-      runStages(stages, r);
+      runStages(stages, r, startNanos);
     } catch (StageFailure f) {
       failure = f;
     }
@@ -206,7 +206,7 @@ public final class TieringCycle implements AutoCloseable {
    * unless {@code whatIf.fast} simulates a fast tier: then it plans against the simulated tiers and
    * the plan goes to a recorder that never moves a page.
    */
-  private void runStages(StageRunner stages, StageResults r) {
+  private void runStages(StageRunner stages, StageResults r, long startNanos) {
     r.topo =
         stages.call(
             "topology",
@@ -293,7 +293,10 @@ public final class TieringCycle implements AutoCloseable {
               return lastPlan;
             });
     PageMover moveWith = sim != null ? whatIfMover : mover;
-    MoveLimits moveLimits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
+    MoveLimits moveLimits =
+        sim != null
+            ? MoveLimits.NONE
+            : moveLimits(r.topo, Duration.ofNanos(System.nanoTime() - startNanos));
     r.moved =
         stages.call(
             "move",
@@ -384,12 +387,13 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   /**
-   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below the planner's floor (high watermark plus margin).
+   * A move stage yields once the cycle has run one interval ({@code spent} so far, at least a fifth
+   * of an interval for the moves; the rest is planned again next cycle, with fresh checks) and
+   * never moves into a node below the planner's floor (high watermark plus margin).
    */
-  private MoveLimits moveLimits(Topology topo) {
+  private MoveLimits moveLimits(Topology topo, Duration spent) {
     return new MoveLimits(
-        config.interval(),
+        MoveLimits.budgetWithin(config.interval(), spent),
         dryRun()
             ? NodeRoom.UNLIMITED
             : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));

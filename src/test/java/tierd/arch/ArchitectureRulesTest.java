@@ -104,6 +104,7 @@ class ArchitectureRulesTest {
             "source.sys",
             "topology",
             "whatif"));
+    // nativeio, source.proc: tierd exec sets the memory policy and execs in place (cli/Exec*).
     t.put(
         "cli",
         Set.of(
@@ -112,10 +113,12 @@ class ArchitectureRulesTest {
             "kernelfs",
             "metrics",
             "model",
+            "nativeio",
             "planner",
             "process",
             "profile",
             "scoring",
+            "source.proc",
             "source.sys",
             "topology",
             "whatif"));
