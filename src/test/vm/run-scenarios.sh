@@ -61,7 +61,7 @@ for b in "${BOOTS[@]}"; do
 done
 if ((BUILD)); then
     jar=$REPO_ROOT/target/tierd.jar
-    # softdirty also runs tierd.heat.HeatProbeMain from target/test-classes
+    # softdirty also runs tierd.heat.select.HeatProbeMain from target/test-classes
     if [[ ! -f $jar || ! -d $REPO_ROOT/target/test-classes ]] \
         || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/src/test/java" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
         say "building target/tierd.jar and the test classes (mvn -B -q -DskipTests package)"
