@@ -53,6 +53,11 @@ public final class CpuList {
     return bits.stream();
   }
 
+  /** True when the two lists share a CPU. */
+  public boolean intersects(CpuList other) {
+    return bits.intersects(other.bits);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CpuList other && bits.equals(other.bits);

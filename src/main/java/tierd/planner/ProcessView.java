@@ -1,10 +1,10 @@
 package tierd.planner;
 
 import java.util.Optional;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessCpus;
 import tierd.process.VmaIndex;
-import tierd.scoring.ProcessKey;
 
 /**
  * A managed process as the planner sees it: its VMAs sorted, each viewed on first use, and the node
@@ -13,7 +13,7 @@ import tierd.scoring.ProcessKey;
 final class ProcessView {
 
   private final ManagedProcess process;
-  private final ProcessKey key;
+  private final ProcessId key;
   private final VmaIndex vmas;
   private final VmaView[] views;
   private final NodeTable nodes;
@@ -32,7 +32,7 @@ final class ProcessView {
   ProcessView(
       ManagedProcess process, Optional<ProcessCpus> cpus, NodeTable nodes, PlannerConfig config) {
     this.process = process;
-    this.key = new ProcessKey(process.pid(), process.startTimeTicks());
+    this.key = new ProcessId(process.pid(), process.startTimeTicks());
     this.vmas = VmaIndex.of(process.vmas());
     this.views = new VmaView[vmas.size()];
     this.nodes = nodes;
@@ -67,7 +67,7 @@ final class ProcessView {
     return process.startTimeTicks();
   }
 
-  ProcessKey key() {
+  ProcessId key() {
     return key;
   }
 
