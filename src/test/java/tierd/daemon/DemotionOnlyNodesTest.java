@@ -17,12 +17,12 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.mover.MovePagesMover;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.MoverConfig;
 import tierd.mover.NodeRoom;
-import tierd.mover.ProcessRef;
 import tierd.planner.CapacitySource;
 import tierd.planner.PlannerConfig;
 
@@ -77,7 +77,7 @@ class DemotionOnlyNodesTest {
     List<MoveRequest> requests =
         List.of(
             MoveRequest.basePages(
-                new ProcessRef(4242, 401),
+                new ProcessId(4242, 401),
                 List.of(AddressRange.ofSize(0x7f10_0000_0000L, 4L << 20)),
                 NodeSet.of(0),
                 2));

@@ -12,11 +12,11 @@ import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.mover.MovePagesMover;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.MoverConfig;
-import tierd.mover.ProcessRef;
 import tierd.planner.Fixtures;
 import tierd.process.ManagedProcess;
 import tierd.source.proc.NumaMaps;
@@ -70,7 +70,7 @@ class DemotionOnlyPlacementTest {
     List<MoveRequest> requests =
         List.of(
             MoveRequest.basePages(
-                new ProcessRef(p.pid(), p.startTimeTicks()),
+                new ProcessId(p.pid(), p.startTimeTicks()),
                 List.of(AddressRange.ofSize(BUF, pages * PAGE)),
                 NodeSet.of(from),
                 to));
@@ -147,7 +147,7 @@ class DemotionOnlyPlacementTest {
     List<MoveRequest> requests =
         List.of(
             MoveRequest.basePages(
-                new ProcessRef(100, 5000),
+                new ProcessId(100, 5000),
                 List.of(AddressRange.ofSize(BUF, 64 * PAGE)),
                 NodeSet.of(FAST),
                 SLOW));
