@@ -20,6 +20,7 @@ import tierd.topology.Topology;
  * @param placements bytes per node for ranges of the regions, sorted by pid then start and
  *     non-overlapping per pid; a part of a region no placement covers is estimated from its VMA (so
  *     an empty list means "estimate everything")
+ * @param tenancy the tenant of each process ({@link Tenancy#NONE} without classes)
  */
 public record PlanInput(
     Instant now,
@@ -27,12 +28,29 @@ public record PlanInput(
     List<ManagedProcess> processes,
     List<ScoredRegion> regions,
     Thresholds thresholds,
-    List<RegionPlacement> placements) {
+    List<RegionPlacement> placements,
+    Tenancy tenancy) {
 
   public PlanInput {
     processes = List.copyOf(processes);
     regions = List.copyOf(regions);
     placements = List.copyOf(placements);
+  }
+
+  /** Input without classes. */
+  public PlanInput(
+      Instant now,
+      Topology topology,
+      List<ManagedProcess> processes,
+      List<ScoredRegion> regions,
+      Thresholds thresholds,
+      List<RegionPlacement> placements) {
+    this(now, topology, processes, regions, thresholds, placements, Tenancy.NONE);
+  }
+
+  /** The same input with processes in {@code newTenancy}'s tenants. */
+  public PlanInput withTenancy(Tenancy newTenancy) {
+    return new PlanInput(now, topology, processes, regions, thresholds, placements, newTenancy);
   }
 
   /** Input from a scoring result, with every placement estimated from the VMAs. */

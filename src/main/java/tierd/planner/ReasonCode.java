@@ -11,7 +11,9 @@ public enum ReasonCode {
   /** COLD data idle for the configured proactive age goes down without pressure. */
   COLD_PROACTIVE(Direction.DEMOTE),
   /** The coldest data of a full node goes down to make room for hotter data waiting below. */
-  EXCHANGE(Direction.DEMOTE);
+  EXCHANGE(Direction.DEMOTE),
+  /** The coldest data of a tenant over its fast-tier ceiling goes down to the ceiling. */
+  TENANT_CEILING(Direction.DEMOTE);
 
   private final Direction direction;
 

@@ -27,6 +27,7 @@ final class SegmentJoin {
   private final SkipLog skips;
   private final PromotionCandidates promotions;
   private final DemotionEntries demotions;
+  private final Tenants tenants;
   private final long[] bytesRow;
   private List<RegionPlacement> placements = List.of();
   private int placementFrom;
@@ -40,13 +41,15 @@ final class SegmentJoin {
       Segments segments,
       SkipLog skips,
       PromotionCandidates promotions,
-      DemotionEntries demotions) {
+      DemotionEntries demotions,
+      Tenants tenants) {
     this.config = config;
     this.nodes = nodes;
     this.segments = segments;
     this.skips = skips;
     this.promotions = promotions;
     this.demotions = demotions;
+    this.tenants = tenants;
     this.bytesRow = new long[nodes.rowWidth];
   }
 
@@ -159,12 +162,26 @@ final class SegmentJoin {
         continue;
       }
       if (vma.promotion(source) instanceof PlacementRule.HeldBack held) {
-        skips.skip(segment, source, Direction.PROMOTE, bytes, held.reason(), held::text);
+        skips.skip(
+            segment, source, Direction.PROMOTE, bytes, held.reason(), heldText(segment, held));
         continue;
       }
       promotionDemandBytes += bytes;
       promotions.add(segment, source);
     }
+  }
+
+  /**
+   * The text of a rule that holds hot data back; for a tenant below its floor it adds that the
+   * floor does not override the rule (policy and cpuset come first).
+   */
+  private java.util.function.Supplier<String> heldText(int segment, PlacementRule.HeldBack held) {
+    if (!tenants.configured() || !tenants.atOrBelowFloor(tenants.tenantOf(segment))) {
+      return held::text;
+    }
+    int tenant = tenants.tenantOf(segment);
+    return () ->
+        held.text() + "; " + tenants.floorText(tenant) + ", but a floor never overrides it";
   }
 
   /** COLD or WARM data in {@link #bytesRow}: a demotion entry per node with a slower tier. */

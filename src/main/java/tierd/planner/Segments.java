@@ -132,6 +132,11 @@ final class Segments {
     idleSeconds = Arrays.copyOf(idleSeconds, capacity);
   }
 
+  /** The index of the process a segment belongs to (as {@link #processAt} takes it). */
+  int processIndex(int segment) {
+    return processIndex[segment];
+  }
+
   /** The process a segment belongs to. */
   ProcessView process(int segment) {
     return processes.get(processIndex[segment]);
