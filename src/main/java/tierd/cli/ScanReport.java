@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tierd.model.DataSize;
+import tierd.planner.Explain;
+import tierd.planner.TenantShare;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
@@ -20,7 +22,8 @@ record ScanReport(
     int skippedGone,
     int skippedDenied,
     int skippedMalformed,
-    List<String> errors) {
+    List<String> errors,
+    List<TenantShare> tenants) {
 
   record ProcessRow(
       int pid,
@@ -43,7 +46,12 @@ record ScanReport(
       long pageBytes,
       Map<String, Long> bytesPerNode) {}
 
-  static ScanReport of(ProcessScanner.Result r, Topology t, boolean withVmas) {
+  /**
+   * The report of scan {@code r} on {@code t}; {@code tenants} is each tenant's fast-tier share
+   * (empty without classes).
+   */
+  static ScanReport of(
+      ProcessScanner.Result r, Topology t, boolean withVmas, List<TenantShare> tenants) {
     List<ProcessRow> rows = new ArrayList<>();
     Map<String, Long> total = new LinkedHashMap<>();
     for (var tier : t.tiers()) {
@@ -97,7 +105,15 @@ record ScanReport(
               withVmas ? vmaRows : null));
     }
     return new ScanReport(
-        rows, total, r.examined(), r.filtered(), r.gone(), r.denied(), r.malformed(), r.errors());
+        rows,
+        total,
+        r.examined(),
+        r.filtered(),
+        r.gone(),
+        r.denied(),
+        r.malformed(),
+        r.errors(),
+        tenants);
   }
 
   String text() {
@@ -127,6 +143,9 @@ record ScanReport(
     }
     sb.append(pt).append('\n');
     sb.append("Totals per tier: ").append(human(bytesPerTier)).append('\n');
+    for (TenantShare tenant : tenants) {
+      sb.append(Explain.tenantLine(tenant)).append('\n');
+    }
     sb.append(
         String.format(
             "Processes: %d managed, %d examined, %d filtered out, skipped: %d exited, %d not"

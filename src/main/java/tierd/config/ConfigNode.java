@@ -102,7 +102,7 @@ public final class ConfigNode {
   }
 
   private String pointer(String key) {
-    return "/" + String.join("/", keyPath(key).split("\\."));
+    return "/" + String.join("/", keyPath(key).replace("[", ".").replace("]", "").split("\\."));
   }
 
   private int line(String key) {
@@ -132,6 +132,33 @@ public final class ConfigNode {
     ConfigNode child = new ConfigNode(file, keyPath(key), v, lines);
     children.add(child);
     return child;
+  }
+
+  /**
+   * A list of sections, each named {@code key[i]} in messages; an absent list is empty. A list item
+   * that is not a mapping is an error.
+   */
+  public List<ConfigNode> sections(String key) {
+    used.add(key);
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw error(key, "must be a list of mappings, not " + describe(v));
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      String itemKey = key + "[" + i + "]";
+      if (!item.isObject()) {
+        throw error(itemKey, "must be a mapping of keys, not " + describe(item));
+      }
+      ConfigNode child = new ConfigNode(file, keyPath(itemKey), item, lines);
+      children.add(child);
+      out.add(child);
+    }
+    return out;
   }
 
   private Optional<String> scalar(String key) {

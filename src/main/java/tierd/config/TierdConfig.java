@@ -12,6 +12,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.planner.TenantClass;
 import tierd.profile.ProfileConfig;
 import tierd.whatif.WhatIfConfig;
 
@@ -31,6 +32,7 @@ public record TierdConfig(
     String listen,
     Path runtimeDirectory,
     ProcessesConfig processes,
+    List<TenantClass> classes,
     List<NodeSet> tiers,
     StageConfigs stages,
     WhatIfConfig whatIf,
@@ -77,6 +79,7 @@ public record TierdConfig(
       throw n.error("runtimeDirectory", "'" + runtime + "' must be an absolute path");
     }
     ProcessesConfig processes = ProcessesConfig.from(n.section("processes"));
+    List<TenantClass> classes = ClassesConfig.from(n);
     List<NodeSet> tiers = new ArrayList<>();
     for (String t : n.strings("tiers")) {
       NodeSet s;
@@ -97,7 +100,8 @@ public record TierdConfig(
         new ProfileConfig(pn.percent("cpuBudget", ProfileConfig.DEFAULT.cpuBudget(), 0.0001, 1.0));
     n.finish();
     return new TierdConfig(
-        source, root, interval, dryRun, listen, runtime, processes, tiers, stages, whatIf, profile);
+        source, root, interval, dryRun, listen, runtime, processes, classes, tiers, stages, whatIf,
+        profile);
   }
 
   private static WhatIfConfig whatIf(ConfigNode n) {
@@ -119,6 +123,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         whatIf,
@@ -135,6 +140,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         newStages,
         whatIf,
@@ -151,6 +157,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         newWhatIf,
@@ -167,6 +174,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         whatIf,

@@ -46,6 +46,7 @@ import tierd.planner.PlanResult;
 import tierd.planner.Planner;
 import tierd.planner.PlannerState;
 import tierd.planner.RegionPlacement;
+import tierd.planner.Tenancy;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
@@ -454,7 +455,8 @@ public final class TieringCycle implements AutoCloseable {
     for (int round = 1; ; round++) {
       PlanResult planned =
           planner.plan(
-              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements),
+              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements)
+                  .withTenancy(Tenancy.assign(config.classes(), current, scanner()::argv0)),
               plannerState);
       Map<Integer, List<Vma>> changed = new HashMap<>();
       Set<Integer> gone = new HashSet<>();
@@ -762,7 +764,8 @@ public final class TieringCycle implements AutoCloseable {
           failedStage,
           error,
           whatIf,
-          profile);
+          profile,
+          plan == null ? List.of() : plan.tenants());
     }
   }
 

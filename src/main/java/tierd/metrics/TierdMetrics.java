@@ -65,6 +65,7 @@ public final class TierdMetrics {
   private final MultiGauge sizing;
   private final AtomicLong hotSetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
   private final ScanMetrics scan;
+  private final TenantMetrics tenants;
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -182,11 +183,17 @@ public final class TierdMetrics {
     }
     moveCalls(0, 0, Duration.ZERO);
     scan = new ScanMetrics(registry);
+    tenants = new TenantMetrics(registry);
   }
 
   /** What the scan read, skipped and rejected, and the tracking limits. */
   public ScanMetrics scan() {
     return scan;
+  }
+
+  /** The fast-tier shares of the classes. */
+  public TenantMetrics tenants() {
+    return tenants;
   }
 
   public PrometheusMeterRegistry registry() {

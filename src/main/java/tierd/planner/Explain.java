@@ -105,17 +105,19 @@ public final class Explain {
 
   /**
    * {@code tenant web (class web, priority 10): fast 1.1GiB → 1.8GiB of 4GiB resident; floor 60 % =
-   * 2.4GiB (deficit 600MiB); no ceiling}.
+   * 2.4GiB (deficit 600MiB); no ceiling}: its fast bytes before and after the plan (one figure when
+   * the plan leaves them), the deficit after it.
    */
   public static String tenantLine(TenantShare t) {
     return String.format(
         Locale.ROOT,
-        "tenant %s (class %s, priority %d): fast %s → %s of %s resident; %s; %s",
+        "tenant %s (class %s, priority %d): fast %s of %s resident; %s; %s",
         t.name(),
         t.className(),
         t.priority(),
-        Texts.bytes(t.fastBytes()),
-        Texts.bytes(t.projectedFastBytes()),
+        t.projectedFastBytes() == t.fastBytes()
+            ? Texts.bytes(t.fastBytes())
+            : Texts.bytes(t.fastBytes()) + " → " + Texts.bytes(t.projectedFastBytes()),
         Texts.bytes(t.residentBytes()),
         t.floorBytes() < 0
             ? "no floor"
@@ -229,26 +231,31 @@ public final class Explain {
     if (!plan.tenants().isEmpty()) {
       List<Object> tenants = new ArrayList<>();
       for (TenantShare t : plan.tenants()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.name());
-        m.put("class", t.className());
-        m.put("priority", t.priority());
-        m.put("residentBytes", t.residentBytes());
-        m.put("fastBytes", t.fastBytes());
-        m.put("projectedFastBytes", t.projectedFastBytes());
-        m.put("floorBytes", t.floorBytes());
-        m.put("ceilingBytes", t.ceilingBytes());
-        m.put("floor", t.floor());
-        m.put("ceiling", t.ceiling());
-        m.put("deficitBytes", t.deficitBytes());
-        Map<String, Object> byReason = new LinkedHashMap<>();
-        t.movesByReason().forEach((code, n) -> byReason.put(code.name(), n));
-        m.put("movesByReason", byReason);
-        tenants.add(m);
+        tenants.add(tenant(t));
       }
       root.put("tenants", tenants);
     }
     return root;
+  }
+
+  /** One tenant's share as {@link #json} and {@code /status} give it. */
+  public static Map<String, Object> tenant(TenantShare t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", t.name());
+    m.put("class", t.className());
+    m.put("priority", t.priority());
+    m.put("residentBytes", t.residentBytes());
+    m.put("fastBytes", t.fastBytes());
+    m.put("projectedFastBytes", t.projectedFastBytes());
+    m.put("floorBytes", t.floorBytes());
+    m.put("ceilingBytes", t.ceilingBytes());
+    m.put("floor", t.floor());
+    m.put("ceiling", t.ceiling());
+    m.put("deficitBytes", t.deficitBytes());
+    Map<String, Object> byReason = new LinkedHashMap<>();
+    t.movesByReason().forEach((code, n) -> byReason.put(code.name(), n));
+    m.put("movesByReason", byReason);
+    return m;
   }
 
   private static long skippedTotal(MigrationPlan plan) {

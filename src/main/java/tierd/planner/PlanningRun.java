@@ -34,7 +34,7 @@ final class PlanningRun {
     this.state = state;
     nodes = new NodeTable(input.topology(), config);
     segments = new Segments(input, nodes, config);
-    tenants = Tenants.of(input.tenancy(), nodes, segments);
+    tenants = Tenants.of(input.tenancy(), input.topology(), nodes, segments);
     ledger = new Ledger(nodes, config, state, input.now(), tenants);
     skips = new SkipLog(config, nodes, segments, ledger);
     promotions = new PromotionCandidates();

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import tierd.process.ManagedProcess;
+import tierd.process.Vma;
+import tierd.topology.Topology;
 
 /**
  * Which tenant each managed process belongs to this cycle: {@code classes:} applied in order, the
@@ -23,7 +25,29 @@ import tierd.process.ManagedProcess;
 public record Tenancy(List<Tenant> tenants, Map<Integer, Integer> tenantOfPid) {
 
   /** One tenant: its name, its class, and its cgroup when the class is per cgroup (else ""). */
-  public record Tenant(String name, TenantClass tenantClass, String cgroupPath) {}
+  public record Tenant(String name, TenantClass tenantClass, String cgroupPath) {
+
+    /** Its share with these figures: before and after a plan, and the plan's moves of it. */
+    TenantShare share(
+        long residentBytes,
+        long fastBytes,
+        long projectedFastBytes,
+        Map<ReasonCode, Long> movesByReason) {
+      long ceilingBytes = tenantClass.ceilingBytes(residentBytes);
+      return new TenantShare(
+          name,
+          tenantClass.name(),
+          tenantClass.priority(),
+          residentBytes,
+          fastBytes,
+          projectedFastBytes,
+          tenantClass.fastMin().isPresent() ? tenantClass.floorBytes(residentBytes) : -1,
+          tenantClass.fastMax().isPresent() ? ceilingBytes : -1,
+          tenantClass.fastMin().map(FastShare::toString).orElse(""),
+          tenantClass.fastMax().map(FastShare::toString).orElse(""),
+          movesByReason);
+    }
+  }
 
   /** No classes: no tenant rules at all. */
   public static final Tenancy NONE = new Tenancy(List.of(), Map.of());
@@ -85,6 +109,52 @@ public record Tenancy(List<Tenant> tenants, Map<Integer, Integer> tenantOfPid) {
       tenantOfPid.put(process.pid(), index);
     }
     return new Tenancy(tenants, tenantOfPid);
+  }
+
+  /**
+   * Per tenant, by index: its present bytes on every node ({@code residentBytes}) and on the fast
+   * tier, the nodes of tier rank 0 ({@code fastBytes}), from the VMAs' pages per node.
+   */
+  public record Usage(long[] residentBytes, long[] fastBytes) {}
+
+  /**
+   * What each tenant of {@code processes} holds, on every node and on {@code topology}'s fast tier.
+   */
+  public Usage usage(List<ManagedProcess> processes, Topology topology) {
+    long[] resident = new long[tenants.size()];
+    long[] fast = new long[tenants.size()];
+    for (ManagedProcess process : processes) {
+      Integer tenant = tenantOfPid.get(process.pid());
+      if (tenant == null) {
+        throw new IllegalArgumentException("pid " + process.pid() + " has no tenant");
+      }
+      for (Vma vma : process.vmas()) {
+        resident[tenant] += vma.presentBytes();
+        for (var onNode : vma.pagesPerNode().entrySet()) {
+          if (topology.rankOf(onNode.getKey()) == 0) {
+            fast[tenant] += onNode.getValue() * vma.pageBytes();
+          }
+        }
+      }
+    }
+    return new Usage(resident, fast);
+  }
+
+  /** Each tenant's fast-tier share as {@code processes} hold it now, without a plan. */
+  public List<TenantShare> shares(List<ManagedProcess> processes, Topology topology) {
+    Usage usage = usage(processes, topology);
+    List<TenantShare> out = new ArrayList<>(tenants.size());
+    for (int tenant = 0; tenant < tenants.size(); tenant++) {
+      out.add(
+          tenants
+              .get(tenant)
+              .share(
+                  usage.residentBytes()[tenant],
+                  usage.fastBytes()[tenant],
+                  usage.fastBytes()[tenant],
+                  Map.of()));
+    }
+    return out;
   }
 
   private static String leaf(String cgroupPath) {

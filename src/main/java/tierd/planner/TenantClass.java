@@ -30,6 +30,20 @@ public record TenantClass(
   public static final TenantClass DEFAULT =
       new TenantClass(DEFAULT_NAME, ProcessFilter.all(-1), Optional.empty(), Optional.empty(), 0);
 
+  /** The ceiling in bytes for a tenant with {@code residentBytes}; Long.MAX_VALUE when none. */
+  public long ceilingBytes(long residentBytes) {
+    return fastMax.map(share -> share.bytesOf(residentBytes)).orElse(Long.MAX_VALUE);
+  }
+
+  /**
+   * The floor in bytes for a tenant with {@code residentBytes}, no higher than its ceiling; 0 when
+   * none.
+   */
+  public long floorBytes(long residentBytes) {
+    return Math.min(
+        ceilingBytes(residentBytes), fastMin.map(share -> share.bytesOf(residentBytes)).orElse(0L));
+  }
+
   /** True when its tenants are per cgroup. */
   public boolean perCgroup() {
     return !matcher.cgroupGlobs().isEmpty();

@@ -5,7 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import tierd.process.ManagedProcess;
-import tierd.process.Vma;
+import tierd.topology.Topology;
 
 /**
  * The tenants of one planning run ({@link Tenancy}) and their fast-tier bytes as the run books
@@ -17,8 +17,6 @@ import tierd.process.Vma;
  */
 final class Tenants {
 
-  private static final long NO_CEILING = Long.MAX_VALUE;
-
   private final NodeTable nodes;
   private final Segments segments;
   private final int[] tenantOfProcess;
@@ -29,52 +27,42 @@ final class Tenants {
   private final long[] floorBytes;
   private final long[] ceilingBytes;
 
-  private Tenants(Tenancy tenancy, NodeTable nodes, Segments segments) {
+  private Tenants(Tenancy tenancy, Topology topology, NodeTable nodes, Segments segments) {
     this.nodes = nodes;
     this.segments = segments;
     int count = tenancy.tenants().size();
     tenants = tenancy.tenants().toArray(new Tenancy.Tenant[0]);
-    residentBytes = new long[count];
-    fastAtStartBytes = new long[count];
-    floorBytes = new long[count];
-    ceilingBytes = new long[count];
     int processes = segments == null ? 0 : segments.processes().size();
     tenantOfProcess = new int[processes];
+    List<ManagedProcess> managed = new ArrayList<>(processes);
     for (int index = 0; index < processes; index++) {
       ManagedProcess process = segments.processAt(index).process();
+      managed.add(process);
       Integer tenant = tenancy.tenantOfPid().get(process.pid());
-      if (tenant == null) {
-        throw new IllegalArgumentException("pid " + process.pid() + " has no tenant");
-      }
-      tenantOfProcess[index] = tenant;
-      for (Vma vma : process.vmas()) {
-        residentBytes[tenant] += vma.presentBytes();
-        for (int node = 0; node < nodes.count(); node++) {
-          if (fast(node)) {
-            fastAtStartBytes[tenant] += vma.bytesOn(nodes.nodeId(node));
-          }
-        }
-      }
+      tenantOfProcess[index] = tenant == null ? -1 : tenant;
     }
+    Tenancy.Usage usage =
+        count == 0 ? new Tenancy.Usage(new long[0], new long[0]) : tenancy.usage(managed, topology);
+    residentBytes = usage.residentBytes();
+    fastAtStartBytes = usage.fastBytes();
+    floorBytes = new long[count];
+    ceilingBytes = new long[count];
     for (int tenant = 0; tenant < count; tenant++) {
       TenantClass tenantClass = tenants[tenant].tenantClass();
-      long resident = residentBytes[tenant];
-      ceilingBytes[tenant] = tenantClass.fastMax().map(s -> s.bytesOf(resident)).orElse(NO_CEILING);
-      floorBytes[tenant] =
-          Math.min(
-              ceilingBytes[tenant], tenantClass.fastMin().map(s -> s.bytesOf(resident)).orElse(0L));
+      ceilingBytes[tenant] = tenantClass.ceilingBytes(residentBytes[tenant]);
+      floorBytes[tenant] = tenantClass.floorBytes(residentBytes[tenant]);
     }
     fastBytes = fastAtStartBytes.clone();
   }
 
   /** The tenants of {@code tenancy} over the run's processes. */
-  static Tenants of(Tenancy tenancy, NodeTable nodes, Segments segments) {
-    return tenancy.configured() ? new Tenants(tenancy, nodes, segments) : none();
+  static Tenants of(Tenancy tenancy, Topology topology, NodeTable nodes, Segments segments) {
+    return tenancy.configured() ? new Tenants(tenancy, topology, nodes, segments) : none();
   }
 
   /** No classes configured: no tenant rules. */
   static Tenants none() {
-    return new Tenants(Tenancy.NONE, null, null);
+    return new Tenants(Tenancy.NONE, null, null, null);
   }
 
   boolean configured() {
@@ -147,7 +135,7 @@ final class Tenants {
 
   /** Bytes by which {@code addedBytes} more on the fast tier take the tenant over its ceiling. */
   long overCeilingBytes(int tenant, long addedBytes) {
-    return ceilingBytes[tenant] == NO_CEILING
+    return ceilingBytes[tenant] == Long.MAX_VALUE
         ? Long.MIN_VALUE
         : fastBytes[tenant] + addedBytes - ceilingBytes[tenant];
   }
@@ -200,19 +188,11 @@ final class Tenants {
     }
     List<TenantShare> out = new ArrayList<>(tenants.length);
     for (int tenant = 0; tenant < tenants.length; tenant++) {
-      TenantClass tenantClass = tenants[tenant].tenantClass();
       out.add(
-          new TenantShare(
-              name(tenant),
-              tenantClass.name(),
-              tenantClass.priority(),
+          tenants[tenant].share(
               residentBytes[tenant],
               fastAtStartBytes[tenant],
               fastBytes[tenant],
-              tenantClass.fastMin().isPresent() ? floorBytes[tenant] : -1,
-              ceilingBytes[tenant] == NO_CEILING ? -1 : ceilingBytes[tenant],
-              tenantClass.fastMin().map(FastShare::toString).orElse(""),
-              tenantClass.fastMax().map(FastShare::toString).orElse(""),
               moves.get(tenant)));
     }
     return out;
