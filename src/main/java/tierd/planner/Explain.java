@@ -123,13 +123,16 @@ public final class Explain {
             ? "no floor"
             : "floor "
                 + t.floor()
-                + (t.floor().endsWith("%") ? " = " + Texts.bytes(t.floorBytes()) : "")
+                + effective(t.floor(), t.floorBytes())
                 + (t.deficitBytes() > 0 ? " (deficit " + Texts.bytes(t.deficitBytes()) + ")" : ""),
         t.ceilingBytes() < 0
             ? "no ceiling"
-            : "ceiling "
-                + t.ceiling()
-                + (t.ceiling().endsWith("%") ? " = " + Texts.bytes(t.ceilingBytes()) : ""));
+            : "ceiling " + t.ceiling() + effective(t.ceiling(), t.ceilingBytes()));
+  }
+
+  /** {@code " = 2.4GiB"} when the configured share is not those bytes as written, else "". */
+  private static String effective(String configured, long bytes) {
+    return configured.equals(Texts.bytes(bytes)) ? "" : " = " + Texts.bytes(bytes);
   }
 
   /** One move with its reason, as {@link #lines} lists it. */

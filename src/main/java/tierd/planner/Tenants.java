@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
 
@@ -165,10 +166,11 @@ final class Tenants {
         + shareText(tenant, tenants[tenant].tenantClass().fastMax(), ceilingBytes[tenant]);
   }
 
-  private String shareText(int tenant, java.util.Optional<FastShare> share, long bytes) {
+  private String shareText(int tenant, Optional<FastShare> share, long bytes) {
     String configured = share.map(FastShare::toString).orElse("none");
+    String effective = Texts.bytes(bytes);
     return configured
-        + (share.isPresent() && share.get().relative() ? " = " + Texts.bytes(bytes) : "")
+        + (share.isPresent() && !configured.equals(effective) ? " = " + effective : "")
         + " ("
         + Texts.bytes(fastBytes[tenant])
         + " fast)";

@@ -151,10 +151,11 @@ class PlannerPropertiesTest {
       List<HeatClass> classes = classesOver(w.regions, m.pid(), range);
       if (up) {
         assertThat(classes).as(() -> "promoted data is HOT " + m).contains(HeatClass.HOT);
-      } else if (m.reason().code() == ReasonCode.EXCHANGE) {
+      } else if (m.reason().code() == ReasonCode.EXCHANGE
+          || m.reason().code() == ReasonCode.TENANT_CEILING) {
         assertThat(classes).as(() -> "exchanged data is not only HOT " + m).isNotEmpty();
         assertThat(classes.stream().allMatch(c -> c == HeatClass.HOT))
-            .as(() -> "exchange victim " + m)
+            .as(() -> "exchange or ceiling victim " + m)
             .isFalse();
       } else {
         assertThat(classes).as(() -> "demoted data is COLD " + m).contains(HeatClass.COLD);
