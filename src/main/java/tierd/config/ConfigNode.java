@@ -105,8 +105,23 @@ public final class ConfigNode {
     return "/" + String.join("/", keyPath(key).replace("[", ".").replace("]", "").split("\\."));
   }
 
+  /**
+   * The line of {@code key}; for a key that is absent, the first line of this section (so that "a
+   * class needs a name" points at the class), or 0 when nothing is known.
+   */
   private int line(String key) {
-    return lines.getOrDefault(pointer(key), 0);
+    Integer line = lines.get(pointer(key));
+    if (line != null || path.isEmpty()) {
+      return line == null ? 0 : line;
+    }
+    String section = pointer("") + "/";
+    int first = 0;
+    for (Map.Entry<String, Integer> e : lines.entrySet()) {
+      if (e.getKey().startsWith(section) && (first == 0 || e.getValue() < first)) {
+        first = e.getValue();
+      }
+    }
+    return first;
   }
 
   /** An error about {@code key} of this section. */
