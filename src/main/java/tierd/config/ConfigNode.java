@@ -370,44 +370,12 @@ public final class ConfigNode {
   public void finish() {
     for (String k : keys()) {
       if (!used.contains(k)) {
-        throw error(k, "unknown key" + suggestion(k));
+        throw error(k, "unknown key" + KeySuggestion.of(k, used));
       }
     }
     for (ConfigNode c : children) {
       c.finish();
     }
-  }
-
-  private String suggestion(String k) {
-    String best = null;
-    int bestD = 3;
-    for (String u : used) {
-      int d = distance(k.toLowerCase(Locale.ROOT), u.toLowerCase(Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = u;
-      }
-    }
-    return best == null ? "" : " (did you mean '" + best + "'?)";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   private static String describe(JsonNode v) {

@@ -2,10 +2,10 @@ package tierd.planner;
 
 /**
  * Tenants over their ceiling (classes only): a tenant whose fast-tier bytes are above its ceiling
- * demotes its coldest data there — COLD by idle age, then WARM by rising heat — down to the ceiling
- * and no further (the last region only in the part that is needed), within the budgets. Runs after
- * pressure relief and before the promotions, so the room it frees serves the others. Data a rule
- * holds back is reported as a skip that names the ceiling.
+ * demotes its coldest data there — COLD by idle age, then WARM and HOT by rising heat — down to the
+ * ceiling and no further (the last region only in the part that is needed), within the budgets.
+ * Runs after pressure relief and before the promotions, so the room it frees serves the others.
+ * Data a rule holds back is reported as a skip that names the ceiling.
  */
 final class CeilingDemotion {
 

@@ -61,9 +61,7 @@ final class Exchange {
   long makeRoom(int node, long needBytes, int hotSegment, long promotionBytes) {
     RoomVictims victims = victimQueues[node];
     if (victims == null) {
-      victims =
-          RoomVictims.of(
-              node, segment -> segments.vma(segment).movable(), entries, segments, tenants);
+      victims = RoomVictims.of(node, segments::roomVictim, entries, segments, tenants);
       victimQueues[node] = victims;
     }
     ScoredRegion hotRegion = segments.region(hotSegment);
@@ -98,8 +96,7 @@ final class Exchange {
             key ->
                 RoomVictims.of(
                     node,
-                    segment ->
-                        segments.vma(segment).movable() && tenants.tenantOf(segment) == tenant,
+                    segment -> segments.roomVictim(segment) && tenants.tenantOf(segment) == tenant,
                     entries,
                     segments,
                     tenants));
@@ -108,7 +105,7 @@ final class Exchange {
         new Demotion.Purpose(
             ReasonCode.EXCHANGE,
             "making room within "
-                + tenants.ceilingText(tenant)
+                + tenants.ceilingText(tenant, promotionBytes)
                 + " for its hotter data (pid "
                 + segments.process(hotSegment).pid()
                 + " "
@@ -135,23 +132,8 @@ final class Exchange {
       long promotionBytes) {
     int mark = ledger.mark();
     List<Integer> demoted = new ArrayList<>();
-    long freedBytes = 0;
     ledger.holdCap(promotionBytes);
-    while (freedBytes < needBytes) {
-      int entry = victims.next(maxWarmHeat);
-      if (entry < 0) {
-        break;
-      }
-      Demotion.Outcome outcome =
-          demotion.demote(node, entry, purpose, victims.bytesToGive(entry, needBytes - freedBytes));
-      if (outcome instanceof Demotion.BudgetExhausted) {
-        break;
-      }
-      if (outcome instanceof Demotion.Moved moved && moved.bytes() > 0) {
-        demoted.add(entry);
-        freedBytes += moved.bytes();
-      }
-    }
+    long freedBytes = victims.demote(demotion, purpose, maxWarmHeat, needBytes, demoted);
     ledger.releaseCap(promotionBytes);
     if (freedBytes < needBytes) {
       ledger.rollbackTo(mark);

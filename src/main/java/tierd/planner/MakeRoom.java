@@ -178,9 +178,7 @@ final class MakeRoom {
   }
 
   private void makeRoom(int node, long needBytes, Demand demand) {
-    RoomVictims victims =
-        RoomVictims.of(
-            node, segment -> segments.vma(segment).movable(), entries, segments, tenants);
+    RoomVictims victims = RoomVictims.of(node, segments::roomVictim, entries, segments, tenants);
     double maxWarmHeat = demand.coolestHeat - thresholds.gap();
     Demotion.Purpose purpose =
         new Demotion.Purpose(
@@ -194,22 +192,7 @@ final class MakeRoom {
                 + " free above its high wmark + margin)");
     int mark = ledger.mark();
     List<Integer> demoted = new ArrayList<>();
-    long freedBytes = 0;
-    while (freedBytes < needBytes) {
-      int entry = victims.next(maxWarmHeat);
-      if (entry < 0) {
-        break;
-      }
-      Demotion.Outcome outcome =
-          demotion.demote(node, entry, purpose, victims.bytesToGive(entry, needBytes - freedBytes));
-      if (outcome instanceof Demotion.BudgetExhausted) {
-        break;
-      }
-      if (outcome instanceof Demotion.Moved moved) {
-        demoted.add(entry);
-        freedBytes += moved.bytes();
-      }
-    }
+    long freedBytes = victims.demote(demotion, purpose, maxWarmHeat, needBytes, demoted);
     if (demand.roomLeftBytes + freedBytes < demand.smallestUsefulBytes) {
       // Not even one of the promotions waiting could land: demoting would only churn.
       ledger.rollbackTo(mark);

@@ -29,9 +29,9 @@ package tierd.planner;
  * <p>With {@code classes:} ({@link PlanInput#tenancy}), after pressure relief a tenant over its
  * fast-tier ceiling demotes its coldest data down to it ({@link CeilingDemotion}); data that goes
  * down for room comes from tenants above their floors first, lower priority first, coldest first
- * ({@link RoomVictims}); a promotion that would take a tenant over its ceiling is an exchange within
- * that tenant or none; proactive demotion stops at a tenant's floor. Policy and cpuset still decide
- * first: a floor never moves a page they forbid.
+ * ({@link RoomVictims}); a promotion that would take a tenant over its ceiling is an exchange
+ * within that tenant or none; proactive demotion stops at a tenant's floor. Policy and cpuset still
+ * decide first: a floor never moves a page they forbid.
  *
  * <p>Everywhere: a move never stays within a tier (targets come from {@link
  * tierd.topology.Topology#promotionTargets} and {@link tierd.topology.Topology#demotionTargets});

@@ -127,7 +127,7 @@ final class Promotion {
           Direction.PROMOTE,
           cut.bytes(),
           blocked.reason(),
-          () -> texts.ceilingBlocked(tenant, segment, firstFast(targets)));
+          () -> texts.ceilingBlocked(tenant, segment, firstFast(targets), cut.bytes()));
     } else if (choice instanceof Blocked blocked) {
       skips.skip(
           segment,
@@ -234,7 +234,7 @@ final class Promotion {
     if (!config.exchange() || !thresholds.confirmed(segments.region(segment).hotWindows())) {
       return new Blocked(SkipReason.TENANT_CEILING);
     }
-    String ceiling = tenants.ceilingText(tenant);
+    String ceiling = tenants.ceilingText(tenant, bytes);
     long needBytes = Math.max(overCeilingBytes, roomNeedBytes(fastTarget, bytes));
     long demotedBytes =
         exchange.makeRoomWithinTenant(fastTarget, tenant, needBytes, segment, bytes);

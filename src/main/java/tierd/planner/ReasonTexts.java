@@ -190,8 +190,11 @@ final class ReasonTexts {
         + ": demoted only as no tenant above its floor had data here as cold";
   }
 
-  /** Why hot data of a tenant at its ceiling did not move up into fast node {@code fastTarget}. */
-  String ceilingBlocked(int tenant, int segment, int fastTarget) {
+  /**
+   * Why {@code hotBytes} of hot data of a tenant at its ceiling did not move up into fast node
+   * {@code fastTarget}.
+   */
+  String ceilingBlocked(int tenant, int segment, int fastTarget, long hotBytes) {
     String why;
     if (!config.exchange()) {
       why = "planner.exchange is off";
@@ -201,7 +204,7 @@ final class ReasonTexts {
     } else {
       why = "too little of its own data there is colder";
     }
-    return tenants.ceilingText(tenant)
+    return tenants.ceilingText(tenant, hotBytes)
         + ": moves up only in exchange for the tenant's own colder data on node "
         + nodes.nodeId(fastTarget)
         + "; "

@@ -1,6 +1,7 @@
 package tierd.planner;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 
@@ -121,6 +122,36 @@ final class RoomVictims {
     }
     int tenant = tenants.tenantOf(entries.segment(node, entry));
     return Math.min(neededBytes, tenants.aboveFloorBytes(tenant));
+  }
+
+  /**
+   * Demotes entries in this order, each as much as is still needed and its tenant may give, until
+   * {@code needBytes} are freed, no entry is left or the budget is gone. Returns the bytes freed;
+   * adds every entry it demoted to {@code demoted}, so that a caller can undo them.
+   */
+  long demote(
+      Demotion demotion,
+      Demotion.Purpose purpose,
+      double maxWarmHeat,
+      long needBytes,
+      List<Integer> demoted) {
+    long freedBytes = 0;
+    while (freedBytes < needBytes) {
+      int entry = next(maxWarmHeat);
+      if (entry < 0) {
+        break;
+      }
+      Demotion.Outcome outcome =
+          demotion.demote(node, entry, purpose, bytesToGive(entry, needBytes - freedBytes));
+      if (outcome instanceof Demotion.BudgetExhausted) {
+        break;
+      }
+      if (outcome instanceof Demotion.Moved moved && moved.bytes() > 0) {
+        demoted.add(entry);
+        freedBytes += moved.bytes();
+      }
+    }
+    return freedBytes;
   }
 
   /** Returns every entry handed out since the last call that is still open. */

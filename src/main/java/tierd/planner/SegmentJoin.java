@@ -14,7 +14,8 @@ import tierd.scoring.ScoredRegion;
  * becomes a segment with its bytes per node (from the placements that overlap it, pro rata, and the
  * VMA's estimate for the rest). HOT segments become promotion candidates (or skips: data in no
  * tier, a rule that holds the VMA back, a range smaller than one folio), COLD and WARM segments
- * demotion entries of each node with a slower tier.
+ * demotion entries of each node with a slower tier; with classes, HOT data in the fast tier of a
+ * tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
  */
 final class SegmentJoin {
 
@@ -143,8 +144,17 @@ final class SegmentJoin {
       int processIndex, int vmaIndex, int regionIndex, long start, long end) {
     int segment = -1;
     VmaView vma = segments.processAt(processIndex).vma(vmaIndex);
+    boolean ceiling =
+        tenants.configured() && tenants.hasCeiling(tenants.tenantOfProcess(processIndex));
     for (int source = 0; source < nodes.rowWidth; source++) {
       long bytes = bytesRow[source];
+      if (bytes > 0 && ceiling && tenants.fast(source) && nodes.hasSlowerTier(source)) {
+        // hot data of a tenant with a ceiling may go down to it (CeilingDemotion), never for room
+        if (segment < 0) {
+          segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, bytesRow);
+        }
+        demotions.add(source, segment);
+      }
       if (bytes <= 0 || (source != nodes.noTierSlot && !nodes.hasFasterTier(source))) {
         continue; // nothing there, or already in the fastest tier
       }

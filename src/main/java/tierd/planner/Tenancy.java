@@ -140,8 +140,14 @@ public record Tenancy(List<Tenant> tenants, Map<Integer, Integer> tenantOfPid) {
     return new Usage(resident, fast);
   }
 
-  /** Each tenant's fast-tier share as {@code processes} hold it now, without a plan. */
+  /**
+   * Each tenant's fast-tier share as {@code processes} hold it now, without a plan; empty without
+   * classes.
+   */
   public List<TenantShare> shares(List<ManagedProcess> processes, Topology topology) {
+    if (!configured()) {
+      return List.of();
+    }
     Usage usage = usage(processes, topology);
     List<TenantShare> out = new ArrayList<>(tenants.size());
     for (int tenant = 0; tenant < tenants.size(); tenant++) {

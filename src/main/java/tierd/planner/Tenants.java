@@ -79,6 +79,16 @@ final class Tenants {
     return tenantOfProcess[segments.processIndex(segment)];
   }
 
+  /** The tenant of the {@code processIndex}-th process of the run; only when configured. */
+  int tenantOfProcess(int processIndex) {
+    return tenantOfProcess[processIndex];
+  }
+
+  /** True when the tenant has a ceiling. */
+  boolean hasCeiling(int tenant) {
+    return ceilingBytes[tenant] != Long.MAX_VALUE;
+  }
+
   String name(int tenant) {
     return tenants[tenant].name();
   }
@@ -158,12 +168,24 @@ final class Tenants {
         + shareText(tenant, tenants[tenant].tenantClass().fastMin(), floorBytes[tenant]);
   }
 
-  /** {@code tenant batch/svc-2 at ceiling 2GiB (1.9GiB fast)}. */
+  /** {@code tenant batch/svc-2 over ceiling 2GiB (2.5GiB fast)}. */
   String ceilingText(int tenant) {
-    return "tenant "
-        + name(tenant)
-        + (fastBytes[tenant] > ceilingBytes[tenant] ? " over ceiling " : " at ceiling ")
-        + shareText(tenant, tenants[tenant].tenantClass().fastMax(), ceilingBytes[tenant]);
+    return ceilingText(tenant, 0);
+  }
+
+  /**
+   * {@code tenant batch/svc-2 at ceiling 2GiB (1.9GiB fast + 256MiB hot)}: where the tenant stands
+   * when {@code hotBytes} more would go up.
+   */
+  String ceilingText(int tenant, long hotBytes) {
+    String text =
+        "tenant "
+            + name(tenant)
+            + (fastBytes[tenant] > ceilingBytes[tenant] ? " over ceiling " : " at ceiling ")
+            + shareText(tenant, tenants[tenant].tenantClass().fastMax(), ceilingBytes[tenant]);
+    return hotBytes <= 0
+        ? text
+        : text.substring(0, text.length() - 1) + " + " + Texts.bytes(hotBytes) + " hot)";
   }
 
   private String shareText(int tenant, Optional<FastShare> share, long bytes) {

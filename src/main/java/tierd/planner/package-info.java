@@ -47,9 +47,9 @@
  * each demoting through {@code Demotion} (sealed {@code Outcome}); {@code PlanAssembly} makes the
  * plan. {@code PlacementRule} is the safety core: a pure function from cpuset, VMA and config to
  * allowed targets or the reason none is allowed. {@code ReasonTexts} writes the sentences of
- * reasons. With classes, {@code Tenants} keeps each tenant's fast bytes as the {@code Ledger}
- * books moves, {@code RoomVictims} orders what goes down for room, and {@code CeilingDemotion}
- * runs after {@code PressureRelief}.
+ * reasons. With classes, {@code Tenants} keeps each tenant's fast bytes as the {@code Ledger} books
+ * moves, {@code RoomVictims} orders what goes down for room, and {@code CeilingDemotion} runs after
+ * {@code PressureRelief}.
  *
  * <p>Units: addresses and sizes in bytes, rates in bytes per second, times as {@link
  * java.time.Instant} and {@link java.time.Duration}, heats as fractions in [0, 1].

@@ -124,6 +124,7 @@ class TenancyTest {
   void noClassesIsNoTenancy() {
     assertThat(Tenancy.assign(List.of(), PROCESSES, pid -> "")).isSameAs(Tenancy.NONE);
     assertThat(Tenancy.NONE.configured()).isFalse();
+    assertThat(Tenancy.NONE.shares(PROCESSES, Fixtures.roomyBox())).isEmpty();
   }
 
   @Test

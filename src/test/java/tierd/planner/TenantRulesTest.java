@@ -159,9 +159,10 @@ class TenantRulesTest {
     assertThat(moves(plan)).containsExactly("2 0→2 EXCHANGE", "2 2→0 HOT");
     assertThat(plan.moves().get(0).bytes()).isEqualTo(8 * MiB);
     assertThat(plan.moves().get(0).reason().text())
-        .contains("making room within tenant batch at ceiling 64MiB (64MiB fast)");
+        .contains("making room within tenant batch at ceiling 64MiB (64MiB fast + 8MiB hot)");
     assertThat(plan.moves().get(1).reason().text())
-        .endsWith("tenant batch at ceiling 64MiB (64MiB fast): exchanged within the tenant");
+        .endsWith(
+            "tenant batch at ceiling 64MiB (64MiB fast + 8MiB hot): exchanged within the tenant");
     assertThat(plan.tenants().get(0).projectedFastBytes()).isEqualTo(64 * MiB);
   }
 
@@ -182,7 +183,7 @@ class TenantRulesTest {
         .singleElement()
         .extracting(Skip::text)
         .isEqualTo(
-            "tenant batch at ceiling 64MiB (64MiB fast): moves up only in exchange for the"
+            "tenant batch at ceiling 64MiB (64MiB fast + 8MiB hot): moves up only in exchange for the"
                 + " tenant's own colder data on node 0; planner.exchange is off");
   }
 
@@ -202,6 +203,49 @@ class TenantRulesTest {
         .isEqualTo(32 * MiB);
     assertThat(plan.moves().get(0).reason().text())
         .endsWith(", tenant batch over ceiling 64MiB (96MiB fast)");
+  }
+
+  @Test
+  void aTenantOverItsCeilingWithOnlyHotDataGivesTheLeastHot() {
+    List<TenantClass> classes =
+        List.of(tenantClass("batch", "2", null, FastShare.ofBytes(64 * MiB), 0));
+    ManagedProcess batch =
+        process(
+            2,
+            ALL,
+            List.of(
+                vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 64 * MiB)),
+                vma(SECOND_VMA, 32 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB))));
+    MigrationPlan plan =
+        plan(
+            CONFIG,
+            classes,
+            List.of(batch),
+            List.of(hot(2, BASE, 64 * MiB, 0.9), hot(2, SECOND_VMA, 32 * MiB, 0.5)));
+    assertThat(moves(plan)).containsExactly("2 0→2 TENANT_CEILING");
+    assertThat(plan.moves().get(0).ranges().get(0).start()).isEqualTo(SECOND_VMA);
+    assertThat(plan.moves().get(0).bytes()).isEqualTo(32 * MiB);
+    assertThat(plan.moves().get(0).reason().text())
+        .startsWith("hot (idle 0ms, heat 0.50) on node 0");
+  }
+
+  @Test
+  void hotDataNeverGoesDownForRoom() {
+    // pid 3 (with a ceiling, so its fast hot data is a demotion entry) is under its ceiling: the
+    // hotter data of pid 2 waiting below finds no victim, not pid 3's less hot data
+    List<TenantClass> classes =
+        List.of(tenantClass("capped", "3", null, FastShare.ofBytes(GiB), 0));
+    ManagedProcess warmish =
+        process(3, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(1, 64 * MiB))));
+    MigrationPlan plan =
+        plan(
+            CONFIG,
+            classes,
+            List.of(hotBelow(), warmish),
+            List.of(hot(2, BASE, 8 * MiB, 0.95), hot(3, BASE, 64 * MiB, 0.41)));
+    assertThat(plan.moves()).isEmpty();
+    assertThat(plan.skipped())
+        .anyMatch(skip -> skip.pid() == 2 && skip.reason() == SkipReason.WATERMARK);
   }
 
   @Test
