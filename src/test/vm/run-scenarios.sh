@@ -6,8 +6,8 @@
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
 #   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5), chaos (c1-c7,
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
-#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5); default: flat 2node
-#              3node chaos (profile only when named: it has not passed a run yet)
+#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17:
+#              t1-t5); default: flat 2node 3node chaos (profile and tenants only when named)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -24,7 +24,7 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --jobs) JOBS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        2node|3node|flat|chaos|profile) BOOTS+=("$1") ;;
+        2node|3node|flat|chaos|profile|tenants) BOOTS+=("$1") ;;
         *) echo "run-scenarios.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -38,6 +38,7 @@ declare -A ARGS=(
     [3node]="--layout 3node --fast-mem 512M"
     [flat]="--layout 2node-flat --fast-mem 512M"
     [profile]="--layout 2node --fast-mem 512M"
+    [tenants]="--layout 2node --fast-mem 512M"
     [chaos]="--layout 3node --fast-mem 512M"
 )
 declare -A WHAT=(
@@ -45,6 +46,7 @@ declare -A WHAT=(
     [3node]="scenarios 4 (never DRAM <-> DRAM), 2b (preferred-many moves within its mask), 5"
     [flat]="classifier (kernel has one tier), scenarios 6 (--dry-run), 1f (promotion + demotion on classified tiers), 5"
     [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
+    [tenants]="tenants (issue 17): t1 (latency's floor holds), t2 (batch at its ceiling), t3 (bind:0 never moves), t4 (tierd status per tenant), t5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
 )
 TIMEOUT=${TIERD_SCENARIO_TIMEOUT:-480}
