@@ -40,6 +40,10 @@
 #       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed)
 #   CHECKSUM scenario variant run ok(0|1)   (1: every workload exited with its checksums intact)
 #   RATE scenario variant run accesses_per_s_whole_run
+#   ROOM scenario variant run min_room_MiB samples_below_0 samples   (node 0's free memory above
+#       its high watermark, every 0.5 s from the workload's start to the end of the run)
+#   KSWAPD scenario variant run pgscan_kswapd pgdemote_kswapd   (/proc/vmstat deltas over the run:
+#       the kernel had to reclaim or demote by itself)
 #   ENV key=value
 set -uo pipefail
 REPO=$1 SCENARIO=${2:-zipf} DURATION=${3:-150} INTERVAL=${4:-3} RUNS=${5:-1}
@@ -303,8 +307,19 @@ run_variant() { # variant run
     d0=$(demoted_pages)
     start_workload "$tag" || return 1
     room=$(node0_room_mib)
+    local scan0 kdemote0 sampler
+    scan0=$(vmstat_of pgscan_kswapd)
+    kdemote0=$(vmstat_of pgdemote_kswapd)
+    while :; do node0_room_mib; sleep 0.5; done > "$RES/$tag.room" 2> /dev/null &
+    sampler=$!
     log "$tag: running for $DURATION s"
     sleep "$DURATION"
+    kill "$sampler" 2> /dev/null
+    wait "$sampler" 2> /dev/null
+    awk -v scen="$SCENARIO" -v v="$v" -v run="$run" '
+        NF { n++; if (n == 1 || $1 < min) min = $1; if ($1 < 0) below++ }
+        END { printf "ROOM %s %s %s %d %d %d\n", scen, v, run, min, below, n }' "$RES/$tag.room"
+    echo "KSWAPD $SCENARIO $v $run $(($(vmstat_of pgscan_kswapd) - scan0)) $(($(vmstat_of pgdemote_kswapd) - ${kdemote0:-0}))"
     promoted=$((($(vmstat_of pgpromote_success) - p0) * 4096))
     demoted=$((($(demoted_pages) - d0) * 4096))
     case $v in

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boots a multi-NUMA qemu guest (6.12 kernel, TCG) and runs ONE command in it.
+# Boots a multi-NUMA qemu guest (Debian's 6.12 or 6.1 kernel, TCG) and runs ONE command in it.
 #
 # usage: boot.sh --layout 2node|3node|2node-flat [options] -- CMD [ARGS...]
 #
@@ -8,6 +8,10 @@
 #                       3node:      node0 cpu0, node1 cpu1 (both DRAM, distance 21); node2 CPU-less
 #                                   slow; HMAT -> node2 in a lower tier
 #                       2node-flat: as 2node but without HMAT: the kernel puts both nodes in one tier
+#   --kernel 6.12|6.1   guest kernel (default 6.12, or $TIERD_VM_KERNEL): 6.12 from bookworm-
+#                       backports/-security (DAMON, HMAT memory tiers); 6.1 is Debian 12's stock
+#                       kernel (no DAMON, no idle-page tracking, soft-dirty; every node in one
+#                       memory tier even with HMAT)
 #   --timeout SECS      kill qemu after SECS (default 300) and fail
 #   --results DIR       read-write share, mounted in the guest at the same path (default: fresh
 #                       mktemp dir, printed on stderr). The harness keeps its own files in DIR/.tierd-vm/
@@ -22,8 +26,9 @@
 # The guest sees the host's / read-only under a tmpfs overlay (writes are discarded at poweroff), so
 # the host's JDK, numactl and the project's build output run at the same paths. CMD runs as root via
 # `sh -c` with cwd = the host's cwd (one argument is taken as a shell script as-is; several are quoted
-# and joined), with PATH, JAVA_HOME (java-17), HOME=/root, TIERD_VM=1, TIERD_VM_LAYOUT and
-# TIERD_VM_RESULTS set. Its stdout/stderr arrive on this script's stdout (serial console).
+# and joined), with PATH, JAVA_HOME (java-17), HOME=/root, TIERD_VM=1, TIERD_VM_LAYOUT,
+# TIERD_VM_KERNEL and TIERD_VM_RESULTS set. Its stdout/stderr arrive on this script's stdout
+# (serial console).
 #
 # Exit status: CMD's exit status. If the guest wrote no status (crash, panic, init failure) boot.sh
 # fails with 125; on timeout with 124 - both with an ERROR line on stderr.
@@ -37,10 +42,12 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}
 LAYOUT='' TIMEOUT=300 RESULTS='' FAST_MEM=768M SLOW_MEM=1G CMDLINE_EXTRA='' QUIET=0
 FS=${TIERD_VM_FS:-9p}
 CPU=${TIERD_VM_CPU:-Nehalem}
+KSERIES=${TIERD_VM_KERNEL:-6.12}
 ENVS=()
 while (($#)); do
     case $1 in
         --layout) LAYOUT=$2; shift ;;
+        --kernel) KSERIES=$2; shift ;;
         --timeout) TIMEOUT=$2; shift ;;
         --results) RESULTS=$2; shift ;;
         --fast-mem) FAST_MEM=$2; shift ;;
@@ -59,6 +66,8 @@ done
 (($#)) || { echo "boot.sh: missing -- CMD" >&2; usage; }
 [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || vm_die "--timeout wants a positive number of seconds"
 case $FS in 9p|virtiofs) ;; *) vm_die "--fs must be 9p or virtiofs" ;; esac
+vm_kernel_series "$KSERIES"
+VM_CURRENT_ENV=$(vm_current_env "$KSERIES")
 # The guest mounts its own tmpfs on /tmp and /run over the host's: a checkout or a cwd there is
 # invisible to it (the guest script would fail with "No such file or directory").
 for p in "$PWD" "$(dirname "${BASH_SOURCE[0]}")"; do
@@ -82,8 +91,8 @@ SLOW_MIB=$(to_mib "$SLOW_MEM")
 
 # ---------------------------------------------------------------- kernel + initramfs
 if ! vm_load_current || [[ ${INIT_SHA:-} != "$(sha256sum < "$VM_DIR/guest/init" | cut -d' ' -f1)" ]]; then
-    say "no prepared kernel/initramfs (or guest/init changed) in $TIERD_VM_CACHE: running setup.sh"
-    "$VM_DIR/setup.sh" --quiet
+    say "no prepared $KSERIES kernel/initramfs (or guest/init changed) in $TIERD_VM_CACHE: running setup.sh"
+    "$VM_DIR/setup.sh" --quiet --kernel "$KSERIES"
     vm_load_current || vm_die "setup.sh did not produce $VM_CURRENT_ENV"
 fi
 KERNEL=${TIERD_VM_KERNEL_IMAGE:-$KERNEL}
@@ -178,6 +187,7 @@ fi
     echo "export VM_MODDIR=$(vm_shquote "$MODDIR")"
     echo "export VM_CMD=$(vm_shquote "$CMD")"
     echo "export TIERD_VM_LAYOUT=$(vm_shquote "$LAYOUT")"
+    echo "export TIERD_VM_KERNEL=$(vm_shquote "$KSERIES")"
     echo "export TIERD_VM_RESULTS=$(vm_shquote "$RESULTS")"
     for kv in "${ENVS[@]}"; do echo "export ${kv%%=*}=$(vm_shquote "${kv#*=}")"; done
 } > "$CTL/job"
@@ -223,7 +233,7 @@ QEMU=(qemu-system-x86_64
 )
 if [[ ${TIERD_VM_DEBUG:-} == 1 ]]; then printf '%q ' "${QEMU[@]}" >&2; echo >&2; fi
 
-say "booting $LAYOUT ($FS, ${TOTAL_MIB} MiB, timeout ${TIMEOUT}s): $CMD"
+say "booting $LAYOUT (kernel $KVER, $FS, ${TOTAL_MIB} MiB, timeout ${TIMEOUT}s): $CMD"
 T0=$(vm_now_ms)
 set +e
 # The only kernel line after the command is the emergency-level "reboot: Power down" (console
@@ -253,7 +263,7 @@ if S=$(mtime_ms "$CTL/started"); then
         cmd_s=$(awk -v a="$S" -v b="$E" 'BEGIN{printf "%.1f", (b-a)/1000}')
     fi
 fi
-TIMING="layout=$LAYOUT fs=$FS boot_s=$boot_s cmd_s=$cmd_s total_s=$total_s"
+TIMING="layout=$LAYOUT fs=$FS boot_s=$boot_s cmd_s=$cmd_s total_s=$total_s kernel=$KVER"
 echo "$TIMING" > "$CTL/timing"
 vm_log "timing $TIMING"
 

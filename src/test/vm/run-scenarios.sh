@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs tierd's end-to-end scenarios in qemu guests with real multi-NUMA 6.12 kernels (issue 7) and
-# fails on any failed assertion. Every assertion reads placement from the kernel (the workloads'
+# Runs tierd's end-to-end scenarios in qemu guests with real multi-NUMA kernels (Debian's 6.12, and
+# its stock 6.1 for the softdirty boot; issues 7 and 18) and fails on any failed assertion. Every assertion reads placement from the kernel (the workloads'
 # move_pages reports), never from tierd. See README.md, "VM scenarios".
 #
 # usage: run-scenarios.sh [--no-build] [--keep] [--jobs N] [BOOT...]
 #   BOOT       2node (scenarios 1 2 3 5 7), 3node (4 2b 5), flat (classifier, 6, 1f, 5), chaos (c1-c7,
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
-#              scrape burst), profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17:
-#              t1-t5); default: flat 2node 3node chaos (profile and tenants only when named)
+#              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
+#              profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17: t1-t5); default:
+#              all but profile and tenants (those only when named)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -24,12 +25,12 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --jobs) JOBS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        2node|3node|flat|chaos|profile|tenants) BOOTS+=("$1") ;;
+        2node|3node|flat|chaos|softdirty|profile|tenants) BOOTS+=("$1") ;;
         *) echo "run-scenarios.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(chaos flat 2node 3node) # longest first
+((${#BOOTS[@]})) || BOOTS=(chaos flat 2node softdirty 3node) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
@@ -40,6 +41,7 @@ declare -A ARGS=(
     [profile]="--layout 2node --fast-mem 512M"
     [tenants]="--layout 2node --fast-mem 512M"
     [chaos]="--layout 3node --fast-mem 512M"
+    [softdirty]="--kernel 6.1 --layout 2node --fast-mem 512M"
 )
 declare -A WHAT=(
     [2node]="scenarios 1 (near-full fast node), 2 (bind, preferred-many, interleave), 3 (cpuset), 5, 7 (kdamond on SIGTERM / kill -9 + restart)"
@@ -48,6 +50,7 @@ declare -A WHAT=(
     [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
     [tenants]="tenants (issue 17): t1 (latency's floor holds), t2 (batch at its ceiling), t3 (bind:0 never moves), t4 (tierd status per tenant), t5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
+    [softdirty]="Debian 12's 6.1 kernel (no DAMON): clear-refs+soft-dirty chosen by itself, the written half of one VMA promoted and the rest left, 5"
 )
 TIMEOUT=${TIERD_SCENARIO_TIMEOUT:-480}
 t0=$(date +%s)
@@ -55,10 +58,15 @@ say() { printf '[scenarios %3ds] %s\n' $(($(date +%s) - t0)) "$*"; }
 
 # --- build on the host (the guests run the host's files read-only)
 "$VM_DIR/setup.sh" --quiet
+for b in "${BOOTS[@]}"; do
+    [[ $b == softdirty ]] && "$VM_DIR/setup.sh" --quiet --kernel 6.1
+done
 if ((BUILD)); then
     jar=$REPO_ROOT/target/tierd.jar
-    if [[ ! -f $jar ]] || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
-        say "building target/tierd.jar (mvn -B -q -DskipTests package)"
+    # softdirty also runs tierd.heat.HeatProbeMain from target/test-classes
+    if [[ ! -f $jar || ! -d $REPO_ROOT/target/test-classes ]] \
+        || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/src/test/java" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
+        say "building target/tierd.jar and the test classes (mvn -B -q -DskipTests package)"
         (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
     fi
     "$VM_DIR/build-workload.sh" > /dev/null

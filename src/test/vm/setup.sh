@@ -6,28 +6,36 @@
 #     an error: the repository names no archive host) if absent, runs
 #     apt-get update only when a needed package has no candidate, and unpacks the newest
 #     linux-image-6.12.*-amd64 from backports with dpkg -x into $TIERD_VM_CACHE (default
-#     /var/cache/tierd-vm); depmod -b on the unpacked tree.
+#     /var/cache/tierd-vm); depmod -b on the unpacked tree. With --kernel 6.1: the newest
+#     linux-image-6.1.0-<abi>-amd64 instead (the stock Debian 12 kernel, from the machine's own
+#     bookworm sources).
 #  3. builds the initramfs (busybox-static + the 9p/overlay modules in modules.dep order + guest/init)
 #     into the cache; rebuilt when guest/init, the module list, busybox or the kernel change.
 #
-# Writes $TIERD_VM_CACHE/current.env (KVER, KERNEL, INITRD, MODDIR) for boot.sh.
-# Options: --quiet (less output), --kernel-package NAME (pin a specific linux-image package).
+# Writes $TIERD_VM_CACHE/current.env (KVER, KERNEL, INITRD, MODDIR) for boot.sh; for --kernel 6.1
+# current-6.1.env.
+# Options: --quiet (less output), --kernel 6.12|6.1 (which kernel series; default 6.12, or
+# $TIERD_VM_KERNEL), --kernel-package NAME (pin a specific linux-image package).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../../../packaging/apt-sources.sh"
 
 QUIET=0
 KPKG_PIN=${TIERD_VM_KERNEL_PACKAGE:-}
+SERIES=${TIERD_VM_KERNEL:-6.12}
 while (($#)); do
     case $1 in
         --quiet) QUIET=1 ;;
+        --kernel) SERIES=$2; shift ;;
         --kernel-package) KPKG_PIN=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) vm_die "setup.sh: unknown option $1" ;;
     esac
     shift
 done
 say() { ((QUIET)) || vm_log "$@"; }
+vm_kernel_series "$SERIES"
+VM_CURRENT_ENV=$(vm_current_env "$SERIES")
 
 [[ $(id -u) == 0 ]] || vm_die "setup.sh must run as root (apt-get, dpkg, depmod)"
 
@@ -37,8 +45,9 @@ exec 9> "$TIERD_VM_CACHE/.setup.lock"
 flock 9
 
 # Modules the initramfs loads (with their dependencies, in modules.dep order).
-# virtio_pci / virtio_fs are built in on Debian's 6.12 kernel; they are listed so that a kernel
-# that has them as modules works too (missing names are skipped when built in).
+# virtio_pci / virtio_fs are built in on Debian's 6.12 kernel and modules on its 6.1 kernel (where
+# the root mount fails without them: "no channels available" / "No such device"); names that are
+# built in are skipped (modprobe --show-depends prints no insmod line for them).
 INITRAMFS_MODULES="virtio_pci netfs 9pnet 9pnet_virtio 9p overlay virtiofs"
 
 HOST_PACKAGES="qemu-system-x86 qemu-system-common qemu-utils busybox-static cpio kmod numactl gcc libc6-dev xz-utils zstd"
@@ -86,11 +95,15 @@ EOF
 fi
 
 # ---------------------------------------------------------------- 3. guest kernel
-# Newest linux-image-6.12.<n>[+bpo|+deb12]-amd64 (signed image; not -dbg/-unsigned/-rt/-cloud).
+# 6.12: newest linux-image-6.12.<n>[+bpo|+deb12]-amd64; 6.1: newest linux-image-6.1.0-<abi>-amd64
+# (signed images; not -dbg/-unsigned/-rt/-cloud).
+case $SERIES in
+    6.12) KPKG_PATTERN='^linux-image-6\.12\.[0-9]+(\+[a-z0-9.]+)?-amd64$' KPKG_GLOB='linux-image-6.12.*_*' ;;
+    6.1) KPKG_PATTERN='^linux-image-6\.1\.0-[0-9]+-amd64$' KPKG_GLOB='linux-image-6.1.0-*_*' ;;
+esac
 pick_kernel() {
     local names
-    names=$(apt-cache pkgnames linux-image-6.12 2>/dev/null \
-        | grep -E '^linux-image-6\.12\.[0-9]+(\+[a-z0-9.]+)?-amd64$' || true)
+    names=$(apt-cache pkgnames "linux-image-$SERIES" 2>/dev/null | grep -E "$KPKG_PATTERN" || true)
     [[ -n $names ]] || return 0
     # One apt-cache call for all names (one call per name costs ~0.5 s each).
     # shellcheck disable=SC2086
@@ -114,8 +127,8 @@ if [[ -z $KVERSION && -n $KPKG ]]; then
 fi
 if [[ -z $KPKG || -z $KVERSION || $KVERSION == "(none)" ]]; then
     # Offline but a kernel is cached already: use the newest cached one.
-    cached=$(ls -d "$TIERD_VM_CACHE"/kernel/linux-image-6.12*_* 2>/dev/null | sort -V | tail -n1 || true)
-    [[ -n $cached ]] || vm_die "no linux-image-6.12.*-amd64 found in bookworm-backports and none cached"
+    cached=$(ls -d "$TIERD_VM_CACHE"/kernel/$KPKG_GLOB 2>/dev/null | sort -V | tail -n1 || true)
+    [[ -n $cached ]] || vm_die "no linux-image-$SERIES kernel package found in the apt sources and none cached"
     say "no candidate from apt; reusing cached $(basename "$cached")"
     KDIR=$cached
 else
@@ -158,7 +171,8 @@ KERNEL=$(ls "$KDIR"/boot/vmlinuz-* | head -n1)
 VMLINUX=$KDIR/vmlinux-pvh
 if [[ ! -s $VMLINUX ]]; then
     for magic in '\x28\xb5\x2f\xfd:zstd -qdc' '\x1f\x8b\x08:gzip -dc' '\xfd\x37\x7a\x58\x5a\x00:xz -dc'; do
-        off=$(LC_ALL=C grep -obUaP "${magic%%:*}" "$KERNEL" | head -n1 | cut -d: -f1)
+        # No match is normal (the kernel uses another compressor): || true keeps set -e/pipefail quiet.
+        off=$(LC_ALL=C grep -obUaP "${magic%%:*}" "$KERNEL" | head -n1 | cut -d: -f1 || true)
         [[ -n $off ]] || continue
         tail -c "+$((off + 1))" "$KERNEL" | ${magic#*:} > "$VMLINUX.tmp" 2>/dev/null || true
         if LC_ALL=C readelf -n "$VMLINUX.tmp" 2>/dev/null | grep -q 'Xen.*(0x00000012)\|PHYS32_ENTRY'; then

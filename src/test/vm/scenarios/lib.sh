@@ -105,7 +105,9 @@ wl_stop() {
 
 # wl_rows FILE: one row per buffer per report:
 #   seq event uptime_ms name pages n0 n1 n2 n3 not_present checksum_ok
-# (nN = pages on node N from move_pages; checksum_ok true|false|null).
+# (nN = pages on node N from move_pages; checksum_ok true|false|null). A buffer whose report has a
+# "hot_set" (hot-half buffers: the written half) gets two more rows, NAME/hot_set and NAME/rest (the
+# buffer minus its hot set), with not_present and checksum_ok "null".
 wl_rows() {
     awk '
     function num(s, key,    i, r) {
@@ -135,6 +137,24 @@ wl_rows() {
             }
             print seq, ev, up, name, num(c, "pages"), node[0], node[1], node[2], node[3], \
                 num(c, "pages_not_present"), num(c, "checksum_ok")
+            h = index(c, "\"hot_set\":")
+            if (h) {
+                hs = substr(c, h)
+                for (k = 0; k < 4; k++) hn[k] = 0
+                if (match(hs, /"pages_per_node":[{][^}]*[}]/)) {
+                    m = substr(hs, RSTART + 18, RLENGTH - 18)
+                    gsub(/[{}"]/, "", m)
+                    cnt = split(m, kv, ",")
+                    for (j = 1; j <= cnt; j++) {
+                        split(kv[j], p, ":")
+                        if (p[1] != "") hn[p[1] + 0] = p[2] + 0
+                    }
+                }
+                hp = num(hs, "pages")
+                print seq, ev, up, name "/hot_set", hp, hn[0], hn[1], hn[2], hn[3], "null", "null"
+                print seq, ev, up, name "/rest", num(c, "pages") - hp, node[0] - hn[0], node[1] - hn[1], \
+                    node[2] - hn[2], node[3] - hn[3], "null", "null"
+            }
         }
     }' "$1"
 }

@@ -18,6 +18,11 @@
  *     ACCESS  hot  = read continuously in a loop (with --write each word read is written back
  *                    unchanged, so checksums stay valid and the dirty bit gets set)
  *             cold = never touched after setup
+ *             hot-half = ONE mapping whose first half is written in a loop (each word read and
+ *                    written back unchanged, with or without --write) and whose second half is
+ *                    never touched after setup: a hot and a cold part in one VMA, as a database
+ *                    buffer pool or a JVM heap has them. Reports give the first half's placement
+ *                    as "hot_set" (the rest = the buffer minus hot_set); --zipf does not apply
  *   Buffers are separated by PROT_NONE guard pages so that the kernel never merges two of them
  *   into one VMA: every buffer is exactly one line in /proc/PID/numa_maps.
  * --report FILE          append JSON lines (format below): at start, every --report-interval
@@ -49,7 +54,9 @@
  *                "pages_per_node":{"0":12,"1":4084},        (move_pages(nodes=NULL))
  *                "pages_not_present":0, "pages_error":0,
  *                "hot_set":{"pages":P,"pages_per_node":{"0":..}},  (only with --zipf and --hot-set,
- *                                                                  hot buffers; else absent)
+ *                                                                  hot buffers, and for hot-half
+ *                                                                  buffers: the written half;
+ *                                                                  else absent)
  *                "mempolicy":{"mode":"bind","nodes":"1"},  (get_mempolicy(MPOL_F_ADDR) now)
  *                "checksum":"0x0123456789abcdef"|null, "checksum_expected":"0x..",
  *                "checksum_ok":true|null}]}
@@ -106,6 +113,7 @@ struct buffer {
     int mode;          /* MPOL_* */
     unsigned long mask[MASK_WORDS];
     int hot;
+    int half;          /* hot-half: only the first half is accessed, always written */
     uint64_t seed;
     uint64_t expected; /* checksum of the pattern */
     volatile uint64_t *addr;
@@ -327,12 +335,15 @@ static void parse_buffer(char *spec)
     if (b->mode == MPOL_PREFERRED && strpbrk(nodes, ",-"))
         usage_error("--buffer '%s': preferred takes exactly one node", orig);
 
+    b->half = 0;
     if (!strcmp(access, "hot"))
         b->hot = 1;
     else if (!strcmp(access, "cold"))
         b->hot = 0;
+    else if (!strcmp(access, "hot-half"))
+        b->hot = b->half = 1;
     else
-        usage_error("--buffer '%s': ACCESS must be hot or cold", orig);
+        usage_error("--buffer '%s': ACCESS must be hot, cold or hot-half", orig);
     free(orig);
     nbufs++;
 }
@@ -414,7 +425,9 @@ static void setup_buffer(struct buffer *b)
             die("%s: mbind(%s) after placement: %s", b->name, b->policy_str, strerror(errno));
     }
 
-    if (b->hot && zipf_s > 0) {
+    if (b->half)
+        b->hot_pages = b->pages / 2;
+    if (b->hot && !b->half && zipf_s > 0) {
         b->zipf_cdf = malloc(b->pages * sizeof(double));
         if (!b->zipf_cdf)
             die("%s: out of memory for the zipf table", b->name);
@@ -511,7 +524,8 @@ static int report(const char *event, const char *reason, int with_checksum, int 
                        "\"pages_per_node\":{",
                   i ? "," : "", b->name, b->size, b->pages, PAGE, (unsigned long long)start,
                   (unsigned long long)end, (unsigned long long)start, (unsigned long long)end, place,
-                  b->policy_str, b->hot ? "hot" : "cold", opt_thp ? "true" : "false");
+                  b->policy_str, b->half ? "hot-half" : b->hot ? "hot" : "cold",
+                  opt_thp ? "true" : "false");
         int first = 1;
         for (int n = 0; n < MAX_NODES; n++)
             if (counts[n]) {
@@ -597,7 +611,7 @@ static inline void touch(struct buffer *b, size_t page)
 {
     volatile uint64_t *w = b->addr + page * (PAGE / 8);
     uint64_t v = *w;
-    if (opt_write)
+    if (opt_write || b->half)
         *w = v;
     sink += v;
     accesses++;
@@ -674,7 +688,8 @@ int main(int argc, char **argv)
             struct buffer *b = &bufs[i];
             if (!b->hot)
                 continue;
-            for (size_t p = 0; p < b->pages; p++) {
+            size_t pages = b->half ? b->pages / 2 : b->pages;
+            for (size_t p = 0; p < pages; p++) {
                 touch(b, b->zipf_cdf ? zipf_page(b, &rng) : p);
                 if ((p & 1023) == 1023 && (got_term || got_usr1))
                     break;

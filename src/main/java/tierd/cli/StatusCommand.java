@@ -148,6 +148,13 @@ final class StatusCommand implements Callable<Integer> {
             String.format(
                 " (thresholds hot %.3f, cold %.3f)%n",
                 c.path("hotThreshold").asDouble(), c.path("coldThreshold").asDouble()));
+    if (c.hasNonNull("heatSourceDescription")) {
+      sb.append("  ")
+          .append(c.path("heatSource").asText())
+          .append(": ")
+          .append(c.path("heatSourceDescription").asText())
+          .append('\n');
+    }
     sb.append("  plan ")
         .append(c.path("plannedMoves").asInt())
         .append(" moves: up ")

@@ -28,6 +28,7 @@ public record TierdConfig(
     String source,
     Path root,
     Duration interval,
+    Duration busyInterval,
     boolean dryRun,
     String listen,
     Path runtimeDirectory,
@@ -39,6 +40,7 @@ public record TierdConfig(
     ProfileConfig profile) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_BUSY_INTERVAL = Duration.ofSeconds(1);
   public static final String DEFAULT_LISTEN = "127.0.0.1:9464";
 
   /** Defaults only (no file). */
@@ -71,6 +73,21 @@ public record TierdConfig(
     }
     Duration interval =
         n.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    // unset: 1 s, or the interval when that is shorter
+    Duration busyInterval =
+        n.duration(
+            "busyInterval",
+            DEFAULT_BUSY_INTERVAL.compareTo(interval) < 0 ? DEFAULT_BUSY_INTERVAL : interval,
+            Duration.ofMillis(100),
+            Duration.ofHours(1));
+    if (busyInterval.compareTo(interval) > 0) {
+      throw n.error(
+          "busyInterval",
+          busyInterval.toMillis()
+              + "ms must not be longer than interval ("
+              + interval.toMillis()
+              + "ms)");
+    }
     boolean dryRun = n.bool("dryRun", false);
     String listen = n.string("listen", DEFAULT_LISTEN);
     checkListen(n, listen);
@@ -100,7 +117,18 @@ public record TierdConfig(
         new ProfileConfig(pn.percent("cpuBudget", ProfileConfig.DEFAULT.cpuBudget(), 0.0001, 1.0));
     n.finish();
     return new TierdConfig(
-        source, root, interval, dryRun, listen, runtime, processes, classes, tiers, stages, whatIf,
+        source,
+        root,
+        interval,
+        busyInterval,
+        dryRun,
+        listen,
+        runtime,
+        processes,
+        classes,
+        tiers,
+        stages,
+        whatIf,
         profile);
   }
 
@@ -119,6 +147,7 @@ public record TierdConfig(
         source,
         newRoot.toAbsolutePath().normalize(),
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -136,6 +165,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -153,6 +183,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,
@@ -170,6 +201,7 @@ public record TierdConfig(
         source,
         root,
         interval,
+        busyInterval,
         dryRun,
         listen,
         runtimeDirectory,

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.heat.SourceKind;
 import tierd.model.DataSize;
 import tierd.planner.TenantShare;
 import tierd.profile.Breakdown;
@@ -160,6 +161,7 @@ public record CycleReport(
       intervals.put("tunedBy", heatIntervals.tunedBy());
       c.put("heatIntervals", intervals);
     }
+    c.put("heatSourceDescription", SourceKind.descriptionOf(heatSource).orElse(null));
     c.put("managedProcesses", managedProcesses);
     c.put("regions", regions);
     c.put("hotBytes", hotBytes);

@@ -159,6 +159,7 @@ public final class Daemon {
     metrics.cycleFailureStages(java.util.List.of(LOOP_STAGE));
     long cycles = 0;
     Duration watchdog = watchdogInterval();
+    Cadence cadence = new Cadence(config.interval(), config.busyInterval());
     while (!stop.get()) {
       Instant cycleStart = clock.instant();
       cycles++;
@@ -179,7 +180,11 @@ public final class Daemon {
       if (options.maxCycles() > 0 && cycles >= options.maxCycles()) {
         break;
       }
-      waitUntil(cycleStart.plus(config.interval()), watchdog);
+      CycleReport report = last.get();
+      cadence = cadence.with(config.interval(), config.busyInterval());
+      Duration wait =
+          report == null ? config.interval() : cadence.after(report, cycle.warmingProcesses());
+      waitUntil(cycleStart.plus(wait), watchdog);
     }
   }
 

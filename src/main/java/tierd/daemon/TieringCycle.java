@@ -55,7 +55,6 @@ import tierd.profile.ProfileHistory;
 import tierd.profile.ProfileSummary;
 import tierd.profile.WindowProfile;
 import tierd.scoring.HeatClass;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.PromotionFeedback;
 import tierd.scoring.ScoredRegion;
 import tierd.scoring.Scorer;
@@ -173,6 +172,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    parts.metrics().tenants().configure(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }
@@ -594,40 +594,34 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   /**
-   * Drops the samples of processes the source has watched for less than {@code heat.warmup}: a new
-   * DAMON target starts with a few large regions, and one over a hot and a cold buffer makes the
-   * cold one look hot until DAMON has split it.
+   * The samples that may be scored: processes whose regions have not split wait ({@link WarmUp}).
    */
   private List<RegionSample> warmedUp(List<RegionSample> samples, List<ManagedProcess> procs) {
-    Duration warmup = config.stages().heat().warmup();
-    if (warmup.isZero()) {
-      return samples;
+    List<RegionSample> scored =
+        warmUp.warmedUp(
+            samples,
+            procs,
+            parts.clock().instant(),
+            heat.regionsAdapt(),
+            config.stages().heat().warmup());
+    if (scored.size() < samples.size()) {
+      log.debug(
+          "heat: {} processes still warming up (until their regions split, at most {})",
+          warmUp.warming(),
+          config.stages().heat().warmup());
     }
-    Instant now = parts.clock().instant();
-    Map<Integer, Long> startOf = new java.util.HashMap<>();
-    procs.forEach(p -> startOf.put(p.pid(), p.startTimeTicks()));
-    watchedSince
-        .keySet()
-        .removeIf(k -> !startOf.containsKey(k.pid()) || startOf.get(k.pid()) != k.startTimeTicks());
-    java.util.Set<Integer> warming = new java.util.HashSet<>();
-    for (ManagedProcess p : procs) {
-      Instant since =
-          watchedSince.computeIfAbsent(new ProcessKey(p.pid(), p.startTimeTicks()), k -> now);
-      if (now.isBefore(since.plus(warmup))) {
-        warming.add(p.pid());
-      }
-    }
-    if (warming.isEmpty()) {
-      return samples;
-    }
-    log.debug(
-        "heat: {} processes still warming up ({}): their samples are not scored yet",
-        warming.size(),
-        warmup);
-    return samples.stream().filter(r -> !warming.contains(r.pid())).toList();
+    return scored;
   }
 
-  private final Map<ProcessKey, Instant> watchedSince = new java.util.HashMap<>();
+  private final WarmUp warmUp = new WarmUp();
+
+  /**
+   * Processes whose heat is held back until their regions split, or that were discovered this cycle
+   * and whose first samples come in the next window ({@link WarmUp}).
+   */
+  public int warmingProcesses() {
+    return warmUp.warming() + warmUp.newcomers();
+  }
 
   static List<MoveRequest> requests(MigrationPlan plan) {
     List<MoveRequest> out = new ArrayList<>();
@@ -698,7 +692,7 @@ public final class TieringCycle implements AutoCloseable {
       }
       heat = null;
       heatName = "none";
-      watchedSince.clear();
+      warmUp.clear();
       cyclesSinceHeatAttempt = 0;
     }
   }

@@ -14,14 +14,16 @@ import tierd.heat.damon.DamonConfig;
  * @param preference sources to consider, best first; the chooser takes the first one that is
  *     available and opens. The default is every kind in {@link SourceKind} order.
  * @param damon attributes of tierd's own kdamond
- * @param chunkBytes granularity of the idle-page source's samples (a power of two, at least one 4
- *     KiB page); per-VMA sources ignore it
+ * @param chunkBytes granularity of the page-granular sources' samples (idle-page, and the written
+ *     pages of clear-refs+soft-dirty; a power of two, at least one 4 KiB page); per-VMA sources
+ *     ignore it
  * @param runtimeDir where tierd keeps its state files (default {@code /run/tierd}); the DAMON
  *     source records the kdamond it created there, so that a restart after a crash can remove it
- * @param warmup how long samples of a newly opened source are collected but not scored: DAMON
- *     starts with a few large regions and needs several aggregation intervals to split them, and a
- *     region over a hot and a cold buffer would make the cold one look hot (seen in the VM after a
- *     restart: cold pages promoted next to a hot buffer)
+ * @param warmup the longest samples of a newly watched process are collected but not scored (the
+ *     warm-up ends sooner, once DAMON has split its regions): DAMON starts with a few large regions
+ *     and needs several aggregation intervals to split them, and a region over a hot and a cold
+ *     buffer would make the cold one look hot (seen in the VM after a restart: cold pages promoted
+ *     next to a hot buffer)
  * @param accessGoal share of a source's checks that should find an access, in [0, 1); the sources
  *     tune their intervals towards it (DAMON's sampling interval within {@code heat.damon}'s
  *     bounds, the clear-refs and idle-page window within {@code windows}); 0 turns tuning off.
@@ -83,6 +85,7 @@ public record HeatConfig(
           SourceKind.DAMON_VADDR,
           SourceKind.DAMON_PADDR,
           SourceKind.IDLE_PAGE,
+          SourceKind.CLEAR_REFS_SOFT_DIRTY,
           SourceKind.CLEAR_REFS,
           SourceKind.NUMA_MAPS_ACTIVE);
 

@@ -1,8 +1,10 @@
 package tierd.heat;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import tierd.heat.accessed.KPageFlags;
 import tierd.heat.accessed.PageIdleBitmap;
+import tierd.heat.accessed.SoftDirtyProbe;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonLeftovers;
 import tierd.heat.damon.DamonStatus;
@@ -13,8 +15,9 @@ import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
 
 /**
- * What this host offers each heat source, found by looking at files, never by kernel version, and
- * without writing anything.
+ * What this host offers each heat source, found by looking at files, never by kernel version.
+ * Nothing is written except to tierd's own process: the soft-dirty probe clears and reads the
+ * soft-dirty bit of one of tierd's pages ({@link SoftDirtyProbe}), and only on the running kernel.
  *
  * @param damon the DAMON sysfs tree as found, and the kernel's DAMON modules' kdamonds
  * @param damonLeftover what a previous tierd left in DAMON; {@link DamonLeftovers.Kind#REMOVED}
@@ -23,6 +26,8 @@ import tierd.kernelfs.Parse;
  * @param kpageflags {@code /proc/kpageflags} exists (CONFIG_PROC_PAGE_MONITOR)
  * @param pagemapPfns this process has CAP_SYS_ADMIN, so pagemap shows PFNs (pagemap.rst, 4.2+)
  * @param clearRefs {@code /proc/self/clear_refs} exists
+ * @param softDirtyUnavailable why soft-dirty bits cannot be used (CONFIG_MEM_SOFT_DIRTY off, or not
+ *     probed on a fixture root); empty when the probe saw them work
  * @param numaMaps {@code /proc/self/numa_maps} exists (CONFIG_NUMA)
  */
 public record HeatProbes(
@@ -32,6 +37,7 @@ public record HeatProbes(
     boolean kpageflags,
     boolean pagemapPfns,
     boolean clearRefs,
+    Optional<String> softDirtyUnavailable,
     boolean numaMaps) {
 
   /**
@@ -64,6 +70,7 @@ public record HeatProbes(
         KernelFiles.exists(KPageFlags.path(root)),
         (capEff & (1L << CAP_SYS_ADMIN)) != 0,
         KernelFiles.exists(root.proc("self/clear_refs")),
+        SoftDirtyProbe.unavailable(root),
         KernelFiles.exists(root.proc("self/numa_maps")));
   }
 

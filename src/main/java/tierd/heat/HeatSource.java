@@ -64,6 +64,15 @@ public interface HeatSource extends AutoCloseable {
    */
   default void maxRegions(int regions) {}
 
+  /**
+   * True when the source's regions split and merge as it learns (DAMON): a new target starts with a
+   * few large regions, so its first windows blur hot and cold data together. Sources with one
+   * sample per page chunk or per VMA see at full resolution from their first window.
+   */
+  default boolean regionsAdapt() {
+    return false;
+  }
+
   @Override
   void close();
 

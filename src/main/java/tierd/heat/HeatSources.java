@@ -16,6 +16,7 @@ import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.Owner;
 import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
+import tierd.kernelfs.PageSize;
 
 /**
  * Opens the best heat source: probes the host ({@link HeatProbes}), ranks the configured kinds
@@ -48,6 +49,7 @@ public final class HeatSources {
         HeatSource s = create(k, config, env);
         String line = SourceChooser.explain(Optional.of(k), skipped);
         log.info("{}", line);
+        log.info("{}: {}", k.label(), k.description());
         return new Opened(s, k, line);
       } catch (HeatSourceUnavailableException e) {
         skipped.add(k.label() + ": " + e.reason());
@@ -87,6 +89,13 @@ public final class HeatSources {
               env.sleeper());
       case IDLE_PAGE ->
           new IdlePageSource(env.root(), config.chunkBytes(), env.nanos(), window(config, env));
+      case CLEAR_REFS_SOFT_DIRTY ->
+          ClearRefsSource.withSoftDirty(
+              env.root(),
+              PageSize.of(env.root()),
+              config.chunkBytes(),
+              env.nanos(),
+              window(config, env));
       case CLEAR_REFS -> new ClearRefsSource(env.root(), env.nanos(), window(config, env));
       case NUMA_MAPS_ACTIVE -> new NumaMapsActiveSource(env.nanos());
       case DAMON_OBSERVE -> new DamonObserveSource(env.damonFs(), env.nanos());

@@ -13,7 +13,8 @@ import java.util.Optional;
  * regions back to processes. Whether this kernel's DAMON has vaddr, tried_regions and target
  * filters is only known once tierd has its own kdamond, so {@link HeatSources#open} may still pass
  * over a DAMON kind that the chooser offered. Idle-page tracking needs the bitmap, kpageflags and
- * PFNs; clear_refs and numa_maps need their proc files.
+ * PFNs; clear_refs and numa_maps need their proc files, and soft-dirty a kernel that keeps the bits
+ * (probed on tierd's own memory).
  */
 public final class SourceChooser {
 
@@ -83,6 +84,8 @@ public final class SourceChooser {
             ? Optional.empty()
             : Optional.of("PFNs in pagemap need CAP_SYS_ADMIN");
       }
+      case CLEAR_REFS_SOFT_DIRTY ->
+          p.clearRefs() ? p.softDirtyUnavailable() : Optional.of("no /proc/PID/clear_refs");
       case CLEAR_REFS -> p.clearRefs() ? Optional.empty() : Optional.of("no /proc/PID/clear_refs");
       case NUMA_MAPS_ACTIVE ->
           p.numaMaps() ? Optional.empty() : Optional.of("no /proc/PID/numa_maps (CONFIG_NUMA off)");

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tierd.planner.ReasonCode;
+import tierd.planner.TenantClass;
 import tierd.planner.TenantShare;
 
 /**
@@ -35,6 +36,7 @@ public final class TenantMetrics {
   private final MultiGauge ceiling;
   private final MultiGauge deficit;
   private final MultiGauge tenants;
+  private List<TenantClass> configuredClasses = List.of();
 
   TenantMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -56,6 +58,19 @@ public final class TenantMetrics {
     return MultiGauge.builder(name).description(description).baseUnit("bytes").register(registry);
   }
 
+  /**
+   * The classes of the config (and {@code default}, which takes the rest): each has its series from
+   * the next plan on, at zero while it has no process, and a ceiling series when it has a ceiling.
+   * Empty: no classes, no series.
+   */
+  public void configure(List<TenantClass> classes) {
+    List<TenantClass> all = new ArrayList<>(classes);
+    if (!all.isEmpty() && all.stream().noneMatch(c -> c.name().equals(TenantClass.DEFAULT_NAME))) {
+      all.add(TenantClass.DEFAULT);
+    }
+    configuredClasses = List.copyOf(all);
+  }
+
   /** One class's tenants, summed. Bytes. */
   private static final class ClassTotals {
     long fastBytes;
@@ -64,12 +79,22 @@ public final class TenantMetrics {
     long ceilingBytes;
     long deficitBytes;
     long tenants;
-    boolean everyTenantHasCeiling = true;
+
+    /** The class has a ceiling (so each of its tenants has one). */
+    boolean hasCeiling = true;
   }
 
   /** The shares of one plan's tenants, summed per class; the moves counted per class and reason. */
   public void publish(List<TenantShare> shares) {
     Map<String, ClassTotals> byClass = new LinkedHashMap<>();
+    for (TenantClass configured : configuredClasses) {
+      ClassTotals sums = new ClassTotals();
+      sums.hasCeiling = configured.fastMax().isPresent();
+      byClass.put(configured.name(), sums);
+      for (ReasonCode code : ReasonCode.values()) {
+        moves(configured.name(), code);
+      }
+    }
     for (TenantShare t : shares) {
       ClassTotals sums = byClass.computeIfAbsent(t.className(), c -> new ClassTotals());
       sums.fastBytes += t.fastBytes();
@@ -78,7 +103,7 @@ public final class TenantMetrics {
       sums.ceilingBytes += Math.max(0, t.ceilingBytes());
       sums.deficitBytes += t.floorBytes() < 0 ? 0 : Math.max(0, t.floorBytes() - t.fastBytes());
       sums.tenants++;
-      sums.everyTenantHasCeiling &= t.ceilingBytes() >= 0;
+      sums.hasCeiling &= t.ceilingBytes() >= 0;
       for (ReasonCode code : ReasonCode.values()) {
         moves(t.className(), code).increment(t.movesByReason().getOrDefault(code, 0L));
       }
@@ -95,7 +120,7 @@ public final class TenantMetrics {
           fastRows.add(MultiGauge.Row.of(tags, sums.fastBytes));
           slowRows.add(MultiGauge.Row.of(tags, sums.slowBytes));
           floorRows.add(MultiGauge.Row.of(tags, sums.floorBytes));
-          if (sums.everyTenantHasCeiling) {
+          if (sums.hasCeiling) {
             ceilingRows.add(MultiGauge.Row.of(tags, sums.ceilingBytes));
           }
           deficitRows.add(MultiGauge.Row.of(tags, sums.deficitBytes));

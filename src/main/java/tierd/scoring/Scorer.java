@@ -134,10 +134,11 @@ public final class Scorer {
     int coalesced = 0;
     for (int pid : pids) {
       ProcessKey key = keyOfPid.get(pid);
-      Observed obs = Observed.of(byPid.get(pid));
+      List<RegionSample> samplesOfPid = byPid.get(pid);
+      Observed obs = Observed.of(samplesOfPid);
       trimmed += obs.trimmed;
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
-      Pending p = carry(key, obs, histories.get(key), now);
+      Pending p = carry(key, obs, histories.get(key), now, shortestWindowNanos(samplesOfPid));
       for (int i = 0; i < p.n; i++) {
         int bin = Math.min(BINS - 1, (int) (p.heat[i] * BINS));
         histogram[bin] += p.obs.end[i] - p.obs.start[i];
@@ -157,7 +158,11 @@ public final class Scorer {
       for (int i = 0; i < p.n; i++) {
         double heat = p.heat[i];
         long size = p.obs.end[i] - p.obs.start[i];
-        streak[i] = heat >= hot ? Math.min(p.streak[i] + 1, 1_000_000) : 0;
+        if (heat < hot) {
+          streak[i] = 0;
+        } else {
+          streak[i] = p.newWindow ? Math.min(p.streak[i] + 1, 1_000_000) : p.streak[i];
+        }
         long idleAge = p.idleSince[i] == NOT_IDLE ? 0 : Math.max(0, now - p.idleSince[i]);
         HeatClass cls;
         if (p.idleSince[i] != NOT_IDLE && idleAge >= coldMinAge) {
@@ -190,7 +195,8 @@ public final class Scorer {
               p.heat,
               streak,
               p.idleSince,
-              now));
+              now,
+              p.windowCountedAt));
     }
     boundHistory(pending);
     thresholds =
@@ -286,8 +292,13 @@ public final class Scorer {
     return hot;
   }
 
-  /** Carries the old history of one process onto this cycle's observations. */
-  private Pending carry(ProcessKey key, Observed obs, History old, long now) {
+  /**
+   * Carries the old history of one process onto this cycle's observations. {@code windowNanos} is
+   * the shortest window of its samples: a cycle that comes sooner after the last counted window
+   * (cycles faster than the source's window read the same window again) does not count as a window
+   * of its own for the hot streak.
+   */
+  private Pending carry(ProcessKey key, Observed obs, History old, long now, long windowNanos) {
     int n = obs.n;
     double[] heat = new double[n];
     int[] streak = new int[n];
@@ -347,7 +358,17 @@ public final class Scorer {
         }
       }
     }
-    return new Pending(key, obs, n, heat, streak, idleSince);
+    boolean newWindow = old == null || now - old.windowCountedAt >= windowNanos * 9 / 10;
+    long countedAt = newWindow ? now : old.windowCountedAt;
+    return new Pending(key, obs, n, heat, streak, idleSince, newWindow, countedAt);
+  }
+
+  private static long shortestWindowNanos(List<RegionSample> samples) {
+    long shortest = Long.MAX_VALUE;
+    for (RegionSample sample : samples) {
+      shortest = Math.min(shortest, sample.window().toNanos());
+    }
+    return shortest == Long.MAX_VALUE ? 0 : shortest;
   }
 
   private static long nanos(Instant t) {
@@ -356,9 +377,22 @@ public final class Scorer {
 
   /** One process's new state before the threshold is known. */
   private record Pending(
-      ProcessKey key, Observed obs, int n, double[] heat, int[] streak, long[] idleSince) {}
+      ProcessKey key,
+      Observed obs,
+      int n,
+      double[] heat,
+      int[] streak,
+      long[] idleSince,
+      boolean newWindow,
+      long windowCountedAt) {}
 
   /** One process's history: parallel arrays sorted by start, non-overlapping. */
   private record History(
-      long[] start, long[] end, double[] heat, int[] streak, long[] idleSince, long lastUpdate) {}
+      long[] start,
+      long[] end,
+      double[] heat,
+      int[] streak,
+      long[] idleSince,
+      long lastUpdate,
+      long windowCountedAt) {}
 }

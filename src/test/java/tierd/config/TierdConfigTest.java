@@ -40,6 +40,14 @@ class TierdConfigTest {
             tiers: ["0-1", "2"]
             """);
     assertThat(c.interval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.busyInterval())
+        .as("unset: 1 s, or the interval when shorter")
+        .isEqualTo(c.interval());
+    assertThat(TierdConfig.defaults().busyInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(TierdConfig.parse("t.yaml", "interval: 10s\nbusyInterval: 2s\n").busyInterval())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> TierdConfig.parse("t.yaml", "interval: 2s\nbusyInterval: 3s\n"))
+        .hasMessage("t.yaml:2: busyInterval: 3000ms must not be longer than interval (2000ms)");
     assertThat(c.dryRun()).isTrue();
     assertThat(c.listenPort()).isEqualTo(9000);
     assertThat(c.processes().minRss().bytes()).isEqualTo(256L << 20);

@@ -80,8 +80,8 @@ class MetricsExpositionTest {
         .contains("tierd_tiers 2.0")
         .contains("tierd_dry_run 1.0")
         .contains("tierd_build_info{")
-        .contains("tierd_class_tenants{class=\"web\",} 1.0")
-        .contains("tierd_class_ceiling_bytes{class=\"web\",}")
+        .contains("tierd_class_tenants{class=\"web\",}")
+        .contains("tierd_class_floor_deficit_bytes{class=\"default\",}")
         .contains("tierd_class_planned_moves_total{class=\"web\",reason=\"tenant_ceiling\",}");
   }
 

@@ -97,8 +97,56 @@ class TieringCycleLogTest {
     public void close() {}
   }
 
+  /**
+   * {@link HotSource} as DAMON: its regions adapt, and from the {@code splitAt}-th collect on it
+   * reports the buffer in two regions instead of one (DAMON has split it).
+   */
+  static class SplittingSource extends HotSource {
+    private final int splitAt;
+    private int collects;
+
+    SplittingSource(int splitAt) {
+      this.splitAt = splitAt;
+    }
+
+    @Override
+    public boolean regionsAdapt() {
+      return true;
+    }
+
+    @Override
+    public List<RegionSample> collect() {
+      List<RegionSample> whole = super.collect();
+      if (++collects < splitAt) {
+        return whole;
+      }
+      List<RegionSample> halves = new java.util.ArrayList<>();
+      for (RegionSample r : whole) {
+        long half = r.range().sizeBytes() / 2;
+        for (long start : new long[] {r.range().start(), r.range().start() + half}) {
+          halves.add(
+              new RegionSample(
+                  r.pid(),
+                  tierd.model.AddressRange.ofSize(start, half),
+                  r.nrAccesses(),
+                  r.maxAccesses(),
+                  r.window(),
+                  r.age(),
+                  r.source()));
+        }
+      }
+      return halves;
+    }
+  }
+
   /** The parts of a dry run over {@link #guest()} with {@link HotSource}. */
   private TieringCycle.Parts dryRun(StepClock clock, TierdMetrics metrics) throws IOException {
+    return dryRun(clock, metrics, HotSource::new);
+  }
+
+  private TieringCycle.Parts dryRun(
+      StepClock clock, TierdMetrics metrics, TieringCycle.HeatSourceFactory heat)
+      throws IOException {
     return new TieringCycle.Parts(
         guest(),
         4096,
@@ -106,7 +154,7 @@ class TieringCycleLogTest {
         DryRunMover.recording(Ticker.system()),
         true,
         Optional.empty(),
-        HotSource::new,
+        heat,
         TieringCycle.ConflictCheck.NONE,
         metrics);
   }
@@ -273,19 +321,16 @@ class TieringCycleLogTest {
         .contains("tierd_heat_source_info{source=\"test\",} 1.0");
   }
 
-  /**
-   * heat.warmup: the samples of a process are not scored until the source has watched it that long,
-   * so a DAMON region still spanning hot and cold memory cannot get cold pages promoted.
-   */
-  @Test
-  void samplesOfANewlyWatchedProcessWaitForTheWarmup() throws IOException {
+  /** Plans with a 2 s interval, and the heat source {@code heat}: the regions scored and moves. */
+  private List<List<Integer>> regionsAndMoves(TieringCycle.HeatSourceFactory heat)
+      throws IOException {
     TierdConfig config =
         TierdConfig.parse(
             "test",
             "interval: 2s\nprocesses:\n  comm: tierd-workload\n  minRss: 1MiB\n"
                 + "scoring:\n  halfLife: 6s\nheat:\n  warmup: 5s\n");
     StepClock clock = new StepClock();
-    TieringCycle.Parts parts = dryRun(clock, new TierdMetrics("test"));
+    TieringCycle.Parts parts = dryRun(clock, new TierdMetrics("test"), heat);
     List<Integer> regions = new java.util.ArrayList<>();
     List<Integer> moves = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
@@ -297,12 +342,43 @@ class TieringCycleLogTest {
         clock.now = clock.now.plusSeconds(2);
       }
     }
+    return List.of(regions, moves);
+  }
+
+  /**
+   * heat.warmup: the samples of a process whose DAMON regions never split are not scored until the
+   * source has watched it that long, so a region still spanning hot and cold memory cannot get cold
+   * pages promoted.
+   */
+  @Test
+  void samplesOfANewlyWatchedProcessWaitForTheWarmupAtMost() throws IOException {
+    List<List<Integer>> seen = regionsAndMoves(() -> new SplittingSource(Integer.MAX_VALUE));
+    List<Integer> regions = seen.get(0);
+    List<Integer> moves = seen.get(1);
     // t = 0, 2, 4 s: warming up, nothing scored; t = 6 s: first window, hot, and the fast node
     // has room, so it is promoted at once
     assertThat(regions.subList(0, 3)).containsOnly(0);
     assertThat(moves.subList(0, 3)).containsOnly(0);
     assertThat(regions.get(3)).isPositive();
     assertThat(moves.get(3)).isPositive();
+  }
+
+  /** The warm-up ends as soon as the source's regions of the process have split. */
+  @Test
+  void theWarmupEndsWhenTheRegionsSplit() throws IOException {
+    List<List<Integer>> seen = regionsAndMoves(() -> new SplittingSource(2));
+    // t = 0: one region, warming; t = 2 s: two regions, scored and promoted, 3 s before the cap
+    assertThat(seen.get(0).get(0)).isZero();
+    assertThat(seen.get(0).get(1)).isEqualTo(2);
+    assertThat(seen.get(1).get(1)).isPositive();
+  }
+
+  /** A source with one sample per chunk or VMA sees at full resolution: no warm-up. */
+  @Test
+  void aSourceWhoseRegionsDoNotAdaptIsScoredFromItsFirstWindow() throws IOException {
+    List<List<Integer>> seen = regionsAndMoves(HotSource::new);
+    assertThat(seen.get(0).get(0)).isPositive();
+    assertThat(seen.get(1).get(0)).isPositive();
   }
 
   /**

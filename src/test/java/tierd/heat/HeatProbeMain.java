@@ -32,6 +32,7 @@ import tierd.process.ProcessScanner;
  * <pre>
  * measure  --pid P --report FILE [--runtime-dir D] [--sources a,b] [--cycles N] [--interval-ms M]
  *          [--hold]     then open damon-vaddr again, print HOLDING and wait to be killed
+ *          (a hot-half buffer is measured whole and as NAME/hot_set and NAME/rest)
  * recover  --runtime-dir D   the start-up cleanup of a killed tierd's kdamond, and what is left
  * </pre>
  *
@@ -217,13 +218,24 @@ public final class HeatProbeMain {
         : -1;
   }
 
-  /** Buffer name to VMA range from the workload's first (start) report line. */
+  /**
+   * Buffer name to VMA range from the workload's first (start) report line. A buffer with a {@code
+   * hot_set} (a hot-half buffer: its written first half) also gives {@code NAME/hot_set} and {@code
+   * NAME/rest}, the two parts of its one VMA.
+   */
   static Map<String, AddressRange> buffers(Path report) throws Exception {
     JsonNode start = new ObjectMapper().readTree(Files.readAllLines(report).get(0));
     Map<String, AddressRange> out = new LinkedHashMap<>();
     for (JsonNode b : start.get("buffers")) {
-      out.put(
-          b.get("name").asText(), new AddressRange(b.get("start").asLong(), b.get("end").asLong()));
+      String name = b.get("name").asText();
+      AddressRange vma = new AddressRange(b.get("start").asLong(), b.get("end").asLong());
+      out.put(name, vma);
+      if (b.has("hot_set")) {
+        long split =
+            vma.start() + b.get("hot_set").get("pages").asLong() * b.get("page_size").asLong();
+        out.put(name + "/hot_set", new AddressRange(vma.start(), split));
+        out.put(name + "/rest", new AddressRange(split, vma.end()));
+      }
     }
     return out;
   }

@@ -39,12 +39,26 @@ class SourceChooserTest {
                 List.of("pageout"))));
   }
 
+  static final String NO_SOFT_DIRTY =
+      "pagemap bit 55 stays 0 after a write (no soft-dirty: CONFIG_MEM_SOFT_DIRTY off)";
+
   static HeatProbes probes(
       DamonStatus damon, DamonLeftovers.Outcome leftover, boolean pageIdle, boolean cap) {
-    return new HeatProbes(damon, leftover, pageIdle, true, cap, true, true);
+    return probes(damon, leftover, pageIdle, cap, Optional.of(NO_SOFT_DIRTY));
+  }
+
+  static HeatProbes probes(
+      DamonStatus damon,
+      DamonLeftovers.Outcome leftover,
+      boolean pageIdle,
+      boolean cap,
+      Optional<String> softDirtyUnavailable) {
+    return new HeatProbes(damon, leftover, pageIdle, true, cap, true, softDirtyUnavailable, true);
   }
 
   static final String BUSY = "DAMON busy (foreign kdamond 0 running paddr/pageout)";
+  static final String NO_DAMON =
+      "DAMON sysfs absent (CONFIG_DAMON_SYSFS off or kernel before 5.18)";
 
   static Stream<Arguments> cases() {
     List<SourceKind> all = List.of(SourceKind.values());
@@ -62,7 +76,30 @@ class SourceChooserTest {
                 + BUSY
                 + "; damon-paddr: "
                 + BUSY
+                + "; idle-page: no page_idle/bitmap (CONFIG_IDLE_PAGE_TRACKING off)"
+                + "; clear-refs+soft-dirty: "
+                + NO_SOFT_DIRTY
+                + ")"),
+        Arguments.of(
+            "Debian 12's stock 6.1 kernel: no DAMON, no page_idle, soft-dirty",
+            probes(DamonStatus.absent(), NO_LEFTOVER, false, true, Optional.empty()),
+            all,
+            "heat source clear-refs+soft-dirty (damon-vaddr: "
+                + NO_DAMON
+                + "; damon-paddr: "
+                + NO_DAMON
                 + "; idle-page: no page_idle/bitmap (CONFIG_IDLE_PAGE_TRACKING off))"),
+        Arguments.of(
+            "soft-dirty on a fixture root: not probed, plain clear-refs",
+            probes(
+                foreignPageout(),
+                NO_LEFTOVER,
+                false,
+                true,
+                Optional.of("probed only on the running kernel, not on a fixture root")),
+            List.of(SourceKind.CLEAR_REFS_SOFT_DIRTY, SourceKind.CLEAR_REFS),
+            "heat source clear-refs (clear-refs+soft-dirty: probed only on the running kernel,"
+                + " not on a fixture root)"),
         Arguments.of(
             "page_idle present",
             probes(foreignPageout(), NO_LEFTOVER, true, true),
@@ -93,8 +130,9 @@ class SourceChooserTest {
             "no DAMON sysfs, no CAP_SYS_ADMIN, paddr and idle-page preferred",
             probes(DamonStatus.absent(), NO_LEFTOVER, true, false),
             List.of(SourceKind.DAMON_PADDR, SourceKind.IDLE_PAGE, SourceKind.NUMA_MAPS_ACTIVE),
-            "heat source numa-maps-active (damon-paddr: DAMON sysfs absent (CONFIG_DAMON_SYSFS off"
-                + " or kernel before 5.18); idle-page: PFNs in pagemap need CAP_SYS_ADMIN)"),
+            "heat source numa-maps-active (damon-paddr: "
+                + NO_DAMON
+                + "; idle-page: PFNs in pagemap need CAP_SYS_ADMIN)"),
         Arguments.of(
             "nothing preferred is available",
             probes(foreignPageout(), NO_LEFTOVER, false, true),
@@ -123,6 +161,27 @@ class SourceChooserTest {
             SourceKind.DAMON_PADDR,
             SourceKind.CLEAR_REFS,
             SourceKind.NUMA_MAPS_ACTIVE);
+    SourceChooser.Choice withSoftDirty =
+        SourceChooser.choose(
+            probes(free(), NO_LEFTOVER, false, true, Optional.empty()),
+            HeatConfig.DEFAULT_PREFERENCE);
+    assertThat(withSoftDirty.candidates())
+        .as("the shipped order: soft-dirty after DAMON and idle-page, before plain clear-refs")
+        .containsExactly(
+            SourceKind.DAMON_VADDR,
+            SourceKind.DAMON_PADDR,
+            SourceKind.CLEAR_REFS_SOFT_DIRTY,
+            SourceKind.CLEAR_REFS,
+            SourceKind.NUMA_MAPS_ACTIVE);
+  }
+
+  @Test
+  void withoutClearRefsThereIsNoSoftDirtyEither() {
+    HeatProbes p =
+        new HeatProbes(
+            DamonStatus.absent(), NO_LEFTOVER, false, true, true, false, Optional.empty(), true);
+    assertThat(SourceChooser.unavailable(p, SourceKind.CLEAR_REFS_SOFT_DIRTY))
+        .contains("no /proc/PID/clear_refs");
   }
 
   @Test
@@ -139,8 +198,8 @@ class SourceChooserTest {
         Arguments.of(
             "unknown label",
             (Runnable) () -> HeatConfig.parsePreference(List.of("damon")),
-            "unknown heat source 'damon' (one of damon-vaddr, damon-paddr, idle-page, clear-refs,"
-                + " numa-maps-active, damon-observe)"),
+            "unknown heat source 'damon' (one of damon-vaddr, damon-paddr, idle-page,"
+                + " clear-refs+soft-dirty, clear-refs, numa-maps-active, damon-observe)"),
         Arguments.of(
             "empty preference",
             (Runnable) () -> HeatConfig.defaults().withPreference(List.of()),

@@ -47,18 +47,7 @@ class ChildProcessMoveTest {
   void startChild() throws Exception {
     sys = NumaSyscalls.load();
     KernelPagesPortContractTest.assumeNumaAndMovePages(sys);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    child =
-        new ProcessBuilder(
-                java,
-                "-Xmx32m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BufferChild.class.getName(),
-                Integer.toString(PAGES))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+    child = ChildProcesses.java(BufferChild.class, Integer.toString(PAGES));
     BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();

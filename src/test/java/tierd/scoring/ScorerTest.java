@@ -142,6 +142,21 @@ class ScorerTest {
   }
 
   @Test
+  void cyclesFasterThanTheSourcesWindowDoNotCountAsWindowsOfTheirOwn() {
+    Scorer s = new Scorer(pinned(0.4));
+    // the window is 10 s; cycles come every 2 s and read the same window again
+    assertThat(only(score(s, T0, sample(1, BASE, MiB, 90))).hotWindows()).isEqualTo(1);
+    for (int second = 2; second <= 8; second += 2) {
+      ScoredRegion again = only(score(s, T0.plusSeconds(second), sample(1, BASE, MiB, 90)));
+      assertThat(again.hotWindows()).as("at %d s", second).isEqualTo(1);
+      assertThat(again.heatClass()).isEqualTo(HeatClass.HOT);
+    }
+    // the next window counts
+    assertThat(only(score(s, T0.plusSeconds(10), sample(1, BASE, MiB, 90))).hotWindows())
+        .isEqualTo(2);
+  }
+
+  @Test
   void confirmationWindowsAreConfigurable() {
     Scorer s = new Scorer(ScoringConfig.builder().hotThreshold(0.4).confirmWindows(3).build());
     score(s, T0, sample(1, BASE, MiB, 90));

@@ -18,43 +18,74 @@ import tierd.kernelfs.KernelRoot;
 import tierd.process.ManagedProcess;
 
 /**
- * Per-VMA heat from page-table Accessed bits: each collect reads {@code /proc/PID/smaps} (the
- * {@code Referenced:} bytes of every VMA since the last clear, out of its {@code Rss:}) and then
- * writes {@code 1} to {@code /proc/PID/clear_refs}, which clears the Accessed bits and
- * PG_referenced of all the process's pages (Documentation/filesystems/proc.rst §clear_refs; {@code
- * clear_refs_pte_range} in fs/proc/task_mmu.c).
+ * Heat from {@code /proc/PID/clear_refs}, in two kinds.
  *
- * <p>A sample is one VMA: {@code nrAccesses} = referenced pages, {@code maxAccesses} = resident
- * pages (both in 4 KiB units, or the VMA's KernelPageSize for hugetlb), window = time since the
- * previous clear. The first collect of a process only clears. Granularity is the VMA; cost is two
- * page-table walks per process per cycle (smaps and clear_refs, under mmap_lock) plus a TLB flush,
- * and clearing also disturbs the kernel's own reclaim aging (a page looks less recently used) and
- * any other user of the bits.
+ * <p>{@code clear-refs}: per-VMA heat from page-table Accessed bits. Each collect reads {@code
+ * /proc/PID/smaps} (the {@code Referenced:} bytes of every VMA since the last clear, out of its
+ * {@code Rss:}) and then writes {@code 1} to {@code clear_refs}, which clears the Accessed bits and
+ * PG_referenced of all the process's pages (Documentation/filesystems/proc.rst §clear_refs; {@code
+ * clear_refs_pte_range} in fs/proc/task_mmu.c). A sample is one VMA: {@code nrAccesses} =
+ * referenced pages, {@code maxAccesses} = resident pages.
+ *
+ * <p>{@code clear-refs+soft-dirty}: the same reads per VMA, plus page-granular writes from
+ * soft-dirty bits (Documentation/admin-guide/mm/soft-dirty.rst): each collect also reads bit 55 of
+ * every resident page's {@code /proc/PID/pagemap} entry (written since the last clear) and then
+ * writes {@code 4} as well. A sample is one {@code chunkBytes} chunk of a VMA (see {@link
+ * SoftDirtyChunks}): its written pages where they are, plus its share of the VMA's referenced but
+ * unwritten pages, spread evenly over the VMA's unwritten pages, because smaps does not say where
+ * in the VMA they are. So a written half of a large VMA is hot and its untouched half cold, but
+ * read-only hot pages inside a VMA are smeared over the whole VMA. Hugetlb VMAs (clear_refs does
+ * not clear their soft-dirty bits) get the per-VMA sample.
  *
  * <p>The window is tuned ({@link TunedWindow}): a window longer than the cycle is read every few
- * cycles; a shorter one is taken inside the collect (clear, wait the window, read).
+ * cycles; a shorter one is taken inside the collect (clear, wait the window, read). The first read
+ * of a process only clears. Cost per process and window: smaps and clear_refs walk the page tables
+ * under mmap_lock, and a TLB flush; soft-dirty adds 8 bytes of pagemap per virtual page of every
+ * resident VMA, a second clear_refs walk that write-protects every page, and in the workload one
+ * minor fault on the first write to each page per window. Clearing also disturbs the kernel's own
+ * reclaim aging (a page looks less recently used) and any other user of the bits.
  */
 public final class ClearRefsSource implements HeatSource {
 
   /** Write 1: clear Accessed/referenced bits of all pages (anon and file). */
   static final String CLEAR_ALL = "1";
 
+  /** Write 4: clear the soft-dirty bits of all pages (and write-protect them). */
+  static final String CLEAR_SOFT_DIRTY = "4";
+
   private final KernelRoot root;
   private final LongSupplier nanos;
+  private final SoftDirtyChunks softDirty; // null: per VMA only
   private final Map<Integer, Long> lastClear = new HashMap<>();
   private final AgeTracker ages = new AgeTracker();
   private final TunedWindow window;
   private Map<Integer, ManagedProcess> processes = Map.of();
 
-  /** A source whose window is one cycle (every collect reads, then clears). */
+  /** The per-VMA {@code clear-refs} source, whose window is one cycle (read, then clear). */
   public ClearRefsSource(KernelRoot root, LongSupplier nanos) {
     this(root, nanos, TunedWindow.everyCollect(nanos));
   }
 
+  /** The per-VMA {@code clear-refs} source with a tuned window. */
   public ClearRefsSource(KernelRoot root, LongSupplier nanos, TunedWindow window) {
+    this(root, nanos, window, null);
+  }
+
+  private ClearRefsSource(
+      KernelRoot root, LongSupplier nanos, TunedWindow window, SoftDirtyChunks softDirty) {
     this.root = root;
     this.nanos = nanos;
     this.window = window;
+    this.softDirty = softDirty;
+  }
+
+  /**
+   * The {@code clear-refs+soft-dirty} source: writes per page, reported per {@code chunkBytes}
+   * chunk ({@code pageBytes}: the base page size, the unit of pagemap entries).
+   */
+  public static ClearRefsSource withSoftDirty(
+      KernelRoot root, long pageBytes, long chunkBytes, LongSupplier nanos, TunedWindow window) {
+    return new ClearRefsSource(root, nanos, window, new SoftDirtyChunks(pageBytes, chunkBytes));
   }
 
   @Override
@@ -64,7 +95,7 @@ public final class ClearRefsSource implements HeatSource {
 
   @Override
   public String name() {
-    return SourceKind.CLEAR_REFS.label();
+    return (softDirty == null ? SourceKind.CLEAR_REFS : SourceKind.CLEAR_REFS_SOFT_DIRTY).label();
   }
 
   @Override
@@ -102,7 +133,7 @@ public final class ClearRefsSource implements HeatSource {
     return out;
   }
 
-  /** Reads smaps of every process cleared before: its referenced pages since that clear. */
+  /** Reads every process cleared before: what it referenced (and wrote) since that clear. */
   private void readAll(List<RegionSample> out) {
     for (int pid : processes.keySet()) {
       Long since = lastClear.get(pid);
@@ -111,13 +142,7 @@ public final class ClearRefsSource implements HeatSource {
         continue;
       }
       try {
-        Duration w = Duration.ofNanos(now - since);
-        for (Smaps.Entry e : Smaps.read(root, pid)) {
-          RegionSample s = sample(pid, e, w, now);
-          if (s != null) {
-            out.add(s);
-          }
-        }
+        measure(pid, Duration.ofNanos(now - since), now, out);
       } catch (KernelFsException e) {
         gone(pid, e);
       }
@@ -127,7 +152,7 @@ public final class ClearRefsSource implements HeatSource {
   private void clearAll() {
     for (int pid : processes.keySet()) {
       try {
-        KernelFiles.write(root.pid(pid, "clear_refs"), CLEAR_ALL);
+        clear(pid);
         lastClear.put(pid, nanos.getAsLong());
       } catch (KernelFsException e) {
         gone(pid, e);
@@ -145,10 +170,48 @@ public final class ClearRefsSource implements HeatSource {
     ages.forget(pid);
   }
 
-  private RegionSample sample(int pid, Smaps.Entry e, Duration window, long now) {
-    if (e.rssBytes() == 0 || special(e.path())) {
-      return null;
+  private void measure(int pid, Duration window, long now, List<RegionSample> out) {
+    List<Smaps.Entry> vmas = new ArrayList<>();
+    for (Smaps.Entry e : Smaps.read(root, pid)) {
+      if (e.rssBytes() > 0 && !special(e.path())) {
+        vmas.add(e);
+      }
     }
+    if (softDirty == null) {
+      vmas.forEach(e -> out.add(perVma(pid, e, window, now)));
+      return;
+    }
+    try (Pagemap pagemap = Pagemap.open(root, pid)) {
+      for (Smaps.Entry e : vmas) {
+        if (e.kernelPageBytes() > softDirty.pageBytes()) {
+          out.add(perVma(pid, e, window, now)); // hugetlb
+        } else {
+          Chunks chunks = softDirty.scan(pagemap, e);
+          chunks.emit(pid, window, now, ages, name(), softDirty.accesses(e, chunks), out::add);
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts the next window. With soft-dirty, 1 comes before 4 on purpose: since Linux 5.11
+   * (912efa17e512, "mm: proc: Invalidate TLB after clearing soft-dirty page state") clear_refs
+   * flushes the TLB only for 4. Clearing Accessed bits without a flush leaves TLB entries that
+   * still have the bit set, and x86 sets it again only on a page walk, so reads through those
+   * entries would go unseen for the next window; the flush at the end of the 4 drops them. The two
+   * clears touch different bits (4 write-protects and clears bit 55 but keeps the Accessed bit,
+   * proc.rst, soft-dirty.rst), so neither undoes the other; a write that lands between the two
+   * counts in the next window as a read of its VMA (its Accessed bit survives the 4, its soft-dirty
+   * bit does not).
+   */
+  private void clear(int pid) {
+    KernelFiles.write(root.pid(pid, "clear_refs"), CLEAR_ALL);
+    if (softDirty != null) {
+      KernelFiles.write(root.pid(pid, "clear_refs"), CLEAR_SOFT_DIRTY);
+    }
+  }
+
+  private RegionSample perVma(int pid, Smaps.Entry e, Duration window, long now) {
     long unit = e.kernelPageBytes() > 4096 ? e.kernelPageBytes() : 4096;
     long max = Math.max(1, e.rssBytes() / unit);
     long nr = Math.min(max, e.referencedBytes() / unit);

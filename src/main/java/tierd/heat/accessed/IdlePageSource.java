@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
@@ -193,98 +192,92 @@ public final class IdlePageSource implements HeatSource {
       long now,
       long[] presentHidden,
       Consumer<RegionSample> out) {
-    AddressRange r = vma.alignOut(PAGE_BYTES);
-    TreeMap<Long, long[]> chunks = new TreeMap<>(); // chunk start -> {accessed, tracked}
-    for (long bs = r.start(); bs < r.end(); bs += BATCH_PAGES * PAGE_BYTES) {
-      AddressRange batch = new AddressRange(bs, Math.min(r.end(), bs + BATCH_PAGES * PAGE_BYTES));
-      long[] entries = pm.read(batch, PAGE_BYTES);
-      int n = entries.length;
-      long[] pfn = new long[n];
-      for (int i = 0; i < n; i++) {
-        long e = entries[i];
-        pfn[i] = -1;
-        if (Pagemap.present(e) && !Pagemap.swapped(e)) {
-          presentHidden[0]++;
-          long f = Pagemap.pfn(e);
-          if (f == 0) {
-            presentHidden[1]++;
-          } else {
-            pfn[i] = f;
-          }
+    Chunks chunks = new Chunks(vma, windowChunkBytes);
+    pm.scan(
+        vma.alignOut(PAGE_BYTES),
+        PAGE_BYTES,
+        BATCH_PAGES,
+        (batchStart, entries) ->
+            checkAndMark(batchStart, entries, bitmap, flags, window, presentHidden, chunks));
+    if (window != null) {
+      chunks.emit(pid, window, now, ages, name(), Chunks.ACCESSED_PAGES, out);
+    }
+  }
+
+  /**
+   * One batch of pagemap entries: counts each tracked page in {@code chunks} (accessed = its idle
+   * bit was cleared since the last mark) unless this is the first window, then marks every tracked
+   * page idle again.
+   */
+  private static void checkAndMark(
+      long batchStart,
+      long[] entries,
+      PageIdleBitmap bitmap,
+      KPageFlags flags,
+      Duration window,
+      long[] presentHidden,
+      Chunks chunks) {
+    int n = entries.length;
+    long[] pfn = new long[n];
+    for (int i = 0; i < n; i++) {
+      long e = entries[i];
+      pfn[i] = -1;
+      if (Pagemap.present(e) && !Pagemap.swapped(e)) {
+        presentHidden[0]++;
+        long f = Pagemap.pfn(e);
+        if (f == 0) {
+          presentHidden[1]++;
+        } else {
+          pfn[i] = f;
         }
       }
-      long[] uniq = Sparse.sortedDistinct(pfn);
-      long[] fl = Sparse.read(uniq, flags::read);
-      long[] head = new long[n];
-      boolean[] tracked = new boolean[n];
+    }
+    long[] uniq = Sparse.sortedDistinct(pfn);
+    long[] fl = Sparse.read(uniq, flags::read);
+    long[] head = new long[n];
+    boolean[] tracked = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      head[i] = -1;
+      if (pfn[i] < 0) {
+        continue;
+      }
+      long f = fl[Arrays.binarySearch(uniq, pfn[i])];
+      if (!KPageFlags.compoundTail(f)) {
+        head[i] = pfn[i];
+        tracked[i] = trackable(f);
+      } else if (i > 0 && pfn[i - 1] == pfn[i] - 1 && head[i - 1] >= 0) {
+        head[i] = head[i - 1]; // pfn - 1 of a tail page is in the same folio
+        tracked[i] = tracked[i - 1];
+      } else {
+        long h = findHead(flags, pfn[i]);
+        if (h >= 0) {
+          head[i] = h;
+          tracked[i] = trackable(flags.read(h, 1)[0]);
+        }
+      }
+    }
+    long[] heads = new long[n];
+    for (int i = 0; i < n; i++) {
+      heads[i] = tracked[i] ? head[i] : -1;
+    }
+    long[] uniqHeads = Sparse.sortedDistinct(heads);
+    long[] words = Arrays.stream(uniqHeads).map(h -> h >>> 6).distinct().toArray();
+    if (window != null) {
+      long[] idle = Sparse.read(words, bitmap::read);
       for (int i = 0; i < n; i++) {
-        head[i] = -1;
-        if (pfn[i] < 0) {
+        if (!tracked[i]) {
           continue;
         }
-        long f = fl[Arrays.binarySearch(uniq, pfn[i])];
-        if (!KPageFlags.compoundTail(f)) {
-          head[i] = pfn[i];
-          tracked[i] = trackable(f);
-        } else if (i > 0 && pfn[i - 1] == pfn[i] - 1 && head[i - 1] >= 0) {
-          head[i] = head[i - 1]; // pfn - 1 of a tail page is in the same folio
-          tracked[i] = tracked[i - 1];
-        } else {
-          long h = findHead(flags, pfn[i]);
-          if (h >= 0) {
-            head[i] = h;
-            tracked[i] = trackable(flags.read(h, 1)[0]);
-          }
-        }
+        long h = head[i];
+        long word = idle[Arrays.binarySearch(words, h >>> 6)];
+        chunks.count(batchStart + i * PAGE_BYTES, (word & (1L << (h & 63))) == 0);
       }
-      long[] heads = new long[n];
-      for (int i = 0; i < n; i++) {
-        heads[i] = tracked[i] ? head[i] : -1;
-      }
-      long[] uniqHeads = Sparse.sortedDistinct(heads);
-      long[] words = Arrays.stream(uniqHeads).map(h -> h >>> 6).distinct().toArray();
-      if (window != null) {
-        long[] idle = Sparse.read(words, bitmap::read);
-        for (int i = 0; i < n; i++) {
-          if (!tracked[i]) {
-            continue;
-          }
-          long h = head[i];
-          long word = idle[Arrays.binarySearch(words, h >>> 6)];
-          boolean accessed = (word & (1L << (h & 63))) == 0;
-          long va = batch.start() + i * PAGE_BYTES;
-          long[] c = chunks.computeIfAbsent(va & -windowChunkBytes, k -> new long[2]);
-          c[1]++;
-          if (accessed) {
-            c[0]++;
-          }
-        }
-      }
-      long[] mask = new long[words.length];
-      for (long h : uniqHeads) {
-        mask[Arrays.binarySearch(words, h >>> 6)] |= 1L << (h & 63);
-      }
-      Sparse.write(words, mask, bitmap::write);
     }
-    if (window == null) {
-      return;
+    long[] mask = new long[words.length];
+    for (long h : uniqHeads) {
+      mask[Arrays.binarySearch(words, h >>> 6)] |= 1L << (h & 63);
     }
-    for (Map.Entry<Long, long[]> c : chunks.entrySet()) {
-      long[] v = c.getValue();
-      AddressRange range =
-          new AddressRange(
-              Math.max(c.getKey(), vma.start()),
-              Math.min(c.getKey() + windowChunkBytes, vma.end()));
-      out.accept(
-          new RegionSample(
-              pid,
-              range,
-              Math.toIntExact(v[0]),
-              Math.toIntExact(v[1]),
-              window,
-              ages.age(pid, range, v[0], v[1], now),
-              name()));
-    }
+    Sparse.write(words, mask, bitmap::write);
   }
 
   /**

@@ -65,6 +65,15 @@ public final class Pagemap implements AutoCloseable {
     return present(entry) ? entry & PFN_MASK : 0;
   }
 
+  /**
+   * Bit 55: the page was written since the last {@code clear_refs} 4 (soft-dirty.rst), or its VMA
+   * was mapped or grown since then (the kernel marks new VMAs soft-dirty as a whole). Always 0 on a
+   * kernel without CONFIG_MEM_SOFT_DIRTY.
+   */
+  public static boolean softDirty(long entry) {
+    return (entry & (1L << BIT_SOFT_DIRTY)) != 0;
+  }
+
   public static boolean exclusive(long entry) {
     return (entry & (1L << BIT_EXCLUSIVE)) != 0;
   }
@@ -121,6 +130,24 @@ public final class Pagemap implements AutoCloseable {
       throw KernelFiles.classify(path, e);
     }
     return out;
+  }
+
+  /** What {@link #scan} hands over: the entries of pages {@code [firstPageAddress, ...)}. */
+  @FunctionalInterface
+  public interface Batch {
+    void accept(long firstPageAddress, long[] entries);
+  }
+
+  /**
+   * Reads {@code range} (page-aligned) in batches of at most {@code batchPages} entries, so that a
+   * large VMA never needs one array for all of its pages.
+   */
+  public void scan(AddressRange range, long pageBytes, int batchPages, Batch batch) {
+    long step = batchPages * pageBytes;
+    for (long start = range.start(); start < range.end(); start += step) {
+      AddressRange part = new AddressRange(start, Math.min(range.end(), start + step));
+      batch.accept(start, read(part, pageBytes));
+    }
   }
 
   public Path path() {

@@ -255,6 +255,12 @@ public final class DamonSource implements HeatSource {
     }
   }
 
+  /** DAMON splits and merges its regions, starting from a few large ones per target. */
+  @Override
+  public boolean regionsAdapt() {
+    return true;
+  }
+
   @Override
   public String name() {
     return mode.kind.label();

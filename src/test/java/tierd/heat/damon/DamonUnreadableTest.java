@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
 import tierd.heat.HeatProbes;
@@ -65,6 +66,7 @@ class DamonUnreadableTest {
             false,
             false,
             true,
+            Optional.of("soft-dirty not probed here"),
             true);
     SourceChooser.Choice c = SourceChooser.choose(probes, tierd.heat.HeatConfig.DEFAULT_PREFERENCE);
     assertThat(c.chosen()).contains(SourceKind.CLEAR_REFS);

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# VM scenario (issue 16): under pressure, tierd with its SHIPPED defaults makes room first, moves
+# only what is needed, and never holds its loop. Boots the 2node guest (node 0 512 MiB with the
+# CPUs, node 1 CPU-less) and runs one tierd run of the placement benchmark's pressure scenario
+# (bench/guest/placement.sh: the fast node full of cold data, the workload's own 64 MiB cold
+# buffer plus another process's filler, 32 MiB left free; a 64 MiB hot buffer on the slow node;
+# three 4 MiB hot buffers bound by policy). Facts come from the guest's kernel (numa_maps of the
+# workload, /proc/zoneinfo, node meminfo, /proc/vmstat) and from tierd's cycle log lines only for
+# the loop's timing. Asserts:
+#   - order: node 0's free memory above its high watermark, sampled every 0.5 s while tierd runs,
+#     never falls more than one move chunk (2 MiB) below the planner's margin line: tierd promotes
+#     only into room above its high watermark plus planner.roomMargin (1 % of node 0), and makes
+#     that room by demoting first;
+#   - over-demotion: the MiB demoted beyond what the promotions needed (demoted - (promoted - room
+#     above the high watermark at the start)) stays within the margin plus one chunk;
+#   - the loop: a cycle line at least every two intervals (10 s) while moving;
+#   - the hot buffer >= 90 % on the fast node by the end of the run; zero policy violations
+#     (pages of the bind:1 and preferred-many:1 buffers on node 0, or the interleaved buffer
+#     moved); checksums intact.
+#
+# usage: pressure.sh [--no-build] [--keep] [--duration S]
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+BUILD=1 KEEP=0 DURATION=90
+while (($#)); do
+    case $1 in
+        --no-build) BUILD=0 ;;
+        --keep) KEEP=1 ;;
+        --duration) DURATION=$2; shift ;;
+        *) vm_die "pressure.sh: unknown argument '$1'" ;;
+    esac
+    shift
+done
+"$VM_DIR/setup.sh" --quiet
+"$VM_DIR/build-workload.sh" > /dev/null
+if ((BUILD)); then
+    (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
+fi
+[[ -f $REPO_ROOT/target/tierd.jar ]] || vm_die "no target/tierd.jar: run mvn -DskipTests package"
+RES=$(mktemp -d "${TMPDIR:-/tmp}/tierd-vm-pressure.XXXXXX")
+echo "==== pressure: 2node, a full fast node, tierd's shipped defaults (results in $RES)"
+set +e
+(cd "$REPO_ROOT" && "$VM_DIR/boot.sh" -q --layout 2node --fast-mem 512M --slow-mem 1536M \
+    --timeout $((DURATION + 420)) --results "$RES" -- \
+    bash "$REPO_ROOT/bench/guest/placement.sh" "$REPO_ROOT" pressure "$DURATION" 2 1 512 64 1.0 32 tierd) \
+    > "$RES/guest.log" 2>&1
+rc=$?
+set -e
+echo "==== pressure (rc=$rc) $(cat "$RES/.tierd-vm/timing" 2>/dev/null)"
+grep -E '^(MOVED|ROOM|KSWAPD|TIERD|POLICYPAGES|CHECKSUM|ENV node0)|\[guest' "$RES/guest.log" || true
+verdict=$(awk '
+    $1 == "ENV" && $2 == "node0" { split($4, t, "="); total = t[2] + 0 }   # total=512MiB
+    $1 == "SAMPLE" { n++; hot = $6; if ($6 >= 95 && t95 == "") t95 = $5 }
+    $1 == "MOVED" { promoted = $6; demoted = $7; room = $8 }
+    $1 == "ROOM" { least = $5; samples = $7 }
+    $1 == "KSWAPD" { kscan = $5 }
+    $1 == "TIERD" { cycles = $4; gap = $6 / 1000 }
+    $1 == "POLICYPAGES" { policy = $5 }
+    $1 == "CHECKSUM" { ck = $5 }
+    END {
+        chunk = 2; margin = total * 0.01
+        if (!n || samples == "") { print "FAIL no samples"; exit }
+        if (least < margin - chunk) printf "FAIL node 0 fell to %d MiB above its high watermark (line: %.1f MiB, one chunk below: %.1f)\n", least, margin, margin - chunk
+        else printf "PASS node 0 kept >= %d MiB above its high watermark in %d samples (line %.1f MiB; kswapd scanned %d pages)\n", least, samples, margin, kscan
+        need = promoted - room; if (need < 0) need = 0; over = demoted - need; if (over < 0) over = 0
+        if (over > margin + chunk) printf "FAIL demoted %.1f MiB beyond need (%.1f demoted for %.1f promoted with %d MiB of room; allowed %.1f)\n", over, demoted, promoted, room, margin + chunk
+        else printf "PASS demoted %.1f MiB beyond need (%.1f demoted, %.1f promoted, room %d MiB; allowed %.1f)\n", over, demoted, promoted, room, margin + chunk
+        if (cycles < 2 || gap > 10) printf "FAIL longest gap between cycle lines %.1f s over %d cycles (bound 10 s)\n", gap, cycles
+        else printf "PASS longest gap between cycle lines %.1f s over %d cycles\n", gap, cycles
+        if (hot < 90) printf "FAIL hot buffer %.1f %% on the fast node at the end\n", hot
+        else printf "PASS hot buffer %.1f %% on the fast node at the end (95 %% after %s s)\n", hot, t95 == "" ? "never" : t95
+        if (policy != 0) printf "FAIL %d policy violations\n", policy
+        else print "PASS no policy violation"
+        if (ck != 1) print "FAIL checksums"
+        else print "PASS checksums intact"
+    }' "$RES/guest.log")
+echo "$verdict"
+((KEEP)) || [[ $verdict == *FAIL* || $rc != 0 ]] || rm -rf "$RES"
+[[ $rc == 0 && $verdict != *FAIL* ]] || { echo "PRESSURE SCENARIO FAILED (results kept in $RES)"; exit 1; }
+echo "PRESSURE PASS"
