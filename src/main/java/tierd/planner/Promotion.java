@@ -1,5 +1,6 @@
 package tierd.planner;
 
+import java.util.function.Supplier;
 import tierd.scoring.Thresholds;
 
 /**
@@ -119,23 +120,14 @@ final class Promotion {
       return new Blocked(reason);
     }
     Choice choice = choose(segment, source, targets, cut);
-    if (choice instanceof Blocked blocked && blocked.reason() == SkipReason.TENANT_CEILING) {
-      int tenant = tenants.tenantOf(segment);
-      skips.skip(
-          segment,
-          source,
-          Direction.PROMOTE,
-          cut.bytes(),
-          blocked.reason(),
-          () -> texts.ceilingBlocked(tenant, segment, firstFast(targets), cut.bytes()));
-    } else if (choice instanceof Blocked blocked) {
-      skips.skip(
-          segment,
-          source,
-          Direction.PROMOTE,
-          cut.bytes(),
-          blocked.reason(),
-          () -> texts.promotionBlocked(blocked.reason(), targets, cut.bytes()));
+    if (choice instanceof Blocked blocked) {
+      Supplier<String> text =
+          blocked.reason() == SkipReason.TENANT_CEILING
+              ? () ->
+                  texts.ceilingBlocked(
+                      tenants.tenantOf(segment), segment, firstFast(targets), cut.bytes())
+              : () -> texts.promotionBlocked(blocked.reason(), targets, cut.bytes());
+      skips.skip(segment, source, Direction.PROMOTE, cut.bytes(), blocked.reason(), text);
     } else if (choice instanceof Direct direct) {
       apply(segment, source, direct.target(), cut, reason(segment, source, direct));
       skipRestOverBudget(segment, source, cut);
