@@ -23,6 +23,7 @@ else
 fi
 install -D -m0644 systemd/tierd.service "$D/usr/lib/systemd/system/tierd.service"
 install -D -m0644 systemd/dedicated-user.conf "$D/usr/share/tierd/systemd/dedicated-user.conf"
+install -D -m0644 systemd/fast-first.conf.example "$D/usr/share/tierd/systemd/fast-first.conf.example"
 for f in monitoring/grafana-dashboard.json monitoring/tierd-alerts.yml; do
   install -D -m0644 "$f" "$D/usr/share/tierd/$f"
 done

@@ -25,6 +25,7 @@ import tierd.kernelfs.KernelFsException;
       TopologyCommand.class,
       ScanCommand.class,
       ConfigCommand.class,
+      ExecCommand.class,
       VersionCommand.class,
     })
 public final class Main implements Runnable {
@@ -61,14 +62,29 @@ public final class Main implements Runnable {
    *   <li>70: a VirtualMachineError (3 for an OutOfMemoryError under the launcher's
    *       -XX:+ExitOnOutOfMemoryError): the JVM cannot go on, systemd restarts tierd.
    * </ul>
+   *
+   * <p>{@code tierd exec} keeps {@code env}'s codes instead: 125 for any failure of tierd's own,
+   * 126 and 127 for a command that cannot run or was not found, else the command's own.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(out, err);
+    return guarded(() -> cl.execute(args), err);
+  }
+
+  /** The command line with its parser settings and error handlers, not yet run. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler(Main::usageError);
-    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> failed(ex, cmd.getErr()));
-    return guarded(() -> cl.execute(args), err);
+    // "@file" is an argument, not a file of arguments: tierd exec passes it to its command.
+    cl.setExpandAtFiles(false);
+    // tierd exec -- CMD ARGS: everything from CMD on is CMD's, options included.
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
+    cl.setParameterExceptionHandler(
+        (ex, commandArgs) -> forCommand(ex.getCommandLine(), usageError(ex, commandArgs)));
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> forCommand(cmd, failed(ex, cmd.getErr())));
+    return cl;
   }
 
   /** Runs {@code command}; an Error it throws is one line too, and its exit code. */
@@ -84,6 +100,16 @@ public final class Main implements Runnable {
     } catch (Error e) {
       return failed(e, err);
     }
+  }
+
+  /**
+   * {@code tierd exec} answers every failure of its own with 125, as {@code env} does, so that 126,
+   * 127 and the command's own codes keep their meaning.
+   */
+  private static int forCommand(CommandLine cmd, int code) {
+    return code != 0 && cmd.getCommandSpec().userObject() instanceof ExecCommand
+        ? ExecLaunch.EXIT_TIERD
+        : code;
   }
 
   /** {@code message}, with {@code fix} in parentheses unless it ends with one already. */

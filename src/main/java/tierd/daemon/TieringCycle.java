@@ -214,6 +214,7 @@ public final class TieringCycle implements AutoCloseable {
     long t0 = System.nanoTime();
     StageRunner stages = new StageRunner(parts.metrics()::stage, System::nanoTime, beforeEachStage);
     Builder r = new Builder();
+    r.startNanos = t0;
     StageFailure failure = null;
     try {
       runStages(stages, r);
@@ -321,7 +322,10 @@ public final class TieringCycle implements AutoCloseable {
               return lastPlan;
             });
     PageMover moveWith = sim != null ? whatIfMover : mover;
-    MoveLimits limits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
+    MoveLimits limits =
+        sim != null
+            ? MoveLimits.NONE
+            : moveLimits(r.topo, Duration.ofNanos(System.nanoTime() - r.startNanos));
     r.moved =
         stages.call(
             "move",
@@ -530,12 +534,13 @@ public final class TieringCycle implements AutoCloseable {
   }
 
   /**
-   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below the planner's floor (high watermark plus margin).
+   * A move stage yields once the cycle has run one interval ({@code spent} so far, at least a fifth
+   * of an interval for the moves; the rest is planned again next cycle, with fresh checks) and
+   * never moves into a node below the planner's floor (high watermark plus margin).
    */
-  private MoveLimits moveLimits(Topology topo) {
+  private MoveLimits moveLimits(Topology topo, Duration spent) {
     return new MoveLimits(
-        config.interval(),
+        MoveLimits.budgetWithin(config.interval(), spent),
         dryRun()
             ? NodeRoom.UNLIMITED
             : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
@@ -705,6 +710,7 @@ public final class TieringCycle implements AutoCloseable {
 
   /** What the stages found, for publish and the report; a stage that did not run left null. */
   private final class Builder {
+    long startNanos;
     Topology topo;
     HeatSource.Intervals heatIntervals;
     ProcessScanner.Result scan;

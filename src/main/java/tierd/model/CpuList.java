@@ -34,6 +34,11 @@ public final class CpuList {
     return cpu >= 0 && bits.get(cpu);
   }
 
+  /** True when the two lists share a CPU. */
+  public boolean intersects(CpuList other) {
+    return bits.intersects(other.bits);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof CpuList other && bits.equals(other.bits);

@@ -3,6 +3,7 @@ package tierd.nativeio;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
  * JNA direct mapping ({@link Native#register}) of glibc's {@code long syscall(long number, ...)} in
@@ -57,4 +58,16 @@ final class LibC {
 
   // pid_t getpid(void);
   static native int getpid();
+
+  // int execvp(const char *file, char *const argv[]);
+  // file: NUL-terminated bytes; argv: a NULL-terminated array of C strings (a JNA StringArray).
+  static native int execvp(byte[] file, Pointer argv);
+
+  // int sigprocmask(int how, const sigset_t *set, sigset_t *oldset);
+  // In a multi-threaded process glibc's sigprocmask acts on the calling thread (pthread_sigmask).
+  static native int sigprocmask(int how, long[] set, long[] oldset);
+
+  // int fcntl(int fd, int cmd, ... /* int arg */);
+  // Variadic like syscall: the third argument travels in a general-purpose register.
+  static native int fcntl(int fd, int cmd, long arg);
 }

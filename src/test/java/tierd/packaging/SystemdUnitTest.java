@@ -168,6 +168,18 @@ class SystemdUnitTest {
   }
 
   @Test
+  void fastFirstDropInReplacesExecStartWithTierdExec() throws IOException {
+    var service =
+        parseUnit(Files.readString(Path.of("systemd/fast-first.conf.example"))).get("Service");
+    List<String> execStart = service.get("ExecStart");
+    assertThat(execStart).as("an empty ExecStart= first, then the wrapped one").hasSize(2);
+    assertThat(execStart.get(0)).isEmpty();
+    assertThat(execStart.get(1)).startsWith("/usr/bin/tierd exec --fast-first -- /");
+    assertThat(service.get("MemoryDenyWriteExecute")).containsExactly("no");
+    assertThat(service.get("SystemCallFilter")).containsExactly("set_mempolicy");
+  }
+
+  @Test
   void syscallFilterKeepsTheNumaSyscalls() {
     List<String> filters = all("Service", "SystemCallFilter");
     assertThat(filters).isNotEmpty();
