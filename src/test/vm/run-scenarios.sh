@@ -8,7 +8,8 @@
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
 #              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
 #              profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17: t1-t5); default:
-#              all but profile (profile only when named: it has not passed a run yet)
+#              all but profile (profile only when named, to keep CI's VM time; it passed once on
+#              2026-12-06)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -63,7 +64,7 @@ for b in "${BOOTS[@]}"; do
 done
 if ((BUILD)); then
     jar=$REPO_ROOT/target/tierd.jar
-    # softdirty also runs tierd.heat.HeatProbeMain from target/test-classes
+    # softdirty also runs tierd.heat.select.HeatProbeMain from target/test-classes
     if [[ ! -f $jar || ! -d $REPO_ROOT/target/test-classes ]] \
         || [[ -n $(find "$REPO_ROOT/src/main" "$REPO_ROOT/src/test/java" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit) ]]; then
         say "building target/tierd.jar and the test classes (mvn -B -q -DskipTests package)"

@@ -41,7 +41,7 @@ KILL_LEFT_PAGES=8192                    # kill only while >= 32 MiB of the move 
 KILL_MAX_CYCLES=${KILL_MAX_CYCLES:-40}  # cycles to wait for kv's promotion to start
 CHURN_S=${CHURN_S:-16}
 EVENT_MAX_CYCLES=6                      # cycles a conflict may take to show
-HEAT_RETRY_CYCLES=12                    # TieringCycle.HEAT_RETRY_CYCLES
+HEAT_RETRY_CYCLES=12                    # HeatSupervisor.RETRY_CYCLES
 LRU=/sys/module/damon_lru_sort/parameters
 
 log "boot chaos (3node): cpuset shrink, kill -9 mid-move, cgroup removed, numa_balancing, scrape burst, foreign kdamond"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # VM proof of the heat sources (issue 4): boots the 2node guest, starts tierd-workload with one hot
-# and one cold 32 MiB buffer, and runs tierd.heat.HeatProbeMain (test classes) against it with every
+# and one cold 32 MiB buffer, and runs tierd.heat.select.HeatProbeMain (test classes) against it with every
 # source the guest offers. Asserts, in the guest:
 #   - for damon-vaddr, damon-paddr and clear-refs: the hot buffer's measured access fraction beats
 #     the cold one's by a clear margin (hot >= 0.05 and hot >= 4 x cold, averaged over 6 cycles;
@@ -21,7 +21,7 @@
 set -euo pipefail
 
 JAVA_FLAGS=(-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-MAIN=tierd.heat.HeatProbeMain
+MAIN=tierd.heat.select.HeatProbeMain
 DAMON=/sys/kernel/mm/damon/admin/kdamonds
 RUNTIME=/run/tierd
 

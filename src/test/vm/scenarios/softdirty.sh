@@ -5,7 +5,7 @@
 # mapping faulted in on the CPU-less node 1, whose first half is written in a loop and whose second
 # half is never touched again (tierd-workload ACCESS hot-half):
 #   sd-precondition  the kernel has no DAMON sysfs, no page_idle/bitmap and one memory tier;
-#   sd-heat   the source on its own (tierd.heat.HeatProbeMain, test classes): clear-refs+soft-dirty
+#   sd-heat   the source on its own (tierd.heat.select.HeatProbeMain, test classes): clear-refs+soft-dirty
 #             opens, and over 3 windows of 2 s the written half reads >= 0.9 and the rest <= 0.1
 #             (the per-VMA clear-refs source, measured next, can only say ~0.5 for the whole VMA);
 #   sd-source tierd, SHIPPED defaults plus the process selection (softdirty.yaml), picks
@@ -37,7 +37,7 @@ pid=$(wl_pid sd)
 
 # --- sd-heat: the source alone, before tierd runs (both would clear the same bits)
 "$JAVA_HOME/bin/java" "${JAVA_FLAGS[@]}" -cp "$REPO/target/tierd.jar:$REPO/target/test-classes" \
-    tierd.heat.HeatProbeMain measure --pid "$pid" --report "$RES/sd.jsonl" --runtime-dir /run/tierd-probe \
+    tierd.heat.select.HeatProbeMain measure --pid "$pid" --report "$RES/sd.jsonl" --runtime-dir /run/tierd-probe \
     --sources "$SOURCE,clear-refs" --cycles 3 --interval-ms 2000 > "$RES/heat-probe.log" 2>&1
 grep -E '^(PROBE|SOURCE|CYCLE|HEAT|SKIP|ERROR)|Exception' "$RES/heat-probe.log" | sed 's/^/  /'
 heat_of() { # heat_of SOURCE KEY: the mean fraction KEY from the HEAT line of SOURCE

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tierd.model.DataSize;
+import tierd.model.ProcessId;
 import tierd.planner.Explain;
 import tierd.planner.MigrationPlan;
 import tierd.profile.Breakdown;
@@ -15,7 +16,6 @@ import tierd.profile.ProfileHistory;
 import tierd.profile.ProfileSummary;
 import tierd.profile.SizingCurve;
 import tierd.profile.WindowProfile;
-import tierd.scoring.ProcessKey;
 
 /**
  * What {@code tierd profile} found, and its text rendering (the JSON and HTML renderings read the
@@ -54,7 +54,7 @@ record ProfileReport(
   }
 
   /** One process's breakdown per window (absent from a window: not yet or no longer managed). */
-  Map<Instant, Breakdown> seriesOf(ProcessKey key) {
+  Map<Instant, Breakdown> seriesOf(ProcessId key) {
     Map<Instant, Breakdown> out = new LinkedHashMap<>();
     for (WindowProfile w : windows) {
       for (WindowProfile.ProcessProfile p : w.processes()) {

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
-import tierd.heat.Conflict;
+import tierd.heat.select.Conflict;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.MoveReport;
 import tierd.mover.Outcome;
@@ -37,9 +37,54 @@ final class CyclePublisher {
   private final TierdMetrics metrics;
   private String lastTiers;
   private List<String> lastConflicts = List.of();
+  private boolean saidUntiered;
 
   CyclePublisher(TierdMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /**
+   * The "publish" stage: what the stages found, into the metrics and the log; records in {@code r}
+   * what the report takes from publishing (skips by reason, failures by errno).
+   *
+   * @param dryRun moves are recorded rather than made
+   */
+  void publish(StageResults r, TierdConfig config, TrackingLimits limits, boolean dryRun) {
+    if (r.topo != null) {
+      topology(r.topo, config);
+      boolean tiered = r.tiered();
+      if (r.tiers != null && !tiered && !saidUntiered) {
+        log.info(
+            "only one memory tier ({}): nothing to tier; tierd profiles the managed processes'"
+                + " heat (hot set, idle ages) and keeps serving metrics; whatIf.fast simulates a"
+                + " fast tier",
+            r.topo.tiers().isEmpty() ? "no memory nodes" : r.topo.tiers().get(0).nodes());
+      }
+      saidUntiered = r.tiers != null && !tiered;
+    }
+    if (r.scan != null) {
+      scan(r.scan);
+      limits.publish(metrics.scan(), r.scan);
+    }
+    if (r.conflicts != null) {
+      conflicts(r.conflicts);
+    }
+    if (r.scores != null) {
+      scores(r.scores, r.placed, r.tiers);
+    }
+    if (r.profile != null) {
+      metrics.profile(r.profile);
+    }
+    if (r.plan != null) {
+      r.skipped = plan(r.plan);
+      if (dryRun || r.whatIf) {
+        dryRunPlan(r.plan);
+      }
+    }
+    if (r.moved != null) {
+      r.failures = moves(r.plan, r.moved);
+    }
+    metrics.dryRun(dryRun);
   }
 
   /** The topology's metrics; the memory tiers and their source when they changed. */
@@ -98,7 +143,7 @@ final class CyclePublisher {
 
   void scores(ScoringResult scores, List<ManagedProcess> procs, Topology topo) {
     metrics.thresholds(scores.thresholds().hot(), scores.thresholds().cold());
-    metrics.regionBytes(TieringCycle.bytesByClassAndTier(scores.regions(), procs, topo));
+    metrics.regionBytes(TierBytes.byClassAndTier(scores.regions(), procs, topo));
   }
 
   /** The plan's metrics; returns the skipped candidates by reason. */

@@ -84,10 +84,6 @@ public final class Daemon {
     }
   }
 
-  public boolean stopRequested() {
-    return stop.get();
-  }
-
   /** Runs until stopped (or {@code maxCycles} cycles); returns the exit code. */
   public int run() throws IOException {
     return run(() -> {});

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tierd.heat.RegionSample;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.scoring.ProcessKey;
 
 /**
  * Holds back the samples of processes whose heat source has not split their regions yet. A new
@@ -24,8 +24,8 @@ final class WarmUp {
   /** One watched process: when its first samples came, and how many regions they had. */
   private record Watch(Instant firstSeen, int firstRegions, boolean warm) {}
 
-  private final Map<ProcessKey, Watch> watched = new HashMap<>();
-  private Set<ProcessKey> known = Set.of();
+  private final Map<ProcessId, Watch> watched = new HashMap<>();
+  private Set<ProcessId> known = Set.of();
   private int newcomers;
 
   /**
@@ -38,9 +38,9 @@ final class WarmUp {
       Instant now,
       boolean regionsAdapt,
       Duration longest) {
-    Map<Integer, ProcessKey> keyOfPid = new HashMap<>();
-    processes.forEach(p -> keyOfPid.put(p.pid(), new ProcessKey(p.pid(), p.startTimeTicks())));
-    Set<ProcessKey> keysNow = Set.copyOf(keyOfPid.values());
+    Map<Integer, ProcessId> keyOfPid = new HashMap<>();
+    processes.forEach(p -> keyOfPid.put(p.pid(), new ProcessId(p.pid(), p.startTimeTicks())));
+    Set<ProcessId> keysNow = Set.copyOf(keyOfPid.values());
     newcomers = (int) keysNow.stream().filter(k -> !known.contains(k)).count();
     known = keysNow;
     if (!regionsAdapt || longest.isZero()) {
@@ -51,7 +51,7 @@ final class WarmUp {
     samples.forEach(s -> regionsOfPid.merge(s.pid(), 1, Integer::sum));
     Set<Integer> warming = new HashSet<>();
     for (Map.Entry<Integer, Integer> entry : regionsOfPid.entrySet()) {
-      ProcessKey key = keyOfPid.get(entry.getKey());
+      ProcessId key = keyOfPid.get(entry.getKey());
       if (key == null) {
         continue; // not a managed process: the scorer counts it
       }

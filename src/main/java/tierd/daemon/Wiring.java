@@ -3,20 +3,16 @@ package tierd.daemon;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
-import tierd.heat.HeatConfig;
-import tierd.heat.HeatSources;
 import tierd.heat.SourceKind;
-import tierd.heat.damon.DamonFs;
-import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
-import tierd.heat.damon.SysfsDamonFs;
+import tierd.heat.select.HeatConfig;
+import tierd.heat.select.HeatSources;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
 import tierd.metrics.TierdMetrics;
+import tierd.mover.CapabilityProbe;
 import tierd.mover.DryRunMover;
 import tierd.mover.KernelPagesPort;
 import tierd.mover.PageMover;
@@ -24,7 +20,6 @@ import tierd.mover.PageMovers;
 import tierd.mover.PagesPort;
 import tierd.mover.Ticker;
 import tierd.nativeio.Capabilities;
-import tierd.nativeio.CapabilityProbe;
 import tierd.nativeio.NumaSyscalls;
 
 /**
@@ -95,20 +90,15 @@ public final class Wiring {
         port == null
             ? Optional.empty()
             : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
-    DamonFs damonFs = new SysfsDamonFs(root);
-    OwnKdamonds own = new OwnKdamonds();
     HeatConfig heatConfig = readOnlyOnFixtures(config.stages().heat(), root);
-    HeatSources.Env env =
-        new HeatSources.Env(
-            root, damonFs, Owner.self(KernelRoot.host()), System::nanoTime, Sleeper.real());
-    TieringCycle.HeatSourceFactory heat =
+    HeatSources.Env env = HeatSources.daemon(root);
+    HeatSourceFactory heat =
         () -> {
           HeatSources.Opened o = HeatSources.open(heatConfig, env);
           log.info("hotness source: {}", o.explanation());
-          own.source = o.source();
           return o.source();
         };
-    TieringCycle.ConflictCheck conflicts = TieringCycle.kernelConflicts(root, damonFs, own::get);
+    ConflictCheck conflicts = ConflictCheck.kernel(env);
     return new Wired(
         new TieringCycle.Parts(
             root, pageBytes, clock, mover, dryRun, placement, heat, conflicts, metrics),
@@ -125,17 +115,5 @@ public final class Wiring {
       return c;
     }
     return c.withPreference(List.of(SourceKind.DAMON_OBSERVE, SourceKind.NUMA_MAPS_ACTIVE));
-  }
-
-  /** The kdamonds tierd created, as the current heat source reports them. */
-  private static final class OwnKdamonds {
-    Object source;
-
-    Set<Integer> get() {
-      if (source instanceof tierd.heat.damon.DamonSource d) {
-        return d.ownKdamonds();
-      }
-      return Set.of();
-    }
   }
 }

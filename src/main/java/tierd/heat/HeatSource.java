@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import tierd.process.ManagedProcess;
 
@@ -63,6 +64,14 @@ public interface HeatSource extends AutoCloseable {
    * too; the others report one sample per VMA or what the kernel bounds, and ignore it.
    */
   default void maxRegions(int regions) {}
+
+  /**
+   * The kdamond indexes this source created and still owns, so that the conflict check does not
+   * count them as another DAMON user; empty for a source that runs no kdamond of its own.
+   */
+  default Set<Integer> ownKdamonds() {
+    return Set.of();
+  }
 
   /**
    * True when the source's regions split and merge as it learns (DAMON): a new target starts with a

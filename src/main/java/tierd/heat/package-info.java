@@ -52,12 +52,12 @@
  *
  * <ul>
  *   <li>Sources probe files, never kernel versions; what they need and lack is said in one line by
- *       {@link tierd.heat.SourceChooser} and {@link tierd.heat.HeatSources}.
+ *       {@link tierd.heat.select.SourceChooser} and {@link tierd.heat.select.HeatSources}.
  *   <li>A kdamond tierd did not create is never written to (see {@link
  *       tierd.heat.damon.DamonSource}); what tierd creates is recorded in the runtime directory and
  *       removed on close or, after a crash, on the next start.
- *   <li>Conflicts ({@link tierd.heat.SourceConflicts}) are values; the daemon turns them into a
- *       metric labelled by {@link tierd.heat.Conflict.Type} and a log line.
+ *   <li>Conflicts ({@link tierd.heat.select.SourceConflicts}) are values; the daemon turns them
+ *       into a metric labelled by {@link tierd.heat.select.Conflict.Type} and a log line.
  * </ul>
  *
  * <p>User documentation: {@code docs/heat-sources.md}.

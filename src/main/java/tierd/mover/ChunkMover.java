@@ -34,7 +34,6 @@ final class ChunkMover {
     if (engine.port == null) {
       long n = cursor.skipRest();
       tally.add(Outcome.MOVED, n, pageBytes);
-      run.wouldMove[i] += n;
       run.done(n);
       return;
     }
@@ -49,7 +48,6 @@ final class ChunkMover {
     long[] candidates = classify(req, chunk, status, tally);
     if (engine.dryRun) {
       tally.add(Outcome.MOVED, candidates.length, pageBytes);
-      run.wouldMove[i] += candidates.length;
       run.done(chunk.length);
       return;
     }

@@ -24,7 +24,6 @@ import tierd.nativeio.Errno;
  * @param longestCall the longest single move_pages call of either kind
  * @param callsOverBound calls of either kind that took longer than {@link MoverConfig#callBound()}
  * @param elapsed wall time of the whole call, by the mover's ticker
- * @param planned dry-run only: what would have moved, per request
  */
 public record MoveReport(
     boolean dryRun,
@@ -36,14 +35,12 @@ public record MoveReport(
     long queryCalls,
     Duration longestCall,
     long callsOverBound,
-    Duration elapsed,
-    List<PlannedMove> planned) {
+    Duration elapsed) {
 
   public MoveReport {
     perRequest = List.copyOf(perRequest);
     stoppedTargets = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(stoppedTargets));
     droppedProcesses = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(droppedProcesses));
-    planned = List.copyOf(planned);
   }
 
   /** Pids dropped for any reason. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 /**
  * One move the planner asks for: the pages of {@code process} in {@code ranges} that currently sit
@@ -24,7 +25,7 @@ import tierd.model.NodeSet;
  * @param ranges {@code [start,end)} byte ranges; sorted and merged here
  */
 public record MoveRequest(
-    ProcessRef process,
+    ProcessId process,
     List<AddressRange> ranges,
     NodeSet fromNodes,
     int targetNode,
@@ -51,7 +52,7 @@ public record MoveRequest(
 
   /** Base pages ({@link #BASE_PAGE_BYTES}). */
   public static MoveRequest basePages(
-      ProcessRef process, List<AddressRange> ranges, NodeSet fromNodes, int targetNode) {
+      ProcessId process, List<AddressRange> ranges, NodeSet fromNodes, int targetNode) {
     return new MoveRequest(process, ranges, fromNodes, targetNode, BASE_PAGE_BYTES);
   }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.model.ProcessId;
 import tierd.nativeio.Errno;
 
 /**
@@ -33,12 +34,11 @@ final class MoveRun {
   private final MoveLimits limits;
   private final ProgressListener progress;
   final Tally.Builder[] tallies;
-  final long[] wouldMove;
   private final PageCursor[] cursors;
   final Map<Integer, Errno> stoppedTargets = new TreeMap<>();
-  final Map<ProcessRef, Errno> dropped = new HashMap<>();
-  final Map<ProcessRef, Set<Integer>> refusedTargets = new HashMap<>();
-  private final Set<ProcessRef> verified = new HashSet<>();
+  final Map<ProcessId, Errno> dropped = new HashMap<>();
+  final Map<ProcessId, Set<Integer>> refusedTargets = new HashMap<>();
+  private final Set<ProcessId> verified = new HashSet<>();
   final Map<Integer, LongList> retries = new TreeMap<>();
   private final ChunkMover chunks;
   private final long pagesTotal;
@@ -58,7 +58,6 @@ final class MoveRun {
     this.limits = limits;
     this.progress = progress;
     this.tallies = new Tally.Builder[requests.size()];
-    this.wouldMove = new long[requests.size()];
     this.cursors = new PageCursor[requests.size()];
     long total = 0;
     for (int i = 0; i < tallies.length; i++) {
@@ -188,7 +187,7 @@ final class MoveRun {
     return null;
   }
 
-  private void verify(ProcessRef p) {
+  private void verify(ProcessId p) {
     if (engine.identity == null || verified.contains(p) || dropped.containsKey(p)) {
       return;
     }
@@ -215,7 +214,7 @@ final class MoveRun {
     }
   }
 
-  void drop(ProcessRef p, Errno why, String detail) {
+  void drop(ProcessId p, Errno why, String detail) {
     if (dropped.putIfAbsent(p, why) == null) {
       LOG.debug("pid {}: dropped for this cycle ({}): {}", p, why, detail);
     }
@@ -227,7 +226,7 @@ final class MoveRun {
     }
   }
 
-  void refuse(ProcessRef p, int node) {
+  void refuse(ProcessId p, int node) {
     refusedTargets.computeIfAbsent(p, k -> new HashSet<>()).add(node);
   }
 
@@ -254,15 +253,10 @@ final class MoveRun {
   private MoveReport report() {
     Tally.Builder total = new Tally.Builder();
     List<Tally> per = new ArrayList<>(tallies.length);
-    List<PlannedMove> planned = new ArrayList<>();
     for (int i = 0; i < tallies.length; i++) {
       Tally t = tallies[i].build();
       per.add(t);
       total.add(t);
-      if (engine.dryRun) {
-        MoveRequest r = requests.get(i);
-        planned.add(new PlannedMove(r, wouldMove[i], wouldMove[i] * r.pageBytes()));
-      }
     }
     TreeMap<Integer, Errno> droppedPids = new TreeMap<>();
     for (var e : dropped.entrySet()) {
@@ -279,8 +273,7 @@ final class MoveRun {
             queryCalls,
             Duration.ofNanos(longestNanos),
             callsOverBound,
-            Duration.ofNanos(Math.max(0, engine.ticker.nanoTime() - startNanos)),
-            planned);
+            Duration.ofNanos(Math.max(0, engine.ticker.nanoTime() - startNanos)));
     if (LOG.isDebugEnabled()) {
       LOG.debug("mover: {}", report.summary());
     }

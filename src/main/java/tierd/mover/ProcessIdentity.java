@@ -3,6 +3,7 @@ package tierd.mover;
 import java.util.OptionalLong;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.ProcessId;
 import tierd.source.proc.ProcStat;
 
 /**
@@ -17,7 +18,7 @@ public interface ProcessIdentity {
   OptionalLong startTimeTicks(int pid);
 
   /** True when {@code process} still names the same live process. */
-  default boolean isAlive(ProcessRef process) {
+  default boolean isAlive(ProcessId process) {
     OptionalLong now = startTimeTicks(process.pid());
     return now.isPresent() && now.getAsLong() == process.startTimeTicks();
   }

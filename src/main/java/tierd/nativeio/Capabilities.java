@@ -6,8 +6,8 @@ import tierd.model.NodeSet;
 
 /**
  * What this process may do to other processes' memory, probed once at start by {@link
- * CapabilityProbe}. The daemon moves pages only when {@link #canMovePages()}; otherwise it runs dry
- * and logs {@link #dryRunReason()} once.
+ * tierd.mover.CapabilityProbe}. The daemon moves pages only when {@link #canMovePages()}; otherwise
+ * it runs dry and logs {@link #dryRunReason()} once.
  *
  * <p>The rules behind the fields (man2/move_pages.2, fs/proc/base.c, kernel/ptrace.c):
  *

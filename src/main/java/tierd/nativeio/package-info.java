@@ -18,8 +18,8 @@
  *       with {@code maxnode = bits + 1} (the kernel's {@code get_nodes()} drops the last bit);
  *   <li>a failed call is a {@link tierd.nativeio.SyscallResult} with an {@link
  *       tierd.nativeio.Errno}, never an exception: errno is a value the mover acts on;
- *   <li>capabilities are probed once at start ({@link tierd.nativeio.CapabilityProbe}); without
- *       them the daemon says so in one message and falls back to dry-run.
+ *   <li>capabilities are probed once at start ({@link tierd.mover.CapabilityProbe}); without them
+ *       the daemon says so in one message and falls back to dry-run.
  * </ul>
  */
 package tierd.nativeio;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.scoring.ProcessKey;
 
 /**
  * The end of a run: the booked moves become {@link Move}s (ping-pongs marked), the nodes their
@@ -101,9 +101,9 @@ final class PlanAssembly {
             skips.notListed(),
             summary,
             tenants.shares(ledger.planned()));
-    Set<ProcessKey> alive = new HashSet<>();
+    Set<ProcessId> alive = new HashSet<>();
     for (ManagedProcess process : input.processes()) {
-      alive.add(new ProcessKey(process.pid(), process.startTimeTicks()));
+      alive.add(new ProcessId(process.pid(), process.startTimeTicks()));
     }
     PlannerState next =
         new PlannerState(

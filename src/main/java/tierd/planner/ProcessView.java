@@ -1,14 +1,14 @@
 package tierd.planner;
 
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.VmaIndex;
-import tierd.scoring.ProcessKey;
 
 /** A managed process as the planner sees it: its VMAs sorted, each viewed on first use. */
 final class ProcessView {
 
   private final ManagedProcess process;
-  private final ProcessKey key;
+  private final ProcessId key;
   private final VmaIndex vmas;
   private final VmaView[] views;
   private final NodeTable nodes;
@@ -16,7 +16,7 @@ final class ProcessView {
 
   ProcessView(ManagedProcess process, NodeTable nodes, PlannerConfig config) {
     this.process = process;
-    this.key = new ProcessKey(process.pid(), process.startTimeTicks());
+    this.key = new ProcessId(process.pid(), process.startTimeTicks());
     this.vmas = VmaIndex.of(process.vmas());
     this.views = new VmaView[vmas.size()];
     this.nodes = nodes;
@@ -35,7 +35,7 @@ final class ProcessView {
     return process.startTimeTicks();
   }
 
-  ProcessKey key() {
+  ProcessId key() {
     return key;
   }
 

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import tierd.model.AddressRange;
-import tierd.scoring.ProcessKey;
+import tierd.model.ProcessId;
 
 /**
  * When each range of each process last moved, and which way. Immutable: {@link #withMoves} returns
@@ -33,9 +33,9 @@ public final class ResidencyHistory {
   /** One recorded move of a range, to node {@code toNode}. */
   public record Entry(AddressRange range, Direction direction, Instant movedAt, int toNode) {}
 
-  private final Map<ProcessKey, NavigableMap<Long, Entry>> byProcess;
+  private final Map<ProcessId, NavigableMap<Long, Entry>> byProcess;
 
-  private ResidencyHistory(Map<ProcessKey, NavigableMap<Long, Entry>> byProcess) {
+  private ResidencyHistory(Map<ProcessId, NavigableMap<Long, Entry>> byProcess) {
     this.byProcess = byProcess;
   }
 
@@ -53,18 +53,18 @@ public final class ResidencyHistory {
   }
 
   /** The recorded ranges of one process, by start. */
-  public List<Entry> entries(ProcessKey process) {
+  public List<Entry> entries(ProcessId process) {
     NavigableMap<Long, Entry> m = byProcess.get(process);
     return m == null ? List.of() : List.copyOf(m.values());
   }
 
   /** The most recent move of any part of {@code range}, if one is recorded. */
-  public Optional<Entry> lastMove(ProcessKey process, AddressRange range) {
+  public Optional<Entry> lastMove(ProcessId process, AddressRange range) {
     return lastMove(process, range, e -> true);
   }
 
   /** The most recent of the moves of any part of {@code range} that {@code which} accepts. */
-  public Optional<Entry> lastMove(ProcessKey process, AddressRange range, Predicate<Entry> which) {
+  public Optional<Entry> lastMove(ProcessId process, AddressRange range, Predicate<Entry> which) {
     NavigableMap<Long, Entry> m = byProcess.get(process);
     if (m == null || m.isEmpty()) {
       return Optional.empty();
@@ -87,8 +87,8 @@ public final class ResidencyHistory {
    * forgetBefore} or belong to processes outside {@code alive}.
    */
   public ResidencyHistory withMoves(
-      Collection<Move> moves, Instant at, Instant forgetBefore, Set<ProcessKey> alive) {
-    Map<ProcessKey, NavigableMap<Long, Entry>> next = new HashMap<>();
+      Collection<Move> moves, Instant at, Instant forgetBefore, Set<ProcessId> alive) {
+    Map<ProcessId, NavigableMap<Long, Entry>> next = new HashMap<>();
     for (var e : byProcess.entrySet()) {
       if (!alive.contains(e.getKey())) {
         continue;
@@ -114,9 +114,9 @@ public final class ResidencyHistory {
         next.put(e.getKey(), m);
       }
     }
-    Map<ProcessKey, TreeMap<Long, Entry>> touched = new HashMap<>();
+    Map<ProcessId, TreeMap<Long, Entry>> touched = new HashMap<>();
     for (Move mv : moves) {
-      ProcessKey key = new ProcessKey(mv.pid(), mv.startTimeTicks());
+      ProcessId key = new ProcessId(mv.pid(), mv.startTimeTicks());
       if (!alive.contains(key)) {
         continue;
       }
@@ -184,7 +184,7 @@ public final class ResidencyHistory {
     }
     times.sort(Collections.reverseOrder());
     Instant cutoff = times.get(max - 1);
-    Map<ProcessKey, NavigableMap<Long, Entry>> next = new HashMap<>();
+    Map<ProcessId, NavigableMap<Long, Entry>> next = new HashMap<>();
     int kept = 0;
     for (var e : byProcess.entrySet()) {
       TreeMap<Long, Entry> m = new TreeMap<>();

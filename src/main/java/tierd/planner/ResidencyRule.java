@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import tierd.model.AddressRange;
-import tierd.scoring.ProcessKey;
+import tierd.model.ProcessId;
 
 /**
  * Residency in one run: data that moved less than {@code planner.minResidency} ago does not move
@@ -86,7 +86,7 @@ final class ResidencyRule {
   }
 
   /** True when a move of {@code range} in {@code direction} reverses its last remembered move. */
-  boolean pingPong(ProcessKey process, AddressRange range, Direction direction) {
+  boolean pingPong(ProcessId process, AddressRange range, Direction direction) {
     Optional<ResidencyHistory.Entry> last = history.lastMove(process, range);
     return last.isPresent()
         && !last.get().movedAt().isBefore(forgetBefore)

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.VmaIndex;
 import tierd.scoring.HeatClass;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 
 /**
@@ -16,7 +16,7 @@ import tierd.scoring.ScoredRegion;
  * heat (accesses per byte), its class and its idle age.
  */
 public record RegionBytes(
-    ProcessKey process, long residentBytes, double heat, HeatClass heatClass, Duration idleAge) {
+    ProcessId process, long residentBytes, double heat, HeatClass heatClass, Duration idleAge) {
 
   /**
    * The regions of {@code scored} with their resident bytes from the processes' VMAs; regions of a

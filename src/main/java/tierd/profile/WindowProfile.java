@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 
 /**
@@ -32,7 +32,7 @@ public record WindowProfile(
   public static final int CURVE_RESOLUTION = 100;
 
   /** One process: its identity, name, cgroup and breakdown. */
-  public record ProcessProfile(ProcessKey key, String comm, String cgroup, Breakdown breakdown) {}
+  public record ProcessProfile(ProcessId key, String comm, String cgroup, Breakdown breakdown) {}
 
   /** One cgroup: its path, how many managed processes it has, their breakdown together. */
   public record CgroupProfile(String cgroup, int processes, Breakdown breakdown) {}
@@ -48,7 +48,7 @@ public record WindowProfile(
   public static WindowProfile of(
       Instant at, List<ManagedProcess> processes, List<ScoredRegion> scored) {
     List<RegionBytes> all = RegionBytes.of(scored, processes);
-    Map<ProcessKey, List<RegionBytes>> byProcess = new LinkedHashMap<>();
+    Map<ProcessId, List<RegionBytes>> byProcess = new LinkedHashMap<>();
     for (RegionBytes r : all) {
       byProcess.computeIfAbsent(r.process(), k -> new ArrayList<>()).add(r);
     }
@@ -56,7 +56,7 @@ public record WindowProfile(
     Map<String, List<RegionBytes>> byCgroup = new TreeMap<>();
     Map<String, Integer> processesOfCgroup = new TreeMap<>();
     for (ManagedProcess p : processes) {
-      ProcessKey key = new ProcessKey(p.pid(), p.startTimeTicks());
+      ProcessId key = new ProcessId(p.pid(), p.startTimeTicks());
       List<RegionBytes> own = byProcess.getOrDefault(key, List.of());
       procs.add(new ProcessProfile(key, p.comm(), p.cgroupPath(), Breakdown.of(own)));
       byCgroup.computeIfAbsent(p.cgroupPath(), k -> new ArrayList<>()).addAll(own);

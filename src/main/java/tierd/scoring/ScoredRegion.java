@@ -2,6 +2,7 @@ package tierd.scoring;
 
 import java.time.Duration;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 
 /**
  * One region of one process after scoring.
@@ -25,8 +26,8 @@ public record ScoredRegion(
     int hotWindows,
     Duration idleAge) {
 
-  public ProcessKey process() {
-    return new ProcessKey(pid, startTimeTicks);
+  public ProcessId process() {
+    return new ProcessId(pid, startTimeTicks);
   }
 
   public long sizeBytes() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tierd.heat.RegionSample;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
 
@@ -57,7 +58,7 @@ public final class Scorer {
   private static final double LN2 = Math.log(2);
 
   private final ScoringConfig config;
-  private final Map<ProcessKey, History> histories = new HashMap<>();
+  private final Map<ProcessId, History> histories = new HashMap<>();
   private int maxTrackedRegions = Integer.MAX_VALUE;
   private double rateFit;
   private Thresholds thresholds;
@@ -93,7 +94,7 @@ public final class Scorer {
   }
 
   /** Regions of history held for {@code key}, 0 when none. */
-  public int trackedRegions(ProcessKey key) {
+  public int trackedRegions(ProcessId key) {
     History h = histories.get(key);
     return h == null ? 0 : h.start.length;
   }
@@ -101,11 +102,11 @@ public final class Scorer {
   /** Scores one cycle's samples and updates the history. */
   public ScoringResult score(ScoringInput in) {
     long now = nanos(in.now());
-    Map<Integer, ProcessKey> keyOfPid = new HashMap<>();
+    Map<Integer, ProcessId> keyOfPid = new HashMap<>();
     for (ManagedProcess p : in.processes()) {
-      keyOfPid.put(p.pid(), new ProcessKey(p.pid(), p.startTimeTicks()));
+      keyOfPid.put(p.pid(), new ProcessId(p.pid(), p.startTimeTicks()));
     }
-    Set<ProcessKey> alive = new HashSet<>(keyOfPid.values());
+    Set<ProcessId> alive = new HashSet<>(keyOfPid.values());
     histories.keySet().retainAll(alive);
 
     Map<Integer, List<RegionSample>> byPid = new HashMap<>();
@@ -133,7 +134,7 @@ public final class Scorer {
     int trimmed = 0;
     int coalesced = 0;
     for (int pid : pids) {
-      ProcessKey key = keyOfPid.get(pid);
+      ProcessId key = keyOfPid.get(pid);
       List<RegionSample> samplesOfPid = byPid.get(pid);
       Observed obs = Observed.of(samplesOfPid);
       trimmed += obs.trimmed;
@@ -241,7 +242,7 @@ public final class Scorer {
       total += h.start.length;
     }
     if (total > maxTrackedRegions) {
-      Set<ProcessKey> keep = new HashSet<>();
+      Set<ProcessId> keep = new HashSet<>();
       sampled.forEach(p -> keep.add(p.key));
       histories.keySet().retainAll(keep);
     }
@@ -298,7 +299,7 @@ public final class Scorer {
    * (cycles faster than the source's window read the same window again) does not count as a window
    * of its own for the hot streak.
    */
-  private Pending carry(ProcessKey key, Observed obs, History old, long now, long windowNanos) {
+  private Pending carry(ProcessId key, Observed obs, History old, long now, long windowNanos) {
     int n = obs.n;
     double[] heat = new double[n];
     int[] streak = new int[n];
@@ -377,7 +378,7 @@ public final class Scorer {
 
   /** One process's new state before the threshold is known. */
   private record Pending(
-      ProcessKey key,
+      ProcessId key,
       Observed obs,
       int n,
       double[] heat,

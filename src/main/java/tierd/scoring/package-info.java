@@ -6,7 +6,7 @@
  *
  * <ul>
  *   <li><em>region</em>: an address range of one process ({@code pid} + {@code startTimeTicks}, see
- *       {@link tierd.scoring.ProcessKey}) as a hotness source reported it this cycle;
+ *       {@link tierd.model.ProcessId}) as a hotness source reported it this cycle;
  *   <li><em>observation</em>: the region's access rate in one window (accesses per second per page,
  *       {@link tierd.heat.RegionSample#accessRatePerSecond()}: the access fraction normalised to
  *       the source's check interval), on the {@link tierd.scoring.HeatScale} in [0, 1): rate /

@@ -20,11 +20,11 @@ import tierd.fake.FakeKernel;
 import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.mover.MovePagesMover;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.MoverConfig;
-import tierd.mover.ProcessRef;
 import tierd.nativeio.AnonymousMapping;
 import tierd.nativeio.Mpol;
 import tierd.nativeio.NumaSyscalls;
@@ -81,7 +81,7 @@ public class MoverSyscallBench {
     requests =
         List.of(
             MoveRequest.basePages(
-                new ProcessRef(100, 1),
+                new ProcessId(100, 1),
                 List.of(AddressRange.ofSize(base, pages * 4096L)),
                 NodeSet.of(1),
                 0));

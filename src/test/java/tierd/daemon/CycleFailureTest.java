@@ -79,12 +79,11 @@ class CycleFailureTest {
   record Fakes(
       PageMover mover,
       Optional<PlacementProbe> placement,
-      TieringCycle.HeatSourceFactory heat,
-      TieringCycle.ConflictCheck conflicts) {
+      HeatSourceFactory heat,
+      ConflictCheck conflicts) {
 
     static Fakes working() {
-      return new Fakes(
-          new CountingMover(), Optional.empty(), HotSource::new, TieringCycle.ConflictCheck.NONE);
+      return new Fakes(new CountingMover(), Optional.empty(), HotSource::new, ConflictCheck.NONE);
     }
 
     Fakes withMover(PageMover m) {
@@ -95,11 +94,11 @@ class CycleFailureTest {
       return new Fakes(mover, Optional.of(p), heat, conflicts);
     }
 
-    Fakes withHeat(TieringCycle.HeatSourceFactory h) {
+    Fakes withHeat(HeatSourceFactory h) {
       return new Fakes(mover, placement, h, conflicts);
     }
 
-    Fakes withConflicts(TieringCycle.ConflictCheck c) {
+    Fakes withConflicts(ConflictCheck c) {
       return new Fakes(mover, placement, heat, c);
     }
   }
@@ -253,7 +252,7 @@ class CycleFailureTest {
   }
 
   /** A heat source whose collect() throws {@code failure} once {@code armed}. */
-  static TieringCycle.HeatSourceFactory failingHeat(AtomicBoolean armed, Throwable failure) {
+  static HeatSourceFactory failingHeat(AtomicBoolean armed, Throwable failure) {
     return () ->
         new HeatSource() {
           private final HotSource hot = new HotSource();
@@ -302,7 +301,7 @@ class CycleFailureTest {
   static Stream<Arguments> partsThatFail() {
     Throwable link = new UnsatisfiedLinkError("Unable to load library 'c'");
     Throwable bug = new IllegalStateException("kdamond vanished");
-    TieringCycle.ConflictCheck ok = TieringCycle.ConflictCheck.NONE;
+    ConflictCheck ok = ConflictCheck.NONE;
     return Stream.of(
         Arguments.of(
             "heat source throws",

@@ -115,7 +115,7 @@ class OneTierCycleTest {
             false,
             Optional.empty(),
             SplitSource::new,
-            TieringCycle.ConflictCheck.NONE,
+            ConflictCheck.NONE,
             metrics);
     List<CycleReport> out = new ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {

@@ -144,8 +144,7 @@ class TieringCycleLogTest {
     return dryRun(clock, metrics, HotSource::new);
   }
 
-  private TieringCycle.Parts dryRun(
-      StepClock clock, TierdMetrics metrics, TieringCycle.HeatSourceFactory heat)
+  private TieringCycle.Parts dryRun(StepClock clock, TierdMetrics metrics, HeatSourceFactory heat)
       throws IOException {
     return new TieringCycle.Parts(
         guest(),
@@ -155,7 +154,7 @@ class TieringCycleLogTest {
         true,
         Optional.empty(),
         heat,
-        TieringCycle.ConflictCheck.NONE,
+        ConflictCheck.NONE,
         metrics);
   }
 
@@ -243,7 +242,7 @@ class TieringCycleLogTest {
             false,
             Optional.empty(),
             HotSource::new,
-            TieringCycle.ConflictCheck.NONE,
+            ConflictCheck.NONE,
             metrics);
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
       CycleReport last = null;
@@ -264,7 +263,7 @@ class TieringCycleLogTest {
   /**
    * A heat source that another DAMON user took over (DamonSource throws
    * HeatSourceUnavailableException from update, as in the VM chaos scenario) is closed and reopened
-   * {@value TieringCycle#HEAT_RETRY_CYCLES} cycles later; the cycles in between are not failures.
+   * {@value HeatSupervisor#RETRY_CYCLES} cycles later; the cycles in between are not failures.
    */
   @Test
   void aHeatSourceTakenOverByAnotherUserIsNotAFailedCycle() throws IOException {
@@ -274,7 +273,7 @@ class TieringCycleLogTest {
     StepClock clock = new StepClock();
     TierdMetrics metrics = new TierdMetrics("test");
     List<String> opened = new java.util.ArrayList<>();
-    TieringCycle.HeatSourceFactory takenOver =
+    HeatSourceFactory takenOver =
         () -> {
           opened.add("open");
           return new HotSource() {
@@ -298,11 +297,11 @@ class TieringCycleLogTest {
             true,
             Optional.empty(),
             takenOver,
-            TieringCycle.ConflictCheck.NONE,
+            ConflictCheck.NONE,
             metrics);
     List<String> sources = new java.util.ArrayList<>();
     try (TieringCycle cycle = new TieringCycle(config, parts)) {
-      for (int i = 0; i < TieringCycle.HEAT_RETRY_CYCLES + 2; i++) {
+      for (int i = 0; i < HeatSupervisor.RETRY_CYCLES + 2; i++) {
         CycleReport r = cycle.run();
         assertThat(r.ok()).as("cycle %d: %s", r.number(), r.error()).isTrue();
         sources.add(r.heatSource());
@@ -322,8 +321,7 @@ class TieringCycleLogTest {
   }
 
   /** Plans with a 2 s interval, and the heat source {@code heat}: the regions scored and moves. */
-  private List<List<Integer>> regionsAndMoves(TieringCycle.HeatSourceFactory heat)
-      throws IOException {
+  private List<List<Integer>> regionsAndMoves(HeatSourceFactory heat) throws IOException {
     TierdConfig config =
         TierdConfig.parse(
             "test",

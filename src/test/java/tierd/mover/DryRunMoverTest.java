@@ -9,6 +9,7 @@ import tierd.fake.FakeKernel;
 import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 class DryRunMoverTest {
 
@@ -28,7 +29,7 @@ class DryRunMoverTest {
 
   static MoveRequest request() {
     return MoveRequest.basePages(
-        new ProcessRef(100, 5000), List.of(AddressRange.ofSize(BUF, 64 * PAGE)), NodeSet.of(2), 0);
+        new ProcessId(100, 5000), List.of(AddressRange.ofSize(BUF, 64 * PAGE)), NodeSet.of(2), 0);
   }
 
   @Test
@@ -52,8 +53,7 @@ class DryRunMoverTest {
     assertThat(dry.migrations()).isEmpty();
     assertThat(dry.calls()).allMatch(FakeKernel.Call::query);
     assertThat(would.moveCalls()).isZero();
-    assertThat(would.planned()).containsExactly(new PlannedMove(request(), 32, 32 * PAGE));
-    assertThat(did.planned()).isEmpty();
+    assertThat(would.perRequest()).singleElement().satisfies(t -> wouldMove(t, 32));
   }
 
   @Test
@@ -63,7 +63,7 @@ class DryRunMoverTest {
     assertThat(r.total().asMap()).containsExactly(Map.entry(Outcome.MOVED, 64L));
     assertThat(r.total().bytesMoved()).isEqualTo(64 * PAGE);
     assertThat(r.queryCalls() + r.moveCalls()).isZero();
-    assertThat(r.planned()).containsExactly(new PlannedMove(request(), 64, 64 * PAGE));
+    assertThat(r.perRequest()).singleElement().satisfies(t -> wouldMove(t, 64));
   }
 
   @Test
@@ -74,6 +74,12 @@ class DryRunMoverTest {
         DryRunMover.querying(k, k, k.ticker(), MoverConfig.DEFAULT).move(List.of(request()));
 
     assertThat(r.total().asMap()).containsExactly(Map.entry(Outcome.ESRCH, 64L));
-    assertThat(r.planned()).containsExactly(new PlannedMove(request(), 0, 0));
+    assertThat(r.perRequest()).singleElement().satisfies(t -> wouldMove(t, 0));
+  }
+
+  /** A dry run's tally of one request: {@code pages} would move, and their bytes. */
+  private static void wouldMove(Tally t, long pages) {
+    assertThat(t.pages(Outcome.MOVED)).isEqualTo(pages);
+    assertThat(t.bytesMoved()).isEqualTo(pages * PAGE);
   }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 class LanesTest {
 
   static MoveRequest req(int pid, int from, int to) {
     return MoveRequest.basePages(
-        new ProcessRef(pid, 1),
+        new ProcessId(pid, 1),
         List.of(AddressRange.ofSize(0x1000_0000L, 4096)),
         NodeSet.of(from),
         to);

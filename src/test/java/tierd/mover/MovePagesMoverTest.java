@@ -19,6 +19,7 @@ import tierd.fake.FakeVma;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.nativeio.Errno;
 
 /**
@@ -52,8 +53,8 @@ class MovePagesMoverTest {
     return mover(MoverConfig.DEFAULT);
   }
 
-  static ProcessRef ref(FakeProcess p) {
-    return new ProcessRef(p.pid(), p.startTimeTicks());
+  static ProcessId ref(FakeProcess p) {
+    return new ProcessId(p.pid(), p.startTimeTicks());
   }
 
   static MoveRequest promote(FakeProcess p, long start, long pages) {

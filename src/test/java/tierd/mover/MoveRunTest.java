@@ -11,6 +11,7 @@ import tierd.fake.FakeKernel;
 import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 /**
  * How one move call schedules its requests (lanes per target node, room checks, the time budget),
@@ -26,8 +27,8 @@ class MoveRunTest {
   /** The floor kept free on every node: moves into a node stop before going below it. */
   static final long FLOOR = 8 * PAGE;
 
-  static ProcessRef ref(FakeProcess p) {
-    return new ProcessRef(p.pid(), p.startTimeTicks());
+  static ProcessId ref(FakeProcess p) {
+    return new ProcessId(p.pid(), p.startTimeTicks());
   }
 
   static MoveRequest move(FakeProcess p, long pages, int from, int to) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.nativeio.AnonymousMapping;
 import tierd.nativeio.Mpol;
 import tierd.nativeio.NumaSyscalls;
@@ -67,7 +68,7 @@ public final class MoverBench {
     }
     NumaSyscalls sys = NumaSyscalls.load();
     int pid = sys.getpid();
-    ProcessRef self = new ProcessRef(pid, ProcStat.read(root, pid).startTimeTicks());
+    ProcessId self = new ProcessId(pid, ProcStat.read(root, pid).startTimeTicks());
     MoverConfig config = MoverConfig.DEFAULT.withCallBound(Duration.ofMillis(boundMs));
     MovePagesMover mover =
         new MovePagesMover(

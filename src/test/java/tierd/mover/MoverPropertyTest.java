@@ -13,6 +13,7 @@ import tierd.fake.FakeProcess;
 import tierd.fake.FakeVma;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
 /**
  * Seeded random scenarios over the fake kernel: nodes of random capacity, processes with random
@@ -87,7 +88,7 @@ class MoverPropertyTest {
           long startTime = rnd.nextInt(15) == 0 ? 999_999 : p.startTimeTicks();
           requests.add(
               new MoveRequest(
-                  new ProcessRef(p.pid(), startTime),
+                  new ProcessId(p.pid(), startTime),
                   List.of(AddressRange.ofSize(start + off, len)),
                   from,
                   target,

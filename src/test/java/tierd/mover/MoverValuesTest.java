@@ -13,11 +13,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 
-/** MoveRequest, MoverConfig, ProcessRef and Tally: validation messages and arithmetic. */
+/** MoveRequest, MoverConfig, ProcessId and Tally: validation messages and arithmetic. */
 class MoverValuesTest {
 
-  static final ProcessRef P = new ProcessRef(100, 5000);
+  static final ProcessId P = new ProcessId(100, 5000);
 
   static Stream<Arguments> rejected() {
     return Stream.of(
@@ -37,8 +38,6 @@ class MoverValuesTest {
             "target node out of range",
             () -> MoveRequest.basePages(P, List.of(), NodeSet.of(1), 4096),
             "node id 4096 outside [0,1024)"),
-        bad("pid 0", () -> new ProcessRef(0, 1), "pid must be positive, got 0"),
-        bad("negative start time", () -> new ProcessRef(7, -1), "negative start time -1 for pid 7"),
         bad(
             "call bound zero",
             () -> MoverConfig.DEFAULT.withCallBound(Duration.ZERO),

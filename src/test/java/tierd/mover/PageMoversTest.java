@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.nativeio.Capabilities;
-import tierd.nativeio.CapabilityProbe;
 import tierd.nativeio.Errno;
 import tierd.nativeio.NumaSyscalls;
 import tierd.nativeio.SyscallResult;
@@ -48,7 +48,7 @@ class PageMoversTest {
           m.move(
               List.of(
                   MoveRequest.basePages(
-                      new ProcessRef(Integer.MAX_VALUE, 1),
+                      new ProcessId(Integer.MAX_VALUE, 1),
                       List.of(AddressRange.ofSize(0x1000, 4096)),
                       NodeSet.of(1),
                       0)));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.mover.KernelPagesPort;
 import tierd.mover.MovePagesMover;
 import tierd.mover.MoveReport;
@@ -21,7 +22,6 @@ import tierd.mover.MoveRequest;
 import tierd.mover.MoverConfig;
 import tierd.mover.Outcome;
 import tierd.mover.ProcessIdentity;
-import tierd.mover.ProcessRef;
 import tierd.mover.Ticker;
 import tierd.source.proc.NumaMaps;
 import tierd.source.proc.ProcMaps;
@@ -90,7 +90,7 @@ class ChildProcessMoveTest {
         others.isEmpty()
             ? NodeSet.of(NodeSet.range(0, NodeSet.MAX_NUMNODES).minus(memory).first())
             : NodeSet.of(home);
-    ProcessRef ref = new ProcessRef(pid, ProcStat.read(HOST, pid).startTimeTicks());
+    ProcessId ref = new ProcessId(pid, ProcStat.read(HOST, pid).startTimeTicks());
     MoveReport r =
         new MovePagesMover(port, ProcessIdentity.procfs(HOST), Ticker.system(), MoverConfig.DEFAULT)
             .move(List.of(MoveRequest.basePages(ref, List.of(buffer), from, target)));
@@ -116,7 +116,7 @@ class ChildProcessMoveTest {
 
   @Test
   void aChildThatExitedIsDroppedWithEsrch() throws Exception {
-    ProcessRef ref = new ProcessRef(pid, ProcStat.read(HOST, pid).startTimeTicks());
+    ProcessId ref = new ProcessId(pid, ProcStat.read(HOST, pid).startTimeTicks());
     child.getOutputStream().close();
     child.waitFor();
     MoveReport r =

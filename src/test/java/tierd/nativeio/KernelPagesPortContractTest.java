@@ -7,13 +7,13 @@ import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import tierd.heat.accessed.KPageFlags;
-import tierd.heat.accessed.Pagemap;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
 import tierd.mover.KernelPagesPort;
 import tierd.mover.PagesPortContract;
+import tierd.source.proc.Pagemap;
 import tierd.source.sys.NodeMasks;
 
 /**

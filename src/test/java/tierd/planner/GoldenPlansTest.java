@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.bench.PlanningBench;
 import tierd.cli.Main;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.scoring.ProcessKey;
 
 /**
  * Golden plans: the planner's whole output, byte for byte, for a fixed set of {@link RandomWorld}
@@ -236,7 +236,7 @@ class GoldenPlansTest {
         .append(next.residency().size())
         .append('\n');
     for (ManagedProcess p : world.processes) {
-      ProcessKey key = new ProcessKey(p.pid(), p.startTimeTicks());
+      ProcessId key = new ProcessId(p.pid(), p.startTimeTicks());
       for (ResidencyHistory.Entry e : next.residency().entries(key)) {
         out.append("residency pid=")
             .append(p.pid())

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
-import tierd.scoring.ProcessKey;
+import tierd.model.ProcessId;
 
 /** The booked moves as a plan: moves, projections, summary, and the state for the next cycle. */
 class PlanAssemblyTest {
@@ -76,7 +76,7 @@ class PlanAssemblyTest {
     assertThat(next.demoteBudget().tokensBytes()).isEqualTo(summary.demoteTokensBytes() - 16 * MiB);
     assertThat(next.pingPongsTotal()).isEqualTo(1);
     // the promoted 8 MiB now, the rest of the old 64 MiB demotion as it was
-    assertThat(next.residency().entries(new ProcessKey(2, Fixtures.startTime(2))))
+    assertThat(next.residency().entries(new ProcessId(2, Fixtures.startTime(2))))
         .extracting(e -> e.range() + " " + e.direction() + " " + e.movedAt() + " " + e.toNode())
         .containsExactly(
             AddressRange.ofSize(BASE, 8 * MiB) + " PROMOTE " + T0 + " 1",

@@ -9,10 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
 import tierd.scoring.HeatClass;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -169,7 +169,7 @@ class PlannerPropertiesTest {
           w.state
               .residency()
               .lastMove(
-                  new ProcessKey(m.pid(), m.startTimeTicks()),
+                  new ProcessId(m.pid(), m.startTimeTicks()),
                   range,
                   e -> e.direction() != m.direction() || m.fromNodes().contains(e.toNode()));
       if (last.isPresent() && !cfg.minResidency().isZero()) {

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -174,7 +174,7 @@ class PlannerRulesTest {
                 List.of(m),
                 T0.minus(ago),
                 T0.minus(Duration.ofDays(1)),
-                Set.of(new ProcessKey(pid, Fixtures.startTime(pid))));
+                Set.of(new ProcessId(pid, Fixtures.startTime(pid))));
     return new PlannerState(TokenBucket.UNSTARTED, TokenBucket.UNSTARTED, h, 0);
   }
 

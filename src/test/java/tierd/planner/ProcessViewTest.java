@@ -11,8 +11,8 @@ import static tierd.planner.Fixtures.vma;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tierd.model.MemPolicy;
+import tierd.model.ProcessId;
 import tierd.process.Vma;
-import tierd.scoring.ProcessKey;
 
 class ProcessViewTest {
 
@@ -23,7 +23,7 @@ class ProcessViewTest {
     NodeTable nodes = new NodeTable(Fixtures.roomyBox(), PlannerConfig.defaults());
     ProcessView view =
         new ProcessView(process(7, ALL, List.of(high, low)), nodes, PlannerConfig.defaults());
-    assertThat(view.key()).isEqualTo(new ProcessKey(7, Fixtures.startTime(7)));
+    assertThat(view.key()).isEqualTo(new ProcessId(7, Fixtures.startTime(7)));
     assertThat(view.pid()).isEqualTo(7);
     assertThat(view.vmas().get(0)).isEqualTo(low);
     assertThat(view.vma(1).vma()).isEqualTo(high);

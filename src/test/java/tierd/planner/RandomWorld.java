@@ -22,10 +22,10 @@ import tierd.model.CpuList;
 import tierd.model.DataSize;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
 import tierd.scoring.HeatClass;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 import tierd.scoring.Thresholds;
 import tierd.source.proc.NumaMaps;
@@ -381,9 +381,9 @@ final class RandomWorld {
     TokenBucket p = bucket(rnd);
     TokenBucket d = bucket(rnd);
     ResidencyHistory h = ResidencyHistory.empty();
-    Set<ProcessKey> alive = new HashSet<>();
+    Set<ProcessId> alive = new HashSet<>();
     for (ManagedProcess mp : procs) {
-      alive.add(new ProcessKey(mp.pid(), mp.startTimeTicks()));
+      alive.add(new ProcessId(mp.pid(), mp.startTimeTicks()));
     }
     if (!ideal) {
       for (ManagedProcess mp : procs) {

@@ -8,11 +8,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
-import tierd.scoring.ProcessKey;
+import tierd.model.ProcessId;
 
 class ResidencyHistoryTest {
 
-  static final ProcessKey P1 = new ProcessKey(1, Fixtures.startTime(1));
+  static final ProcessId P1 = new ProcessId(1, Fixtures.startTime(1));
 
   @Test
   void residencyHistoryOverwritesOverlapsAndForgets() {

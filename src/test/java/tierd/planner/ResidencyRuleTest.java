@@ -19,16 +19,16 @@ import org.junit.jupiter.api.Test;
 import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
-import tierd.scoring.ProcessKey;
 import tierd.scoring.ScoredRegion;
 import tierd.topology.Topology;
 
 /** Residency: no move back (or onward) within the minimum residency; ping-pongs counted. */
 class ResidencyRuleTest {
 
-  static final ProcessKey P1 = new ProcessKey(1, Fixtures.startTime(1));
+  static final ProcessId P1 = new ProcessId(1, Fixtures.startTime(1));
 
   /** pid 1's 64 MiB at BASE, half on node 0 and half on node 2, HOT, after {@code state}. */
   static PlanningRun run(PlannerConfig config, PlannerState state) {

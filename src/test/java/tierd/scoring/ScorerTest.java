@@ -18,6 +18,7 @@ import tierd.heat.RegionSample;
 import tierd.model.AddressRange;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.model.ProcessId;
 import tierd.planner.Fixtures;
 import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
@@ -288,7 +289,7 @@ class ScorerTest {
     assertThat(s.trackedProcesses()).isEqualTo(2);
     ScoringResult r = score(s, T0.plusSeconds(10), List.of(proc(2)), List.of());
     assertThat(r.trackedProcesses()).isEqualTo(1);
-    assertThat(s.trackedRegions(new ProcessKey(1, Fixtures.startTime(1)))).isZero();
+    assertThat(s.trackedRegions(new ProcessId(1, Fixtures.startTime(1)))).isZero();
   }
 
   @Test
@@ -320,8 +321,8 @@ class ScorerTest {
                 sample(2, BASE + MiB, MiB, 90),
                 sample(2, BASE + 2 * MiB, MiB, 90)));
     assertThat(r.regions()).hasSize(3);
-    assertThat(s.trackedRegions(new ProcessKey(1, Fixtures.startTime(1)))).isZero();
-    assertThat(s.trackedRegions(new ProcessKey(2, Fixtures.startTime(2)))).isEqualTo(3);
+    assertThat(s.trackedRegions(new ProcessId(1, Fixtures.startTime(1)))).isZero();
+    assertThat(s.trackedRegions(new ProcessId(2, Fixtures.startTime(2)))).isEqualTo(3);
   }
 
   @Test
@@ -334,7 +335,7 @@ class ScorerTest {
     ScoringResult r = score(s, T0, List.of(proc(1)), samples);
     assertThat(r.regions()).hasSizeLessThanOrEqualTo(16);
     assertThat(r.coalescedRegions()).isEqualTo(100 - r.regions().size());
-    assertThat(s.trackedRegions(new ProcessKey(1, Fixtures.startTime(1)))).isLessThanOrEqualTo(16);
+    assertThat(s.trackedRegions(new ProcessId(1, Fixtures.startTime(1)))).isLessThanOrEqualTo(16);
     long covered = r.regions().stream().mapToLong(ScoredRegion::sizeBytes).sum();
     assertThat(covered).isEqualTo(100 * MiB);
     assertThat(r.regions().get(0).heat()).isCloseTo(0.5, within(0.1));
@@ -588,7 +589,7 @@ class ScorerTest {
       }
       assertThat(r.trackedProcesses()).isLessThanOrEqualTo(procs.size());
       for (ManagedProcess p : procs) {
-        assertThat(s.trackedRegions(new ProcessKey(p.pid(), p.startTimeTicks())))
+        assertThat(s.trackedRegions(new ProcessId(p.pid(), p.startTimeTicks())))
             .isLessThanOrEqualTo(cfg.maxRegionsPerProcess());
       }
     }

@@ -16,6 +16,7 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.process.ManagedProcess;
+import tierd.source.proc.Pagemap;
 
 /**
  * Heat from {@code /proc/PID/clear_refs}, in two kinds.

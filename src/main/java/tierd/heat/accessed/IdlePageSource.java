@@ -19,6 +19,7 @@ import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
+import tierd.source.proc.Pagemap;
 
 /**
  * Page-level heat from idle-page tracking (CONFIG_IDLE_PAGE_TRACKING). Each collect, for every

@@ -1,5 +1,7 @@
 package tierd.heat.accessed;
 
+import tierd.source.proc.Pagemap;
+
 /**
  * Page-granular write heat of one VMA from soft-dirty bits (pagemap bit 55), combined with the
  * VMA's reads from smaps, for {@link ClearRefsSource} in its {@code clear-refs+soft-dirty} kind.

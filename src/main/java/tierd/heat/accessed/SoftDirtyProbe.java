@@ -8,6 +8,7 @@ import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
 import tierd.model.AddressRange;
 import tierd.nativeio.ProbePage;
+import tierd.source.proc.Pagemap;
 
 /**
  * Whether this kernel keeps soft-dirty bits (CONFIG_MEM_SOFT_DIRTY), found by trying them on a page

@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 import tierd.heat.HeatSource;
 import tierd.heat.IntervalTuner;
 import tierd.heat.RegionSample;
-import tierd.heat.damon.Sleeper;
+import tierd.heat.Sleeper;
 
 /**
  * The window of a source that checks every page once per window (clear-refs, idle-page, and any

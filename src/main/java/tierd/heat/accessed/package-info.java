@@ -17,7 +17,7 @@
  *       read-only; a weak hint (LRU state changes only when reclaim scans).
  * </ul>
  *
- * <p>The binary files ({@link tierd.heat.accessed.Pagemap}, {@link tierd.heat.accessed.KPageFlags},
+ * <p>The binary files ({@link tierd.source.proc.Pagemap}, {@link tierd.heat.accessed.KPageFlags},
  * {@link tierd.heat.accessed.PageIdleBitmap}) are read with {@code FileChannel} positioned reads of
  * whole 8-byte words, in native byte order, as the kernel requires (EINVAL otherwise); no JNA (the
  * soft-dirty probe's own page comes from {@link tierd.nativeio.ProbePage}). The page-granular

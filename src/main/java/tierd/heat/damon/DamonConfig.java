@@ -12,7 +12,7 @@ import java.time.Duration;
  * {@code [minSampleInterval, maxSampleInterval]} bounds it, and the aggregation interval follows it
  * at the fixed ratio {@code aggrInterval / sampleInterval} (20 by default, design.rst's 1:20), so
  * that {@code nr_accesses} always counts in {@code 0..ratio}. The access goal itself is {@code
- * heat.accessGoal} ({@link tierd.heat.HeatConfig}). Equal bounds pin the interval.
+ * heat.accessGoal} ({@link tierd.heat.select.HeatConfig}). Equal bounds pin the interval.
  *
  * <p>The bounds: 5 ms is DAMON's own floor for its auto-tuning (DAMON_STAT, DAMON_RECLAIM); the
  * ceiling of 200 ms (4 s aggregations) is tierd's, not DAMON's 10 s, because each {@link

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.heat.Sleeper;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.ProcessId;
 
 /**
  * Finds and removes the kdamond a previous tierd created and did not remove (it crashed or was
@@ -43,17 +45,17 @@ public final class DamonLeftovers {
 
   /** Removes a dead tierd's kdamond and its state file. */
   public static Outcome cleanUp(
-      DamonFs fs, KernelRoot root, Path runtimeDir, Owner self, Sleeper sleeper) {
+      DamonFs fs, KernelRoot root, Path runtimeDir, ProcessId self, Sleeper sleeper) {
     return check(fs, root, runtimeDir, self, sleeper, true);
   }
 
   /** The same decision without writing anything (for probes). */
-  public static Outcome inspect(DamonFs fs, KernelRoot root, Path runtimeDir, Owner self) {
+  public static Outcome inspect(DamonFs fs, KernelRoot root, Path runtimeDir, ProcessId self) {
     return check(fs, root, runtimeDir, self, Sleeper.none(), false);
   }
 
   private static Outcome check(
-      DamonFs fs, KernelRoot root, Path runtimeDir, Owner self, Sleeper sleeper, boolean act) {
+      DamonFs fs, KernelRoot root, Path runtimeDir, ProcessId self, Sleeper sleeper, boolean act) {
     Optional<DamonStateFile> found;
     try {
       found = DamonStateFile.read(runtimeDir);
@@ -71,7 +73,7 @@ public final class DamonLeftovers {
       return new Outcome(Kind.NONE, "no DAMON state file");
     }
     DamonStateFile rec = found.get();
-    if (rec.owner().equals(self) || rec.owner().alive(root)) {
+    if (rec.owner().equals(self) || Owner.alive(rec.owner(), root)) {
       return new Outcome(
           Kind.OWNER_ALIVE,
           "DAMON busy (kdamond "

@@ -18,11 +18,13 @@ import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.IntervalTuner;
 import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
 import tierd.heat.SourceKind;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
 /**
@@ -181,7 +183,7 @@ public final class DamonSource implements HeatSource {
       DamonFs fs,
       KernelRoot root,
       Path runtimeDir,
-      Owner owner,
+      ProcessId owner,
       Sleeper sleeper) {
     DamonLeftovers.Outcome leftover = DamonLeftovers.cleanUp(fs, root, runtimeDir, owner, sleeper);
     if (leftover.blocking()) {
@@ -301,8 +303,10 @@ public final class DamonSource implements HeatSource {
 
   /**
    * The kdamond indexes tierd created and still owns (for {@link
-   * tierd.heat.SourceConflicts#check}): {@code {0}} while open, empty once closed or replaced.
+   * tierd.heat.select.SourceConflicts#check}): {@code {0}} while open, empty once closed or
+   * replaced.
    */
+  @Override
   public Set<Integer> ownKdamonds() {
     return closed || lost ? Set.of() : Set.of(record.kdamond());
   }

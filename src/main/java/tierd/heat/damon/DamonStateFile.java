@@ -12,6 +12,7 @@ import java.util.Optional;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.Parse;
+import tierd.model.ProcessId;
 
 /**
  * What tierd created in DAMON, kept in {@code <runtimeDir>/damon.state} so that the next start
@@ -28,7 +29,7 @@ import tierd.kernelfs.Parse;
  * existed has none, and pins the interval to {@code sample_us}.
  */
 public record DamonStateFile(
-    Owner owner,
+    ProcessId owner,
     Phase phase,
     int kdamond,
     String operations,
@@ -67,7 +68,7 @@ public record DamonStateFile(
 
   /** A record whose sampling interval is pinned ({@code min = max = sampleUs}). */
   public DamonStateFile(
-      Owner owner,
+      ProcessId owner,
       Phase phase,
       int kdamond,
       String operations,
@@ -180,8 +181,14 @@ public record DamonStateFile(
     if (version != VERSION) {
       throw KernelFsException.malformed(0, Long.toString(version), "unsupported state version");
     }
+    ProcessId owner;
+    try {
+      owner = new ProcessId(Math.toIntExact(num(kv, "owner_pid")), num(kv, "owner_start_ticks"));
+    } catch (IllegalArgumentException e) {
+      throw KernelFsException.malformed(0, kv.get("owner_pid"), "owner: " + e.getMessage());
+    }
     return new DamonStateFile(
-        new Owner(Math.toIntExact(num(kv, "owner_pid")), num(kv, "owner_start_ticks")),
+        owner,
         Phase.parse(req(kv, "phase")),
         Math.toIntExact(num(kv, "kdamond")),
         req(kv, "operations"),

@@ -2,25 +2,28 @@ package tierd.heat.damon;
 
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.ProcessId;
 import tierd.source.proc.ProcStat;
 
 /**
- * A tierd process, identified across pid reuse by its pid and start time (field 22 of {@code
- * /proc/<pid>/stat}).
+ * The tierd process that owns a kdamond, as its state file records it: a {@link ProcessId} (pid and
+ * start time, field 22 of {@code /proc/<pid>/stat}), so that a reused pid is a dead owner.
  */
-public record Owner(int pid, long startTimeTicks) {
+public final class Owner {
+
+  private Owner() {}
 
   /** This JVM. */
-  public static Owner self(KernelRoot root) {
+  public static ProcessId self(KernelRoot root) {
     int pid = Math.toIntExact(ProcessHandle.current().pid());
-    return new Owner(pid, ProcStat.read(root, pid).startTimeTicks());
+    return new ProcessId(pid, ProcStat.read(root, pid).startTimeTicks());
   }
 
   /** True while the process still runs (same pid, same start time). */
-  public boolean alive(KernelRoot root) {
+  public static boolean alive(ProcessId owner, KernelRoot root) {
     try {
-      ProcStat s = ProcStat.read(root, pid);
-      return s.startTimeTicks() == startTimeTicks && !s.isZombie();
+      ProcStat s = ProcStat.read(root, owner.pid());
+      return s.startTimeTicks() == owner.startTimeTicks() && !s.isZombie();
     } catch (KernelFsException e) {
       if (e.kind() == KernelFsException.Kind.ABSENT) {
         return false;

@@ -5,12 +5,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 import tierd.heat.RegionSample;
-import tierd.heat.accessed.Pagemap;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
+import tierd.source.proc.Pagemap;
 
 /**
  * Maps DAMON paddr regions back to the managed processes' virtual memory: for each VMA with present

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tierd.Fixtures;
 import tierd.kernelfs.KernelRoot;
+import tierd.source.proc.Pagemap;
 
 /**
  * The soft-dirty probe: its verdict on pagemap entries shaped like the 6.1 guest's, and on this
@@ -29,7 +31,7 @@ class SoftDirtyProbeTest {
 
   static long[] guestEntries() {
     try {
-      return PagemapTest.anon();
+      return Pagemap.parse(Files.readAllBytes(Fixtures.path("heat/pagemap-6.1/anon-16-pages.bin")));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

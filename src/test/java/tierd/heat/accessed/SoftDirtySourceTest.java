@@ -22,6 +22,7 @@ import tierd.heat.HeatFixtures;
 import tierd.heat.RegionSample;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.source.proc.Pagemap;
 
 /**
  * clear-refs+soft-dirty against a fixture /proc: smaps for the per-VMA reads, a sparse pagemap file

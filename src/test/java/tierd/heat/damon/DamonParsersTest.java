@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.kernelfs.KernelFsException;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 
 /** The pure parts of the DAMON package: file parsers, the state file, config validation. */
 class DamonParsersTest {
@@ -108,7 +109,7 @@ class DamonParsersTest {
 
   static final DamonStateFile RECORD =
       new DamonStateFile(
-          new Owner(4321, 987654),
+          new ProcessId(4321, 987654),
           DamonStateFile.Phase.CONFIGURED,
           0,
           "vaddr",
@@ -147,6 +148,10 @@ class DamonParsersTest {
             "unknown phase",
             good.replace("phase=configured", "phase=running"),
             "<text>: malformed at token 'running': phase: expected creating or configured"),
+        Arguments.of(
+            "owner pid 0",
+            good.replace("owner_pid=4321", "owner_pid=0"),
+            "<text>: malformed at token '0': owner: pid must be positive, got 0"),
         Arguments.of(
             "not key=value",
             "version 1\n",

@@ -22,11 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tierd.heat.HeatFixtures;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
 import tierd.heat.damon.FakeDamonKernel.Feature;
 import tierd.heat.damon.FakeDamonKernel.Region;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
 /** The DAMON source end to end against the fake DAMON kernel. */
@@ -43,7 +45,7 @@ class DamonSourceTest {
   FakeDamonKernel kernel;
   KernelRoot root;
   Path runtime;
-  Owner self;
+  ProcessId self;
   int sleeps;
 
   @BeforeEach
@@ -51,7 +53,7 @@ class DamonSourceTest {
     kernel = new FakeDamonKernel(dir, FakeDamonKernel.LINUX_6_12);
     root = KernelRoot.under(dir);
     runtime = dir.resolve("run/tierd");
-    self = new Owner(77, 7777);
+    self = new ProcessId(77, 7777);
     FakeDamonKernel.writeStat(dir.resolve("proc"), 77, 7777);
   }
 
@@ -59,7 +61,7 @@ class DamonSourceTest {
     return DamonSource.open(mode, CONFIG, 0, kernel, root, runtime, self, ms -> sleeps++);
   }
 
-  DamonSource openAs(Owner owner) {
+  DamonSource openAs(ProcessId owner) {
     return DamonSource.open(
         DamonSource.Mode.VADDR, CONFIG, 0, kernel, root, runtime, owner, ms -> sleeps++);
   }
@@ -382,7 +384,7 @@ class DamonSourceTest {
   void crashedTierd() {
     kernel.spawn(100);
     kernel.script(100, new Region(A, A + MIB, 3, 0));
-    DamonSource crashed = openAs(new Owner(555, 5555));
+    DamonSource crashed = openAs(new ProcessId(555, 5555));
     crashed.update(List.of(proc(100)));
     // no close(): kill -9
     kernel.clearWriteLog();
@@ -440,7 +442,7 @@ class DamonSourceTest {
   @Test
   void aCrashWhileCreatingIsCleanedUp() {
     new DamonStateFile(
-            new Owner(555, 5555),
+            new ProcessId(555, 5555),
             DamonStateFile.Phase.CREATING,
             0,
             "vaddr",

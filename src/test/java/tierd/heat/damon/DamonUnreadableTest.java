@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tierd.Fixtures;
-import tierd.heat.HeatProbes;
-import tierd.heat.SourceChooser;
 import tierd.heat.SourceKind;
+import tierd.heat.select.HeatProbes;
+import tierd.heat.select.SourceChooser;
 import tierd.kernelfs.KernelFsException;
 
 /**
@@ -68,7 +68,8 @@ class DamonUnreadableTest {
             true,
             Optional.of("soft-dirty not probed here"),
             true);
-    SourceChooser.Choice c = SourceChooser.choose(probes, tierd.heat.HeatConfig.DEFAULT_PREFERENCE);
+    SourceChooser.Choice c =
+        SourceChooser.choose(probes, tierd.heat.select.HeatConfig.DEFAULT_PREFERENCE);
     assertThat(c.chosen()).contains(SourceKind.CLEAR_REFS);
     assertThat(c.explanation())
         .startsWith("heat source clear-refs (damon-vaddr: DAMON sysfs not readable by this user");

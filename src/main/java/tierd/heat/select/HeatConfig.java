@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import tierd.heat.IntervalTuner;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonConfig;
 
 /**

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,16 +10,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonConfig;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonLeftovers;
 import tierd.heat.damon.DamonStateFile;
 import tierd.heat.damon.DamonStatus;
 import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
 import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
+import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
 import tierd.process.ProcessScanner;
@@ -171,7 +176,7 @@ public final class HeatProbeMain {
             + Files.exists(DamonStateFile.path(runtime))
             + " running="
             + DamonStatus.read(fs).anyRunning());
-    Owner self = Owner.self(root);
+    ProcessId self = Owner.self(root);
     DamonLeftovers.Outcome o = DamonLeftovers.inspect(fs, root, runtime, self);
     out.println("RECOVER outcome=" + o.kind() + " message=" + o.message());
     HeatConfig config = HeatConfig.defaults().withRuntimeDir(runtime);

@@ -32,7 +32,7 @@ import tierd.topology.Topology;
  * search for the first VMA a region overlaps) gives exactly what visiting every VMA of the process
  * for every region gives, with the same estimate per VMA ({@code Vma.bytesInShare}).
  */
-class RegionBytesTest {
+class TierBytesTest {
 
   private static final long PAGE = 4096;
 
@@ -82,7 +82,7 @@ class RegionBytesTest {
                 Duration.ZERO));
       }
     }
-    assertThat(TieringCycle.bytesByClassAndTier(regions, procs, topo))
+    assertThat(TierBytes.byClassAndTier(regions, procs, topo))
         .isEqualTo(fullScan(regions, procs, topo));
   }
 

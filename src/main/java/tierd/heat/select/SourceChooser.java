@@ -1,8 +1,9 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import tierd.heat.SourceKind;
 
 /**
  * Picks the heat source from the probes and the configured preference: the first preferred kind

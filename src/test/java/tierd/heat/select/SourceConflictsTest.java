@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,10 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.Fixtures;
-import tierd.heat.SourceConflicts.ActiveSource;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonModules;
 import tierd.heat.damon.DamonStatus;
 import tierd.heat.damon.SysfsDamonFs;
+import tierd.heat.select.SourceConflicts.ActiveSource;
 import tierd.source.sys.TieringKnobs;
 
 class SourceConflictsTest {

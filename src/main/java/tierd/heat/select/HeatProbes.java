@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -8,11 +8,11 @@ import tierd.heat.accessed.SoftDirtyProbe;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonLeftovers;
 import tierd.heat.damon.DamonStatus;
-import tierd.heat.damon.Owner;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
+import tierd.model.ProcessId;
 
 /**
  * What this host offers each heat source, found by looking at files, never by kernel version.
@@ -52,7 +52,7 @@ public record HeatProbes(
   /** capability.h: CAP_SYS_ADMIN. */
   public static final int CAP_SYS_ADMIN = 21;
 
-  public static HeatProbes read(KernelRoot root, DamonFs damonFs, Path runtimeDir, Owner self) {
+  public static HeatProbes read(KernelRoot root, DamonFs damonFs, Path runtimeDir, ProcessId self) {
     DamonStatus damon = DamonStatus.read(damonFs, root);
     DamonLeftovers.Outcome leftover = DamonLeftovers.inspect(damonFs, root, runtimeDir, self);
     Path status = root.proc("self/status");

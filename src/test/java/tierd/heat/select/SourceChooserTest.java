@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonLeftovers;
 import tierd.heat.damon.DamonStatus;
 import tierd.kernelfs.KernelFsException;

@@ -1,4 +1,4 @@
-package tierd.nativeio;
+package tierd.mover;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,11 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
 import tierd.model.NodeSet;
+import tierd.nativeio.Capabilities;
+import tierd.nativeio.Errno;
+import tierd.nativeio.Mpol;
+import tierd.nativeio.NumaSyscalls;
+import tierd.nativeio.SyscallResult;
 import tierd.source.sys.NodeMasks;
 
 /**

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,12 +10,15 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tierd.heat.HeatFixtures;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.FakeDamonKernel;
 import tierd.heat.damon.FakeDamonKernel.Feature;
-import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
+import tierd.model.ProcessId;
 
 /** Choosing and opening against a fake kernel: fallbacks found at open time join the line. */
 class HeatSourcesTest {
@@ -37,7 +40,7 @@ class HeatSourcesTest {
 
   HeatSources.Env env(FakeDamonKernel k) {
     return new HeatSources.Env(
-        KernelRoot.under(dir), k, new Owner(77, 7777), () -> 0L, Sleeper.none());
+        KernelRoot.under(dir), k, new ProcessId(77, 7777), () -> 0L, Sleeper.none());
   }
 
   @Test

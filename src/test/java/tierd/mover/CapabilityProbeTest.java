@@ -1,4 +1,4 @@
-package tierd.nativeio;
+package tierd.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,10 +12,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
+import tierd.nativeio.Capabilities;
+import tierd.nativeio.Errno;
+import tierd.nativeio.NumaSyscalls;
+import tierd.nativeio.SyscallResult;
 import tierd.source.sys.NodeMasks;
 
 /** The dry-run decision, as a table of probed facts; and the probe on this machine. */
-class CapabilitiesTest {
+class CapabilityProbeTest {
 
   static final long ALL_CAPS = 0x000001fffeffffffL;
   static final long NO_CAPS = 0;

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 /**
  * Something on this host that works against tierd's heat detection or its moves. Returned as a

@@ -1,4 +1,4 @@
-package tierd.heat.accessed;
+package tierd.source.proc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,10 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.heat.HeatSource;
+import tierd.heat.HeatSourceUnavailableException;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.accessed.ClearRefsSource;
 import tierd.heat.accessed.IdlePageSource;
 import tierd.heat.accessed.NumaMapsActiveSource;
@@ -14,9 +18,10 @@ import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonObserveSource;
 import tierd.heat.damon.DamonSource;
 import tierd.heat.damon.Owner;
-import tierd.heat.damon.Sleeper;
+import tierd.heat.damon.SysfsDamonFs;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
+import tierd.model.ProcessId;
 
 /**
  * Opens the best heat source: probes the host ({@link HeatProbes}), ranks the configured kinds
@@ -34,10 +39,23 @@ public final class HeatSources {
 
   /** What the sources need from the outside world; production uses {@link #host}. */
   public record Env(
-      KernelRoot root, DamonFs damonFs, Owner self, LongSupplier nanos, Sleeper sleeper) {}
+      KernelRoot root, DamonFs damonFs, ProcessId self, LongSupplier nanos, Sleeper sleeper) {}
 
   public static Env host(KernelRoot root, DamonFs damonFs) {
     return new Env(root, damonFs, Owner.self(root), System::nanoTime, Sleeper.real());
+  }
+
+  /**
+   * The daemon's environment over {@code root}: DAMON's sysfs under {@code root}, and tierd's own
+   * identity from the running kernel (a fixture tree has no tierd process in it).
+   */
+  public static Env daemon(KernelRoot root) {
+    return new Env(
+        root,
+        new SysfsDamonFs(root),
+        Owner.self(KernelRoot.host()),
+        System::nanoTime,
+        Sleeper.real());
   }
 
   public static Opened open(HeatConfig config, Env env) {

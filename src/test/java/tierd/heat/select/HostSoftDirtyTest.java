@@ -1,4 +1,4 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,10 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tierd.heat.HeatSource;
+import tierd.heat.RegionSample;
+import tierd.heat.Sleeper;
+import tierd.heat.SourceKind;
 import tierd.heat.accessed.SoftDirtyProbe;
 import tierd.heat.damon.Owner;
 import tierd.heat.damon.ReadOnlyDamonFs;
-import tierd.heat.damon.Sleeper;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.nativeio.BufferChild;

@@ -1,8 +1,9 @@
-package tierd.heat.damon;
+package tierd.heat;
 
 /**
- * Waits between retries of a DAMON write refused with EBUSY because another writer holds {@code
- * damon_sysfs_lock}. Injected so that unit tests never sleep.
+ * Waits: between retries of a DAMON write refused with EBUSY because another writer holds {@code
+ * damon_sysfs_lock}, and within a tuned accessed-bit window. Injected so that unit tests never
+ * sleep.
  */
 @FunctionalInterface
 public interface Sleeper {

@@ -1,10 +1,11 @@
-package tierd.heat;
+package tierd.heat.select;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonFs;
 import tierd.heat.damon.DamonModules;
 import tierd.heat.damon.DamonStatus;
