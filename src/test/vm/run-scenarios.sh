@@ -49,7 +49,7 @@ declare -A WHAT=(
     [3node]="scenarios 4 (never DRAM <-> DRAM), 2b (preferred-many moves within its mask), 5"
     [flat]="classifier (kernel has one tier), scenarios 6 (--dry-run), 1f (promotion + demotion on classified tiers), 5"
     [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
-    [tenants]="tenants (issue 17): t1 (latency's floor holds), t2 (batch at its ceiling), t3 (bind:0 never moves), t4 (tierd status per tenant), t5"
+    [tenants]="tenants (issue 17): t1 (latency's floor holds), t2 (batch at its ceiling), t3 (bind:0 never moves), t4 (/status per tenant), t5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
     [softdirty]="Debian 12's 6.1 kernel (no DAMON): clear-refs+soft-dirty chosen by itself, the written half of one VMA promoted and the rest left, 5"
 )
