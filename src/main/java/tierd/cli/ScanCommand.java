@@ -1,5 +1,6 @@
 package tierd.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +11,8 @@ import tierd.config.TierdConfig;
 import tierd.daemon.TrackingLimits;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
+import tierd.planner.Tenancy;
+import tierd.planner.TenantShare;
 import tierd.process.ProcessScanner;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
@@ -54,8 +57,10 @@ final class ScanCommand implements Callable<Integer> {
                   + " %d (a larger -Xmx in JAVA_OPTS raises it)%n",
               r.leftOutProcesses(), r.leftOutVmas(), limits.maxVmas());
     }
+    List<TenantShare> tenants =
+        Tenancy.assign(c.classes(), r.processes(), scanner::argv0).shares(r.processes(), t);
     ScanReport report =
-        ScanReport.of(r, t, vmas, DemotionOnlyScan.of(c, r.processes()).orElse(null));
+        ScanReport.of(r, t, vmas, tenants, DemotionOnlyScan.of(c, r.processes()).orElse(null));
     spec.commandLine().getOut().print(common.json ? Json.write(report) + "\n" : report.text());
     spec.commandLine().getOut().flush();
     return 0;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tierd.model.DataSize;
+import tierd.planner.Explain;
+import tierd.planner.TenantShare;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
@@ -21,6 +23,7 @@ record ScanReport(
     int skippedDenied,
     int skippedMalformed,
     List<String> errors,
+    List<TenantShare> tenants,
     DemotionOnlyScan demotionOnly) {
 
   record ProcessRow(
@@ -44,13 +47,17 @@ record ScanReport(
       long pageBytes,
       Map<String, Long> bytesPerNode) {}
 
-  static ScanReport of(ProcessScanner.Result r, Topology t, boolean withVmas) {
-    return of(r, t, withVmas, null);
-  }
-
-  /** The report with the demotion-only nodes' part ({@code null}: none configured). */
+  /**
+   * The report of scan {@code r} on {@code t}; {@code tenants} is each tenant's fast-tier share
+   * (empty without classes), {@code demotionOnly} the demotion-only nodes' part ({@code null}: none
+   * configured).
+   */
   static ScanReport of(
-      ProcessScanner.Result r, Topology t, boolean withVmas, DemotionOnlyScan demotionOnly) {
+      ProcessScanner.Result r,
+      Topology t,
+      boolean withVmas,
+      List<TenantShare> tenants,
+      DemotionOnlyScan demotionOnly) {
     List<ProcessRow> rows = new ArrayList<>();
     Map<String, Long> total = new LinkedHashMap<>();
     for (var tier : t.tiers()) {
@@ -112,6 +119,7 @@ record ScanReport(
         r.denied(),
         r.malformed(),
         r.errors(),
+        tenants,
         demotionOnly);
   }
 
@@ -142,6 +150,9 @@ record ScanReport(
     }
     sb.append(pt).append('\n');
     sb.append("Totals per tier: ").append(human(bytesPerTier)).append('\n');
+    for (TenantShare tenant : tenants) {
+      sb.append(Explain.tenantLine(tenant)).append('\n');
+    }
     sb.append(
         String.format(
             "Processes: %d managed, %d examined, %d filtered out, skipped: %d exited, %d not"

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 import tierd.config.TierdConfig;
 import tierd.kernelfs.KernelFiles;
 import tierd.model.DataSize;
+import tierd.planner.Explain;
+import tierd.planner.TenantShare;
 
 @Command(
     name = "status",
@@ -167,8 +169,27 @@ final class StatusCommand implements Callable<Integer> {
     for (JsonNode conflict : c.path("conflicts")) {
       sb.append("  conflict: ").append(conflict.asText()).append('\n');
     }
+    for (JsonNode tenant : c.path("tenants")) {
+      sb.append("  ").append(Explain.tenantLine(tenantShare(tenant))).append('\n');
+    }
     appendMap(sb, "  stages (ms)", c.path("stageMillis"));
     return sb.toString();
+  }
+
+  /** A tenant row of {@code /status} ({@link Explain#tenant}) read back. */
+  static TenantShare tenantShare(JsonNode t) {
+    return new TenantShare(
+        t.path("name").asText(),
+        t.path("class").asText(),
+        t.path("priority").asInt(),
+        t.path("residentBytes").asLong(),
+        t.path("fastBytes").asLong(),
+        t.path("projectedFastBytes").asLong(),
+        t.path("floorBytes").asLong(-1),
+        t.path("ceilingBytes").asLong(-1),
+        t.path("floor").asText(),
+        t.path("ceiling").asText(),
+        Map.of());
   }
 
   /** " (sampling 120ms, aggregation 2400ms, tuned by tierd)", or "" without intervals. */

@@ -102,11 +102,26 @@ public final class ConfigNode {
   }
 
   private String pointer(String key) {
-    return "/" + String.join("/", keyPath(key).split("\\."));
+    return "/" + String.join("/", keyPath(key).replace("[", ".").replace("]", "").split("\\."));
   }
 
+  /**
+   * The line of {@code key}; for a key that is absent, the first line of this section (so that "a
+   * class needs a name" points at the class), or 0 when nothing is known.
+   */
   private int line(String key) {
-    return lines.getOrDefault(pointer(key), 0);
+    Integer line = lines.get(pointer(key));
+    if (line != null || path.isEmpty()) {
+      return line == null ? 0 : line;
+    }
+    String section = pointer("") + "/";
+    int first = 0;
+    for (Map.Entry<String, Integer> e : lines.entrySet()) {
+      if (e.getKey().startsWith(section) && (first == 0 || e.getValue() < first)) {
+        first = e.getValue();
+      }
+    }
+    return first;
   }
 
   /** An error about {@code key} of this section. */
@@ -132,6 +147,33 @@ public final class ConfigNode {
     ConfigNode child = new ConfigNode(file, keyPath(key), v, lines);
     children.add(child);
     return child;
+  }
+
+  /**
+   * A list of sections, each named {@code key[i]} in messages; an absent list is empty. A list item
+   * that is not a mapping is an error.
+   */
+  public List<ConfigNode> sections(String key) {
+    used.add(key);
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw error(key, "must be a list of mappings, not " + describe(v));
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      String itemKey = key + "[" + i + "]";
+      if (!item.isObject()) {
+        throw error(itemKey, "must be a mapping of keys, not " + describe(item));
+      }
+      ConfigNode child = new ConfigNode(file, keyPath(itemKey), item, lines);
+      children.add(child);
+      out.add(child);
+    }
+    return out;
   }
 
   private Optional<String> scalar(String key) {
@@ -328,44 +370,12 @@ public final class ConfigNode {
   public void finish() {
     for (String k : keys()) {
       if (!used.contains(k)) {
-        throw error(k, "unknown key" + suggestion(k));
+        throw error(k, "unknown key" + KeySuggestion.of(k, used));
       }
     }
     for (ConfigNode c : children) {
       c.finish();
     }
-  }
-
-  private String suggestion(String k) {
-    String best = null;
-    int bestD = 3;
-    for (String u : used) {
-      int d = distance(k.toLowerCase(Locale.ROOT), u.toLowerCase(Locale.ROOT));
-      if (d < bestD) {
-        bestD = d;
-        best = u;
-      }
-    }
-    return best == null ? "" : " (did you mean '" + best + "'?)";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   private static String describe(JsonNode v) {

@@ -29,18 +29,28 @@ public record ProcessesConfig(
           Duration.ofSeconds(30));
 
   static ProcessesConfig from(ConfigNode n) {
+    ProcessFilter matchers = matchers(n);
+    return new ProcessesConfig(
+        matchers.comm(),
+        matchers.exe(),
+        matchers.cgroupGlobs(),
+        n.size("minRss", DEFAULTS.minRss, DataSize.ZERO, DataSize.ofGiB(1 << 20)),
+        n.duration("numaMapsMaxAge", DEFAULTS.numaMapsMaxAge, Duration.ZERO, Duration.ofHours(1)));
+  }
+
+  /**
+   * The process matchers of a section, {@code comm} and {@code exe} (regular expressions that must
+   * match in full) and {@code cgroups} (absolute path globs), as {@code processes:} and each entry
+   * of {@code classes:} spell them; the filter's size and pid fields are unset.
+   */
+  static ProcessFilter matchers(ConfigNode n) {
     List<String> cgroups = n.strings("cgroups");
     for (String g : cgroups) {
       if (!g.startsWith("/")) {
         throw n.error("cgroups", "'" + g + "' must be an absolute cgroup path glob (start with /)");
       }
     }
-    return new ProcessesConfig(
-        n.regex("comm"),
-        n.regex("exe"),
-        cgroups,
-        n.size("minRss", DEFAULTS.minRss, DataSize.ZERO, DataSize.ofGiB(1 << 20)),
-        n.duration("numaMapsMaxAge", DEFAULTS.numaMapsMaxAge, Duration.ZERO, Duration.ofHours(1)));
+    return new ProcessFilter(n.regex("comm"), n.regex("exe"), cgroups, 0, -1);
   }
 
   /**

@@ -12,6 +12,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.planner.TenantClass;
 import tierd.profile.ProfileConfig;
 import tierd.whatif.WhatIfConfig;
 
@@ -32,6 +33,7 @@ public record TierdConfig(
     String listen,
     Path runtimeDirectory,
     ProcessesConfig processes,
+    List<TenantClass> classes,
     List<NodeSet> tiers,
     StageConfigs stages,
     WhatIfConfig whatIf,
@@ -94,6 +96,7 @@ public record TierdConfig(
       throw n.error("runtimeDirectory", "'" + runtime + "' must be an absolute path");
     }
     ProcessesConfig processes = ProcessesConfig.from(n.section("processes"));
+    List<TenantClass> classes = ClassesConfig.from(n);
     List<NodeSet> tiers = new ArrayList<>();
     for (String t : n.strings("tiers")) {
       NodeSet s;
@@ -122,6 +125,7 @@ public record TierdConfig(
         listen,
         runtime,
         processes,
+        classes,
         tiers,
         stages,
         whatIf,
@@ -148,6 +152,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         whatIf,
@@ -165,6 +170,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         newStages,
         whatIf,
@@ -182,6 +188,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         newWhatIf,
@@ -199,6 +206,7 @@ public record TierdConfig(
         listen,
         runtimeDirectory,
         processes,
+        classes,
         tiers,
         stages,
         whatIf,

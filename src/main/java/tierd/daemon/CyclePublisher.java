@@ -165,6 +165,7 @@ final class CyclePublisher {
     budget.put("promote", ratio(s.promoteBytes(), s.promoteBytes() + s.promoteTokensBytes()));
     budget.put("demote", ratio(s.demoteBytes(), s.demoteBytes() + s.demoteTokensBytes()));
     metrics.budgetUsed(budget);
+    metrics.tenants().publish(plan.tenants());
     return skipped;
   }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import tierd.heat.SourceKind;
 import tierd.model.DataSize;
+import tierd.planner.TenantShare;
 import tierd.profile.Breakdown;
 import tierd.profile.ProfileHistory;
 import tierd.profile.ProfileSummary;
@@ -21,6 +22,7 @@ import tierd.profile.ProfileSummary;
  * @param error the failure's message, or null
  * @param whatIf the tiers were simulated ({@code whatIf.fast} on a one-tier host)
  * @param profile hot, warm and cold bytes, idle ages and the hot set so far; null before scoring
+ * @param tenants each tenant's fast-tier share in the cycle's plan (empty without classes)
  */
 public record CycleReport(
     long number,
@@ -49,7 +51,8 @@ public record CycleReport(
     String failedStage,
     String error,
     boolean whatIf,
-    ProfileSummary profile) {
+    ProfileSummary profile,
+    List<TenantShare> tenants) {
 
   public boolean ok() {
     return failedStage == null;
@@ -179,6 +182,13 @@ public record CycleReport(
     Map<String, Long> stageMillis = new LinkedHashMap<>();
     stages.forEach((k, v) -> stageMillis.put(k, v.toMillis()));
     c.put("stageMillis", stageMillis);
+    if (!tenants.isEmpty()) {
+      List<Object> rows = new java.util.ArrayList<>();
+      for (TenantShare t : tenants) {
+        rows.add(tierd.planner.Explain.tenant(t));
+      }
+      c.put("tenants", rows);
+    }
     return c;
   }
 }

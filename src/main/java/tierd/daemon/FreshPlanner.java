@@ -18,6 +18,8 @@ import tierd.planner.PlanResult;
 import tierd.planner.Planner;
 import tierd.planner.PlannerState;
 import tierd.planner.RegionPlacement;
+import tierd.planner.Tenancy;
+import tierd.planner.TenantClass;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessCpus;
 import tierd.process.ProcessScanner;
@@ -41,6 +43,7 @@ final class FreshPlanner {
 
   private final ProcessScanner scanner;
   private final ScanMetrics scanMetrics;
+  private List<TenantClass> classes = List.of();
 
   /**
    * @param scanner the cycle's scanner: it knows which processes it read this scan
@@ -49,6 +52,11 @@ final class FreshPlanner {
   FreshPlanner(ProcessScanner scanner, ScanMetrics scanMetrics) {
     this.scanner = scanner;
     this.scanMetrics = scanMetrics;
+  }
+
+  /** The {@code classes:} of the config in force: each plan puts the processes in their tenants. */
+  void classes(List<TenantClass> newClasses) {
+    classes = List.copyOf(newClasses);
   }
 
   /**
@@ -72,9 +80,16 @@ final class FreshPlanner {
     for (int round = 1; ; round++) {
       PlanResult planned =
           planner.plan(
-              new PlanInput(now, topo, current, scores.regions(), scores.thresholds(), placements)
-                  .withCpus(cpus)
-                  .withCapacities(capacities),
+              new PlanInput(
+                  now,
+                  topo,
+                  current,
+                  scores.regions(),
+                  scores.thresholds(),
+                  placements,
+                  Tenancy.assign(classes, current, scanner::argv0),
+                  cpus,
+                  capacities),
               state);
       Map<Integer, List<Vma>> changed = new HashMap<>();
       Set<Integer> gone = new HashSet<>();

@@ -96,6 +96,7 @@ final class StageResults {
         failedStage,
         error,
         whatIf,
-        profile);
+        profile,
+        plan == null ? List.of() : plan.tenants());
   }
 }

@@ -156,6 +156,8 @@ public final class TieringCycle implements AutoCloseable {
         demotionOnly == null
             ? DemotionOnlyNodes.of(parts.root(), c.stages().planner(), c.runtimeDirectory())
             : demotionOnly.reconfigured(parts.root(), c.stages().planner(), c.runtimeDirectory());
+    parts.metrics().tenants().configure(c.classes());
+    freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }

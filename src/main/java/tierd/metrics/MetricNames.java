@@ -177,4 +177,31 @@ public final class MetricNames {
 
   /** tierd_hot_set_bytes: the hot set, p95 over the last 10 minutes (NaN before any access). */
   public static final String HOT_SET = "tierd.hot.set";
+
+  /**
+   * tierd_class_fast_bytes{class}: bytes of a class's processes on the fast tier (tier 0), as the
+   * last cycle found them. Classes are {@code classes:} names, a bounded set.
+   */
+  public static final String CLASS_FAST = "tierd.class.fast";
+
+  /** tierd_class_slow_bytes{class}: bytes of a class's processes on every other node. */
+  public static final String CLASS_SLOW = "tierd.class.slow";
+
+  /** tierd_class_floor_bytes{class}: the floors of a class's tenants, summed (fastMin). */
+  public static final String CLASS_FLOOR = "tierd.class.floor";
+
+  /** tierd_class_ceiling_bytes{class}: the ceilings of a class's tenants, summed (fastMax). */
+  public static final String CLASS_CEILING = "tierd.class.ceiling";
+
+  /**
+   * tierd_class_floor_deficit_bytes{class}: bytes the tenants of a class are short of their floors
+   * on the fast tier, as the last cycle found them (0 when every floor holds).
+   */
+  public static final String CLASS_FLOOR_DEFICIT = "tierd.class.floor.deficit";
+
+  /** tierd_class_tenants{class}: tenants of a class (one per cgroup when matched by cgroup). */
+  public static final String CLASS_TENANTS = "tierd.class.tenants";
+
+  /** tierd_class_planned_moves_total{class,reason}: moves planned for a class, by reason code. */
+  public static final String CLASS_PLANNED_MOVES = "tierd.class.planned.moves";
 }

@@ -65,6 +65,8 @@ public final class TierdMetrics {
   private final MultiGauge sizing;
   private final AtomicLong hotSetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
   private final ScanMetrics scan;
+  private final TenantMetrics tenants;
+  private final DemotionOnlyMetrics demotionOnly;
 
   public TierdMetrics(String version) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -183,9 +185,8 @@ public final class TierdMetrics {
     moveCalls(0, 0, Duration.ZERO);
     scan = new ScanMetrics(registry);
     demotionOnly = new DemotionOnlyMetrics(registry);
+    tenants = new TenantMetrics(registry);
   }
-
-  private final DemotionOnlyMetrics demotionOnly;
 
   /** Capacity and foreign bytes of the demotion-only nodes. */
   public DemotionOnlyMetrics demotionOnly() {
@@ -195,6 +196,11 @@ public final class TierdMetrics {
   /** What the scan read, skipped and rejected, and the tracking limits. */
   public ScanMetrics scan() {
     return scan;
+  }
+
+  /** The fast-tier shares of the classes. */
+  public TenantMetrics tenants() {
+    return tenants;
   }
 
   public PrometheusMeterRegistry registry() {

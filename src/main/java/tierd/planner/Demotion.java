@@ -11,8 +11,16 @@ import java.util.function.Supplier;
  */
 final class Demotion {
 
-  /** Why data goes down: its code, and the phrase with the figures its moves carry. */
-  record Purpose(ReasonCode code, String why) {
+  /**
+   * Why data goes down: its code, the phrase with the figures its moves carry, and whether its
+   * victims come in the tenants' room order (so that each move says where its tenant stood).
+   */
+  record Purpose(ReasonCode code, String why, boolean tenantOrder) {
+
+    /** For room (pressure, exchange) the victims come in the tenants' order; else not. */
+    Purpose(ReasonCode code, String why) {
+      this(code, why, code == ReasonCode.EXCHANGE || code == ReasonCode.COLD_PRESSURE);
+    }
 
     /** Demoted to make room for hotter data: an exchange victim. */
     boolean exchange() {
@@ -165,7 +173,11 @@ final class Demotion {
     } else {
       entries.decide(source, entry);
       int segment = entries.segment(source, entry);
-      skips.skip(segment, source, Direction.DEMOTE, segments.bytes(segment, source), reason, text);
+      Supplier<String> said =
+          purpose.code() == ReasonCode.TENANT_CEILING
+              ? () -> text.get() + "; " + purpose.why()
+              : text;
+      skips.skip(segment, source, Direction.DEMOTE, segments.bytes(segment, source), reason, said);
     }
     return new HeldBack(reason);
   }

@@ -1,7 +1,9 @@
 package tierd.planner;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tierd.scoring.ScoredRegion;
 import tierd.scoring.Thresholds;
 
@@ -10,7 +12,8 @@ import tierd.scoring.Thresholds;
  * make room — COLD first (longest idle first), then WARM by rising heat while its heat is at least
  * the hysteresis gap below the waiting data's. All or nothing: if the victims cannot free what the
  * promotion needs, their demotions are undone, they stay candidates for the next exchange, and the
- * node is not tried again this run.
+ * node is not tried again this run. With classes, victims come in the tenants' order ({@link
+ * RoomVictims}); a tenant at its ceiling exchanges within itself ({@link #makeRoomWithinTenant}).
  */
 final class Exchange {
 
@@ -20,7 +23,9 @@ final class Exchange {
   private final DemotionEntries entries;
   private final Demotion demotion;
   private final ReasonTexts texts;
-  private final CandidateQueue[] victimQueues;
+  private final Tenants tenants;
+  private final RoomVictims[] victimQueues;
+  private final Map<Long, RoomVictims> withinTenant = new HashMap<>();
   private final boolean[] failedOn;
 
   Exchange(
@@ -30,14 +35,16 @@ final class Exchange {
       Segments segments,
       DemotionEntries entries,
       Demotion demotion,
-      ReasonTexts texts) {
+      ReasonTexts texts,
+      Tenants tenants) {
     this.thresholds = thresholds;
     this.ledger = ledger;
     this.segments = segments;
     this.entries = entries;
     this.demotion = demotion;
     this.texts = texts;
-    this.victimQueues = new CandidateQueue[nodes.count()];
+    this.tenants = tenants;
+    this.victimQueues = new RoomVictims[nodes.count()];
     this.failedOn = new boolean[nodes.count()];
   }
 
@@ -52,9 +59,9 @@ final class Exchange {
    * Returns the bytes freed, or 0 when it could not free enough (and undid what it planned).
    */
   long makeRoom(int node, long needBytes, int hotSegment, long promotionBytes) {
-    CandidateQueue victims = victimQueues[node];
+    RoomVictims victims = victimQueues[node];
     if (victims == null) {
-      victims = entries.coldest(node, segments, segment -> segments.vma(segment).movable());
+      victims = RoomVictims.of(node, segments::roomVictim, entries, segments, tenants);
       victimQueues[node] = victims;
     }
     ScoredRegion hotRegion = segments.region(hotSegment);
@@ -69,30 +76,64 @@ final class Exchange {
                 + ", "
                 + texts.hot(hotRegion)
                 + ")");
+    long freedBytes = demoteFor(victims, node, maxWarmHeat, purpose, needBytes, promotionBytes);
+    if (freedBytes == 0) {
+      failedOn[node] = true;
+    }
+    return freedBytes;
+  }
+
+  /**
+   * As {@link #makeRoom}, with victims of {@code tenant} only: how a tenant at its ceiling is
+   * promoted (the promotion leaves its fast bytes where they were). A failure here does not bar the
+   * node for other tenants.
+   */
+  long makeRoomWithinTenant(
+      int node, int tenant, long needBytes, int hotSegment, long promotionBytes) {
+    RoomVictims victims =
+        withinTenant.computeIfAbsent(
+            (long) node << 32 | tenant,
+            key ->
+                RoomVictims.of(
+                    node,
+                    segment -> segments.roomVictim(segment) && tenants.tenantOf(segment) == tenant,
+                    entries,
+                    segments,
+                    tenants));
+    ScoredRegion hotRegion = segments.region(hotSegment);
+    Demotion.Purpose purpose =
+        new Demotion.Purpose(
+            ReasonCode.EXCHANGE,
+            "making room within "
+                + tenants.ceilingText(tenant, promotionBytes)
+                + " for its hotter data (pid "
+                + segments.process(hotSegment).pid()
+                + " "
+                + segments.range(hotSegment)
+                + ", "
+                + texts.hot(hotRegion)
+                + ")",
+            false);
+    return demoteFor(
+        victims, node, hotRegion.heat() - thresholds.gap(), purpose, needBytes, promotionBytes);
+  }
+
+  /**
+   * Demotes victims of {@code node} in their order until {@code needBytes} are freed, leaving the
+   * cycle cap for {@code promotionBytes}; all or nothing: returns the bytes freed, or 0 when they
+   * were not enough (and their demotions were undone).
+   */
+  private long demoteFor(
+      RoomVictims victims,
+      int node,
+      double maxWarmHeat,
+      Demotion.Purpose purpose,
+      long needBytes,
+      long promotionBytes) {
     int mark = ledger.mark();
     List<Integer> demoted = new ArrayList<>();
-    long freedBytes = 0;
     ledger.holdCap(promotionBytes);
-    while (freedBytes < needBytes && !victims.isEmpty()) {
-      int entry = victims.peek();
-      int segment = entries.segment(node, entry);
-      if (!entries.open(node, entry)) {
-        victims.poll(); // decided by another step meanwhile
-        continue;
-      }
-      if (!segments.cold(segment) && segments.heat(segment) > maxWarmHeat) {
-        break; // WARM victims come by rising heat: none further qualifies
-      }
-      victims.take();
-      Demotion.Outcome outcome = demotion.demote(node, entry, purpose, needBytes - freedBytes);
-      if (outcome instanceof Demotion.BudgetExhausted) {
-        break;
-      }
-      if (outcome instanceof Demotion.Moved moved && moved.bytes() > 0) {
-        demoted.add(entry);
-        freedBytes += moved.bytes();
-      }
-    }
+    long freedBytes = victims.demote(demotion, purpose, maxWarmHeat, needBytes, demoted);
     ledger.releaseCap(promotionBytes);
     if (freedBytes < needBytes) {
       ledger.rollbackTo(mark);
@@ -100,9 +141,8 @@ final class Exchange {
         entries.reopen(node, entry);
       }
       freedBytes = 0;
-      failedOn[node] = true;
     }
-    victims.putBackTaken(entry -> entries.open(node, entry));
+    victims.putBack();
     return freedBytes;
   }
 }

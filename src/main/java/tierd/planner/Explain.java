@@ -64,6 +64,9 @@ public final class Explain {
                   ? ", fill limit " + Texts.bytes(n.fillLimitBytes())
                   : ""));
     }
+    for (TenantShare t : plan.tenants()) {
+      out.add(tenantLine(t));
+    }
     for (Move m : plan.moves()) {
       out.add(moveLine(m));
     }
@@ -98,6 +101,38 @@ public final class Explain {
       out.add(sb.toString());
     }
     return out;
+  }
+
+  /**
+   * {@code tenant web (class web, priority 10): fast 1.1GiB → 1.8GiB of 4GiB resident; floor 60 % =
+   * 2.4GiB (deficit 600MiB); no ceiling}: its fast bytes before and after the plan (one figure when
+   * the plan leaves them), the deficit after it.
+   */
+  public static String tenantLine(TenantShare t) {
+    return String.format(
+        Locale.ROOT,
+        "tenant %s (class %s, priority %d): fast %s of %s resident; %s; %s",
+        t.name(),
+        t.className(),
+        t.priority(),
+        t.projectedFastBytes() == t.fastBytes()
+            ? Texts.bytes(t.fastBytes())
+            : Texts.bytes(t.fastBytes()) + " → " + Texts.bytes(t.projectedFastBytes()),
+        Texts.bytes(t.residentBytes()),
+        t.floorBytes() < 0
+            ? "no floor"
+            : "floor "
+                + t.floor()
+                + effective(t.floor(), t.floorBytes())
+                + (t.deficitBytes() > 0 ? " (deficit " + Texts.bytes(t.deficitBytes()) + ")" : ""),
+        t.ceilingBytes() < 0
+            ? "no ceiling"
+            : "ceiling " + t.ceiling() + effective(t.ceiling(), t.ceilingBytes()));
+  }
+
+  /** {@code " = 2.4GiB"} when the configured share is not those bytes as written, else "". */
+  private static String effective(String configured, long bytes) {
+    return configured.equals(Texts.bytes(bytes)) ? "" : " = " + Texts.bytes(bytes);
   }
 
   /** One move with its reason, as {@link #lines} lists it. */
@@ -196,7 +231,34 @@ public final class Explain {
     Map<String, Object> bytes = new LinkedHashMap<>();
     plan.skipBytes().forEach((r, c) -> bytes.put(r.name(), c));
     root.put("skipBytes", bytes);
+    if (!plan.tenants().isEmpty()) {
+      List<Object> tenants = new ArrayList<>();
+      for (TenantShare t : plan.tenants()) {
+        tenants.add(tenant(t));
+      }
+      root.put("tenants", tenants);
+    }
     return root;
+  }
+
+  /** One tenant's share as {@link #json} and {@code /status} give it. */
+  public static Map<String, Object> tenant(TenantShare t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", t.name());
+    m.put("class", t.className());
+    m.put("priority", t.priority());
+    m.put("residentBytes", t.residentBytes());
+    m.put("fastBytes", t.fastBytes());
+    m.put("projectedFastBytes", t.projectedFastBytes());
+    m.put("floorBytes", t.floorBytes());
+    m.put("ceilingBytes", t.ceilingBytes());
+    m.put("floor", t.floor());
+    m.put("ceiling", t.ceiling());
+    m.put("deficitBytes", t.deficitBytes());
+    Map<String, Object> byReason = new LinkedHashMap<>();
+    t.movesByReason().forEach((code, n) -> byReason.put(code.name(), n));
+    m.put("movesByReason", byReason);
+    return m;
   }
 
   private static long skippedTotal(MigrationPlan plan) {

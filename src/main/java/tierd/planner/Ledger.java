@@ -27,6 +27,7 @@ final class Ledger {
       String text) {}
 
   private final NodeTable nodes;
+  private final Tenants tenants;
   private final TokenBucket promoteBucket;
   private final TokenBucket demoteBucket;
   private final long promotionEarnedBytes;
@@ -39,7 +40,13 @@ final class Ledger {
 
   /** The books at {@code now}: free bytes as the nodes report them, buckets refilled, cap full. */
   Ledger(NodeTable nodes, PlannerConfig config, PlannerState state, Instant now) {
+    this(nodes, config, state, now, Tenants.none());
+  }
+
+  /** As above, keeping {@code tenants}' fast bytes with every move booked or taken back. */
+  Ledger(NodeTable nodes, PlannerConfig config, PlannerState state, Instant now, Tenants tenants) {
     this.nodes = nodes;
+    this.tenants = tenants;
     promoteBucket =
         state
             .promoteBudget()
@@ -124,6 +131,7 @@ final class Ledger {
     freeBytes[move.source()] += move.bytes();
     freeBytes[move.target()] -= move.bytes();
     spend(move.direction(), move.bytes());
+    tenants.book(move, 1);
     planned.add(move);
   }
 
@@ -139,6 +147,7 @@ final class Ledger {
       freeBytes[move.source()] -= move.bytes();
       freeBytes[move.target()] += move.bytes();
       spend(move.direction(), -move.bytes());
+      tenants.book(move, -1);
     }
   }
 

@@ -15,7 +15,9 @@ import tierd.scoring.Thresholds;
  * order, within the promotion budget and the cycle cap, not held back by residency, counted at
  * their nearest allowed faster node. Hot data of fewer windows than confirmation needs is not
  * counted (it moves only into free room). When the victims cannot free all of it, the promotion
- * step moves what fits and exchanges or holds back the rest as before.
+ * step moves what fits and exchanges or holds back the rest as before. With classes, the victims
+ * come in the tenants' order ({@link RoomVictims}), and hot data that would take its tenant over
+ * its ceiling is not counted: it moves only in exchange for the tenant's own data.
  *
  * <p>Its demotions come first in the plan, so the mover sends them first (and, chunk by chunk,
  * alternates them with the promotions into the room they make).
@@ -31,6 +33,7 @@ final class MakeRoom {
   private final DemotionEntries entries;
   private final Demotion demotion;
   private final ResidencyRule residency;
+  private final Tenants tenants;
 
   MakeRoom(
       PlannerConfig config,
@@ -41,7 +44,8 @@ final class MakeRoom {
       PromotionCandidates candidates,
       DemotionEntries entries,
       Demotion demotion,
-      ResidencyRule residency) {
+      ResidencyRule residency,
+      Tenants tenants) {
     this.config = config;
     this.thresholds = thresholds;
     this.nodes = nodes;
@@ -51,6 +55,7 @@ final class MakeRoom {
     this.entries = entries;
     this.demotion = demotion;
     this.residency = residency;
+    this.tenants = tenants;
   }
 
   /**
@@ -108,6 +113,7 @@ final class MakeRoom {
       roomBytes[node] = ledger.roomBytes(node);
     }
     long allowanceBytes = ledger.allowance(Direction.PROMOTE);
+    long[] tenantFastBytes = tenants.fastBytesNow();
     CandidateQueue queue = candidates.queue(nodes, segments);
     while (!queue.isEmpty() && allowanceBytes >= Ledger.BASE_PAGE_BYTES) {
       int candidate = queue.poll();
@@ -123,6 +129,14 @@ final class MakeRoom {
         continue;
       }
       long bytes = Math.min(segments.bytes(segment, source), allowanceBytes);
+      if (tenants.configured() && tenants.anyFast(targets)) {
+        // over its tenant's ceiling it moves only within the tenant: it waits for no room
+        int tenant = tenants.tenantOf(segment);
+        if (tenants.ceilingBytes(tenant) - tenantFastBytes[tenant] < bytes) {
+          continue;
+        }
+        tenantFastBytes[tenant] += bytes;
+      }
       allowanceBytes -= bytes;
       int direct = firstWithRoom(targets, roomBytes, bytes);
       if (direct >= 0) {
@@ -164,8 +178,7 @@ final class MakeRoom {
   }
 
   private void makeRoom(int node, long needBytes, Demand demand) {
-    CandidateQueue victims =
-        entries.coldest(node, segments, segment -> segments.vma(segment).movable());
+    RoomVictims victims = RoomVictims.of(node, segments::roomVictim, entries, segments, tenants);
     double maxWarmHeat = demand.coolestHeat - thresholds.gap();
     Demotion.Purpose purpose =
         new Demotion.Purpose(
@@ -179,25 +192,7 @@ final class MakeRoom {
                 + " free above its high wmark + margin)");
     int mark = ledger.mark();
     List<Integer> demoted = new ArrayList<>();
-    long freedBytes = 0;
-    while (freedBytes < needBytes && !victims.isEmpty()) {
-      int entry = victims.poll();
-      if (!entries.open(node, entry)) {
-        continue;
-      }
-      int segment = entries.segment(node, entry);
-      if (!segments.cold(segment) && segments.heat(segment) > maxWarmHeat) {
-        break; // WARM victims come by rising heat: none further qualifies
-      }
-      Demotion.Outcome outcome = demotion.demote(node, entry, purpose, needBytes - freedBytes);
-      if (outcome instanceof Demotion.BudgetExhausted) {
-        break;
-      }
-      if (outcome instanceof Demotion.Moved moved) {
-        demoted.add(entry);
-        freedBytes += moved.bytes();
-      }
-    }
+    long freedBytes = victims.demote(demotion, purpose, maxWarmHeat, needBytes, demoted);
     if (demand.roomLeftBytes + freedBytes < demand.smallestUsefulBytes) {
       // Not even one of the promotions waiting could land: demoting would only churn.
       ledger.rollbackTo(mark);

@@ -20,6 +20,7 @@ import tierd.scoring.Thresholds;
  * @param skipBytes bytes of skipped candidates per reason
  * @param skipsNotListed skipped candidates counted but not listed
  * @param summary totals, budgets and the projected state of each node
+ * @param tenants each tenant's fast-tier share before and after the plan (empty without classes)
  */
 public record MigrationPlan(
     Instant at,
@@ -28,13 +29,27 @@ public record MigrationPlan(
     Map<SkipReason, Long> skipCounts,
     Map<SkipReason, Long> skipBytes,
     long skipsNotListed,
-    Summary summary) {
+    Summary summary,
+    List<TenantShare> tenants) {
 
   public MigrationPlan {
+    tenants = List.copyOf(tenants);
     moves = List.copyOf(moves);
     skipped = List.copyOf(skipped);
     skipCounts = Collections.unmodifiableMap(new EnumMap<>(orEmpty(skipCounts)));
     skipBytes = Collections.unmodifiableMap(new EnumMap<>(orEmpty(skipBytes)));
+  }
+
+  /** A plan without classes. */
+  public MigrationPlan(
+      Instant at,
+      List<Move> moves,
+      List<Skip> skipped,
+      Map<SkipReason, Long> skipCounts,
+      Map<SkipReason, Long> skipBytes,
+      long skipsNotListed,
+      Summary summary) {
+    this(at, moves, skipped, skipCounts, skipBytes, skipsNotListed, summary, List.of());
   }
 
   private static Map<SkipReason, Long> orEmpty(Map<SkipReason, Long> m) {

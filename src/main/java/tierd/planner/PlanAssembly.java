@@ -27,7 +27,8 @@ final class PlanAssembly {
       Segments segments,
       SkipLog skips,
       SegmentJoin.Counts counts,
-      ResidencyRule residency) {
+      ResidencyRule residency,
+      Tenants tenants) {
     Instant now = input.now();
     List<Move> moves = new ArrayList<>(ledger.planned().size());
     int pingPongs = 0;
@@ -92,7 +93,14 @@ final class PlanAssembly {
             projections);
     MigrationPlan plan =
         new MigrationPlan(
-            now, moves, skips.listed(), skips.counts(), skips.bytes(), skips.notListed(), summary);
+            now,
+            moves,
+            skips.listed(),
+            skips.counts(),
+            skips.bytes(),
+            skips.notListed(),
+            summary,
+            tenants.shares(ledger.planned()));
     Set<ProcessId> alive = new HashSet<>();
     for (ManagedProcess process : input.processes()) {
       alive.add(new ProcessId(process.pid(), process.startTimeTicks()));

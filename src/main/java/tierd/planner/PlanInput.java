@@ -22,6 +22,7 @@ import tierd.topology.Topology;
  * @param placements bytes per node for ranges of the regions, sorted by pid then start and
  *     non-overlapping per pid; a part of a region no placement covers is estimated from its VMA (so
  *     an empty list means "estimate everything")
+ * @param tenancy the tenant of each process ({@link Tenancy#NONE} without classes)
  * @param cpus where each managed process's threads ran, by pid (the planner promotes toward them; a
  *     pid without an entry, or whose start time differs, falls back to static topology)
  * @param capacityBytes usable bytes now of each demotion-only node ({@code
@@ -35,6 +36,7 @@ public record PlanInput(
     List<ScoredRegion> regions,
     Thresholds thresholds,
     List<RegionPlacement> placements,
+    Tenancy tenancy,
     Map<Integer, ProcessCpus> cpus,
     Map<Integer, Long> capacityBytes) {
 
@@ -46,7 +48,7 @@ public record PlanInput(
     capacityBytes = Map.copyOf(capacityBytes);
   }
 
-  /** Input without thread placement and without live capacities. */
+  /** Input without classes, without thread placement and without live capacities. */
   public PlanInput(
       Instant now,
       Topology topology,
@@ -54,19 +56,34 @@ public record PlanInput(
       List<ScoredRegion> regions,
       Thresholds thresholds,
       List<RegionPlacement> placements) {
-    this(now, topology, processes, regions, thresholds, placements, Map.of(), Map.of());
+    this(
+        now,
+        topology,
+        processes,
+        regions,
+        thresholds,
+        placements,
+        Tenancy.NONE,
+        Map.of(),
+        Map.of());
+  }
+
+  /** The same input with processes in {@code newTenancy}'s tenants. */
+  public PlanInput withTenancy(Tenancy newTenancy) {
+    return new PlanInput(
+        now, topology, processes, regions, thresholds, placements, newTenancy, cpus, capacityBytes);
   }
 
   /** The same input with where the processes' threads ran. */
   public PlanInput withCpus(Map<Integer, ProcessCpus> newCpus) {
     return new PlanInput(
-        now, topology, processes, regions, thresholds, placements, newCpus, capacityBytes);
+        now, topology, processes, regions, thresholds, placements, tenancy, newCpus, capacityBytes);
   }
 
   /** The same input with the demotion-only nodes' usable bytes now. */
   public PlanInput withCapacities(Map<Integer, Long> newCapacityBytes) {
     return new PlanInput(
-        now, topology, processes, regions, thresholds, placements, cpus, newCapacityBytes);
+        now, topology, processes, regions, thresholds, placements, tenancy, cpus, newCapacityBytes);
   }
 
   /** Input from a scoring result, with every placement estimated from the VMAs. */

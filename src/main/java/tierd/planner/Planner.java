@@ -26,6 +26,13 @@ package tierd.planner;
  *       down without pressure.
  * </ol>
  *
+ * <p>With {@code classes:} ({@link PlanInput#tenancy}), after pressure relief a tenant over its
+ * fast-tier ceiling demotes its coldest data down to it ({@link CeilingDemotion}); data that goes
+ * down for room comes from tenants above their floors first, lower priority first, coldest first
+ * ({@link RoomVictims}); a promotion that would take a tenant over its ceiling is an exchange
+ * within that tenant or none; proactive demotion stops at a tenant's floor. Policy and cpuset still
+ * decide first: a floor never moves a page they forbid.
+ *
  * <p>Everywhere: a move never stays within a tier (targets come from {@link
  * tierd.topology.Topology#promotionTargets} and {@link tierd.topology.Topology#demotionTargets});
  * demotion goes to the nearest allowed node of the next lower tier that has an allowed node;

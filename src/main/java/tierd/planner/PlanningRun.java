@@ -14,9 +14,11 @@ final class PlanningRun {
   final PromotionCandidates promotions;
   final DemotionEntries demotions;
   final SegmentJoin.Counts joined;
+  final Tenants tenants;
   final ResidencyRule residency;
   final Demotion demotion;
   final PressureRelief pressureRelief;
+  final CeilingDemotion ceilingDemotion;
   final MakeRoom makeRoom;
   final Promotion promotion;
   final ProactiveDemotion proactiveDemotion;
@@ -32,20 +34,25 @@ final class PlanningRun {
     this.input = input;
     this.state = state;
     nodes = new NodeTable(input.topology(), config, input.capacityBytes());
-    ledger = new Ledger(nodes, config, state, input.now());
     segments = new Segments(input, nodes, config);
+    tenants = Tenants.of(input.tenancy(), input.topology(), nodes, segments);
+    ledger = new Ledger(nodes, config, state, input.now(), tenants);
     skips = new SkipLog(config, nodes, segments, ledger);
     promotions = new PromotionCandidates();
     demotions = new DemotionEntries(nodes.count());
     joined =
-        new SegmentJoin(config, nodes, segments, skips, promotions, demotions)
+        new SegmentJoin(config, nodes, segments, skips, promotions, demotions, tenants)
             .join(input.placements());
     residency = new ResidencyRule(config, state.residency(), input.now(), nodes, segments, skips);
-    ReasonTexts texts = new ReasonTexts(config, input.thresholds(), nodes, ledger, segments);
+    ReasonTexts texts =
+        new ReasonTexts(config, input.thresholds(), nodes, ledger, segments, tenants);
     demotion = new Demotion(nodes, ledger, segments, demotions, residency, skips, texts);
     Exchange exchange =
-        new Exchange(input.thresholds(), nodes, ledger, segments, demotions, demotion, texts);
-    pressureRelief = new PressureRelief(nodes, ledger, segments, demotions, demotion, skips);
+        new Exchange(
+            input.thresholds(), nodes, ledger, segments, demotions, demotion, texts, tenants);
+    pressureRelief =
+        new PressureRelief(nodes, ledger, segments, demotions, demotion, skips, tenants);
+    ceilingDemotion = new CeilingDemotion(nodes, segments, demotions, demotion, tenants);
     makeRoom =
         new MakeRoom(
             config,
@@ -56,7 +63,8 @@ final class PlanningRun {
             promotions,
             demotions,
             demotion,
-            residency);
+            residency,
+            tenants);
     promotion =
         new Promotion(
             config,
@@ -68,21 +76,26 @@ final class PlanningRun {
             exchange,
             residency,
             skips,
-            texts);
-    proactiveDemotion = new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips);
+            texts,
+            tenants);
+    proactiveDemotion =
+        new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips, tenants);
     capacityRelief = new CapacityRelief(nodes, ledger, segments, demotions, demotion, skips, texts);
   }
 
   /**
-   * Relieves pressure, makes room for the hot data waiting, promotes (with exchange), empties
-   * demotion-only nodes down to their capacity, demotes proactively, assembles the plan.
+   * Relieves pressure, demotes tenants over their ceiling, makes room for the hot data waiting,
+   * promotes (with exchange), empties demotion-only nodes down to their capacity, demotes
+   * proactively, assembles the plan.
    */
   PlanResult plan() {
     pressureRelief.run();
+    ceilingDemotion.run();
     makeRoom.run();
     promotion.run();
     capacityRelief.run();
     proactiveDemotion.run();
-    return PlanAssembly.assemble(input, state, nodes, ledger, segments, skips, joined, residency);
+    return PlanAssembly.assemble(
+        input, state, nodes, ledger, segments, skips, joined, residency, tenants);
   }
 }

@@ -4,7 +4,8 @@ package tierd.planner;
  * Demotion under pressure: a node with a slower tier whose free memory is under its low watermark
  * demotes COLD data, longest idle first, until its free memory would reach its floor (the high
  * watermark plus the room margin), and no more: the last region goes down only in the part that is
- * needed. Once the budget is gone, the rest of what it would have demoted is held back by it.
+ * needed. Once the budget is gone, the rest of what it would have demoted is held back by it. With
+ * classes, the data goes in the tenants' order ({@link RoomVictims}).
  */
 final class PressureRelief {
 
@@ -14,6 +15,7 @@ final class PressureRelief {
   private final DemotionEntries entries;
   private final Demotion demotion;
   private final SkipLog skips;
+  private final Tenants tenants;
 
   PressureRelief(
       NodeTable nodes,
@@ -21,13 +23,15 @@ final class PressureRelief {
       Segments segments,
       DemotionEntries entries,
       Demotion demotion,
-      SkipLog skips) {
+      SkipLog skips,
+      Tenants tenants) {
     this.nodes = nodes;
     this.ledger = ledger;
     this.segments = segments;
     this.entries = entries;
     this.demotion = demotion;
     this.skips = skips;
+    this.tenants = tenants;
   }
 
   void run() {
@@ -51,10 +55,13 @@ final class PressureRelief {
                 + ", "
                 + Texts.bytes(nodes.floorBytes(node) - freeAtStart)
                 + " short of high + margin");
-    CandidateQueue coldest = entries.coldest(node, segments, segments::cold);
+    RoomVictims coldest = RoomVictims.of(node, segments::cold, entries, segments, tenants);
     boolean budgetGone = false;
-    while (needBytes > 0 && !coldest.isEmpty()) {
-      int entry = coldest.poll();
+    while (needBytes > 0) {
+      int entry = coldest.next(Double.POSITIVE_INFINITY);
+      if (entry < 0) {
+        break;
+      }
       int segment = entries.segment(node, entry);
       if (budgetGone) {
         entries.decide(node, entry);
@@ -62,7 +69,8 @@ final class PressureRelief {
         needBytes -= segments.bytes(segment, node);
         continue;
       }
-      Demotion.Outcome outcome = demotion.demote(node, entry, purpose, needBytes);
+      Demotion.Outcome outcome =
+          demotion.demote(node, entry, purpose, coldest.bytesToGive(entry, needBytes));
       if (outcome instanceof Demotion.BudgetExhausted) {
         budgetGone = true;
         needBytes -= segments.bytes(segment, node);

@@ -1,5 +1,6 @@
 package tierd.planner;
 
+import java.util.function.Supplier;
 import tierd.scoring.Thresholds;
 
 /**
@@ -11,11 +12,16 @@ import tierd.scoring.Thresholds;
  * else it is held back ({@link Blocked}). Hot data of fewer windows moves only into free room:
  * nothing goes down for it until it is confirmed. A candidate too large for the budget moves its
  * aligned prefix; once less than a page of budget is left, the rest are held back by it.
+ *
+ * <p>With classes: a promotion into the fast tier that would take its tenant over its ceiling
+ * happens only as an exchange with the tenant's own colder data on the nearest allowed fast node
+ * ({@link WithinTenant}), or not at all ({@link SkipReason#TENANT_CEILING}); its other allowed
+ * targets (a middle tier) are not tried for it.
  */
 final class Promotion {
 
   /** Where a candidate goes, or why it cannot. */
-  sealed interface Choice permits Direct, Exchanged, Partial, Blocked {}
+  sealed interface Choice permits Direct, Exchanged, WithinTenant, Partial, Blocked {}
 
   /**
    * To {@code target}, the {@code position}-th (from 0) of the allowed targets, which had {@code
@@ -25,6 +31,13 @@ final class Promotion {
 
   /** To {@code target}, after an exchange demoted {@code demotedBytes} of its colder data. */
   record Exchanged(int target, int position, long demotedBytes) implements Choice {}
+
+  /**
+   * To fast node {@code target}, its tenant at its ceiling: after an exchange demoted {@code
+   * demotedBytes} of the tenant's own colder data there; {@code ceiling} says where it stood.
+   */
+  record WithinTenant(int target, int position, long demotedBytes, String ceiling)
+      implements Choice {}
 
   /** Only the prefix {@code cut}, into the room left on {@code target}. */
   record Partial(int target, int position, long freeBeforeBytes, Cut cut) implements Choice {}
@@ -45,6 +58,7 @@ final class Promotion {
   private final ResidencyRule residency;
   private final SkipLog skips;
   private final ReasonTexts texts;
+  private final Tenants tenants;
 
   Promotion(
       PlannerConfig config,
@@ -56,7 +70,8 @@ final class Promotion {
       Exchange exchange,
       ResidencyRule residency,
       SkipLog skips,
-      ReasonTexts texts) {
+      ReasonTexts texts,
+      Tenants tenants) {
     this.config = config;
     this.thresholds = thresholds;
     this.nodes = nodes;
@@ -67,6 +82,7 @@ final class Promotion {
     this.residency = residency;
     this.skips = skips;
     this.texts = texts;
+    this.tenants = tenants;
   }
 
   void run() {
@@ -105,18 +121,27 @@ final class Promotion {
     }
     Choice choice = choose(segment, source, targets, cut);
     if (choice instanceof Blocked blocked) {
-      skips.skip(
-          segment,
-          source,
-          Direction.PROMOTE,
-          cut.bytes(),
-          blocked.reason(),
-          () -> texts.promotionBlocked(blocked.reason(), targets, cut.bytes()));
+      Supplier<String> text =
+          blocked.reason() == SkipReason.TENANT_CEILING
+              ? () ->
+                  texts.ceilingBlocked(
+                      tenants.tenantOf(segment), segment, firstFast(targets), cut.bytes())
+              : () -> texts.promotionBlocked(blocked.reason(), targets, cut.bytes());
+      skips.skip(segment, source, Direction.PROMOTE, cut.bytes(), blocked.reason(), text);
     } else if (choice instanceof Direct direct) {
       apply(segment, source, direct.target(), cut, reason(segment, source, direct));
       skipRestOverBudget(segment, source, cut);
     } else if (choice instanceof Exchanged exchanged) {
       apply(segment, source, exchanged.target(), cut, reason(segment, source, exchanged));
+      skipRestOverBudget(segment, source, cut);
+    } else if (choice instanceof WithinTenant within) {
+      String text =
+          texts.promotion(
+                  segment, source, within.target(), within.position(), 0, within.demotedBytes())
+              + ", "
+              + within.ceiling()
+              + ": exchanged within the tenant";
+      apply(segment, source, within.target(), cut, text);
       skipRestOverBudget(segment, source, cut);
     } else if (choice instanceof Partial partial) {
       apply(segment, source, partial.target(), partial.cut(), reason(segment, source, partial));
@@ -131,6 +156,14 @@ final class Promotion {
    */
   private Choice choose(int segment, int source, int[] targets, Cut cut) {
     long bytes = cut.bytes();
+    int fastTarget = tenants.configured() ? firstFast(targets) : -1;
+    if (fastTarget >= 0) {
+      int tenant = tenants.tenantOf(segment);
+      long overCeilingBytes = tenants.overCeilingBytes(tenant, bytes);
+      if (overCeilingBytes > 0) {
+        return withinTenant(segment, tenant, targets, fastTarget, bytes, overCeilingBytes);
+      }
+    }
     int firstWithinFillLimit = -1;
     for (int position = 0; position < targets.length; position++) {
       int target = targets[position];
@@ -151,13 +184,7 @@ final class Promotion {
     int exchangeNode = firstWithinFillLimit >= 0 ? firstWithinFillLimit : targets[0];
     boolean confirmed = thresholds.confirmed(segments.region(segment).hotWindows());
     if (config.exchange() && confirmed && !exchange.failedOn(exchangeNode)) {
-      long needBytes =
-          Math.max(
-              bytes - (ledger.freeBytes(exchangeNode) - nodes.floorBytes(exchangeNode)),
-              nodes.totalBytes(exchangeNode)
-                  - ledger.freeBytes(exchangeNode)
-                  + bytes
-                  - nodes.fillLimitBytes(exchangeNode));
+      long needBytes = roomNeedBytes(exchangeNode, bytes);
       long demotedBytes = exchange.makeRoom(exchangeNode, needBytes, segment, bytes);
       if (demotedBytes >= needBytes) {
         return new Exchanged(exchangeNode, indexOf(targets, exchangeNode), demotedBytes);
@@ -188,6 +215,45 @@ final class Promotion {
     }
     return new Blocked(
         confirmed || !config.exchange() ? SkipReason.WATERMARK : SkipReason.UNCONFIRMED);
+  }
+
+  /**
+   * A promotion that would take its tenant over its ceiling: only as an exchange with the tenant's
+   * own colder data on the nearest fast target, enough for the ceiling and the node's floor.
+   */
+  private Choice withinTenant(
+      int segment, int tenant, int[] targets, int fastTarget, long bytes, long overCeilingBytes) {
+    if (!config.exchange() || !thresholds.confirmed(segments.region(segment).hotWindows())) {
+      return new Blocked(SkipReason.TENANT_CEILING);
+    }
+    String ceiling = tenants.ceilingText(tenant, bytes);
+    long needBytes = Math.max(overCeilingBytes, roomNeedBytes(fastTarget, bytes));
+    long demotedBytes =
+        exchange.makeRoomWithinTenant(fastTarget, tenant, needBytes, segment, bytes);
+    if (demotedBytes < needBytes) {
+      return new Blocked(SkipReason.TENANT_CEILING);
+    }
+    return new WithinTenant(fastTarget, indexOf(targets, fastTarget), demotedBytes, ceiling);
+  }
+
+  /**
+   * Bytes an exchange on {@code node} must free for {@code bytes} to land: above its floor and
+   * within its fill limit.
+   */
+  private long roomNeedBytes(int node, long bytes) {
+    return Math.max(
+        bytes - (ledger.freeBytes(node) - nodes.floorBytes(node)),
+        nodes.totalBytes(node) - ledger.freeBytes(node) + bytes - nodes.fillLimitBytes(node));
+  }
+
+  /** The first of {@code targets} in the fast tier, or -1. */
+  private int firstFast(int[] targets) {
+    for (int target : targets) {
+      if (tenants.fast(target)) {
+        return target;
+      }
+    }
+    return -1;
   }
 
   private String reason(int segment, int source, Direct direct) {

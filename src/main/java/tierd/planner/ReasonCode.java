@@ -18,7 +18,9 @@ public enum ReasonCode {
    */
   OVER_CAPACITY_PROMOTE(Direction.PROMOTE),
   /** The same, down to a lower tier when there is one, coldest first. */
-  OVER_CAPACITY_DEMOTE(Direction.DEMOTE);
+  OVER_CAPACITY_DEMOTE(Direction.DEMOTE),
+  /** The coldest data of a tenant over its fast-tier ceiling goes down to the ceiling. */
+  TENANT_CEILING(Direction.DEMOTE);
 
   private final Direction direction;
 

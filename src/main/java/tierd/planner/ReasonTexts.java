@@ -17,6 +17,7 @@ final class ReasonTexts {
   private final NodeTable nodes;
   private final Ledger ledger;
   private final Segments segments;
+  private final Tenants tenants;
 
   ReasonTexts(
       PlannerConfig config,
@@ -24,6 +25,17 @@ final class ReasonTexts {
       NodeTable nodes,
       Ledger ledger,
       Segments segments) {
+    this(config, thresholds, nodes, ledger, segments, Tenants.none());
+  }
+
+  ReasonTexts(
+      PlannerConfig config,
+      Thresholds thresholds,
+      NodeTable nodes,
+      Ledger ledger,
+      Segments segments,
+      Tenants tenants) {
+    this.tenants = tenants;
     this.config = config;
     this.thresholds = thresholds;
     this.nodes = nodes;
@@ -164,7 +176,11 @@ final class ReasonTexts {
           .append(purpose.why())
           .append(")");
     } else {
-      text.append("cold (idle ")
+      text.append(
+              code == ReasonCode.TENANT_CEILING
+                  ? region.heatClass().name().toLowerCase(Locale.ROOT)
+                  : "cold")
+          .append(" (idle ")
           .append(Texts.duration(region.idleAge()))
           .append(", heat ")
           .append(Texts.heat(region.heat()))
@@ -184,8 +200,13 @@ final class ReasonTexts {
         .append(" allowed in the next lower tier, ")
         .append(Texts.bytes(ledger.freeBytes(target) - nodes.floorBytes(target)))
         .append(" free above high wmark + margin)");
-    if (purpose.exchange() || code == ReasonCode.COLD_PROACTIVE) {
+    if (purpose.exchange()
+        || code == ReasonCode.COLD_PROACTIVE
+        || code == ReasonCode.TENANT_CEILING) {
       text.append(", ").append(purpose.why());
+    }
+    if (purpose.tenantOrder() && tenants.configured()) {
+      text.append("; ").append(roomNote(tenants.tenantOf(segment)));
     }
     return text.toString();
   }
@@ -214,6 +235,43 @@ final class ReasonTexts {
         + ", "
         + Texts.bytes(ledger.freeBytes(target) - nodes.floorBytes(target))
         + " free above high wmark + margin), hottest first";
+  }
+
+  /**
+   * Where the tenant of data that goes down for room stood: {@code tenant batch above floor 1GiB
+   * (3GiB fast), priority 0}, or below its floor and why it gave all the same.
+   */
+  private String roomNote(int tenant) {
+    String priority = "priority " + tenants.priority(tenant);
+    if (tenants.floorBytes(tenant) <= 0) {
+      return "tenant " + tenants.name(tenant) + " has no floor, " + priority;
+    }
+    if (!tenants.atOrBelowFloor(tenant)) {
+      return tenants.floorText(tenant) + ", " + priority;
+    }
+    return tenants.floorText(tenant)
+        + ": demoted only as no tenant above its floor had data here as cold";
+  }
+
+  /**
+   * Why {@code hotBytes} of hot data of a tenant at its ceiling did not move up into fast node
+   * {@code fastTarget}.
+   */
+  String ceilingBlocked(int tenant, int segment, int fastTarget, long hotBytes) {
+    String why;
+    if (!config.exchange()) {
+      why = "planner.exchange is off";
+    } else if (!thresholds.confirmed(segments.region(segment).hotWindows())) {
+      why =
+          "hot for fewer than " + thresholds.confirmWindows() + " windows (scoring.confirmWindows)";
+    } else {
+      why = "too little of its own data there is colder";
+    }
+    return tenants.ceilingText(tenant, hotBytes)
+        + ": moves up only in exchange for the tenant's own colder data on node "
+        + nodes.nodeId(fastTarget)
+        + "; "
+        + why;
   }
 
   /** Why data of {@code bytes} found no node of the next lower tier with room. */

@@ -14,7 +14,8 @@ import tierd.scoring.ScoredRegion;
  * becomes a segment with its bytes per node (from the placements that overlap it, pro rata, and the
  * VMA's estimate for the rest). HOT segments become promotion candidates (or skips: data in no
  * tier, a rule that holds the VMA back, a range smaller than one folio), COLD and WARM segments
- * demotion entries of each node with a slower tier.
+ * demotion entries of each node with a slower tier; with classes, HOT data in the fast tier of a
+ * tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
  */
 final class SegmentJoin {
 
@@ -27,6 +28,7 @@ final class SegmentJoin {
   private final SkipLog skips;
   private final PromotionCandidates promotions;
   private final DemotionEntries demotions;
+  private final Tenants tenants;
   private final long[] bytesRow;
   private List<RegionPlacement> placements = List.of();
   private int placementFrom;
@@ -40,13 +42,15 @@ final class SegmentJoin {
       Segments segments,
       SkipLog skips,
       PromotionCandidates promotions,
-      DemotionEntries demotions) {
+      DemotionEntries demotions,
+      Tenants tenants) {
     this.config = config;
     this.nodes = nodes;
     this.segments = segments;
     this.skips = skips;
     this.promotions = promotions;
     this.demotions = demotions;
+    this.tenants = tenants;
     this.bytesRow = new long[nodes.rowWidth];
   }
 
@@ -140,8 +144,17 @@ final class SegmentJoin {
       int processIndex, int vmaIndex, int regionIndex, long start, long end) {
     int segment = -1;
     VmaView vma = segments.processAt(processIndex).vma(vmaIndex);
+    boolean ceiling =
+        tenants.configured() && tenants.hasCeiling(tenants.tenantOfProcess(processIndex));
     for (int source = 0; source < nodes.rowWidth; source++) {
       long bytes = bytesRow[source];
+      if (bytes > 0 && ceiling && tenants.fast(source) && nodes.hasSlowerTier(source)) {
+        // hot data of a tenant with a ceiling may go down to it (CeilingDemotion), never for room
+        if (segment < 0) {
+          segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, bytesRow);
+        }
+        demotions.add(source, segment);
+      }
       if (bytes <= 0 || (source != nodes.noTierSlot && !nodes.hasFasterTier(source))) {
         continue; // nothing there, or already in the fastest tier
       }
@@ -159,12 +172,26 @@ final class SegmentJoin {
         continue;
       }
       if (vma.promotion(source) instanceof PlacementRule.HeldBack held) {
-        skips.skip(segment, source, Direction.PROMOTE, bytes, held.reason(), held::text);
+        skips.skip(
+            segment, source, Direction.PROMOTE, bytes, held.reason(), heldText(segment, held));
         continue;
       }
       promotionDemandBytes += bytes;
       promotions.add(segment, source);
     }
+  }
+
+  /**
+   * The text of a rule that holds hot data back; for a tenant below its floor it adds that the
+   * floor does not override the rule (policy and cpuset come first).
+   */
+  private java.util.function.Supplier<String> heldText(int segment, PlacementRule.HeldBack held) {
+    if (!tenants.configured() || !tenants.atOrBelowFloor(tenants.tenantOf(segment))) {
+      return held::text;
+    }
+    int tenant = tenants.tenantOf(segment);
+    return () ->
+        held.text() + "; " + tenants.floorText(tenant) + ", but a floor never overrides it";
   }
 
   /**

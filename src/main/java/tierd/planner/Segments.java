@@ -22,6 +22,7 @@ import tierd.scoring.ScoredRegion;
 final class Segments {
 
   private static final byte COLD = (byte) HeatClass.COLD.ordinal();
+  private static final byte HOT = (byte) HeatClass.HOT.ordinal();
 
   private final List<ProcessView> processes;
   private final Map<Integer, Integer> processIndexOfPid = new HashMap<>();
@@ -135,6 +136,11 @@ final class Segments {
     idleSeconds = Arrays.copyOf(idleSeconds, capacity);
   }
 
+  /** The index of the process a segment belongs to (as {@link #processAt} takes it). */
+  int processIndex(int segment) {
+    return processIndex[segment];
+  }
+
   /** The process a segment belongs to. */
   ProcessView process(int segment) {
     return processes.get(processIndex[segment]);
@@ -169,6 +175,19 @@ final class Segments {
 
   boolean cold(int segment) {
     return heatClass[segment] == COLD;
+  }
+
+  boolean hot(int segment) {
+    return heatClass[segment] == HOT;
+  }
+
+  /**
+   * True when a segment may go down to make room for hotter data: its VMA lets it move, and it is
+   * not HOT (HOT data is a demotion entry only of a tenant with a ceiling, for {@link
+   * CeilingDemotion}).
+   */
+  boolean roomVictim(int segment) {
+    return !hot(segment) && vma(segment).movable();
   }
 
   double heat(int segment) {

@@ -35,5 +35,12 @@ public enum SkipReason {
   /**
    * The region is smaller than one folio (THP or huge page) once aligned, so it cannot move alone.
    */
-  ALIGNMENT
+  ALIGNMENT,
+  /**
+   * Its tenant is at its fast-tier ceiling: it moves up only in exchange for the tenant's own
+   * colder data, and none could make room.
+   */
+  TENANT_CEILING,
+  /** Its tenant is at or below its fast-tier floor: it is not demoted without a need for room. */
+  TENANT_FLOOR
 }

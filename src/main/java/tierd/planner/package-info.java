@@ -21,14 +21,22 @@
  *   <li><em>budget</em>: a token bucket per direction in bytes (rate × elapsed, capped at rate ×
  *       burst) and a per-cycle cap on both directions;
  *   <li><em>residency</em>: when each range last moved and which way; a reversal is a
- *       <em>ping-pong</em>.
+ *       <em>ping-pong</em>;
+ *   <li><em>tenant</em> (only with {@code classes:}): the processes of one class, or of one cgroup
+ *       of a class matched by cgroup ({@link tierd.planner.Tenancy}); its <em>fast bytes</em> are
+ *       its bytes on tier rank 0, its <em>floor</em> and <em>ceiling</em> bounds on them ({@link
+ *       tierd.planner.TenantClass}).
  * </ul>
  *
  * <p>Invariants of every plan (checked by the randomised tests): no move targets a node outside the
  * allowed set; no move stays within a tier; no move touches an interleaved VMA unless configured;
  * promoted bytes ≤ promotion tokens, demoted bytes ≤ demotion tokens, their sum ≤ the cycle cap; no
  * target ends above its fill limit or below its high watermark by the plan's own estimates; a
- * placement that is already ideal yields no move.
+ * placement that is already ideal yields no move. With classes (checked by {@code
+ * TenantPropertiesTest}): no promotion into the fast tier leaves its tenant above its ceiling; a
+ * ceiling or proactive demotion stops at the ceiling or floor (within one aligned unit); a room
+ * demotion of a tenant at or below its floor says so; without classes the plan is byte for byte
+ * what it was before them.
  *
  * <p>Shape: {@link tierd.planner.Planner#plan} builds a {@code PlanningRun}, whose parts are an
  * immutable {@code NodeTable} (nodes by dense index, a no-tier slot after them), a {@code Ledger}
@@ -40,7 +48,10 @@
  * (demotion-only nodes over their live capacity) and {@code ProactiveDemotion}, each demoting
  * through {@code Demotion} (sealed {@code Outcome}); {@code PlanAssembly} makes the plan. {@code
  * PlacementRule} is the safety core: a pure function from cpuset, VMA and config to allowed targets
- * or the reason none is allowed. {@code ReasonTexts} writes the sentences of reasons.
+ * or the reason none is allowed. {@code ReasonTexts} writes the sentences of reasons. With classes,
+ * {@code Tenants} keeps each tenant's fast bytes as the {@code Ledger} books moves, {@code
+ * RoomVictims} orders what goes down for room, and {@code CeilingDemotion} runs after {@code
+ * PressureRelief}.
  *
  * <p>Units: addresses and sizes in bytes, rates in bytes per second, times as {@link
  * java.time.Instant} and {@link java.time.Duration}, heats as fractions in [0, 1].

@@ -28,6 +28,16 @@ record Candidate(
    * checks (stat, status) come before the others. Throws for files that are gone, unreadable or
    * malformed.
    */
+  /**
+   * The first word of a process's command line (/proc/PID/cmdline up to its first NUL), what an
+   * {@code exe} matcher matches. Throws when the file is gone or unreadable.
+   */
+  static String argv0(KernelRoot root, int pid) {
+    String cmdline = KernelFiles.read(root.pid(pid, "cmdline"));
+    int nul = cmdline.indexOf('\0');
+    return nul >= 0 ? cmdline.substring(0, nul) : cmdline;
+  }
+
   static Optional<Candidate> read(
       KernelRoot root, int pid, ProcessFilter filter, CpusetMems.Mounts mounts) {
     if (pid == filter.selfPid()) {
@@ -46,10 +56,7 @@ record Candidate(
       return Optional.empty();
     }
     if (filter.exe().isPresent()) {
-      String cmdline = KernelFiles.read(root.pid(pid, "cmdline"));
-      int nul = cmdline.indexOf('\0');
-      String argv0 = nul >= 0 ? cmdline.substring(0, nul) : cmdline;
-      if (!filter.matchesExe(argv0)) {
+      if (!filter.matchesExe(argv0(root, pid))) {
         return Optional.empty();
       }
     }

@@ -147,6 +147,18 @@ public final class ProcessScanner {
     }
   }
 
+  /**
+   * The first word of {@code pid}'s command line, what an {@code exe} matcher matches; "" when the
+   * process is gone or its cmdline unreadable (it matches no exe pattern but ".*").
+   */
+  public String argv0(int pid) {
+    try {
+      return Candidate.argv0(root, pid);
+    } catch (KernelFsException e) {
+      return "";
+    }
+  }
+
   /** All numeric entries of /proc, ascending. */
   public List<Integer> pids() {
     List<Integer> out = new ArrayList<>();

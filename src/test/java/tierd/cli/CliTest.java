@@ -86,6 +86,19 @@ class CliTest {
   }
 
   @Test
+  void scanShowsEachTenantsFastBytesAgainstItsFloorAndCeiling(@TempDir Path tmp) throws Exception {
+    Path config = tmp.resolve("classes.yaml");
+    Files.writeString(
+        config, "classes:\n  - name: py\n    comm: python3\n    fastMin: 50%\n    fastMax: 1GiB\n");
+    Run r = run("scan", "--all", "--root", fixture("host-1node"), "--config", config.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern(
+            "tenant py \\(class py, priority 0\\): fast \\S+ of \\S+ resident; floor 50 %")
+        .contains("; ceiling 1GiB");
+  }
+
+  @Test
   void missingRootNamesTheFile(@TempDir Path tmp) {
     Run r = run("topology", "--root", tmp.toString());
     assertThat(r.code()).isEqualTo(2);

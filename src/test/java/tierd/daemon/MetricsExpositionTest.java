@@ -79,7 +79,10 @@ class MetricsExpositionTest {
         .contains("tierd_node_tier_rank{node=\"2\",} 1.0")
         .contains("tierd_tiers 2.0")
         .contains("tierd_dry_run 1.0")
-        .contains("tierd_build_info{");
+        .contains("tierd_build_info{")
+        .contains("tierd_class_tenants{class=\"web\",}")
+        .contains("tierd_class_floor_deficit_bytes{class=\"default\",}")
+        .contains("tierd_class_planned_moves_total{class=\"web\",reason=\"tenant_ceiling\",}");
   }
 
   private String scrapeRunningDaemon() throws Exception {
@@ -93,7 +96,8 @@ class MetricsExpositionTest {
                 + "\ninterval: 200ms\nruntimeDirectory: "
                 + tmp.resolve("run")
                 + "\nplanner:\n  nodes:\n    \"2\":\n      demotionOnly: true\n"
-                + "      capacity: 512MiB\n");
+                + "      capacity: 512MiB\n"
+                + "classes:\n  - name: web\n    fastMin: 50%\n    fastMax: 4GiB\n");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();

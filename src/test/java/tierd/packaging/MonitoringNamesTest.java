@@ -102,6 +102,34 @@ class MonitoringNamesTest {
     metrics.scan().numaMaps("read", 2);
     metrics.scan().numaMaps("kept", 1);
     metrics.scan().numaMaps("rechecked", 1);
+    metrics
+        .tenants()
+        .publish(
+            List.of(
+                new tierd.planner.TenantShare(
+                    "web/web-1",
+                    "web",
+                    10,
+                    4L << 30,
+                    1L << 30,
+                    2L << 30,
+                    2L << 30,
+                    3L << 30,
+                    "50 %",
+                    "3GiB",
+                    Map.of(tierd.planner.ReasonCode.HOT, 3L)),
+                new tierd.planner.TenantShare(
+                    "batch",
+                    "batch",
+                    0,
+                    8L << 30,
+                    2L << 30,
+                    2L << 30,
+                    -1,
+                    2L << 30,
+                    "",
+                    "2GiB",
+                    Map.of(tierd.planner.ReasonCode.TENANT_CEILING, 1L))));
     metrics.configReload(true);
     metrics.configReload(false);
     tierd.profile.ProfileHistory profile = tierd.profile.ProfileHistory.forDaemon();

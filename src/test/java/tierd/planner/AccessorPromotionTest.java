@@ -133,6 +133,7 @@ class AccessorPromotionTest {
             input.regions(),
             input.thresholds(),
             input.placements(),
+            input.tenancy(),
             input.cpus(),
             Map.of());
     MigrationPlan afterResidency = planner.plan(later, demoted).plan();

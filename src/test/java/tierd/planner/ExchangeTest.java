@@ -48,7 +48,8 @@ class ExchangeTest {
         run.demotions,
         run.demotion,
         new ReasonTexts(
-            PlannerConfig.defaults(), Fixtures.thresholds(), run.nodes, run.ledger, run.segments));
+            PlannerConfig.defaults(), Fixtures.thresholds(), run.nodes, run.ledger, run.segments),
+        run.tenants);
   }
 
   /** The segment of pid 1's hot data. */

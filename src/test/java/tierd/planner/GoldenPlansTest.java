@@ -80,6 +80,15 @@ class GoldenPlansTest {
   };
 
   /**
+   * Seeds of {@link RandomClasses#world}: the same worlds with classes, picked for the tenant
+   * rules: a floor held in proactive demotion and room taken from tenants above their floors (13),
+   * a ceiling demotion, a promotion held at a ceiling, room from a tenant below its floor and a
+   * floor that does not override policy (20, 26, 89), a promotion exchanged within its tenant
+   * (306).
+   */
+  static final long[] CLASS_SEEDS = {13, 20, 26, 89, 306};
+
+  /**
    * Regions of the benchmark's world ({@code PlanningBench}, seed 42) planned for its golden: large
    * enough for pressure, exchange and the cycle cap at scale, small enough for a unit test.
    */
@@ -111,6 +120,16 @@ class GoldenPlansTest {
     assertGolden(targetWorldFile(seed), targetWorldPlan(seed));
   }
 
+  static Stream<Arguments> classWorlds() {
+    return Arrays.stream(CLASS_SEEDS).mapToObj(s -> Arguments.of("seed " + s, s));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("classWorlds")
+  void classWorldPlansAreUnchanged(String name, long seed) throws IOException {
+    assertGolden(classWorldFile(seed), classWorldPlan(seed));
+  }
+
   @Test
   void benchmarkWorldPlanIsUnchanged() throws IOException {
     assertGolden(benchWorldFile(), benchWorldPlan());
@@ -128,6 +147,9 @@ class GoldenPlansTest {
     StringBuilder all = new StringBuilder();
     for (long seed : SEEDS) {
       all.append(Files.readString(randomWorldFile(seed)));
+    }
+    for (long seed : CLASS_SEEDS) {
+      all.append(Files.readString(classWorldFile(seed)));
     }
     for (String tree : fixtureNames()) {
       all.append(Files.readString(fixtureFile(tree)));
@@ -155,7 +177,13 @@ class GoldenPlansTest {
         .contains("skipsNotListed=")
         .contains("moveAll=true")
         .contains("thpAligned=false")
-        .contains("runs on: ");
+        .contains("runs on: ")
+        .as("tenants: ceilings, floors, and policy first")
+        .contains(": exchanged within the tenant")
+        .contains("demoted only as no tenant above its floor")
+        .contains(" above floor ")
+        .contains("but a floor never overrides it")
+        .contains("tenants=[");
   }
 
   /** Regenerates every golden file; run from the repository root. */
@@ -163,6 +191,9 @@ class GoldenPlansTest {
     Files.createDirectories(DIR);
     for (long seed : SEEDS) {
       Files.writeString(randomWorldFile(seed), randomWorldPlan(seed), StandardCharsets.UTF_8);
+    }
+    for (long seed : CLASS_SEEDS) {
+      Files.writeString(classWorldFile(seed), classWorldPlan(seed), StandardCharsets.UTF_8);
     }
     for (String tree : fixtureNames()) {
       Files.writeString(fixtureFile(tree), fixturePlan(tree), StandardCharsets.UTF_8);
@@ -190,6 +221,10 @@ class GoldenPlansTest {
     return DIR.resolve(String.format("targets-world-%04d.txt", seed));
   }
 
+  static Path classWorldFile(long seed) {
+    return DIR.resolve(String.format("classes-world-%04d.txt", seed));
+  }
+
   static Path fixtureFile(String tree) {
     return DIR.resolve("fixture-" + tree + ".txt");
   }
@@ -209,6 +244,12 @@ class GoldenPlansTest {
     RandomWorld world = RandomWorld.generate(seed, false);
     return worldPlan(
         "# RandomWorld.generate(" + seed + ", false)\n", world, world.config, world.input());
+  }
+
+  /** The plan of {@code RandomClasses.world(seed)} and the state it hands on. */
+  static String classWorldPlan(long seed) {
+    RandomWorld world = RandomClasses.world(seed);
+    return worldPlan("# RandomClasses.world(" + seed + ")\n", world, world.config, world.input());
   }
 
   /** The plan of {@code RandomWorld.generate(seed, false).targets(seed)}. */

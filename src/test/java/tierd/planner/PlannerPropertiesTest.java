@@ -151,6 +151,9 @@ class PlannerPropertiesTest {
       List<HeatClass> classes = classesOver(w.regions, m.pid(), range);
       if (up) {
         assertThat(classes).as(() -> "promoted data is HOT " + m).contains(HeatClass.HOT);
+      } else if (m.reason().code() == ReasonCode.TENANT_CEILING) {
+        // a tenant over its ceiling gives its coldest data, whatever its class (issue 17)
+        assertThat(classes).as(() -> "ceiling demotion over scored data " + m).isNotEmpty();
       } else if (m.reason().code() == ReasonCode.EXCHANGE) {
         assertThat(classes).as(() -> "exchanged data is not only HOT " + m).isNotEmpty();
         assertThat(classes.stream().allMatch(c -> c == HeatClass.HOT))

@@ -50,6 +50,7 @@ final class RandomWorld {
   final List<RegionPlacement> placements;
   final PlannerConfig config;
   final PlannerState state;
+  final Tenancy tenancy;
   final Instant now = T0;
 
   private RandomWorld(
@@ -59,7 +60,8 @@ final class RandomWorld {
       List<ScoredRegion> regions,
       List<RegionPlacement> placements,
       PlannerConfig config,
-      PlannerState state) {
+      PlannerState state,
+      Tenancy tenancy) {
     this.seed = seed;
     this.topology = topology;
     this.processes = processes;
@@ -67,10 +69,18 @@ final class RandomWorld {
     this.placements = placements;
     this.config = config;
     this.state = state;
+    this.tenancy = tenancy;
   }
 
   PlanInput input() {
-    return new PlanInput(now, topology, processes, regions, thresholds(), placements);
+    return new PlanInput(now, topology, processes, regions, thresholds(), placements)
+        .withTenancy(tenancy);
+  }
+
+  /** The same world with its processes in {@code newTenancy}'s tenants ({@link RandomClasses}). */
+  RandomWorld withTenancy(Tenancy newTenancy) {
+    return new RandomWorld(
+        seed, topology, processes, regions, placements, config, state, newTenancy);
   }
 
   /**
@@ -202,7 +212,8 @@ final class RandomWorld {
     if (rnd.nextInt(4) == 0) {
       Collections.shuffle(regions, new java.util.Random(seed));
     }
-    return new RandomWorld(seed, topo, procs, regions, placements, cfg, state(rnd, procs, ideal));
+    return new RandomWorld(
+        seed, topo, procs, regions, placements, cfg, state(rnd, procs, ideal), Tenancy.NONE);
   }
 
   private static Topology topology(SplittableRandom rnd) {
