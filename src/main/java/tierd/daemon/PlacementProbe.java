@@ -11,20 +11,17 @@ import tierd.planner.NodeBytes;
 import tierd.planner.RegionPlacement;
 import tierd.process.ManagedProcess;
 import tierd.process.Vma;
+import tierd.scoring.HeatClass;
 import tierd.scoring.ScoredRegion;
 
 /**
- * Exact placement of the regions that may move, from {@code move_pages(pid, n, pages, NULL, status,
- * 0)}: the node of every page, in one query per batch. numa_maps only gives counts per VMA; without
- * this, a VMA half on each tier would make every region of it look half-placed.
+ * Exact placement of the regions that may move (hot or cold), from {@code move_pages(pid, n, pages,
+ * NULL, status, 0)}: the node of every page, in one query per batch. numa_maps only gives counts
+ * per VMA; without this, a VMA half on each tier would make every region of it look half-placed.
  *
- * <p>Warm regions are queried too: making room for hot data demotes the coldest data policy allows,
- * warm or not, and a warm range whose per-VMA estimate puts pages on the fast node that already
- * left it (an earlier demotion took part of the VMA) would be chosen again every cycle while
- * nothing moves (seen in the VM: ALREADY_ON_TARGET for every page, NO_ROOM for the promotion it was
- * meant to make room for). Work is bounded: at most {@code pageBudget} pages are queried per cycle,
- * hottest and coldest first; regions beyond the budget are left to the planner's per-VMA estimate.
- * Huge pages are queried once per huge page.
+ * <p>Work is bounded: at most {@code pageBudget} pages are queried per cycle, hottest and coldest
+ * first; regions beyond the budget are left to the planner's per-VMA estimate. Huge pages are
+ * queried once per huge page.
  */
 public final class PlacementProbe {
 
@@ -48,7 +45,7 @@ public final class PlacementProbe {
     }
     List<ScoredRegion> candidates = new ArrayList<>();
     for (ScoredRegion r : regions) {
-      if (byPid.containsKey(r.pid())) {
+      if (r.heatClass() != HeatClass.WARM && byPid.containsKey(r.pid())) {
         candidates.add(r);
       }
     }
