@@ -18,7 +18,7 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CFG=$SCN_DIR/2node.yaml
-S1_MAX_CYCLES=${S1_MAX_CYCLES:-40}
+S1_MAX_CYCLES=${S1_MAX_CYCLES:-80} # cycles run every 1 s while moving (busyInterval): 80 of them take about what 40 took at 2 s
 FAST=0
 
 log "boot 2node: scenarios 1 2 3 5 7"

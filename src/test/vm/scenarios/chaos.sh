@@ -11,8 +11,9 @@
 #      shrink on, and tierd never asks for it (no move refused with EACCES once a cycle has read the
 #      new cpuset);
 #   c1 kill -9 mid-move: kv's KV_MIB MiB hot buffer on node 2 is being promoted (the log says
-#      "moving: d/t pages" with >= 32 MiB still to settle) when kv is killed. The move request moved
-#      some pages and counted the rest as ESRCH, tierd_move_failures_total{errno="ESRCH"} agrees, that
+#      "moving: d/t pages" with >= 32 MiB still to settle) when kv is killed. kv's pages in that cycle
+#      end as MOVED, ESRCH (tried after the kill) or DEFERRED (not reached within the interval: the
+#      stage yields), tierd_move_failures_total{errno="ESRCH"} agrees, that
 #      cycle and the next 5 are ok, and tierd's kdamond runs on for the survivors;
 #   c2 a cgroup removed mid-scan: cg is moved into a fresh cgroup v2 child, out again, and the child
 #      removed, over and over for CHURN_S seconds while tierd cycles: every cycle is ok and manages
@@ -198,11 +199,15 @@ verdict "c1" "precondition: kv was killed while tierd's log said it was moving i
 tierd_wait_cycle 1 $((kill_cycle + 5)) 120 || fail "c1" "tierd did not complete 5 cycles after the kill in 120 s"
 tierd_scrape 1
 kvmove=$(moves_in "$kvpid" "$kill_cycle" "$kill_cycle")
-kvmoved=$(outcome "$kvmove" MOVED) kvlost=$(outcome "$kvmove" ESRCH)
-verdict "c1" "the kill landed mid-move: kv's requests in cycle $kill_cycle moved part of the buffer and counted the rest as ESRCH (saw $kvmove; expected 0 < MOVED < $KV_PAGES, ESRCH > 0)" \
-    test "$kvmoved" -gt 0 -a "$kvmoved" -lt "$KV_PAGES" -a "$kvlost" -gt 0
+kvmoved=$(outcome "$kvmove" MOVED) kvlost=$(outcome "$kvmove" ESRCH) kvdeferred=$(outcome "$kvmove" DEFERRED)
+# Since the move stage yields after one interval (issue 16), the pages of kv's request that the
+# stage had not reached when its interval ran out end as DEFERRED (re-planned next cycle, when kv
+# is gone), the ones it tried after the kill as ESRCH: every page is accounted for, either way.
+verdict "c1" "the kill landed mid-move: kv's requests in cycle $kill_cycle ended as MOVED, ESRCH (tried after the kill) or DEFERRED (not reached within the interval) and nothing else (saw $kvmove; expected MOVED + ESRCH + DEFERRED > 0 and < $KV_PAGES + 1)" \
+    test $((kvmoved + kvlost + kvdeferred)) -gt 0 -a "$kvmoved" -lt "$KV_PAGES" -a \
+    "$(tr ' ' '\n' <<< "$kvmove" | grep -cvE '^\{?(MOVED|ESRCH|DEFERRED)=[0-9]+[,}]?$|^$')" = 0
 esrch=$(metric tierd_move_failures_total 'errno="ESRCH"')
-verdict "c1" "tierd_move_failures_total{errno=\"ESRCH\"} $esrch = kv's unmoved pages $kvlost (expected > 0)" test "$esrch" = "$kvlost" -a "$esrch" -gt 0
+verdict "c1" "tierd_move_failures_total{errno=\"ESRCH\"} $esrch = kv's pages tried after the kill $kvlost" test "$esrch" = "$kvlost"
 rows=$(cycle_rows | awk -v c="$kill_cycle" '$1 >= c')
 verdict "c1" "cycles go on: the cycle of the kill and the $(($(wc -l <<< "$rows") - 1)) after it are ok and manage the 3 survivors from the next on (failed: $(awk '!$4 { printf "%d ", $1 }' <<< "$rows")none; processes: $(awk '{ printf "%s ", $5 }' <<< "$rows"))" \
     test "$(wc -l <<< "$rows")" -ge 6 -a -z "$(awk -v c="$kill_cycle" '!$4 || ($1 > c && $5 != 3)' <<< "$rows")"

@@ -159,8 +159,8 @@ public final class MetricNames {
   public static final String CONFIG_RELOADS = "tierd.config.reloads";
 
   /**
-   * tierd_idle_age_seconds{quantile="0.5"|"0.9"|"0.99"}: idle age of the managed processes'
-   * resident bytes, per byte (see tierd.profile).
+   * tierd_idle_age_seconds{percentile="50"|"90"|"99"}: idle age of the managed processes' resident
+   * bytes, per byte (see tierd.profile).
    */
   public static final String IDLE_AGE = "tierd.idle.age";
 

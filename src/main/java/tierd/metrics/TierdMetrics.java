@@ -493,7 +493,8 @@ public final class TierdMetrics {
     for (int i = 0; i < Breakdown.IDLE_QUANTILES.size(); i++) {
       ages.add(
           MultiGauge.Row.of(
-              Tags.of("quantile", label(Breakdown.IDLE_QUANTILES.get(i))),
+              // not "quantile": Prometheus keeps that label for summaries (promtool check metrics)
+              Tags.of("percentile", label(Breakdown.IDLE_QUANTILES.get(i) * 100)),
               host.idleQuantile(i).toMillis() / 1000.0));
     }
     idleAge.register(ages, true);

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param timeBudget how long the whole call may run, by the mover's ticker; pages not reached by
  *     then end as {@link Outcome#DEFERRED}, so a move stage never holds the daemon's loop for
- *     longer than about one interval (the daemon gives it {@link #budgetWithin})
+ *     longer than about one interval
  * @param room how many bytes each target node can still take; a move into a node is held back, or
  *     ends as {@link Outcome#NO_ROOM}, before it would push the node below its floor
  */
@@ -24,18 +24,6 @@ public record MoveLimits(Duration timeBudget, NodeRoom room) {
     if (timeBudget.isNegative()) {
       throw new IllegalArgumentException("timeBudget must not be negative, got " + timeBudget);
     }
-  }
-
-  /**
-   * The move stage's share of a cycle: what is left of {@code interval} after the stages before it
-   * took {@code spent}, and at least a fifth of the interval, so that a slow plan still moves
-   * something each cycle. A cycle then ends about one interval after it started, however slow the
-   * stages before the move (under emulation, heat and plan alone can take several seconds).
-   */
-  public static Duration budgetWithin(Duration interval, Duration spent) {
-    Duration floor = interval.dividedBy(5);
-    Duration left = interval.minus(spent);
-    return left.compareTo(floor) > 0 ? left : floor;
   }
 
   /** The time budget in nanoseconds, saturated at {@link Long#MAX_VALUE}. */

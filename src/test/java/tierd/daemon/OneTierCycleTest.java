@@ -163,7 +163,7 @@ class OneTierCycleTest {
     assertThat(metrics.scrape())
         .contains("tierd_hot_set_bytes " + (double) b.hotSetBytes())
         .contains("tierd_idle_bytes{min_age_seconds=\"60\",} " + (double) COLD.sizeBytes())
-        .contains("tierd_idle_age_seconds{quantile=\"0.99\",}")
+        .contains("tierd_idle_age_seconds{percentile=\"99\",}")
         .contains("tierd_sizing_fast_tier_bytes{served=\"0.95\",} " + (double) b.hotSetBytes());
   }
 
