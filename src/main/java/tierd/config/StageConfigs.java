@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import tierd.heat.SourceKind;
 import tierd.heat.damon.DamonConfig;
 import tierd.heat.select.HeatConfig;
@@ -181,7 +182,8 @@ public record StageConfigs(
 
   /**
    * {@code planner.nodes}: per node id, {@code demotionOnly: true} with exactly one capacity
-   * source, {@code capacity} (a size) or {@code capacityFile} (an absolute path holding bytes).
+   * source: {@code capacity} (a size), {@code capacityFile} (an absolute path holding bytes) or
+   * {@code capacityCommand} (argv whose first element is an absolute path; it prints bytes).
    */
   static Map<Integer, CapacitySource> demotionOnly(ConfigNode nodes) {
     Map<Integer, CapacitySource> out = new TreeMap<>();
@@ -194,38 +196,57 @@ public record StageConfigs(
       }
       ConfigNode n = nodes.section(key);
       boolean only = n.bool("demotionOnly", false);
-      boolean fixed = n.has("capacity");
-      boolean file = n.has("capacityFile");
+      List<String> given =
+          Stream.of("capacity", "capacityFile", "capacityCommand").filter(n::has).toList();
       n.finish(); // a misspelt key is named before the missing source it causes
       if (!only) {
-        if (fixed || file) {
+        if (!given.isEmpty()) {
           throw n.error(
-              fixed ? "capacity" : "capacityFile",
-              "applies to demotion-only nodes only (set demotionOnly: true)");
+              given.get(0), "applies to demotion-only nodes only (set demotionOnly: true)");
         }
         continue;
       }
-      if (fixed == file) {
+      if (given.size() != 1) {
         throw n.error(
             "demotionOnly",
-            "a demotion-only node needs exactly one of capacity (a size) or capacityFile (a file"
-                + " holding usable bytes)");
+            "a demotion-only node needs exactly one of capacity (a size), capacityFile (a file"
+                + " holding usable bytes) or capacityCommand (a command printing them)"
+                + (given.isEmpty() ? "" : "; got " + String.join(" and ", given)));
       }
-      if (fixed) {
-        out.put(
-            node,
-            new CapacitySource.Fixed(
-                n.size("capacity", DataSize.ZERO, DataSize.ZERO, DataSize.ofGiB(1L << 30))
-                    .bytes()));
-      } else {
-        Path path = Path.of(n.string("capacityFile", ""));
-        if (!path.isAbsolute()) {
-          throw n.error("capacityFile", "must be an absolute path (got '" + path + "')");
-        }
-        out.put(node, new CapacitySource.FromFile(path));
-      }
+      out.put(node, capacitySource(n, given.get(0)));
     }
     return out;
+  }
+
+  private static CapacitySource capacitySource(ConfigNode n, String key) {
+    switch (key) {
+      case "capacity":
+        return new CapacitySource.Fixed(
+            n.size(key, DataSize.ZERO, DataSize.ZERO, DataSize.ofGiB(1L << 30)).bytes());
+      case "capacityFile":
+        Path path = Path.of(n.string(key, ""));
+        if (!path.isAbsolute()) {
+          throw n.error(key, "must be an absolute path (got '" + path + "')");
+        }
+        return new CapacitySource.FromFile(path);
+      default:
+        List<String> argv = n.strings(key);
+        if (argv.isEmpty() || !Path.of(argv.get(0)).isAbsolute()) {
+          throw n.error(
+              key,
+              "must be a list whose first element is the program's absolute path (got "
+                  + argv
+                  + ")");
+        }
+        if (argv.size() == 1 && argv.get(0).strip().contains(" ")) {
+          throw n.error(
+              key,
+              "is run without a shell: give the program and its arguments as a list, e.g. ["
+                  + String.join(", ", argv.get(0).strip().split("\\s+"))
+                  + "]");
+        }
+        return new CapacitySource.FromCommand(argv);
+    }
   }
 
   static MoverConfig mover(ConfigNode n) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,8 @@ import tierd.mover.MoveRequest;
 import tierd.mover.NodeRoom;
 import tierd.planner.PlannerConfig;
 import tierd.process.ManagedProcess;
+import tierd.topology.NodeInfo;
+import tierd.topology.Topology;
 
 /**
  * The daemon's side of the demotion-only nodes ({@code planner.nodes.N}): their capacity per cycle
@@ -34,6 +37,8 @@ final class DemotionOnlyNodes {
   private final KernelRoot root;
   private final Path runtimeDirectory;
   private final Map<Integer, Long> saidForeign = new TreeMap<>();
+  private final UnseenMoves unseen = new UnseenMoves();
+  private final Map<Integer, Long> usedAtPlanBytes = new TreeMap<>();
 
   private DemotionOnlyNodes(
       NodeCapacities capacities,
@@ -79,12 +84,68 @@ final class DemotionOnlyNodes {
     return configured() ? new DemotionOnlyRoom(inner, capacities, root) : inner;
   }
 
+  /**
+   * The topology for this cycle's plan: a demotion-only node whose meminfo does not show tierd's
+   * own moves of the last cycles yet ({@link UnseenMoves}) is taken to hold what it will hold once
+   * it does.
+   */
+  Topology forPlan(Topology topo) {
+    if (!configured()) {
+      return topo;
+    }
+    List<NodeInfo> nodes = new ArrayList<>();
+    boolean changed = false;
+    for (NodeInfo node : topo.nodes().values()) {
+      NodeInfo planned = node;
+      if (capacities.demotionOnly(node.id())) {
+        usedAtPlanBytes.put(node.id(), node.usedBytes());
+        long unseenOff = unseen.unseenOffBytes(node.id(), node.usedBytes());
+        if (unseenOff != 0) {
+          long free = Math.max(0, Math.min(node.totalBytes(), node.freeBytes() + unseenOff));
+          log.debug(
+              "demotion-only node {}: meminfo does not show {} tierd moved {} it yet; planning with"
+                  + " {} held",
+              node.id(),
+              DataSize.human(Math.abs(unseenOff)),
+              unseenOff > 0 ? "off" : "onto",
+              DataSize.human(node.totalBytes() - free));
+          planned = node.withFree(free);
+          changed = true;
+        }
+      }
+      nodes.add(planned);
+    }
+    return changed ? new Topology(nodes, topo.tiers(), topo.tierSource()) : topo;
+  }
+
   /** Records what the mover moved into or out of the nodes, and writes the state for scan. */
   void moved(List<MoveRequest> requests, MoveReport report) {
     if (!configured() || report.dryRun()) {
       return;
     }
     placement.recordMoves(requests, report);
+    Map<Integer, Long> netOff = new TreeMap<>();
+    for (int i = 0; i < requests.size() && i < report.perRequest().size(); i++) {
+      MoveRequest request = requests.get(i);
+      long movedBytes = report.perRequest().get(i).bytesMoved();
+      if (movedBytes <= 0) {
+        continue;
+      }
+      if (capacities.demotionOnly(request.targetNode())) {
+        netOff.merge(request.targetNode(), -movedBytes, Long::sum);
+      }
+      int[] from = request.fromNodes().toArray();
+      if (from.length == 1 && capacities.demotionOnly(from[0])) {
+        netOff.merge(from[0], movedBytes, Long::sum);
+      }
+    }
+    netOff.forEach(
+        (node, bytes) -> {
+          Long used = usedAtPlanBytes.get(node);
+          if (used != null) {
+            unseen.moved(node, bytes, used);
+          }
+        });
     writeState();
   }
 

@@ -16,9 +16,11 @@ import tierd.planner.CapacitySource;
  * The usable capacity now of the demotion-only nodes ({@code planner.nodes.N}), read from their
  * source each time it is asked: once per cycle for the plan, and before every chunk the mover sends
  * into such a node ({@link DemotionOnlyRoom}). A capacity file holds the bytes as a decimal number
- * (surrounding blanks and a newline allowed). A file that cannot be read or does not hold a number
- * gives no capacity: nothing is demoted into that node until it does, and the problem is logged
- * once (and once when it is readable again).
+ * (surrounding blanks and a newline allowed); a capacity command prints them ({@link
+ * CapacityCommand}: it runs at most once a second). A file that cannot be read or does not hold a
+ * number, or a command that fails, times out or prints anything else, gives no capacity: nothing is
+ * demoted into that node until it does, and the problem is logged once (and once when it is
+ * readable again).
  */
 final class NodeCapacities {
 
@@ -27,6 +29,7 @@ final class NodeCapacities {
   private final KernelRoot root;
   private final Map<Integer, CapacitySource> sources;
   private final Map<Integer, String> lastProblem = new HashMap<>();
+  private final Map<Integer, CapacityCommand> commands = new HashMap<>();
 
   NodeCapacities(KernelRoot root, Map<Integer, CapacitySource> sources) {
     this.root = root;
@@ -50,9 +53,8 @@ final class NodeCapacities {
     if (source instanceof CapacitySource.Fixed fixed) {
       return OptionalLong.of(fixed.bytes());
     }
-    Path file = root.resolveAbsolute(((CapacitySource.FromFile) source).path());
     try {
-      long bytes = parse(KernelFiles.read(file), "planner.nodes." + node + ".capacityFile " + file);
+      long bytes = read(node, source);
       if (lastProblem.remove(node) != null) {
         log.info("capacity of demotion-only node {} is readable again: {} bytes", node, bytes);
       }
@@ -67,6 +69,18 @@ final class NodeCapacities {
       }
       return OptionalLong.empty();
     }
+  }
+
+  private long read(int node, CapacitySource source) {
+    if (source instanceof CapacitySource.FromFile fromFile) {
+      Path file = root.resolveAbsolute(fromFile.path());
+      return parse(KernelFiles.read(file), "planner.nodes." + node + ".capacityFile " + file);
+    }
+    CapacitySource.FromCommand fromCommand = (CapacitySource.FromCommand) source;
+    CapacityCommand command =
+        commands.computeIfAbsent(node, n -> new CapacityCommand(fromCommand.argv()));
+    return parse(
+        command.output(), "planner.nodes." + node + ".capacityCommand " + fromCommand.argv());
   }
 
   /** The capacities that could be read now, by node. */

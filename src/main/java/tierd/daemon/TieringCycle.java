@@ -315,7 +315,7 @@ public final class TieringCycle implements AutoCloseable {
                       planner,
                       plannerState,
                       now,
-                      r.tiers,
+                      sim == null ? demotionOnly.forPlan(r.tiers) : r.tiers,
                       placed,
                       r.scores,
                       placements,

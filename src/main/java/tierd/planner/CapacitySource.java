@@ -1,12 +1,13 @@
 package tierd.planner;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Where the usable capacity of a demotion-only node comes from ({@code planner.nodes.N.capacity} or
- * {@code planner.nodes.N.capacityFile}). The planner itself reads nothing: the daemon reads the
- * source each cycle (and the mover before each chunk into the node) and hands the planner the bytes
- * ({@link PlanInput#capacityBytes}).
+ * Where the usable capacity of a demotion-only node comes from ({@code planner.nodes.N.capacity},
+ * {@code capacityFile} or {@code capacityCommand}). The planner itself reads nothing: the daemon
+ * reads the source each cycle (and the mover before each chunk into the node) and hands the planner
+ * the bytes ({@link PlanInput#capacityBytes}).
  */
 public sealed interface CapacitySource {
 
@@ -28,6 +29,20 @@ public sealed interface CapacitySource {
       if (!path.isAbsolute()) {
         throw new IllegalArgumentException(
             "capacityFile must be an absolute path (got " + path + ")");
+      }
+    }
+  }
+
+  /**
+   * A command (argv, no shell) that prints the usable bytes as a decimal number on its standard
+   * output and exits 0: a device vendor's tool, or a script over one.
+   */
+  record FromCommand(List<String> argv) implements CapacitySource {
+    public FromCommand {
+      argv = List.copyOf(argv);
+      if (argv.isEmpty() || !Path.of(argv.get(0)).isAbsolute()) {
+        throw new IllegalArgumentException(
+            "capacityCommand must start with an absolute path (got " + argv + ")");
       }
     }
   }

@@ -25,6 +25,9 @@ import tierd.mover.MoverConfig;
 import tierd.mover.NodeRoom;
 import tierd.planner.CapacitySource;
 import tierd.planner.PlannerConfig;
+import tierd.topology.NodeInfo;
+import tierd.topology.Topology;
+import tierd.topology.TopologyReader;
 
 /**
  * The daemon's glue for demotion-only node 2 of the 3-node VM tree: capacities into the metric, the
@@ -87,5 +90,43 @@ class DemotionOnlyNodesTest {
     nodes.moved(requests, report);
     assertThat(Files.readString(run.resolve(DemotionOnlyPlacement.STATE_FILE)))
         .contains("4242 401 2 " + (4L << 20) + "\n");
+  }
+
+  @Test
+  void thePlanTakesTheNodeToHoldLessByTierdsMovesOffItThatItsMeminfoDoesNotShowYet() {
+    Topology read = new TopologyReader(root, 4096).read(List.of());
+    long freeOn2 = read.node(2).freeBytes();
+    FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(2, 256L << 20);
+    FakeProcess p = kernel.spawn(4242, 401, NodeSet.of(0, 2));
+    p.mapAnon(0x7f10_0000_0000L, 16L << 20).populate(0x7f10_0000_0000L, 16L << 20, 2);
+    List<MoveRequest> requests =
+        List.of(
+            MoveRequest.basePages(
+                new ProcessId(4242, 401),
+                List.of(AddressRange.ofSize(0x7f10_0000_0000L, 12L << 20)),
+                NodeSet.of(2),
+                0));
+    MoveReport report =
+        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+
+    assertThat(nodes.forPlan(read)).as("nothing moved yet").isSameAs(read);
+    nodes.moved(requests, report);
+    assertThat(nodes.forPlan(read).node(2).freeBytes())
+        .as("the same reading again: 12 MiB more free")
+        .isEqualTo(freeOn2 + (12L << 20));
+    assertThat(nodes.forPlan(read).node(0).freeBytes())
+        .as("other nodes as read")
+        .isEqualTo(read.node(0).freeBytes());
+    Topology fellBy4 = withFreeOn2(read, freeOn2 + (4L << 20));
+    assertThat(nodes.forPlan(fellBy4).node(2).freeBytes()).isEqualTo(freeOn2 + (12L << 20));
+    Topology fellBy12 = withFreeOn2(read, freeOn2 + (12L << 20));
+    assertThat(nodes.forPlan(fellBy12)).as("all shown").isSameAs(fellBy12);
+  }
+
+  static Topology withFreeOn2(Topology topo, long freeBytes) {
+    List<NodeInfo> nodes =
+        topo.nodes().values().stream().map(n -> n.id() == 2 ? n.withFree(freeBytes) : n).toList();
+    return new Topology(nodes, topo.tiers(), topo.tierSource());
   }
 }
