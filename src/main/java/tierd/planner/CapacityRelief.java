@@ -1,8 +1,10 @@
 package tierd.planner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import tierd.scoring.HeatClass;
 
@@ -13,11 +15,13 @@ import tierd.scoring.HeatClass;
  * over the capacity then goes down, coldest first, when a lower tier exists, and the rest goes up,
  * hottest first, into room the faster nodes already have (nothing is demoted from them for it).
  * Each move is limited to what the excess needs, within the budgets; policy and cpuset hold as for
- * any move. The residency rule does not: the capacity is a hard limit, and data demoted there a
- * minute ago must still leave when the device can no longer hold it (in the VM a shrink otherwise
- * left everything in place for {@code planner.minResidency}). Such a move counts as a ping-pong
- * when it reverses the range's last move, and the node's capacity keeps the data from coming back
- * while it is short.
+ * any move. Data of tenants that a move up would take past their ceiling ({@code classes: fastMax})
+ * goes last, after everyone else's, and still goes: the device cannot hold it, and the ceiling
+ * demotion later moves such a tenant's coldest fast data down where there is room. The residency
+ * rule does not: the capacity is a hard limit, and data demoted there a minute ago must still leave
+ * when the device can no longer hold it (in the VM a shrink otherwise left everything in place for
+ * {@code planner.minResidency}). Such a move counts as a ping-pong when it reverses the range's
+ * last move, and the node's capacity keeps the data from coming back while it is short.
  */
 final class CapacityRelief {
 
@@ -28,6 +32,7 @@ final class CapacityRelief {
   private final Demotion demotion;
   private final SkipLog skips;
   private final ReasonTexts texts;
+  private final Tenants tenants;
 
   CapacityRelief(
       NodeTable nodes,
@@ -36,7 +41,8 @@ final class CapacityRelief {
       DemotionEntries entries,
       Demotion demotion,
       SkipLog skips,
-      ReasonTexts texts) {
+      ReasonTexts texts,
+      Tenants tenants) {
     this.nodes = nodes;
     this.ledger = ledger;
     this.segments = segments;
@@ -44,6 +50,7 @@ final class CapacityRelief {
     this.demotion = demotion;
     this.skips = skips;
     this.texts = texts;
+    this.tenants = tenants;
   }
 
   void run() {
@@ -106,13 +113,37 @@ final class CapacityRelief {
             .boxed()
             .toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble((Integer s) -> -segments.heat(s)));
+    List<Integer> pastCeiling = new ArrayList<>();
     for (int segment : order) {
-      long excess = excessBytes(node);
-      if (excess <= 0 || ledger.allowance(Direction.PROMOTE) < Ledger.BASE_PAGE_BYTES) {
+      if (!stillOver(node)) {
         return;
       }
-      promote(segment, node, excess, why);
+      if (takesTenantPastCeiling(segment, node)) {
+        pastCeiling.add(segment);
+      } else {
+        promote(segment, node, excessBytes(node), why);
+      }
     }
+    // The capacity is a hard limit: what only tenants at their ceiling hold goes up too, last.
+    for (int segment : pastCeiling) {
+      if (!stillOver(node)) {
+        return;
+      }
+      promote(segment, node, excessBytes(node), why);
+    }
+  }
+
+  private boolean stillOver(int node) {
+    return excessBytes(node) > 0 && ledger.allowance(Direction.PROMOTE) >= Ledger.BASE_PAGE_BYTES;
+  }
+
+  /** Whether promoting what {@code node}'s excess needs of {@code segment} passes its ceiling. */
+  private boolean takesTenantPastCeiling(int segment, int node) {
+    if (!tenants.configured()) {
+      return false;
+    }
+    long bytes = Math.min(segments.bytes(segment, node), excessBytes(node));
+    return tenants.overCeilingBytes(tenants.tenantOf(segment), bytes) > 0;
   }
 
   private void promote(int segment, int node, long excessBytes, String why) {

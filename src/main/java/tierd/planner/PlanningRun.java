@@ -80,7 +80,8 @@ final class PlanningRun {
             tenants);
     proactiveDemotion =
         new ProactiveDemotion(config, nodes, segments, demotions, demotion, skips, tenants);
-    capacityRelief = new CapacityRelief(nodes, ledger, segments, demotions, demotion, skips, texts);
+    capacityRelief =
+        new CapacityRelief(nodes, ledger, segments, demotions, demotion, skips, texts, tenants);
   }
 
   /**

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tierd.model.MemPolicy;
+import tierd.process.ManagedProcess;
 import tierd.topology.Topology;
 
 /**
@@ -78,5 +80,48 @@ class CapacityReliefTest {
         .containsExactly(
             "OVER_CAPACITY_PROMOTE " + 64 * MiB + " pingPong=true",
             "OVER_CAPACITY_PROMOTE " + 36 * MiB + " pingPong=false");
+  }
+
+  /** pid {@code pid}: one WARM 64 MiB buffer on node 3 at BASE. */
+  static ManagedProcess warmOn3(int pid) {
+    return Fixtures.process(
+        pid,
+        Fixtures.ALL,
+        List.of(
+            Fixtures.vma(Fixtures.BASE, 64 * MiB, MemPolicy.DEFAULT, Fixtures.on(3, 64 * MiB))));
+  }
+
+  static List<String> relief(long capacityBytes, List<TenantClass> classes) {
+    List<ManagedProcess> processes = List.of(warmOn3(1), warmOn3(2));
+    PlanInput input =
+        Fixtures.input(
+                BOX,
+                processes,
+                List.of(
+                    Fixtures.warm(1, Fixtures.BASE, 64 * MiB, 0.3),
+                    Fixtures.warm(2, Fixtures.BASE, 64 * MiB, 0.2)))
+            .withCapacities(Map.of(3, capacityBytes))
+            .withTenancy(Tenancy.assign(classes, processes, pid -> ""));
+    PlanningRun run =
+        new PlanningRun(DemotionOnlyNodeTest.demotionOnly(3), input, PlannerState.initial());
+    run.capacityRelief.run();
+    return Fixtures.booked(run);
+  }
+
+  @Test
+  void dataOfATenantAtItsCeilingGoesUpAfterEveryoneElsesAndStillGoesWhenNothingElseIsLeft() {
+    // node 3 holds 8 GiB: 32 MiB over takes part of one buffer, 96 MiB over all of one and more
+    List<TenantClass> capped =
+        List.of(TenantRulesTest.tenantClass("batch", "1", null, FastShare.ofBytes(0), 0));
+    assertThat(relief(8 * GiB - 32 * MiB, List.of()))
+        .as("no classes: the warmer pid 1 first")
+        .containsExactly("1 3→0 OVER_CAPACITY_PROMOTE " + 32 * MiB);
+    assertThat(relief(8 * GiB - 32 * MiB, capped))
+        .as("pid 1 at its ceiling: pid 2 instead")
+        .containsExactly("2 3→0 OVER_CAPACITY_PROMOTE " + 32 * MiB);
+    assertThat(relief(8 * GiB - 96 * MiB, capped))
+        .as("the capacity is a hard limit: pid 1's data goes too, last")
+        .containsExactly(
+            "2 3→0 OVER_CAPACITY_PROMOTE " + 64 * MiB, "1 3→0 OVER_CAPACITY_PROMOTE " + 32 * MiB);
   }
 }
