@@ -34,7 +34,7 @@ final class DemotionOnlyNodes {
 
   private final NodeCapacities capacities;
   private final DemotionOnlyPlacement placement;
-  private final KernelRoot root;
+  private final NodeHeld held;
   private final Path runtimeDirectory;
   private final Map<Integer, Long> saidForeign = new TreeMap<>();
   private final UnseenMoves unseen = new UnseenMoves();
@@ -43,29 +43,34 @@ final class DemotionOnlyNodes {
   private DemotionOnlyNodes(
       NodeCapacities capacities,
       DemotionOnlyPlacement placement,
-      KernelRoot root,
+      NodeHeld held,
       Path runtimeDirectory) {
     this.capacities = capacities;
     this.placement = placement;
-    this.root = root;
+    this.held = held;
     this.runtimeDirectory = runtimeDirectory;
   }
 
-  static DemotionOnlyNodes of(KernelRoot root, PlannerConfig planner, Path runtimeDirectory) {
+  static DemotionOnlyNodes of(
+      KernelRoot root, long pageBytes, PlannerConfig planner, Path runtimeDirectory) {
     return new DemotionOnlyNodes(
         new NodeCapacities(root, planner.demotionOnly()),
         new DemotionOnlyPlacement(NodeSet.of(planner.demotionOnly().keySet())),
-        root,
+        new NodeHeld(root, pageBytes),
         runtimeDirectory);
   }
 
   /** The same nodes under a new config: the counts of what tierd placed carry over. */
-  DemotionOnlyNodes reconfigured(KernelRoot newRoot, PlannerConfig planner, Path newRuntime) {
+  DemotionOnlyNodes reconfigured(
+      KernelRoot newRoot, long pageBytes, PlannerConfig planner, Path newRuntime) {
     NodeSet nodes = NodeSet.of(planner.demotionOnly().keySet());
     DemotionOnlyPlacement kept =
         nodes.equals(placement.nodes()) ? placement : new DemotionOnlyPlacement(nodes);
     return new DemotionOnlyNodes(
-        new NodeCapacities(newRoot, planner.demotionOnly()), kept, newRoot, newRuntime);
+        new NodeCapacities(newRoot, planner.demotionOnly()),
+        kept,
+        new NodeHeld(newRoot, pageBytes),
+        newRuntime);
   }
 
   boolean configured() {
@@ -81,35 +86,37 @@ final class DemotionOnlyNodes {
 
   /** {@code inner} with the demotion-only nodes' live capacity on top. */
   NodeRoom room(NodeRoom inner) {
-    return configured() ? new DemotionOnlyRoom(inner, capacities, root) : inner;
+    return configured() ? new DemotionOnlyRoom(inner, capacities, held) : inner;
   }
 
   /**
-   * The topology for this cycle's plan: a demotion-only node whose meminfo does not show tierd's
-   * own moves of the last cycles yet ({@link UnseenMoves}) is taken to hold what it will hold once
-   * it does.
+   * The topology for this cycle's plan: a demotion-only node holds what its meminfo says less its
+   * per-CPU free pages ({@link NodeHeld}), and less what tierd moved off it in the last cycles that
+   * the reading does not show yet ({@link UnseenMoves}).
    */
   Topology forPlan(Topology topo) {
     if (!configured()) {
       return topo;
     }
+    Map<Integer, Long> perCpuFree = held.perCpuFreeBytes();
     List<NodeInfo> nodes = new ArrayList<>();
     boolean changed = false;
     for (NodeInfo node : topo.nodes().values()) {
       NodeInfo planned = node;
       if (capacities.demotionOnly(node.id())) {
-        usedAtPlanBytes.put(node.id(), node.usedBytes());
-        long unseenOff = unseen.unseenOffBytes(node.id(), node.usedBytes());
+        long heldBytes = NodeHeld.held(node.usedBytes(), perCpuFree.getOrDefault(node.id(), 0L));
+        usedAtPlanBytes.put(node.id(), heldBytes);
+        long unseenOff = unseen.unseenOffBytes(node.id(), heldBytes);
         if (unseenOff != 0) {
-          long free = Math.max(0, Math.min(node.totalBytes(), node.freeBytes() + unseenOff));
           log.debug(
-              "demotion-only node {}: meminfo does not show {} tierd moved {} it yet; planning with"
-                  + " {} held",
+              "demotion-only node {}: its reading does not show {} tierd moved {} it yet",
               node.id(),
               DataSize.human(Math.abs(unseenOff)),
-              unseenOff > 0 ? "off" : "onto",
-              DataSize.human(node.totalBytes() - free));
-          planned = node.withFree(free);
+              unseenOff > 0 ? "off" : "onto");
+        }
+        long plannedHeld = Math.max(0, Math.min(node.totalBytes(), heldBytes - unseenOff));
+        if (plannedHeld != node.usedBytes()) {
+          planned = node.withFree(node.totalBytes() - plannedHeld);
           changed = true;
         }
       }

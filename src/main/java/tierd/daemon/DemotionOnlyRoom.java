@@ -2,28 +2,26 @@ package tierd.daemon;
 
 import java.util.OptionalLong;
 import tierd.kernelfs.KernelFsException;
-import tierd.kernelfs.KernelRoot;
 import tierd.mover.NodeRoom;
-import tierd.source.sys.NodeMeminfo;
 
 /**
  * The mover's room check with the demotion-only nodes' live capacity on top: before each chunk into
- * such a node, its capacity is read again ({@link NodeCapacities}) and what it holds now ({@code
- * MemTotal - MemFree} of its meminfo) is taken off; the room is the smaller of that and what {@code
- * inner} allows (free memory above the floor). So a capacity that shrinks mid-move stops the
- * demotions short of it (seed 004: "the control plane is checked on demotion to make sure there is
- * still capacity left"). An unknown capacity, or a meminfo that cannot be read, leaves no room.
+ * such a node, its capacity is read again ({@link NodeCapacities}) and what it holds now ({@link
+ * NodeHeld}) is taken off; the room is the smaller of that and what {@code inner} allows (free
+ * memory above the floor). So a capacity that shrinks mid-move stops the demotions short of it
+ * (seed 004: "the control plane is checked on demotion to make sure there is still capacity left").
+ * An unknown capacity, or a meminfo that cannot be read, leaves no room.
  */
 final class DemotionOnlyRoom implements NodeRoom {
 
   private final NodeRoom inner;
   private final NodeCapacities capacities;
-  private final KernelRoot root;
+  private final NodeHeld held;
 
-  DemotionOnlyRoom(NodeRoom inner, NodeCapacities capacities, KernelRoot root) {
+  DemotionOnlyRoom(NodeRoom inner, NodeCapacities capacities, NodeHeld held) {
     this.inner = inner;
     this.capacities = capacities;
-    this.root = root;
+    this.held = held;
   }
 
   @Override
@@ -37,9 +35,7 @@ final class DemotionOnlyRoom implements NodeRoom {
       return 0;
     }
     try {
-      NodeMeminfo meminfo = NodeMeminfo.read(root, node);
-      long heldBytes = meminfo.totalBytes() - meminfo.freeBytes();
-      return Math.min(innerBytes, capacity.getAsLong() - heldBytes);
+      return Math.min(innerBytes, capacity.getAsLong() - held.heldBytes(node));
     } catch (KernelFsException | IllegalStateException e) {
       return 0;
     }

@@ -155,8 +155,10 @@ public final class TieringCycle implements AutoCloseable {
     this.planner = new Planner(c.stages().planner());
     this.demotionOnly =
         demotionOnly == null
-            ? DemotionOnlyNodes.of(parts.root(), c.stages().planner(), c.runtimeDirectory())
-            : demotionOnly.reconfigured(parts.root(), c.stages().planner(), c.runtimeDirectory());
+            ? DemotionOnlyNodes.of(
+                parts.root(), parts.pageBytes(), c.stages().planner(), c.runtimeDirectory())
+            : demotionOnly.reconfigured(
+                parts.root(), parts.pageBytes(), c.stages().planner(), c.runtimeDirectory());
     this.movedPlacements = new MovedPlacements(c.stages().planner().historyRetention());
     parts.metrics().tenants().configure(c.classes());
     freshPlanner.classes(c.classes());

@@ -54,7 +54,7 @@ class DemotionOnlyNodesTest {
 
   @Test
   void withoutDemotionOnlyNodesTheRoomIsTheInnerOneAndNothingIsWritten() {
-    DemotionOnlyNodes none = DemotionOnlyNodes.of(root, PlannerConfig.defaults(), run);
+    DemotionOnlyNodes none = DemotionOnlyNodes.of(root, 4096, PlannerConfig.defaults(), run);
     NodeRoom inner = node -> 42;
     assertThat(none.configured()).isFalse();
     assertThat(none.room(inner)).isSameAs(inner);
@@ -62,14 +62,14 @@ class DemotionOnlyNodesTest {
 
   @Test
   void theCapacityGoesToTheMetricAndTheRoomCheck() {
-    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, 4096, node2(512L << 20), run);
     TierdMetrics metrics = new TierdMetrics("test");
     assertThat(nodes.capacitiesNow(metrics.demotionOnly())).isEqualTo(Map.of(2, 512L << 20));
     assertThat(metrics.scrape())
         .contains("tierd_demotion_only_capacity_bytes{node=\"2\",} 5.36870912E8");
-    // node 2 of the tree holds 26040 kB
+    // node 2 of the tree holds 26040 kB by its meminfo, 708 pages of them free on a per-CPU list
     assertThat(nodes.room(node -> Long.MAX_VALUE).bytesAvailable(2))
-        .isEqualTo((512L << 20) - 26040L * 1024);
+        .isEqualTo((512L << 20) - NodeCapacitiesTest.HELD_ON_NODE_2);
   }
 
   @Test
@@ -86,7 +86,7 @@ class DemotionOnlyNodesTest {
                 2));
     MoveReport report =
         new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
-    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, 4096, node2(512L << 20), run);
     nodes.moved(requests, report);
     assertThat(Files.readString(run.resolve(DemotionOnlyPlacement.STATE_FILE)))
         .contains("4242 401 2 " + (4L << 20) + "\n");
@@ -108,20 +108,29 @@ class DemotionOnlyNodesTest {
                 0));
     MoveReport report =
         new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
-    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, node2(512L << 20), run);
+    DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, 4096, node2(512L << 20), run);
 
-    assertThat(nodes.forPlan(read)).as("nothing moved yet").isSameAs(read);
+    long perCpuFree = 708L * 4096;
+    assertThat(nodes.forPlan(read).node(2).freeBytes())
+        .as("nothing moved yet: the per-CPU free pages count as free")
+        .isEqualTo(freeOn2 + perCpuFree);
     nodes.moved(requests, report);
     assertThat(nodes.forPlan(read).node(2).freeBytes())
         .as("the same reading again: 12 MiB more free")
-        .isEqualTo(freeOn2 + (12L << 20));
+        .isEqualTo(freeOn2 + perCpuFree + (12L << 20));
     assertThat(nodes.forPlan(read).node(0).freeBytes())
         .as("other nodes as read")
         .isEqualTo(read.node(0).freeBytes());
     Topology fellBy4 = withFreeOn2(read, freeOn2 + (4L << 20));
-    assertThat(nodes.forPlan(fellBy4).node(2).freeBytes()).isEqualTo(freeOn2 + (12L << 20));
+    assertThat(nodes.forPlan(fellBy4).node(2).freeBytes())
+        .isEqualTo(freeOn2 + perCpuFree + (12L << 20));
     Topology fellBy12 = withFreeOn2(read, freeOn2 + (12L << 20));
-    assertThat(nodes.forPlan(fellBy12)).as("all shown").isSameAs(fellBy12);
+    assertThat(nodes.forPlan(fellBy12).node(2).freeBytes())
+        .as("all shown")
+        .isEqualTo(freeOn2 + perCpuFree + (12L << 20));
+    assertThat(nodes.forPlan(read).node(2).freeBytes())
+        .as("counted no more once shown")
+        .isEqualTo(freeOn2 + perCpuFree);
   }
 
   static Topology withFreeOn2(Topology topo, long freeBytes) {

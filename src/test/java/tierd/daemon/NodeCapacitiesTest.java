@@ -21,11 +21,12 @@ import tierd.planner.CapacitySource;
 
 /**
  * Live capacity of demotion-only nodes on a copy of the 3-node VM tree (node 2: 1031836 kB total,
- * 1005796 kB free, so 26040 kB held), and the mover's room check with it.
+ * 1005796 kB free and 708 free pages on CPU 1's list of its zone, so 26040 - 2832 = 23208 kB held),
+ * and the mover's room check with it.
  */
 class NodeCapacitiesTest {
 
-  static final long HELD_ON_NODE_2 = 26040L * 1024;
+  static final long HELD_ON_NODE_2 = 23208L * 1024;
 
   @TempDir Path tmp;
   KernelRoot root;
@@ -102,7 +103,7 @@ class NodeCapacitiesTest {
   @Test
   void theMoversRoomStopsAtTheCapacityLeftAndFollowsItWhenItShrinks() throws IOException {
     NodeRoom plenty = node -> 1L << 40;
-    DemotionOnlyRoom room = new DemotionOnlyRoom(plenty, fromFile(), root);
+    DemotionOnlyRoom room = new DemotionOnlyRoom(plenty, fromFile(), new NodeHeld(root, 4096));
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 + (64L << 20)));
     assertThat(room.bytesAvailable(2)).isEqualTo(64L << 20);
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 - (8L << 20)));
@@ -112,14 +113,26 @@ class NodeCapacitiesTest {
 
   @Test
   void theInnerRoomStillBoundsADemotionOnlyNode() throws IOException {
-    DemotionOnlyRoom room = new DemotionOnlyRoom(node -> 1L << 20, fromFile(), root);
+    DemotionOnlyRoom room =
+        new DemotionOnlyRoom(node -> 1L << 20, fromFile(), new NodeHeld(root, 4096));
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 + (64L << 20)));
     assertThat(room.bytesAvailable(2)).isEqualTo(1L << 20);
   }
 
   @Test
   void anUnknownCapacityLeavesNoRoom() {
-    DemotionOnlyRoom room = new DemotionOnlyRoom(node -> 1L << 40, fromFile(), root);
+    DemotionOnlyRoom room =
+        new DemotionOnlyRoom(node -> 1L << 40, fromFile(), new NodeHeld(root, 4096));
     assertThat(room.bytesAvailable(2)).isZero();
+  }
+
+  @Test
+  void theNodeHoldsItsMeminfosUsedBytesLessItsPerCpuFreePages() throws IOException {
+    NodeHeld held = new NodeHeld(root, 4096);
+    assertThat(held.perCpuFreeBytes())
+        .isEqualTo(Map.of(0, (1913L + 421) * 4096, 1, (2479L + 453) * 4096, 2, 708L * 4096));
+    assertThat(held.heldBytes(2)).isEqualTo(HELD_ON_NODE_2);
+    Files.delete(tmp.resolve("root/proc/zoneinfo"));
+    assertThat(held.heldBytes(2)).as("no zoneinfo: meminfo alone").isEqualTo(26040L * 1024);
   }
 }

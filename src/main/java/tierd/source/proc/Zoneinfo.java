@@ -23,14 +23,19 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
   private static final java.util.Set<String> WATERMARK_KEYS =
       java.util.Set.of("min", "low", "high", "promo", "managed");
 
-  /** Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. */
+  /**
+   * Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. {@code
+   * perCpuPages} are free pages that sit on the zones' per-CPU lists (the {@code count:} of every
+   * CPU's pageset): free, but not in {@code pages free} nor in the node's {@code MemFree}.
+   */
   public record NodeWatermarks(
       long freePages,
       long minPages,
       long lowPages,
       long highPages,
       long promoPages,
-      long managedPages) {}
+      long managedPages,
+      long perCpuPages) {}
 
   public Zoneinfo {
     nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
@@ -59,7 +64,7 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
           throw KernelFsException.malformed(lineNo, line, "expected 'Node N, zone NAME'");
         }
         int node = Parse.unsignedInt(line.substring(5, comma).strip(), lineNo, "node id");
-        cur = acc.computeIfAbsent(node, k -> new long[] {0, 0, 0, 0, -1, 0});
+        cur = acc.computeIfAbsent(node, k -> new long[] {0, 0, 0, 0, -1, 0, 0});
         inPagesets = false;
         continue;
       }
@@ -79,6 +84,9 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
         continue;
       }
       if (inPagesets) {
+        if (f.get(0).equals("count:") && f.size() == 2) {
+          cur[6] += Parse.unsigned(f.get(1), lineNo, "pageset count");
+        }
         continue;
       }
       String key = f.get(0);
@@ -102,7 +110,7 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
       }
     }
     Map<Integer, NodeWatermarks> out = new TreeMap<>();
-    acc.forEach((n, v) -> out.put(n, new NodeWatermarks(v[0], v[1], v[2], v[3], v[4], v[5])));
+    acc.forEach((n, v) -> out.put(n, new NodeWatermarks(v[0], v[1], v[2], v[3], v[4], v[5], v[6])));
     return new Zoneinfo(out);
   }
 }
