@@ -405,7 +405,7 @@ public final class TieringCycle implements AutoCloseable {
         config.interval(),
         dryRun()
             ? NodeRoom.UNLIMITED
-            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
+            : MeminfoNodeRoom.of(parts.root(), parts.pageBytes(), topo, config.stages().planner()));
   }
 
   private void progress(long done, long total) {
