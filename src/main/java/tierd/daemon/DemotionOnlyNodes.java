@@ -34,7 +34,7 @@ final class DemotionOnlyNodes {
 
   private final NodeCapacities capacities;
   private final DemotionOnlyPlacement placement;
-  private final NodeHeld held;
+  private final NodeFreeNow freeNow;
   private final Path runtimeDirectory;
   private final Map<Integer, Long> saidForeign = new TreeMap<>();
   private final UnseenMoves unseen = new UnseenMoves();
@@ -43,11 +43,11 @@ final class DemotionOnlyNodes {
   private DemotionOnlyNodes(
       NodeCapacities capacities,
       DemotionOnlyPlacement placement,
-      NodeHeld held,
+      NodeFreeNow freeNow,
       Path runtimeDirectory) {
     this.capacities = capacities;
     this.placement = placement;
-    this.held = held;
+    this.freeNow = freeNow;
     this.runtimeDirectory = runtimeDirectory;
   }
 
@@ -56,7 +56,7 @@ final class DemotionOnlyNodes {
     return new DemotionOnlyNodes(
         new NodeCapacities(root, planner.demotionOnly()),
         new DemotionOnlyPlacement(NodeSet.of(planner.demotionOnly().keySet())),
-        new NodeHeld(root, pageBytes),
+        new NodeFreeNow(root, pageBytes),
         runtimeDirectory);
   }
 
@@ -69,7 +69,7 @@ final class DemotionOnlyNodes {
     return new DemotionOnlyNodes(
         new NodeCapacities(newRoot, planner.demotionOnly()),
         kept,
-        new NodeHeld(newRoot, pageBytes),
+        new NodeFreeNow(newRoot, pageBytes),
         newRuntime);
   }
 
@@ -86,37 +86,35 @@ final class DemotionOnlyNodes {
 
   /** {@code inner} with the demotion-only nodes' live capacity on top. */
   NodeRoom room(NodeRoom inner) {
-    return configured() ? new DemotionOnlyRoom(inner, capacities, held) : inner;
+    return configured() ? new DemotionOnlyRoom(inner, capacities, freeNow) : inner;
   }
 
   /**
-   * The topology for this cycle's plan: a demotion-only node holds what its meminfo says less its
-   * per-CPU free pages ({@link NodeHeld}), and less what tierd moved off it in the last cycles that
-   * the reading does not show yet ({@link UnseenMoves}).
+   * The topology for this cycle's plan: a demotion-only node whose reading does not show tierd's
+   * own moves of the last cycles yet ({@link UnseenMoves}) is taken to hold what it will hold once
+   * it does.
    */
   Topology forPlan(Topology topo) {
     if (!configured()) {
       return topo;
     }
-    Map<Integer, Long> perCpuFree = held.perCpuFreeBytes();
     List<NodeInfo> nodes = new ArrayList<>();
     boolean changed = false;
     for (NodeInfo node : topo.nodes().values()) {
       NodeInfo planned = node;
       if (capacities.demotionOnly(node.id())) {
-        long heldBytes = NodeHeld.held(node.usedBytes(), perCpuFree.getOrDefault(node.id(), 0L));
-        usedAtPlanBytes.put(node.id(), heldBytes);
-        long unseenOff = unseen.unseenOffBytes(node.id(), heldBytes);
+        usedAtPlanBytes.put(node.id(), node.usedBytes());
+        long unseenOff = unseen.unseenOffBytes(node.id(), node.usedBytes());
         if (unseenOff != 0) {
+          long free = Math.max(0, Math.min(node.totalBytes(), node.freeBytes() + unseenOff));
           log.debug(
-              "demotion-only node {}: its reading does not show {} tierd moved {} it yet",
+              "demotion-only node {}: its reading does not show {} tierd moved {} it yet;"
+                  + " planning with {} held",
               node.id(),
               DataSize.human(Math.abs(unseenOff)),
-              unseenOff > 0 ? "off" : "onto");
-        }
-        long plannedHeld = Math.max(0, Math.min(node.totalBytes(), heldBytes - unseenOff));
-        if (plannedHeld != node.usedBytes()) {
-          planned = node.withFree(node.totalBytes() - plannedHeld);
+              unseenOff > 0 ? "off" : "onto",
+              DataSize.human(node.totalBytes() - free));
+          planned = node.withFree(free);
           changed = true;
         }
       }

@@ -7,21 +7,22 @@ import tierd.mover.NodeRoom;
 /**
  * The mover's room check with the demotion-only nodes' live capacity on top: before each chunk into
  * such a node, its capacity is read again ({@link NodeCapacities}) and what it holds now ({@link
- * NodeHeld}) is taken off; the room is the smaller of that and what {@code inner} allows (free
- * memory above the floor). So a capacity that shrinks mid-move stops the demotions short of it
- * (seed 004: "the control plane is checked on demotion to make sure there is still capacity left").
- * An unknown capacity, or a meminfo that cannot be read, leaves no room.
+ * NodeFreeNow#heldBytes}: its total less its free memory, per-CPU lists included) is taken off; the
+ * room is the smaller of that and what {@code inner} allows (free memory above the floor). So a
+ * capacity that shrinks mid-move stops the demotions short of it (seed 004: "the control plane is
+ * checked on demotion to make sure there is still capacity left"). An unknown capacity, or a
+ * meminfo that cannot be read, leaves no room.
  */
 final class DemotionOnlyRoom implements NodeRoom {
 
   private final NodeRoom inner;
   private final NodeCapacities capacities;
-  private final NodeHeld held;
+  private final NodeFreeNow freeNow;
 
-  DemotionOnlyRoom(NodeRoom inner, NodeCapacities capacities, NodeHeld held) {
+  DemotionOnlyRoom(NodeRoom inner, NodeCapacities capacities, NodeFreeNow freeNow) {
     this.inner = inner;
     this.capacities = capacities;
-    this.held = held;
+    this.freeNow = freeNow;
   }
 
   @Override
@@ -35,7 +36,7 @@ final class DemotionOnlyRoom implements NodeRoom {
       return 0;
     }
     try {
-      return Math.min(innerBytes, capacity.getAsLong() - held.heldBytes(node));
+      return Math.min(innerBytes, capacity.getAsLong() - freeNow.heldBytes(node));
     } catch (KernelFsException | IllegalStateException e) {
       return 0;
     }

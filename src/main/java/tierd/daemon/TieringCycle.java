@@ -435,7 +435,9 @@ public final class TieringCycle implements AutoCloseable {
         config.interval(),
         dryRun()
             ? NodeRoom.UNLIMITED
-            : demotionOnly.room(MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner())));
+            : demotionOnly.room(
+                MeminfoNodeRoom.of(
+                    parts.root(), parts.pageBytes(), topo, config.stages().planner())));
   }
 
   private static Map<Integer, CpuList> cpusByNode(Topology topo) {

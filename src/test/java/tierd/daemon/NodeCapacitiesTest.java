@@ -103,7 +103,7 @@ class NodeCapacitiesTest {
   @Test
   void theMoversRoomStopsAtTheCapacityLeftAndFollowsItWhenItShrinks() throws IOException {
     NodeRoom plenty = node -> 1L << 40;
-    DemotionOnlyRoom room = new DemotionOnlyRoom(plenty, fromFile(), new NodeHeld(root, 4096));
+    DemotionOnlyRoom room = new DemotionOnlyRoom(plenty, fromFile(), new NodeFreeNow(root, 4096));
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 + (64L << 20)));
     assertThat(room.bytesAvailable(2)).isEqualTo(64L << 20);
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 - (8L << 20)));
@@ -114,7 +114,7 @@ class NodeCapacitiesTest {
   @Test
   void theInnerRoomStillBoundsADemotionOnlyNode() throws IOException {
     DemotionOnlyRoom room =
-        new DemotionOnlyRoom(node -> 1L << 20, fromFile(), new NodeHeld(root, 4096));
+        new DemotionOnlyRoom(node -> 1L << 20, fromFile(), new NodeFreeNow(root, 4096));
     Files.writeString(capacityFile, Long.toString(HELD_ON_NODE_2 + (64L << 20)));
     assertThat(room.bytesAvailable(2)).isEqualTo(1L << 20);
   }
@@ -122,17 +122,16 @@ class NodeCapacitiesTest {
   @Test
   void anUnknownCapacityLeavesNoRoom() {
     DemotionOnlyRoom room =
-        new DemotionOnlyRoom(node -> 1L << 40, fromFile(), new NodeHeld(root, 4096));
+        new DemotionOnlyRoom(node -> 1L << 40, fromFile(), new NodeFreeNow(root, 4096));
     assertThat(room.bytesAvailable(2)).isZero();
   }
 
   @Test
   void theNodeHoldsItsMeminfosUsedBytesLessItsPerCpuFreePages() throws IOException {
-    NodeHeld held = new NodeHeld(root, 4096);
-    assertThat(held.perCpuFreeBytes())
-        .isEqualTo(Map.of(0, (1913L + 421) * 4096, 1, (2479L + 453) * 4096, 2, 708L * 4096));
-    assertThat(held.heldBytes(2)).isEqualTo(HELD_ON_NODE_2);
+    NodeFreeNow freeNow = new NodeFreeNow(root, 4096);
+    assertThat(freeNow.freeBytes(2)).isEqualTo((1005796L + 708 * 4) * 1024);
+    assertThat(freeNow.heldBytes(2)).isEqualTo(HELD_ON_NODE_2);
     Files.delete(tmp.resolve("root/proc/zoneinfo"));
-    assertThat(held.heldBytes(2)).as("no zoneinfo: meminfo alone").isEqualTo(26040L * 1024);
+    assertThat(freeNow.heldBytes(2)).as("no zoneinfo: meminfo alone").isEqualTo(26040L * 1024);
   }
 }

@@ -25,8 +25,10 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
 
   /**
    * Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. {@code
-   * perCpuPages} are free pages that sit on the zones' per-CPU lists (the {@code count:} of every
-   * CPU's pageset): free, but not in {@code pages free} nor in the node's {@code MemFree}.
+   * perCpuFreePages} sums the {@code count} of every CPU's pageset: free pages held in the per-CPU
+   * lists, which {@code pages free} (and the node's {@code MemFree}) leave out. Migration frees the
+   * pages it moves off a node into the migrating CPU's list, so right after a demotion most of the
+   * room it made is there (up to the list's {@code high}, megabytes per CPU), not in {@code free}.
    */
   public record NodeWatermarks(
       long freePages,
@@ -35,7 +37,19 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
       long highPages,
       long promoPages,
       long managedPages,
-      long perCpuPages) {}
+      long perCpuFreePages) {
+
+    /** Without per-CPU list counts (tests and fixtures that have none). */
+    public NodeWatermarks(
+        long freePages,
+        long minPages,
+        long lowPages,
+        long highPages,
+        long promoPages,
+        long managedPages) {
+      this(freePages, minPages, lowPages, highPages, promoPages, managedPages, 0);
+    }
+  }
 
   public Zoneinfo {
     nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
@@ -84,7 +98,10 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
         continue;
       }
       if (inPagesets) {
-        if (f.get(0).equals("count:") && f.size() == 2) {
+        if (f.get(0).equals("count:")) {
+          if (f.size() != 2) {
+            throw KernelFsException.malformed(lineNo, line.strip(), "expected 'count: N'");
+          }
           cur[6] += Parse.unsigned(f.get(1), lineNo, "pageset count");
         }
         continue;
