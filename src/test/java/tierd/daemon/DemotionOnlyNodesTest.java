@@ -72,22 +72,30 @@ class DemotionOnlyNodesTest {
         .isEqualTo((512L << 20) - NodeCapacitiesTest.HELD_ON_NODE_2);
   }
 
-  @Test
-  void movesIntoTheNodeAreWrittenForScanAndCountedAgainstForeignBytes() throws IOException {
+  /** Requests and the fake kernel's report for pid 4242's first {@code bytes} from → to. */
+  record Moved(List<MoveRequest> requests, MoveReport report) {}
+
+  static Moved moveOnFakeKernel(int from, int to, long bytes) {
     FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(2, 256L << 20);
     FakeProcess p = kernel.spawn(4242, 401, NodeSet.of(0, 2));
-    p.mapAnon(0x7f10_0000_0000L, 16L << 20).populate(0x7f10_0000_0000L, 16L << 20, 0);
+    p.mapAnon(0x7f10_0000_0000L, 16L << 20).populate(0x7f10_0000_0000L, 16L << 20, from);
     List<MoveRequest> requests =
         List.of(
             MoveRequest.basePages(
                 new ProcessId(4242, 401),
-                List.of(AddressRange.ofSize(0x7f10_0000_0000L, 4L << 20)),
-                NodeSet.of(0),
-                2));
-    MoveReport report =
-        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
+                List.of(AddressRange.ofSize(0x7f10_0000_0000L, bytes)),
+                NodeSet.of(from),
+                to));
+    return new Moved(
+        requests,
+        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests));
+  }
+
+  @Test
+  void movesIntoTheNodeAreWrittenForScanAndCountedAgainstForeignBytes() throws IOException {
+    Moved moved = moveOnFakeKernel(0, 2, 4L << 20);
     DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, 4096, node2(512L << 20), run);
-    nodes.moved(requests, report);
+    nodes.moved(moved.requests(), moved.report());
     assertThat(Files.readString(run.resolve(DemotionOnlyPlacement.STATE_FILE)))
         .contains("4242 401 2 " + (4L << 20) + "\n");
   }
@@ -96,22 +104,11 @@ class DemotionOnlyNodesTest {
   void thePlanTakesTheNodeToHoldLessByTierdsMovesOffItThatItsMeminfoDoesNotShowYet() {
     Topology read = new TopologyReader(root, 4096).read(List.of());
     long freeOn2 = read.node(2).freeBytes();
-    FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(2, 256L << 20);
-    FakeProcess p = kernel.spawn(4242, 401, NodeSet.of(0, 2));
-    p.mapAnon(0x7f10_0000_0000L, 16L << 20).populate(0x7f10_0000_0000L, 16L << 20, 2);
-    List<MoveRequest> requests =
-        List.of(
-            MoveRequest.basePages(
-                new ProcessId(4242, 401),
-                List.of(AddressRange.ofSize(0x7f10_0000_0000L, 12L << 20)),
-                NodeSet.of(2),
-                0));
-    MoveReport report =
-        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT).move(requests);
+    Moved moved = moveOnFakeKernel(2, 0, 12L << 20);
     DemotionOnlyNodes nodes = DemotionOnlyNodes.of(root, 4096, node2(512L << 20), run);
 
     assertThat(nodes.forPlan(read)).as("nothing moved yet").isSameAs(read);
-    nodes.moved(requests, report);
+    nodes.moved(moved.requests(), moved.report());
     assertThat(nodes.forPlan(read).node(2).freeBytes())
         .as("the same reading again: 12 MiB more free")
         .isEqualTo(freeOn2 + (12L << 20));
