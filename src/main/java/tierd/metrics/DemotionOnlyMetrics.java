@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The demotion-only nodes ({@code planner.nodes.N.demotionOnly}): their usable capacity now ({@code
@@ -20,6 +22,8 @@ public final class DemotionOnlyMetrics {
 
   private final MultiGauge capacity;
   private final MultiGauge foreign;
+  private final ByNode capacityBytes = new ByNode();
+  private final ByNode foreignBytes = new ByNode();
 
   DemotionOnlyMetrics(MeterRegistry registry) {
     capacity =
@@ -38,19 +42,41 @@ public final class DemotionOnlyMetrics {
 
   /** The capacities read this cycle, by node (a node whose capacity is unknown has no series). */
   public void capacities(Map<Integer, Long> bytesByNode) {
-    capacity.register(rows(bytesByNode), true);
+    capacityBytes.set(capacity, bytesByNode);
   }
 
   /** Foreign bytes by node, every demotion-only node included. */
   public void foreign(Map<Integer, Long> bytesByNode) {
-    foreign.register(rows(bytesByNode), true);
+    foreignBytes.set(foreign, bytesByNode);
   }
 
-  private static List<MultiGauge.Row<?>> rows(Map<Integer, Long> bytesByNode) {
+  /**
+   * The values of one gauge family by node. The series are registered again only when the set of
+   * nodes changes; otherwise the values change in place, so a scrape never falls between a removal
+   * and a registration and finds no series.
+   */
+  private static final class ByNode {
+    private Map<Integer, AtomicLong> values = Map.of();
+
+    synchronized void set(MultiGauge gauge, Map<Integer, Long> bytesByNode) {
+      if (!bytesByNode.keySet().equals(values.keySet())) {
+        Map<Integer, AtomicLong> fresh = new TreeMap<>();
+        bytesByNode.forEach((node, bytes) -> fresh.put(node, new AtomicLong(bytes)));
+        values = fresh;
+        gauge.register(rows(fresh), true);
+        return;
+      }
+      bytesByNode.forEach((node, bytes) -> values.get(node).set(bytes));
+    }
+  }
+
+  private static List<MultiGauge.Row<?>> rows(Map<Integer, AtomicLong> bytesByNode) {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     bytesByNode.forEach(
         (node, bytes) ->
-            rows.add(MultiGauge.Row.of(Tags.of("node", Integer.toString(node)), bytes)));
+            rows.add(
+                MultiGauge.Row.of(
+                    Tags.of("node", Integer.toString(node)), bytes, AtomicLong::doubleValue)));
     return rows;
   }
 }
