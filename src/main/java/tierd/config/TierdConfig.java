@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tierd.kernelfs.KernelFiles;
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
@@ -102,7 +101,7 @@ public record TierdConfig(
       NodeSet s;
       try {
         s = NodeSet.parse(t);
-      } catch (KernelFsException | IllegalArgumentException e) {
+      } catch (IllegalArgumentException e) {
         throw n.error("tiers", "'" + t + "' is not a nodelist (e.g. 0-1 or 2,3)");
       }
       if (s.isEmpty()) {

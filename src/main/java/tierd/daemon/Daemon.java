@@ -116,10 +116,7 @@ public final class Daemon {
     try (MetricsServer server = listen(listen, metrics)) {
       Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
       dryRunReason = wired.dryRunReason();
-      boolean probeSaidSo =
-          !options.forceDryRun()
-              && !config.dryRun()
-              && wired.capabilities().map(c -> !c.canMovePages()).orElse(false);
+      boolean probeSaidSo = !options.forceDryRun() && !config.dryRun() && wired.probeForbidsMoves();
       if (!probeSaidSo) {
         // (when the capability probe forced the dry run, the mover factory has said why already)
         dryRunReason.ifPresent(
