@@ -19,7 +19,6 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
-import tierd.mover.MoveReport;
 import tierd.mover.NodeRoom;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
@@ -53,9 +52,10 @@ import tierd.whatif.SimulatedTiers;
  * or symbol JNA cannot link) switches this cycle to dry-run for good.
  *
  * <p>The concerns are units of their own: {@link HeatSupervisor} (the heat source across cycles),
- * {@link FreshPlanner} (plans on VMAs read this cycle), {@link MoveRequests} (a plan as the mover's
- * requests), {@link CyclePublisher} (metrics and log lines), {@link StageResults} (what the stages
- * found, and the report made of it).
+ * {@link FreshPlanner} (plans on VMAs read this cycle), {@link MoveStage} (a plan's moves through
+ * the mover, with progress lines), {@link DryRunSwitch} (the mover and placement probe, and the
+ * switch to dry-run after a native failure), {@link CyclePublisher} (metrics and log lines), {@link
+ * StageResults} (what the stages found, and the report made of it).
  *
  * <p>Not thread-safe: the daemon loop is its only caller.
  */
@@ -116,22 +116,21 @@ public final class TieringCycle implements AutoCloseable {
   private PromotionFeedback feedback = PromotionFeedback.NONE;
   private ProfileHistory profile = ProfileHistory.forDaemon();
   private MigrationPlan lastPlan;
-  private PageMover mover;
-  private Optional<PlacementProbe> placement;
-  private Optional<String> nativeFailure = Optional.empty();
+  private final DryRunSwitch movers;
+  private final MoveStage moveStage;
   private long number;
-  private long lastProgressLogNanos;
   private Consumer<String> beforeEachStage = stage -> {};
 
   public TieringCycle(TierdConfig config, Parts parts) {
     this.parts = parts;
-    this.mover = parts.mover();
-    this.placement = parts.placement();
+    this.movers =
+        new DryRunSwitch(parts.mover(), parts.placement(), parts.dryRun(), parts.metrics());
     this.publisher = new CyclePublisher(parts.metrics());
     this.failures = new FailureLog(log, parts.clock());
     this.heat = new HeatSupervisor(parts.heat(), parts.metrics(), parts.clock());
     this.scanner = new ProcessScanner(parts.root());
     this.freshPlanner = new FreshPlanner(scanner, parts.metrics().scan());
+    this.moveStage = new MoveStage(scanner, System::nanoTime);
     parts.metrics().cycleFailureStages(STAGES);
     apply(config);
   }
@@ -147,6 +146,7 @@ public final class TieringCycle implements AutoCloseable {
     parts.metrics().tenants().configure(c.classes());
     freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
+    this.moveStage.progressLogInterval(c.stages().mover().progressLogInterval());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
@@ -278,7 +278,8 @@ public final class TieringCycle implements AutoCloseable {
             () ->
                 sim != null
                     ? List.<RegionPlacement>of() // estimated from the simulated VMAs
-                    : placement
+                    : movers
+                        .placement()
                         .map(p -> p.probe(procs, r.scores.regions()).placements())
                         .orElse(List.of()));
     UnaryOperator<List<Vma>> placeVmas = sim == null ? UnaryOperator.identity() : sim::vmas;
@@ -294,20 +295,9 @@ public final class TieringCycle implements AutoCloseable {
               feedback = lastPlan.feedback();
               return lastPlan;
             });
-    PageMover moveWith = sim != null ? whatIfMover : mover;
+    PageMover moveWith = sim != null ? whatIfMover : movers.mover();
     MoveLimits moveLimits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
-    r.moved =
-        stages.call(
-            "move",
-            () -> {
-              MoveReport moved =
-                  moveWith.move(MoveRequests.of(r.plan.moves()), moveLimits, this::progress);
-              if (!moved.dryRun()) {
-                // Their numa_maps changed (that was the point): the next scan reads it.
-                r.plan.moves().forEach(m -> scanner.readNextScan(m.pid()));
-              }
-              return moved;
-            });
+    r.moved = stages.call("move", () -> moveStage.move(r.plan, moveWith, moveLimits));
   }
 
   /** Logs and counts the cycle's failure, if any, and makes its report. */
@@ -341,33 +331,20 @@ public final class TieringCycle implements AutoCloseable {
 
   /**
    * A native library or symbol could not be linked ({@code where} names the stage): tierd stops
-   * moving pages for the rest of its life — the mover becomes a recording dry run and the placement
-   * probe is dropped — says why once, and reports it ({@link #nativeFailure}, tierd_dry_run).
+   * moving pages for the rest of its life ({@link DryRunSwitch}).
    */
   void switchToDryRun(String where, Throwable cause) {
-    if (nativeFailure.isPresent()) {
-      return;
-    }
-    nativeFailure =
-        Optional.of(
-            "a native call failed in stage " + where + " (" + StageRunner.reason(cause) + ")");
-    mover = DryRunMover.recording(Ticker.system());
-    placement = Optional.empty();
-    parts.metrics().dryRun(true);
-    log.warn(
-        "dry-run from now on: {}; tierd records moves instead of making them until it is"
-            + " restarted",
-        nativeFailure.get());
+    movers.switchAfter(where, cause);
   }
 
   /** Why this cycle switched itself to dry-run after a native failure, if it did. */
   public Optional<String> nativeFailure() {
-    return nativeFailure;
+    return movers.nativeFailure();
   }
 
   /** True when moves are recorded rather than made: asked for, or after a native failure. */
   public boolean dryRun() {
-    return parts.dryRun() || nativeFailure.isPresent();
+    return movers.dryRun();
   }
 
   /** Fault injection for tests: runs at the start of every stage, inside its boundary. */
@@ -397,14 +374,6 @@ public final class TieringCycle implements AutoCloseable {
         dryRun()
             ? NodeRoom.UNLIMITED
             : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
-  }
-
-  private void progress(long done, long total) {
-    long now = System.nanoTime();
-    if (now - lastProgressLogNanos > config.stages().mover().progressLogInterval().toNanos()) {
-      lastProgressLogNanos = now;
-      log.info("moving: {}/{} pages ({}%)", done, total, total == 0 ? 100 : done * 100 / total);
-    }
   }
 
   /** Removes every piece of kernel state tierd created (kdamonds). Idempotent. */
