@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tierd.CapturedLog;
-import tierd.config.TierdConfig;
 import tierd.fake.FakeKernel;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
@@ -33,10 +32,7 @@ import tierd.planner.PlannerState;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
 import tierd.process.ProcessScanner;
-import tierd.scoring.HeatClass;
-import tierd.scoring.ScoredRegion;
 import tierd.scoring.ScoringResult;
-import tierd.scoring.Thresholds;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
 
@@ -65,10 +61,7 @@ class MoveStageTest {
     topo = new TopologyReader(kernel, 4096).read(List.of());
     scanner = new ProcessScanner(kernel);
     scanner.numaMapsMaxAge(8);
-    filter =
-        TierdConfig.parse("test", "processes:\n  comm: tierd-workload\n  minRss: 1MiB\n")
-            .processes()
-            .filter(-1);
+    filter = TieringCycleLogTest.workloadFilter();
   }
 
   private List<ManagedProcess> scan() {
@@ -93,27 +86,7 @@ class MoveStageTest {
 
   /** The plan of the guest: pid 4242's hot buffer up to node 0. */
   private MigrationPlan plan(List<ManagedProcess> procs) {
-    ScoredRegion hot =
-        new ScoredRegion(
-            PID,
-            procs.get(0).startTimeTicks(),
-            TieringCycleLogTest.SLOW_DEFAULT,
-            0.9,
-            HeatClass.HOT,
-            5,
-            Duration.ZERO);
-    ScoringResult scores =
-        new ScoringResult(
-            NOW,
-            List.of(hot),
-            new Thresholds(0.40, 0.02, false, 0.40, 0.07, 1L << 30, 0, 2),
-            hot.sizeBytes(),
-            0,
-            0,
-            0,
-            0,
-            0,
-            1);
+    ScoringResult scores = TieringCycleLogTest.hotBufferScores(procs.get(0), NOW);
     MigrationPlan plan =
         new Planner(PlannerConfig.defaults())
             .plan(PlanInput.estimated(topo, procs, scores), PlannerState.initial())
