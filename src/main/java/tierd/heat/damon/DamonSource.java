@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +97,6 @@ public final class DamonSource implements HeatSource {
 
   private static final Logger log = LoggerFactory.getLogger(DamonSource.class);
 
-  /** kstrtoul maximum: a size that matches every region. */
-  static final String ULONG_MAX = "18446744073709551615";
-
-  /** nr_accesses and age are unsigned int in struct damos_access_pattern. */
-  static final String UINT_MAX = "4294967295";
-
   static final String K = "kdamonds/0/";
   static final String CTX = K + "contexts/0/";
 
@@ -147,9 +140,8 @@ public final class DamonSource implements HeatSource {
   private boolean running;
   private boolean closed;
   private boolean lost;
-  private String filtersDir;
   private final DamonIntervals intervals;
-  private long addrUnit = 1;
+  private final DamonContext context;
   private List<Integer> targets = List.of();
   private Map<Integer, ManagedProcess> processes = Map.of();
 
@@ -162,6 +154,7 @@ public final class DamonSource implements HeatSource {
       DamonStateFile r,
       IntervalTuner tuner) {
     this.intervals = new DamonIntervals(fs, this::write, this::readLong, tuner);
+    this.context = new DamonContext(mode, fs, root, this::write, this::readLong);
     this.mode = mode;
     this.fs = fs;
     this.root = root;
@@ -316,100 +309,13 @@ public final class DamonSource implements HeatSource {
     return targets;
   }
 
+  /** The context's layout ({@link DamonContext}), recorded as configured; paddr starts now. */
   private void configure(DamonConfig config) {
-    write(K + "contexts/nr_contexts", "1");
-    Set<String> avail =
-        fs.exists(CTX + "avail_operations")
-            ? DamonStatus.parseAvailOperations(fs.read(CTX + "avail_operations"))
-            : Set.of("vaddr", "fvaddr", "paddr"); // 5.18 had no avail_operations file
-    if (!avail.contains(mode.ops)) {
-      throw new HeatSourceUnavailableException(
-          mode.kind,
-          "DAMON lacks "
-              + mode.ops
-              + " operations (avail_operations: "
-              + String.join(",", avail)
-              + ")");
-    }
-    write(CTX + "operations", mode.ops);
-    String attrs = CTX + "monitoring_attrs/";
-    intervals.configure(config);
-    write(attrs + "intervals/update_us", Long.toString(config.updateUs()));
-    write(attrs + "nr_regions/min", Integer.toString(config.minRegions()));
-    write(attrs + "nr_regions/max", Integer.toString(config.maxRegions()));
-    if (fs.exists(CTX + "addr_unit")) {
-      addrUnit = Math.max(1, readLong(CTX + "addr_unit"));
-    }
-    // Probe the scheme features on one scheme directory.
-    write(CTX + "schemes/nr_schemes", "1");
-    String s0 = CTX + "schemes/0/";
-    if (!fs.exists(s0 + "tried_regions")) {
-      throw new HeatSourceUnavailableException(
-          mode.kind, "DAMON lacks schemes/<S>/tried_regions (Linux 6.2+)");
-    }
-    if (fs.exists(s0 + "core_filters/nr_filters")) {
-      filtersDir = "core_filters";
-    } else if (fs.exists(s0 + "filters/nr_filters")) {
-      filtersDir = "filters";
-    }
-    if (mode == Mode.VADDR) {
-      if (filtersDir == null) {
-        throw new HeatSourceUnavailableException(
-            mode.kind, "DAMON lacks DAMOS filters (Linux 6.3+) to tell vaddr targets apart");
-      }
-      write(s0 + filtersDir + "/nr_filters", "1");
-      if (!fs.exists(s0 + filtersDir + "/0/damon_target_idx")) {
-        throw new HeatSourceUnavailableException(
-            mode.kind, "DAMON lacks the DAMOS target filter (Linux 6.6+) to tell targets apart");
-      }
-      write(s0 + filtersDir + "/nr_filters", "0");
-      write(CTX + "schemes/nr_schemes", "0");
-      record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
-      record.write(runtimeDir);
-      return;
-    }
-    List<AddressRange> memory = PhysicalMemory.read(root);
-    if (memory.isEmpty()) {
-      throw new HeatSourceUnavailableException(mode.kind, "no online memory blocks for paddr");
-    }
-    write(CTX + "targets/nr_targets", "1");
-    String regions = CTX + "targets/0/regions/";
-    write(regions + "nr_regions", Integer.toString(memory.size()));
-    for (int i = 0; i < memory.size(); i++) {
-      write(regions + i + "/start", Long.toString(memory.get(i).start() / addrUnit));
-      write(regions + i + "/end", Long.toString(memory.get(i).end() / addrUnit));
-    }
-    writeScheme(0, -1);
+    context.configure(config, intervals);
     record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
     record.write(runtimeDir);
-    turnOn();
-  }
-
-  private void writeScheme(int index, int targetIdx) {
-    String s = CTX + "schemes/" + index + "/";
-    write(s + "action", "stat");
-    write(s + "access_pattern/sz/min", "0");
-    write(s + "access_pattern/sz/max", ULONG_MAX);
-    write(s + "access_pattern/nr_accesses/min", "0");
-    write(s + "access_pattern/nr_accesses/max", UINT_MAX);
-    write(s + "access_pattern/age/min", "0");
-    write(s + "access_pattern/age/max", UINT_MAX);
-    if (fs.exists(s + "apply_interval_us")) {
-      write(s + "apply_interval_us", "0"); // 0 = the aggregation interval
-    }
-    if (targetIdx < 0) {
-      return;
-    }
-    String f = s + filtersDir + "/";
-    write(f + "nr_filters", "1");
-    write(f + "0/type", "target");
-    write(f + "0/damon_target_idx", Integer.toString(targetIdx));
-    // Matches regions NOT of the target; with allow=N they are rejected, and regions that no
-    // filter matches get the opposite of the last filter's allow: accepted (6.14 semantics; before
-    // 6.14 every filter rejects what it matches, which is the same here).
-    write(f + "0/matching", "N");
-    if (fs.exists(f + "0/allow")) {
-      write(f + "0/allow", "N");
+    if (mode == Mode.PADDR) {
+      turnOn();
     }
   }
 
@@ -453,7 +359,7 @@ public final class DamonSource implements HeatSource {
         running = false;
         return;
       }
-      writeTargets(live);
+      context.writeTargets(live);
       try {
         if (readRunning()) {
           write(K + "state", "commit");
@@ -475,17 +381,6 @@ public final class DamonSource implements HeatSource {
     }
     running = readRunning();
     throw last;
-  }
-
-  private void writeTargets(List<Integer> pids) {
-    write(CTX + "targets/nr_targets", Integer.toString(pids.size()));
-    for (int i = 0; i < pids.size(); i++) {
-      write(CTX + "targets/" + i + "/pid_target", Integer.toString(pids.get(i)));
-    }
-    write(CTX + "schemes/nr_schemes", Integer.toString(pids.size()));
-    for (int i = 0; i < pids.size(); i++) {
-      writeScheme(i, i);
-    }
   }
 
   @Override
@@ -524,14 +419,14 @@ public final class DamonSource implements HeatSource {
         if (!alive(pid)) {
           continue;
         }
-        List<TriedRegion> regions = readTriedRegions(i);
+        List<TriedRegion> regions = context.triedRegions(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
           out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
     } else {
-      all = readTriedRegions(0);
+      all = context.triedRegions(0);
       PaddrMapper.map(
           root,
           processes.values(),
@@ -554,40 +449,6 @@ public final class DamonSource implements HeatSource {
     }
     return new RegionSample(
         pid, range, n, maxAccesses, window, check, Duration.ofNanos(ageNanos), name());
-  }
-
-  List<TriedRegion> readTriedRegions(int scheme) {
-    return readTriedRegions(fs, CTX + "schemes/" + scheme + "/tried_regions", addrUnit);
-  }
-
-  /**
-   * The regions under a {@code tried_regions} directory, in directory-number order (the kernel
-   * numbers them in target order, then address order).
-   */
-  public static List<TriedRegion> readTriedRegions(DamonFs fs, String dir, long addrUnit) {
-    List<Integer> numbers = new ArrayList<>();
-    for (String n : fs.list(dir)) {
-      if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
-        numbers.add(Integer.parseInt(n));
-      }
-    }
-    numbers.sort(Comparator.naturalOrder());
-    List<TriedRegion> out = new ArrayList<>(numbers.size());
-    for (int n : numbers) {
-      String r = dir + "/" + n + "/";
-      try {
-        out.add(
-            TriedRegion.parse(
-                fs.read(r + "start"),
-                fs.read(r + "end"),
-                fs.read(r + "nr_accesses"),
-                fs.read(r + "age"),
-                addrUnit));
-      } catch (KernelFsException e) {
-        throw e.withFile(fs.path(r));
-      }
-    }
-    return out;
   }
 
   /**
