@@ -68,12 +68,19 @@ log() { printf '[guest %s] %s\n' "$(date +%T)" "$*" >&2; }
 vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 node_free_mib() { awk '/MemFree:/ { print int($4 / 1024) }' "$NODE/node$1/meminfo"; }
 demoted_pages() { echo $(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged))); }
-# Node 0's free memory above its high watermark, in MiB (zoneinfo: pages).
+# Node 0's free memory above its high watermark, in MiB (zoneinfo: pages). Free memory is MemFree
+# plus the free pages in the per-CPU lists (the pagesets' count), which MemFree leaves out and
+# tierd counts: migration frees the pages it moves into the migrating CPU's list.
 node0_room_mib() {
-    local hi free
-    hi=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" { s += $2 } END { print s }' /proc/zoneinfo)
+    local hi_pcp free
+    hi_pcp=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" && NF == 2 { h += $2 } n0 && $1 == "count:" { c += $2 } END { print h + 0, c + 0 }' /proc/zoneinfo)
     free=$(awk '/MemFree:/ { print $4 }' "$NODE/node0/meminfo")
-    echo $(((free / 4 - hi) * 4 / 1024))
+    echo $(((free / 4 + ${hi_pcp#* } - ${hi_pcp% *}) * 4 / 1024))
+}
+
+# Pages of process $1 on node 0, from its numa_maps (0 once it is gone).
+node0_pages() {
+    awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) s += substr($i, 4) } END { print s + 0 }' "/proc/$1/numa_maps" 2> /dev/null || echo 0
 }
 
 # Physical address range of a node: its memory blocks x block_size_bytes.
@@ -310,7 +317,8 @@ run_variant() { # variant run
     local scan0 kdemote0 sampler
     scan0=$(vmstat_of pgscan_kswapd)
     kdemote0=$(vmstat_of pgdemote_kswapd)
-    while :; do node0_room_mib; sleep 0.5; done > "$RES/$tag.room" 2> /dev/null &
+    # each line: node 0's room (MiB above high) and the workload's pages on node 0 (numa_maps)
+    while :; do echo "$(node0_room_mib) $(node0_pages "${WL_PIDS[0]}")"; sleep 0.5; done > "$RES/$tag.room" 2> /dev/null &
     sampler=$!
     log "$tag: running for $DURATION s"
     sleep "$DURATION"

@@ -19,7 +19,6 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
-import tierd.mover.NodeRoom;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
@@ -36,7 +35,6 @@ import tierd.scoring.PromotionFeedback;
 import tierd.scoring.Scorer;
 import tierd.scoring.ScoringInput;
 import tierd.source.proc.Vmstat;
-import tierd.topology.Topology;
 import tierd.whatif.SimulatedTiers;
 
 /**
@@ -118,6 +116,7 @@ public final class TieringCycle implements AutoCloseable {
   private MigrationPlan lastPlan;
   private final DryRunSwitch movers;
   private final MoveStage moveStage;
+  private MovedPlacements movedPlacements = new MovedPlacements(Duration.ZERO);
   private long number;
   private Consumer<String> beforeEachStage = stage -> {};
 
@@ -143,6 +142,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.movedPlacements = new MovedPlacements(c.stages().planner().historyRetention());
     parts.metrics().tenants().configure(c.classes());
     freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
@@ -280,7 +280,10 @@ public final class TieringCycle implements AutoCloseable {
                     ? List.<RegionPlacement>of() // estimated from the simulated VMAs
                     : movers
                         .placement()
-                        .map(p -> p.probe(procs, r.scores.regions()).placements())
+                        .map(
+                            p ->
+                                movedPlacements.besides(
+                                    p.probe(procs, r.scores.regions()).placements(), procs, now))
                         .orElse(List.of()));
     UnaryOperator<List<Vma>> placeVmas = sim == null ? UnaryOperator.identity() : sim::vmas;
     r.plan =
@@ -296,8 +299,20 @@ public final class TieringCycle implements AutoCloseable {
               return lastPlan;
             });
     PageMover moveWith = sim != null ? whatIfMover : movers.mover();
-    MoveLimits moveLimits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
-    r.moved = stages.call("move", () -> moveStage.move(r.plan, moveWith, moveLimits));
+    MoveLimits moveLimits =
+        sim != null
+            ? MoveLimits.NONE
+            : MoveStage.limits(config, parts.root(), parts.pageBytes(), r.topo, dryRun());
+    r.moved =
+        stages.call(
+            "move",
+            () -> {
+              MoveStage.Moved moved = moveStage.move(r.plan, moveWith, moveLimits);
+              if (sim == null) {
+                movedPlacements.record(moved.requests(), moved.report(), parts.clock().instant());
+              }
+              return moved.report();
+            });
   }
 
   /** Logs and counts the cycle's failure, if any, and makes its report. */
@@ -360,20 +375,6 @@ public final class TieringCycle implements AutoCloseable {
   /** Records the profile into {@code history} from now on (the profile command keeps more). */
   public void profileInto(ProfileHistory history) {
     this.profile = history;
-  }
-
-  /**
-   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below the planner's floor (high watermark plus margin). A
-   * budget of what was left of the interval after the stages before the move (tried in 4c3fae9)
-   * left the chaos scenario's moves deferred whole on a loaded host; it is not used.
-   */
-  private MoveLimits moveLimits(Topology topo) {
-    return new MoveLimits(
-        config.interval(),
-        dryRun()
-            ? NodeRoom.UNLIMITED
-            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
   }
 
   /** Removes every piece of kernel state tierd created (kdamonds). Idempotent. */

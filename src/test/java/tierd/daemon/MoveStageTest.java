@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tierd.CapturedLog;
+import tierd.config.TierdConfig;
 import tierd.fake.FakeKernel;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
@@ -22,6 +23,7 @@ import tierd.mover.MoveLimits;
 import tierd.mover.MovePagesMover;
 import tierd.mover.MoveReport;
 import tierd.mover.MoverConfig;
+import tierd.mover.NodeRoom;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
@@ -51,13 +53,14 @@ class MoveStageTest {
 
   @RegisterExtension final CapturedLog logged = new CapturedLog(TieringCycle.class);
 
+  private KernelRoot kernel;
   private ProcessScanner scanner;
   private ProcessFilter filter;
   private Topology topo;
 
   @BeforeEach
   void guest() throws IOException {
-    KernelRoot kernel = TieringCycleLogTest.guest(root);
+    kernel = TieringCycleLogTest.guest(root);
     topo = new TopologyReader(kernel, 4096).read(List.of());
     scanner = new ProcessScanner(kernel);
     scanner.numaMapsMaxAge(8);
@@ -112,10 +115,14 @@ class MoveStageTest {
     FakeKernel kernel = kernelWithTheBuffer(procs.get(0).startTimeTicks());
     PageMover mover = new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT);
 
-    MoveReport moved =
+    MoveStage.Moved result =
         new MoveStage(scanner, System::nanoTime).move(plan(procs), mover, MoveLimits.NONE);
+    MoveReport moved = result.report();
 
     assertThat(moved.dryRun()).isFalse();
+    assertThat(result.requests())
+        .singleElement()
+        .satisfies(request -> assertThat(request.targetNode()).isZero());
     assertThat(kernel.nodeOf(PID, TieringCycleLogTest.SLOW_DEFAULT.start())).isZero();
     assertThat(kernel.usedBytes(0)).isEqualTo(8 * MIB);
     scan();
@@ -128,7 +135,8 @@ class MoveStageTest {
 
     MoveReport moved =
         new MoveStage(scanner, System::nanoTime)
-            .move(plan(procs), DryRunMover.recording(Ticker.system()), MoveLimits.NONE);
+            .move(plan(procs), DryRunMover.recording(Ticker.system()), MoveLimits.NONE)
+            .report();
 
     assertThat(moved.dryRun()).isTrue();
     scan();
@@ -156,5 +164,19 @@ class MoveStageTest {
     assertThat(logged.at(Level.INFO))
         .filteredOn(line -> line.startsWith("moving: "))
         .containsExactly("moving: 0/2048 pages (0%)", "moving: 2048/2048 pages (100%)");
+  }
+
+  @Test
+  void aStageYieldsAfterOneIntervalAndOnlyADryRunIgnoresTheNodesFloors() {
+    TierdConfig config = TierdConfig.parse("test", "interval: 3s\n");
+
+    MoveLimits dry = MoveStage.limits(config, kernel, 4096, topo, true);
+    MoveLimits live = MoveStage.limits(config, kernel, 4096, topo, false);
+
+    assertThat(dry.timeBudget()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(dry.room()).isSameAs(NodeRoom.UNLIMITED);
+    assertThat(live.timeBudget()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(live.room()).isInstanceOf(MeminfoNodeRoom.class);
+    assertThat(live.room().bytesAvailable(0)).isLessThan(Long.MAX_VALUE);
   }
 }

@@ -194,6 +194,10 @@ class ProcFilesTest {
                       count: 5
                       high:  999
                       batch: 63
+            cpu: 1
+                      count: 7
+                      high:  999
+                      batch: 63
           node_unreclaimable:  0
           start_pfn:           4096
         Node 1, zone  Movable
@@ -204,7 +208,9 @@ class ProcFilesTest {
                 managed  600
         """;
     Zoneinfo z = Zoneinfo.parse(text);
-    assertThat(z.nodes().get(0)).isEqualTo(new Zoneinfo.NodeWatermarks(1000, 10, 20, 30, 40, 4000));
+    assertThat(z.nodes().get(0))
+        .as("free pages in the per-CPU lists: 5 + 7")
+        .isEqualTo(new Zoneinfo.NodeWatermarks(1000, 10, 20, 30, 40, 4000, 12));
     assertThat(z.nodes().get(1)).isEqualTo(new Zoneinfo.NodeWatermarks(500, 1, 2, 3, -1, 600));
   }
 }
