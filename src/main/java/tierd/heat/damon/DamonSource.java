@@ -134,12 +134,7 @@ public final class DamonSource implements HeatSource {
   private final Mode mode;
   private final DamonFs fs;
   private final KernelRoot root;
-  private final Path runtimeDir;
-  private final Sleeper sleeper;
-  private DamonStateFile record;
-  private boolean running;
-  private boolean closed;
-  private boolean lost;
+  private final TierdKdamond kdamond;
   private final DamonIntervals intervals;
   private final DamonContext context;
   private List<Integer> targets = List.of();
@@ -153,14 +148,12 @@ public final class DamonSource implements HeatSource {
       Sleeper sleeper,
       DamonStateFile r,
       IntervalTuner tuner) {
-    this.intervals = new DamonIntervals(fs, this::write, this::readLong, tuner);
-    this.context = new DamonContext(mode, fs, root, this::write, this::readLong);
+    this.kdamond = new TierdKdamond(mode.kind, fs, root, runtimeDir, sleeper, r);
+    this.intervals = new DamonIntervals(fs, kdamond::write, kdamond::readLong, tuner);
+    this.context = new DamonContext(mode, fs, root, kdamond::write, kdamond::readLong);
     this.mode = mode;
     this.fs = fs;
     this.root = root;
-    this.runtimeDir = runtimeDir;
-    this.sleeper = sleeper;
-    this.record = r;
   }
 
   /**
@@ -225,7 +218,7 @@ public final class DamonSource implements HeatSource {
             DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
       }
       try {
-        s.write("kdamonds/nr_kdamonds", "1");
+        s.kdamond.write("kdamonds/nr_kdamonds", "1");
       } catch (KernelFsException e) {
         if (DamonErrors.busy(e)) {
           throw new HeatSourceUnavailableException(
@@ -241,10 +234,10 @@ public final class DamonSource implements HeatSource {
       s.configure(config);
       return s;
     } catch (HeatSourceUnavailableException e) {
-      s.abandon(created);
+      s.kdamond.abandon(created);
       throw e;
     } catch (KernelFsException | IllegalStateException e) {
-      s.abandon(created);
+      s.kdamond.abandon(created);
       throw new HeatSourceUnavailableException(
           mode.kind, "DAMON setup failed: " + e.getMessage(), e);
     }
@@ -291,7 +284,7 @@ public final class DamonSource implements HeatSource {
   }
 
   public boolean running() {
-    return running;
+    return kdamond.running();
   }
 
   /**
@@ -301,7 +294,7 @@ public final class DamonSource implements HeatSource {
    */
   @Override
   public Set<Integer> ownKdamonds() {
-    return closed || lost ? Set.of() : Set.of(record.kdamond());
+    return kdamond.ownKdamonds();
   }
 
   /** vaddr: the pid of each target, by target index. */
@@ -312,62 +305,60 @@ public final class DamonSource implements HeatSource {
   /** The context's layout ({@link DamonContext}), recorded as configured; paddr starts now. */
   private void configure(DamonConfig config) {
     context.configure(config, intervals);
-    record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
-    record.write(runtimeDir);
+    kdamond.configured();
     if (mode == Mode.PADDR) {
-      turnOn();
+      kdamond.turnOn();
     }
   }
 
   @Override
   public void update(Collection<ManagedProcess> now) {
-    checkOpen();
-    checkStillOurs();
+    kdamond.checkUsable(name());
     Map<Integer, ManagedProcess> byPid = new LinkedHashMap<>();
     for (ManagedProcess p : now) {
       byPid.put(p.pid(), p);
     }
     processes = byPid;
     if (mode == Mode.PADDR) {
-      if (!readRunning()) {
-        turnOn();
+      if (!kdamond.readRunning()) {
+        kdamond.turnOn();
       }
       return;
     }
     List<Integer> desired = new ArrayList<>(new TreeSet<>(byPid.keySet()));
-    boolean nowRunning = readRunning();
+    boolean nowRunning = kdamond.readRunning();
     if (desired.equals(targets) && (nowRunning || desired.isEmpty())) {
-      running = nowRunning;
+      kdamond.running(nowRunning);
       return;
     }
     if (desired.isEmpty()) {
       if (nowRunning) {
-        turnOff();
+        kdamond.turnOff();
       }
       targets = List.of();
-      running = false;
+      kdamond.running(false);
       return;
     }
     KernelFsException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       List<Integer> live = desired.stream().filter(this::alive).toList();
       if (live.isEmpty()) {
-        if (readRunning()) {
-          turnOff();
+        if (kdamond.readRunning()) {
+          kdamond.turnOff();
         }
         targets = List.of();
-        running = false;
+        kdamond.running(false);
         return;
       }
       context.writeTargets(live);
       try {
-        if (readRunning()) {
-          write(K + "state", "commit");
+        if (kdamond.readRunning()) {
+          kdamond.write(K + "state", "commit");
         } else {
-          turnOn();
+          kdamond.turnOn();
         }
         targets = live;
-        running = true;
+        kdamond.running(true);
         return;
       } catch (KernelFsException e) {
         if (!DamonErrors.invalid(e)) {
@@ -379,7 +370,7 @@ public final class DamonSource implements HeatSource {
         log.debug("DAMON rejected targets {}: {}", live, e.getMessage());
       }
     }
-    running = readRunning();
+    kdamond.running(kdamond.readRunning());
     throw last;
   }
 
@@ -391,21 +382,20 @@ public final class DamonSource implements HeatSource {
   /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
   @Override
   public void collect(Consumer<RegionSample> out) {
-    checkOpen();
-    checkStillOurs();
+    kdamond.checkUsable(name());
     if (mode == Mode.VADDR && targets.isEmpty()) {
       return;
     }
-    if (!readRunning()) {
-      running = false; // every target exited: kdamond_need_stop ended the thread
+    if (!kdamond.readRunning()) {
+      kdamond.running(false); // every target exited: kdamond_need_stop ended the thread
       return;
     }
     intervals.refresh();
     try {
-      write(K + "state", "update_schemes_tried_regions");
+      kdamond.write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
-      if (DamonErrors.invalid(e) && !readRunning()) {
-        running = false;
+      if (DamonErrors.invalid(e) && !kdamond.readRunning()) {
+        kdamond.running(false);
         return;
       }
       throw e;
@@ -434,7 +424,7 @@ public final class DamonSource implements HeatSource {
           (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
           out);
     }
-    intervals.retune(all, readRunning());
+    intervals.retune(all, kdamond.readRunning());
   }
 
   RegionSample sample(
@@ -453,128 +443,25 @@ public final class DamonSource implements HeatSource {
 
   /**
    * Turns the kdamond off and removes it if it is still tierd's; then forgets the state file.
-   * Idempotent. If the kdamond cannot be removed the state file stays, so that the next start
-   * retries.
+   * Idempotent ({@link TierdKdamond#close}).
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (lost) {
-      return;
-    }
-    boolean removed = false;
-    try {
-      removed = DamonLeftovers.remove(fs, record, sleeper);
-    } catch (KernelFsException e) {
-      log.warn("could not remove tierd's kdamond: {}", e.getMessage());
-    }
-    if (removed || !DamonLeftovers.stillOurs(fs, record)) {
-      DamonStateFile.delete(runtimeDir);
-    }
-    running = false;
-  }
-
-  /** Undo after a failed open: off, nr_kdamonds 0 if we created it, state file gone. */
-  private void abandon(boolean created) {
-    closed = true;
-    try {
-      if (created) {
-        DamonLeftovers.remove(fs, record, sleeper);
-      }
-    } catch (KernelFsException e) {
-      log.warn("could not undo DAMON setup: {}", e.getMessage());
-      return; // keep the state file: the next start cleans up
-    }
-    DamonStateFile.delete(runtimeDir);
-  }
-
-  private void turnOn() {
-    // A DAMON module's kdamond (DAMON_RECLAIM, DAMON_LRU_SORT) runs exclusively: "on" would only
-    // fail with EBUSY after the retries. It may start whenever tierd's kdamond is off.
-    List<DamonModules.ModuleKdamond> modules = DamonModules.read(root);
-    if (!modules.isEmpty()) {
-      throw new HeatSourceUnavailableException(mode.kind, modules.get(0).busyReason());
-    }
-    if (record.kthreadPid() != -1) {
-      // Until the new thread's pid is recorded, a leftover is recognised by its config alone.
-      record = record.withKthreadPid(-1);
-      record.write(runtimeDir);
-    }
-    write(K + "state", "on");
-    running = true;
-    int kthread = DamonStatus.parsePid(readRetrying(K + "pid"));
-    if (kthread != record.kthreadPid()) {
-      record = record.withKthreadPid(kthread);
-      record.write(runtimeDir);
-    }
-  }
-
-  private void turnOff() {
-    try {
-      write(K + "state", "off");
-    } catch (KernelFsException e) {
-      if (!DamonErrors.invalid(e) && !DamonErrors.notPermitted(e)) {
-        throw e; // EINVAL/EPERM: already stopped
-      }
-    }
-    running = false;
-  }
-
-  private boolean readRunning() {
-    return DamonStatus.parseState(readRetrying(K + "state"));
+    kdamond.close();
   }
 
   private boolean alive(int pid) {
     return KernelFiles.exists(root.pid(pid, "stat"));
   }
 
-  private long readLong(String rel) {
-    return DamonStatus.parseCount(readRetrying(rel), rel);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException(name() + " is closed");
-    }
-    if (lost) {
-      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
-    }
-  }
-
-  /**
-   * Once tierd's kdamond has stopped (every target exited), anyone may rewrite nr_kdamonds and
-   * configure a kdamond 0 of their own; tierd must then not write to it. Checked before every
-   * cycle's writes: a few sysfs reads.
-   */
-  private void checkStillOurs() {
-    if (!DamonLeftovers.stillOurs(fs, record)) {
-      lost = true;
-      running = false;
-      DamonStateFile.delete(runtimeDir); // nothing of tierd's is left in DAMON
-      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
-    }
-  }
-
-  private String lostMessage() {
-    return "DAMON busy (tierd's kdamond "
-        + record.kdamond()
-        + " was replaced by another DAMON user)";
-  }
-
-  /** A write, retried while another writer holds damon_sysfs_lock (EBUSY). */
-  void write(String rel, String value) {
-    DamonLeftovers.writeRetrying(fs, rel, value, sleeper);
-  }
-
-  private String readRetrying(String rel) {
-    return DamonLeftovers.readRetrying(fs, rel, sleeper);
-  }
-
   @Override
   public String toString() {
-    return "DamonSource[" + mode.ops + ", targets=" + targets + ", running=" + running + "]";
+    return "DamonSource["
+        + mode.ops
+        + ", targets="
+        + targets
+        + ", running="
+        + kdamond.running()
+        + "]";
   }
 }
