@@ -19,8 +19,9 @@ import tierd.mover.PlacementQuery;
 import tierd.mover.Ticker;
 
 /**
- * Builds a {@link TieringCycle.Parts} from a config: probes capabilities once, loads the native
- * port, and decides between moving and dry-run. The decision and its reason are kept for the status
+ * Builds a {@link TieringCycle.Parts} from a config: on the running kernel the mover package probes
+ * the capabilities once and gives the mover and the placement query ({@link PageMovers#onHost});
+ * this decides between moving and dry-run. The decision and its reason are kept for the status
  * endpoint; the reason is logged once.
  */
 public final class Wiring {
