@@ -14,6 +14,7 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.DemotionOnlyMetrics;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.mover.MoveLimits;
 import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.NodeRoom;
@@ -82,6 +83,11 @@ final class DemotionOnlyNodes {
     Map<Integer, Long> now = capacities.readAll();
     metrics.capacities(now);
     return now;
+  }
+
+  /** {@code limits} with the demotion-only nodes' live capacity on top of their room. */
+  MoveLimits limits(MoveLimits limits) {
+    return configured() ? new MoveLimits(limits.timeBudget(), room(limits.room())) : limits;
   }
 
   /** {@code inner} with the demotion-only nodes' live capacity on top. */

@@ -13,6 +13,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Rejection;
 import tierd.model.CpuList;
+import tierd.model.MalformedValueException;
 import tierd.model.NodeSet;
 import tierd.source.proc.Zoneinfo;
 import tierd.source.sys.MemoryTiers;
@@ -272,6 +273,8 @@ public final class TopologyReader {
     if (masks.hasCpu().contains(n)) {
       try {
         cpus = CpuList.parse(KernelFiles.read(cpulist).strip());
+      } catch (MalformedValueException e) {
+        throw KernelFsException.malformed(cpulist, e.line(), e.token(), e.detail());
       } catch (KernelFsException e) {
         throw e.withFile(cpulist);
       }
