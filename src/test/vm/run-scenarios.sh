@@ -11,8 +11,9 @@
 #              (a1 a0 a5: promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k5: a
 #              demotion-only node whose capacity shrinks); default: chaos flat 2node softdirty 3node
 #              accessor (the others only when named: profile to keep CI's VM time, it passed once on
-#              2026-12-06; tenants passed once, and not yet on the merged code; capacity passed its 9 checks once on the final code (2026-12-06, 167 s), one run before that
-#              failed only its metric scrape)
+#              2026-12-06; tenants passed once, and not yet on the merged code; capacity passed its
+#              9 checks once on the final code (2026-12-06, 167 s); the run before that failed only
+#              its metric scrape)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
