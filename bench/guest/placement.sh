@@ -91,6 +91,11 @@ node0_room_mib() {
     echo $(((free / 4 - hi) * 4 / 1024))
 }
 
+# Pages of process $1 on node 0, from its numa_maps (0 once it is gone).
+node0_pages() {
+    awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) s += substr($i, 4) } END { print s + 0 }' "/proc/$1/numa_maps" 2> /dev/null || echo 0
+}
+
 # Physical address range of a node: its memory blocks x block_size_bytes.
 node_range() {
     local bs min=-1 max=-1 m
@@ -371,7 +376,8 @@ run_variant() { # variant run
     local scan0 kdemote0 sampler
     scan0=$(vmstat_of pgscan_kswapd)
     kdemote0=$(vmstat_of pgdemote_kswapd)
-    while :; do node0_room_mib; sleep 0.5; done > "$RES/$tag.room" 2> /dev/null &
+    # each line: node 0's room (MiB above high) and the workload's pages on node 0 (numa_maps)
+    while :; do echo "$(node0_room_mib) $(node0_pages "${WL_PIDS[0]}")"; sleep 0.5; done > "$RES/$tag.room" 2> /dev/null &
     sampler=$!
     log "$tag: running for $DURATION s"
     sleep "$DURATION"

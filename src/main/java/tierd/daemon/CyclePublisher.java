@@ -1,5 +1,6 @@
 package tierd.daemon;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,12 +11,14 @@ import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
 import tierd.heat.select.Conflict;
 import tierd.metrics.TierdMetrics;
+import tierd.model.DataSize;
 import tierd.mover.MoveReport;
 import tierd.mover.Outcome;
 import tierd.mover.Tally;
 import tierd.planner.Explain;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
+import tierd.planner.Skip;
 import tierd.planner.SkipReason;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
@@ -30,6 +33,9 @@ import tierd.topology.Topology;
 final class CyclePublisher {
 
   private static final Logger log = LoggerFactory.getLogger(TieringCycle.class);
+
+  /** Skips named one by one in the debug line of what a plan held back. */
+  static final int HELD_BACK_LISTED = 4;
 
   /** Moves listed per cycle in a dry run's log; the rest are counted. */
   static final int DRY_RUN_MOVES_LOGGED = 20;
@@ -166,7 +172,38 @@ final class CyclePublisher {
     budget.put("demote", ratio(s.demoteBytes(), s.demoteBytes() + s.demoteTokensBytes()));
     metrics.budgetUsed(budget);
     metrics.tenants().publish(plan.tenants());
+    if (log.isDebugEnabled() && !plan.skipBytes().isEmpty()) {
+      log.debug("held back: {}", heldBack(plan));
+    }
     return skipped;
+  }
+
+  /** Bytes held back by reason, then the largest listed skips with their texts. */
+  static String heldBack(MigrationPlan plan) {
+    StringBuilder sb = new StringBuilder();
+    plan.skipBytes()
+        .forEach(
+            (reason, bytes) ->
+                sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(reason.name().toLowerCase(Locale.ROOT))
+                    .append(' ')
+                    .append(DataSize.human(bytes)));
+    plan.skipped().stream()
+        .sorted(Comparator.comparingLong(Skip::bytes).reversed())
+        .limit(HELD_BACK_LISTED)
+        .forEach(
+            skip ->
+                sb.append("; ")
+                    .append(skip.pid())
+                    .append(' ')
+                    .append(skip.range())
+                    .append(' ')
+                    .append(DataSize.human(skip.bytes()))
+                    .append(' ')
+                    .append(skip.direction().name().toLowerCase(Locale.ROOT))
+                    .append(": ")
+                    .append(skip.text()));
+    return sb.toString();
   }
 
   /** A dry run prints the plan it would carry out: one line per move, with its reason. */

@@ -20,6 +20,7 @@ import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
 import tierd.mover.MoveReport;
+import tierd.mover.MoveRequest;
 import tierd.mover.NodeRoom;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
@@ -118,6 +119,7 @@ public final class TieringCycle implements AutoCloseable {
   private MigrationPlan lastPlan;
   private PageMover mover;
   private Optional<PlacementProbe> placement;
+  private MovedPlacements movedPlacements = new MovedPlacements(Duration.ZERO);
   private Optional<String> nativeFailure = Optional.empty();
   private long number;
   private long lastProgressLogNanos;
@@ -144,6 +146,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     this.planner = new Planner(c.stages().planner());
+    this.movedPlacements = new MovedPlacements(c.stages().planner().historyRetention());
     parts.metrics().tenants().configure(c.classes());
     freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
@@ -279,7 +282,10 @@ public final class TieringCycle implements AutoCloseable {
                 sim != null
                     ? List.<RegionPlacement>of() // estimated from the simulated VMAs
                     : placement
-                        .map(p -> p.probe(procs, r.scores.regions()).placements())
+                        .map(
+                            p ->
+                                movedPlacements.besides(
+                                    p.probe(procs, r.scores.regions()).placements(), procs, now))
                         .orElse(List.of()));
     UnaryOperator<List<Vma>> placeVmas = sim == null ? UnaryOperator.identity() : sim::vmas;
     r.plan =
@@ -300,8 +306,11 @@ public final class TieringCycle implements AutoCloseable {
         stages.call(
             "move",
             () -> {
-              MoveReport moved =
-                  moveWith.move(MoveRequests.of(r.plan.moves()), moveLimits, this::progress);
+              List<MoveRequest> requests = MoveRequests.of(r.plan.moves());
+              MoveReport moved = moveWith.move(requests, moveLimits, this::progress);
+              if (sim == null) {
+                movedPlacements.record(requests, moved, parts.clock().instant());
+              }
               if (!moved.dryRun()) {
                 // Their numa_maps changed (that was the point): the next scan reads it.
                 r.plan.moves().forEach(m -> scanner.readNextScan(m.pid()));

@@ -61,6 +61,7 @@ final class SegmentJoin {
   Counts join(List<RegionPlacement> unsortedPlacements) {
     List<ScoredRegion> regions = segments.regions();
     placements = sortedPlacements(unsortedPlacements);
+    notePlacedSpans();
     int processIndex = -1;
     ProcessView process = null;
     int lastPid = Integer.MIN_VALUE;
@@ -97,6 +98,38 @@ final class SegmentJoin {
       }
     }
     return new Counts(segmentsSeen, staleRegions, promotionDemandBytes);
+  }
+
+  /**
+   * Tells each VMA which of its bytes the placements cover and where they are ({@link
+   * VmaView#placed}), so that its estimate for the rest leaves them out.
+   */
+  private void notePlacedSpans() {
+    long[] row = new long[nodes.rowWidth];
+    for (RegionPlacement placement : placements) {
+      int processIndex = segments.processIndexOf(placement.pid());
+      if (processIndex < 0) {
+        continue;
+      }
+      ProcessView process = segments.processAt(processIndex);
+      AddressRange placed = placement.range();
+      VmaIndex vmas = process.vmas();
+      for (int vmaIndex = vmas.firstEndingAfter(placed.start());
+          vmaIndex < vmas.size() && vmas.get(vmaIndex).range().start() < placed.end();
+          vmaIndex++) {
+        long overlapBytes = vmas.get(vmaIndex).range().overlapBytes(placed);
+        if (overlapBytes <= 0) {
+          continue;
+        }
+        double share = (double) overlapBytes / placed.sizeBytes();
+        java.util.Arrays.fill(row, 0);
+        NodeBytes onNodes = placement.bytesOnNode();
+        for (int j = 0; j < onNodes.size(); j++) {
+          row[nodes.slotOf(onNodes.node(j))] += Math.round(onNodes.bytesAt(j) * share);
+        }
+        process.vma(vmaIndex).placed(overlapBytes, row);
+      }
+    }
   }
 
   /** One region ∩ VMA: snapped, placed, and made candidates (or skips). */

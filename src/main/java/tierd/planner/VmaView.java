@@ -25,6 +25,11 @@ final class VmaView {
   private final PlacementRule.Verdict[] demotion;
   private long[] pagesPerSlot;
 
+  /** Bytes per node slot of the placed parts of the VMA ({@link #placed}); null when none. */
+  private long[] placedBytesPerSlot;
+
+  private long placedSpanBytes;
+
   VmaView(Vma vma, NodeSet cpuset, NodeTable nodes, PlannerConfig config) {
     this.vma = vma;
     this.cpuset = cpuset;
@@ -97,11 +102,48 @@ final class VmaView {
    */
   void addEstimate(long[] row, long spanBytes) {
     long[] pages = pagesPerSlot();
-    double share = vma.shareOf(spanBytes);
-    for (int slot = 0; slot < pages.length; slot++) {
-      if (pages[slot] > 0) {
-        row[slot] += vma.bytesInShare(pages[slot], share);
+    long restSpanBytes = vma.range().sizeBytes() - placedSpanBytes;
+    if (placedBytesPerSlot == null || restSpanBytes <= 0) {
+      double share = vma.shareOf(spanBytes);
+      for (int slot = 0; slot < pages.length; slot++) {
+        if (pages[slot] > 0) {
+          row[slot] += vma.bytesInShare(pages[slot], share);
+        }
       }
+      return;
+    }
+    long[] restPages = new long[pages.length];
+    long restPagesTotal = 0;
+    for (int slot = 0; slot < pages.length; slot++) {
+      restPages[slot] = Math.max(0, pages[slot] - placedBytesPerSlot[slot] / vma.pageBytes());
+      restPagesTotal += restPages[slot];
+    }
+    // Counts read earlier than the placements may hold more than the rest can: scale them to it.
+    long restCapacityPages = restSpanBytes / vma.pageBytes();
+    double fit =
+        restPagesTotal > restCapacityPages ? (double) restCapacityPages / restPagesTotal : 1.0;
+    double share = Math.min(1.0, (double) spanBytes / restSpanBytes) * fit;
+    for (int slot = 0; slot < pages.length; slot++) {
+      if (restPages[slot] > 0) {
+        row[slot] += vma.bytesInShare(restPages[slot], share);
+      }
+    }
+  }
+
+  /**
+   * Notes that {@code spanBytes} of the VMA are placed exactly, {@code bytesRow} per node slot: the
+   * estimate of what no placement covers then spreads only the rest of the VMA's pages (its counts
+   * less the placed ones) over the rest of its span. Without it, a VMA half demoted would make
+   * every unqueried range of it look as much on the fast node as on the slow one, the demoted
+   * ranges too.
+   */
+  void placed(long spanBytes, long[] bytesRow) {
+    if (placedBytesPerSlot == null) {
+      placedBytesPerSlot = new long[bytesRow.length];
+    }
+    placedSpanBytes += spanBytes;
+    for (int slot = 0; slot < bytesRow.length; slot++) {
+      placedBytesPerSlot[slot] += bytesRow[slot];
     }
   }
 

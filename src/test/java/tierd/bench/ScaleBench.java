@@ -130,6 +130,16 @@ public final class ScaleBench {
           Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
         }
       }
+    } finally {
+      deleteTree(run); // the runtime directory is the run's own: leave nothing behind in /tmp
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

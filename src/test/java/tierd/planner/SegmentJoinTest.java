@@ -182,6 +182,43 @@ class SegmentJoinTest {
   }
 
   @Test
+  void theEstimateOfWhatNoPlacementCoversLeavesThePlacedBytesOut() {
+    // numa_maps: 16 MiB on node 0, 48 on node 2; placements: [0, 48) MiB wholly on node 2 (tierd
+    // demoted it), so the 16 MiB on node 0 can only be in [48, 64)
+    Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 16 * MiB, 2, 48 * MiB));
+    PlanInput in =
+        Fixtures.input(
+            roomyBox(),
+            List.of(process(1, ALL, List.of(vma))),
+            List.of(
+                warm(1, BASE + 40 * MiB, 8 * MiB, 0.1), warm(1, BASE + 48 * MiB, 16 * MiB, 0.1)),
+            List.of(
+                new RegionPlacement(
+                    1, AddressRange.ofSize(BASE, 48 * MiB), NodeBytes.of(2, 48 * MiB), true)));
+    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
+    assertThat(run.segments.count()).isEqualTo(2);
+    assertThat(run.segments.bytes(0, 0)).as("placed [40, 48): nothing on node 0").isZero();
+    assertThat(run.segments.bytes(0, 2)).isEqualTo(8 * MiB);
+    assertThat(run.segments.bytes(1, 0))
+        .as("the rest, [48, 64): node 0's 16 MiB")
+        .isEqualTo(16 * MiB);
+    assertThat(run.segments.bytes(1, 2)).isZero();
+  }
+
+  @Test
+  void withoutPlacementsTheVmaCountsAreSpreadOverTheWholeVma() {
+    Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 16 * MiB, 2, 48 * MiB));
+    PlanningRun run =
+        Fixtures.run(
+            PlannerConfig.defaults(),
+            roomyBox(),
+            List.of(process(1, ALL, List.of(vma))),
+            List.of(warm(1, BASE + 48 * MiB, 16 * MiB, 0.1)));
+    assertThat(run.segments.bytes(0, 0)).isEqualTo(4 * MiB);
+    assertThat(run.segments.bytes(0, 2)).isEqualTo(12 * MiB);
+  }
+
+  @Test
   void candidatesPerNodeAndWhatTheJoinCounts() {
     Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 16 * MiB, 3, 48 * MiB));
     ManagedProcess p = process(1, ALL, List.of(vma));
