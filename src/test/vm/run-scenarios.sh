@@ -8,8 +8,7 @@
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
 #              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
 #              profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17: t1-t5); default:
-#              all but profile and tenants (only when named: profile to keep CI's VM time, it
-#              passed once on 2026-12-06; tenants passed once, and not yet on the merged code)
+#              all but profile (only when named, to keep CI's VM time; it passed once on 2026-12-06)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -31,7 +30,7 @@ while (($#)); do
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(chaos flat 2node softdirty 3node) # longest first
+((${#BOOTS[@]})) || BOOTS=(chaos flat 2node tenants softdirty 3node) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
