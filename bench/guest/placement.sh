@@ -83,12 +83,14 @@ log() { printf '[guest %s] %s\n' "$(date +%T)" "$*" >&2; }
 vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 node_free_mib() { awk '/MemFree:/ { print int($4 / 1024) }' "$NODE/node$1/meminfo"; }
 demoted_pages() { echo $(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged))); }
-# Node 0's free memory above its high watermark, in MiB (zoneinfo: pages).
+# Node 0's free memory above its high watermark, in MiB (zoneinfo: pages). Free memory is MemFree
+# plus the free pages in the per-CPU lists (the pagesets' count), which MemFree leaves out and
+# tierd counts: migration frees the pages it moves into the migrating CPU's list.
 node0_room_mib() {
-    local hi free
-    hi=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" { s += $2 } END { print s }' /proc/zoneinfo)
+    local hi_pcp free
+    hi_pcp=$(awk '/^Node 0,/ { n0 = 1; next } /^Node/ { n0 = 0 } n0 && $1 == "high" && NF == 2 { h += $2 } n0 && $1 == "count:" { c += $2 } END { print h + 0, c + 0 }' /proc/zoneinfo)
     free=$(awk '/MemFree:/ { print $4 }' "$NODE/node0/meminfo")
-    echo $(((free / 4 - hi) * 4 / 1024))
+    echo $(((free / 4 + ${hi_pcp#* } - ${hi_pcp% *}) * 4 / 1024))
 }
 
 # Pages of process $1 on node 0, from its numa_maps (0 once it is gone).

@@ -15,6 +15,7 @@ import tierd.config.TierdConfig;
 import tierd.daemon.StartupException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
+import tierd.model.MalformedValueException;
 import tierd.model.NodeSet;
 import tierd.source.proc.ProcStatus;
 import tierd.topology.Topology;
@@ -92,7 +93,13 @@ final class ExecCommand implements Callable<Integer> {
   static final class NodeListConverter implements CommandLine.ITypeConverter<NodeSet> {
     @Override
     public NodeSet convert(String value) {
-      NodeSet parsed = NodeSet.parse(value);
+      NodeSet parsed;
+      try {
+        parsed = NodeSet.parse(value);
+      } catch (MalformedValueException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a node list (e.g. 0-1 or 2,3): " + e.detail());
+      }
       if (parsed.isEmpty()) {
         throw new CommandLine.TypeConversionException("'" + value + "' names no node");
       }

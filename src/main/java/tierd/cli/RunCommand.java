@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import tierd.config.TierdConfig;
 import tierd.daemon.Daemon;
-import tierd.daemon.Notifier;
 import tierd.daemon.StartupException;
 
 @Command(
@@ -74,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
             new Daemon.Options(
                 Optional.ofNullable(config), dryRun, Optional.ofNullable(listen), cycles),
             Clock.systemUTC(),
-            Notifier.fromEnvironment(),
+            SystemdNotifier.fromEnvironment(),
             VersionCommand.version());
     // Installed once the daemon holds its lock (until then a signal just ends the JVM), before it
     // serves /healthz. The loop stops itself: these handlers only set flags, so the move_pages call

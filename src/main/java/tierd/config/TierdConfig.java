@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import tierd.kernelfs.KernelFiles;
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
@@ -102,7 +102,7 @@ public record TierdConfig(
       NodeSet s;
       try {
         s = NodeSet.parse(t);
-      } catch (KernelFsException | IllegalArgumentException e) {
+      } catch (IllegalArgumentException e) {
         throw n.error("tiers", "'" + t + "' is not a nodelist (e.g. 0-1 or 2,3)");
       }
       if (s.isEmpty()) {
@@ -143,74 +143,79 @@ public record TierdConfig(
 
   /** The same config with another root (a fixture tree). */
   public TierdConfig withRoot(Path newRoot) {
-    return new TierdConfig(
-        source,
-        newRoot.toAbsolutePath().normalize(),
-        interval,
-        busyInterval,
-        dryRun,
-        listen,
-        runtimeDirectory,
-        processes,
-        classes,
-        tiers,
-        stages,
-        whatIf,
-        profile);
+    return with(copy -> copy.root = newRoot.toAbsolutePath().normalize());
   }
 
   /** The same config with other stage sections. */
   public TierdConfig withStages(StageConfigs newStages) {
-    return new TierdConfig(
-        source,
-        root,
-        interval,
-        busyInterval,
-        dryRun,
-        listen,
-        runtimeDirectory,
-        processes,
-        classes,
-        tiers,
-        newStages,
-        whatIf,
-        profile);
+    return with(copy -> copy.stages = newStages);
   }
 
   /** The same config with another what-if (the command line's {@code --what-if}). */
   public TierdConfig withWhatIf(WhatIfConfig newWhatIf) {
-    return new TierdConfig(
-        source,
-        root,
-        interval,
-        busyInterval,
-        dryRun,
-        listen,
-        runtimeDirectory,
-        processes,
-        classes,
-        tiers,
-        stages,
-        newWhatIf,
-        profile);
+    return with(copy -> copy.whatIf = newWhatIf);
   }
 
   /** The same config with another profile section. */
   public TierdConfig withProfile(ProfileConfig newProfile) {
-    return new TierdConfig(
-        source,
-        root,
-        interval,
-        busyInterval,
-        dryRun,
-        listen,
-        runtimeDirectory,
-        processes,
-        classes,
-        tiers,
-        stages,
-        whatIf,
-        newProfile);
+    return with(copy -> copy.profile = newProfile);
+  }
+
+  /** This config with what {@code change} sets in a copy of its fields. */
+  private TierdConfig with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The fields of a config, to change some of them and build another. */
+  private static final class Copy {
+    String source;
+    Path root;
+    Duration interval;
+    Duration busyInterval;
+    boolean dryRun;
+    String listen;
+    Path runtimeDirectory;
+    ProcessesConfig processes;
+    List<TenantClass> classes;
+    List<NodeSet> tiers;
+    StageConfigs stages;
+    WhatIfConfig whatIf;
+    ProfileConfig profile;
+
+    Copy(TierdConfig from) {
+      source = from.source;
+      root = from.root;
+      interval = from.interval;
+      busyInterval = from.busyInterval;
+      dryRun = from.dryRun;
+      listen = from.listen;
+      runtimeDirectory = from.runtimeDirectory;
+      processes = from.processes;
+      classes = from.classes;
+      tiers = from.tiers;
+      stages = from.stages;
+      whatIf = from.whatIf;
+      profile = from.profile;
+    }
+
+    TierdConfig build() {
+      return new TierdConfig(
+          source,
+          root,
+          interval,
+          busyInterval,
+          dryRun,
+          listen,
+          runtimeDirectory,
+          processes,
+          classes,
+          tiers,
+          stages,
+          whatIf,
+          profile);
+    }
   }
 
   private static void checkListen(ConfigNode n, String listen) {

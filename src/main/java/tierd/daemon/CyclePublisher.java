@@ -79,7 +79,7 @@ final class CyclePublisher {
       scores(r.scores, r.placed, r.tiers);
     }
     if (r.profile != null) {
-      metrics.profile(r.profile);
+      metrics.profile().publish(r.profile);
     }
     if (r.plan != null) {
       r.skipped = plan(r.plan);
@@ -157,7 +157,7 @@ final class CyclePublisher {
     metrics.pingpong(plan.summary().pingPongs());
     for (Move m : plan.moves()) {
       for (int from : m.fromNodes().toArray()) {
-        metrics.planned(direction(m), from, m.toNode(), m.bytes() / m.fromNodes().size());
+        metrics.moves().planned(direction(m), from, m.toNode(), m.bytes() / m.fromNodes().size());
       }
     }
     Map<String, Long> skipped = new TreeMap<>();
@@ -230,24 +230,26 @@ final class CyclePublisher {
               : m.fromNodes().toString();
       long pages = t.pages(Outcome.MOVED);
       if (report.dryRun()) {
-        metrics.wouldMove(direction(m), m.fromNodes().first(), m.toNode(), t.bytesMoved());
+        metrics.moves().wouldMove(direction(m), m.fromNodes().first(), m.toNode(), t.bytesMoved());
       } else if (pages > 0) {
-        metrics.migrated(direction(m), m.fromNodes().first(), m.toNode(), pages, t.bytesMoved());
+        metrics
+            .moves()
+            .migrated(direction(m), m.fromNodes().first(), m.toNode(), pages, t.bytesMoved());
       }
       for (var e : t.asMap().entrySet()) {
         Outcome o = e.getKey();
         if (o.isFailure()) {
           failures.merge(o.name(), e.getValue(), Long::sum);
         } else if (o.isDeferral()) {
-          metrics.moveDeferred(o, e.getValue());
+          metrics.moves().deferred(o, e.getValue());
         }
       }
       if (!from.isEmpty()) {
         log.debug("move {} {} -> {} [{}]: {}", m.pid(), from, m.toNode(), m.reason().code(), t);
       }
     }
-    failures.forEach(metrics::moveFailures);
-    metrics.moveCalls(report.moveCalls(), report.queryCalls(), report.longestCall());
+    failures.forEach(metrics.moves()::failures);
+    metrics.moves().calls(report.moveCalls(), report.queryCalls(), report.longestCall());
     return failures;
   }
 

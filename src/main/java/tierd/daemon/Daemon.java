@@ -1,17 +1,12 @@
 package tierd.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.ConfigException;
@@ -52,10 +47,8 @@ public final class Daemon {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicBoolean reload = new AtomicBoolean();
   private final Object wake = new Object();
-  private final AtomicReference<CycleReport> last = new AtomicReference<>();
-  private final Instant started;
+  private final DaemonStatus status;
   private volatile TierdConfig config;
-  private volatile Optional<String> dryRunReason = Optional.empty();
   private volatile Thread loopThread;
 
   public Daemon(
@@ -65,7 +58,7 @@ public final class Daemon {
     this.clock = clock;
     this.notifier = notifier;
     this.version = version;
-    this.started = clock.instant();
+    this.status = new DaemonStatus(version, clock, options.configFile(), config.interval());
   }
 
   /** Asks the loop to stop after the move_pages call in flight. Safe from any thread. */
@@ -115,15 +108,13 @@ public final class Daemon {
     // The address first: when it is taken, that one line is all tierd prints.
     try (MetricsServer server = listen(listen, metrics)) {
       Wiring.Wired wired = Wiring.wire(config, options.forceDryRun(), clock, metrics);
-      dryRunReason = wired.dryRunReason();
-      boolean probeSaidSo =
-          !options.forceDryRun()
-              && !config.dryRun()
-              && wired.capabilities().map(c -> !c.canMovePages()).orElse(false);
+      status.dryRunReason(wired.dryRunReason());
+      boolean probeSaidSo = !options.forceDryRun() && !config.dryRun() && wired.probeForbidsMoves();
       if (!probeSaidSo) {
         // (when the capability probe forced the dry run, the mover factory has said why already)
-        dryRunReason.ifPresent(
-            r -> log.info("dry-run: {}; tierd records moves instead of making them", r));
+        wired
+            .dryRunReason()
+            .ifPresent(r -> log.info("dry-run: {}; tierd records moves instead of making them", r));
       }
       metrics.dryRun(wired.parts().dryRun());
       try (TieringCycle cycle = new TieringCycle(config, cancellable(wired.parts()))) {
@@ -176,7 +167,7 @@ public final class Daemon {
       if (options.maxCycles() > 0 && cycles >= options.maxCycles()) {
         break;
       }
-      CycleReport report = last.get();
+      CycleReport report = status.last();
       cadence = cadence.with(config.interval(), config.busyInterval());
       Duration wait =
           report == null ? config.interval() : cadence.after(report, cycle.warmingProcesses());
@@ -192,11 +183,11 @@ public final class Daemon {
       reload(cycle, metrics);
     }
     CycleReport r = cycle.run();
-    last.set(r);
+    status.cycleEnded(r);
     nativeFailure(cycle);
     // A failed cycle's reason is logged by the cycle, once, not in every summary.
     log.info("{}", r.summary());
-    notifier.status(shortStatus(r));
+    notifier.status(DaemonStatus.shortStatus(r));
     notifier.watchdog();
   }
 
@@ -205,7 +196,7 @@ public final class Daemon {
     if (!saidNativeFailure && cycle.nativeFailure().isPresent()) {
       saidNativeFailure = true;
       String why = cycle.nativeFailure().get();
-      dryRunReason = Optional.of(dryRunReason.map(r -> r + "; ").orElse("") + why);
+      status.dryRunReason(Optional.of(status.dryRunReason().map(r -> r + "; ").orElse("") + why));
     }
   }
 
@@ -219,8 +210,8 @@ public final class Daemon {
           listen.substring(0, colon),
           Integer.parseInt(listen.substring(colon + 1)),
           metrics,
-          this::healthProblem,
-          this::statusJson);
+          status::healthProblem,
+          status::json);
     } catch (IOException e) {
       String reason = KernelFiles.reason(e);
       String fix =
@@ -288,6 +279,7 @@ public final class Daemon {
       }
       cycle.apply(next);
       config = next;
+      status.interval(next.interval());
       metrics.configReload(true);
       log.info("config reloaded from {}", file);
     } catch (ConfigException e) {
@@ -335,67 +327,6 @@ public final class Daemon {
           log.debug("watchdog ping between cycles failed", e);
         }
       }
-    }
-  }
-
-  /** Null while healthy; the loop is stuck when no cycle ended for 3 intervals (+30 s). */
-  String healthProblem() {
-    CycleReport r = last.get();
-    Instant lastEnd = r == null ? started : r.at().plus(r.took());
-    Duration allowed = config.interval().multipliedBy(3).plusSeconds(30);
-    Duration since = Duration.between(lastEnd, clock.instant());
-    if (since.compareTo(allowed) > 0) {
-      return "no cycle completed for "
-          + since.toSeconds()
-          + "s (allowed "
-          + allowed.toSeconds()
-          + "s)";
-    }
-    return null;
-  }
-
-  private static String shortStatus(CycleReport r) {
-    if (!r.ok()) {
-      return "cycle " + r.number() + " failed in " + r.failedStage();
-    }
-    if (!r.tiered()) {
-      return r.profile() == null
-          ? "one memory tier: nothing to tier"
-          : "one memory tier: " + r.profile().sentence();
-    }
-    return String.format(
-        "cycle %d: %d processes, %d moves planned, %s moved%s",
-        r.number(),
-        r.managedProcesses(),
-        r.plannedMoves(),
-        tierd.model.DataSize.human(r.movedBytes()),
-        r.dryRun() ? " (dry-run)" : "");
-  }
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .findAndRegisterModules()
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
-
-  String statusJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("version", version);
-    m.put("startedAt", started.toString());
-    m.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
-    m.put("intervalMillis", config.interval().toMillis());
-    m.put("dryRun", dryRunReason.isPresent());
-    m.put("dryRunReason", dryRunReason.orElse(null));
-    m.put("config", options.configFile().map(Path::toString).orElse(null));
-    m.put("healthy", healthProblem() == null);
-    CycleReport r = last.get();
-    if (r != null) {
-      m.put("lastCycle", r.statusFields());
-    }
-    try {
-      return JSON.writeValueAsString(m) + "\n";
-    } catch (IOException e) {
-      return "{\"error\":\"" + e.getMessage() + "\"}\n";
     }
   }
 }

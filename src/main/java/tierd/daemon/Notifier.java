@@ -1,13 +1,10 @@
 package tierd.daemon;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tierd.nativeio.SdNotify;
-
 /**
  * The service manager's notification channel (sd_notify(3)): READY=1 once serving, STATUS= after
  * each cycle, WATCHDOG=1 from the loop (so a stuck loop is restarted by systemd), STOPPING=1 on the
- * way out. Without {@code $NOTIFY_SOCKET} it does nothing.
+ * way out. The CLI gives the daemon the systemd one ({@code tierd.cli.SystemdNotifier}), which does
+ * nothing without {@code $NOTIFY_SOCKET}.
  */
 public interface Notifier {
 
@@ -34,29 +31,4 @@ public interface Notifier {
   }
 
   Notifier NONE = message -> {};
-
-  /** The notifier for {@code $NOTIFY_SOCKET}, or {@link #NONE}. */
-  static Notifier fromEnvironment() {
-    String socket = System.getenv("NOTIFY_SOCKET");
-    if (socket == null || socket.isEmpty()) {
-      return NONE;
-    }
-    return systemd(socket);
-  }
-
-  /** A notifier that sends to {@code socket}; a failed send is logged once, never thrown. */
-  static Notifier systemd(String socket) {
-    Logger log = LoggerFactory.getLogger(Notifier.class);
-    boolean[] warned = {false};
-    return message -> {
-      try {
-        SdNotify.send(socket, message);
-      } catch (RuntimeException | LinkageError e) {
-        if (!warned[0]) {
-          warned[0] = true;
-          log.warn("cannot notify the service manager at {}: {}", socket, e.getMessage());
-        }
-      }
-    };
-  }
 }

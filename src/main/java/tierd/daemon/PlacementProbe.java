@@ -2,11 +2,13 @@ package tierd.daemon;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import tierd.model.AddressRange;
-import tierd.mover.PagesPort;
-import tierd.nativeio.SyscallResult;
+import tierd.mover.PlacementQuery;
 import tierd.planner.NodeBytes;
 import tierd.planner.RegionPlacement;
 import tierd.process.ManagedProcess;
@@ -16,7 +18,7 @@ import tierd.scoring.ScoredRegion;
 
 /**
  * Exact placement of the regions that may move (hot or cold), from {@code move_pages(pid, n, pages,
- * NULL, status, 0)}: the node of every page, in one query per batch. numa_maps only gives counts
+ * NULL, status, 0)} ({@link PlacementQuery}): the node of every page. numa_maps only gives counts
  * per VMA; without this, a VMA half on each tier would make every region of it look half-placed.
  *
  * <p>Work is bounded: at most {@code pageBudget} pages are queried per cycle, hottest and coldest
@@ -25,13 +27,11 @@ import tierd.scoring.ScoredRegion;
  */
 public final class PlacementProbe {
 
-  static final int BATCH = 4096;
-
-  private final PagesPort port;
+  private final PlacementQuery query;
   private final long pageBudget;
 
-  public PlacementProbe(PagesPort port, long pageBudget) {
-    this.port = port;
+  public PlacementProbe(PlacementQuery query, long pageBudget) {
+    this.query = query;
     this.pageBudget = pageBudget;
   }
 
@@ -53,7 +53,7 @@ public final class PlacementProbe {
     candidates.sort((a, b) -> Double.compare(Math.abs(b.heat() - 0.5), Math.abs(a.heat() - 0.5)));
     List<RegionPlacement> out = new ArrayList<>();
     long queried = 0;
-    java.util.Set<Integer> gone = new java.util.HashSet<>();
+    Set<Integer> gone = new HashSet<>();
     for (ScoredRegion r : candidates) {
       if (gone.contains(r.pid())) {
         continue;
@@ -69,44 +69,16 @@ public final class PlacementProbe {
         if (pages == 0 || queried + pages > pageBudget) {
           continue;
         }
-        Map<Integer, Long> bytes = query(r.pid(), aligned, v.pageBytes());
+        Optional<Map<Integer, Long>> bytes = query.bytesPerNode(r.pid(), aligned, v.pageBytes());
         queried += pages;
-        if (bytes == null) {
+        if (bytes.isEmpty()) {
           gone.add(r.pid());
           break;
         }
-        // An empty map is a real answer too: nothing of the range is present.
-        out.add(new RegionPlacement(r.pid(), aligned, NodeBytes.of(bytes), true));
+        out.add(new RegionPlacement(r.pid(), aligned, NodeBytes.of(bytes.get()), true));
       }
     }
     return new Result(dedupe(out), queried, gone.size());
-  }
-
-  /** Bytes per node of the present pages of {@code range}; null when the process is gone. */
-  private Map<Integer, Long> query(int pid, AddressRange range, long pageBytes) {
-    Map<Integer, Long> bytes = new HashMap<>();
-    long total = range.sizeBytes() / pageBytes;
-    long[] pages = new long[(int) Math.min(BATCH, total)];
-    int[] status = new int[pages.length];
-    for (long done = 0; done < total; ) {
-      int n = (int) Math.min(pages.length, total - done);
-      long[] batch = n == pages.length ? pages : new long[n];
-      int[] st = n == status.length ? status : new int[n];
-      for (int i = 0; i < n; i++) {
-        batch[i] = range.start() + (done + i) * pageBytes;
-      }
-      SyscallResult res = port.queryNodes(pid, batch, st);
-      if (res.failed()) {
-        return null;
-      }
-      for (int i = 0; i < n; i++) {
-        if (st[i] >= 0) {
-          bytes.merge(st[i], pageBytes, Long::sum);
-        }
-      }
-      done += n;
-    }
-    return bytes;
   }
 
   /** Regions of one process may overlap after alignment; keep the first of overlapping ones. */

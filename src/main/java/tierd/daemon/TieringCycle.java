@@ -19,9 +19,6 @@ import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
-import tierd.mover.MoveReport;
-import tierd.mover.MoveRequest;
-import tierd.mover.NodeRoom;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
@@ -38,7 +35,6 @@ import tierd.scoring.PromotionFeedback;
 import tierd.scoring.Scorer;
 import tierd.scoring.ScoringInput;
 import tierd.source.proc.Vmstat;
-import tierd.topology.Topology;
 import tierd.whatif.SimulatedTiers;
 
 /**
@@ -54,9 +50,10 @@ import tierd.whatif.SimulatedTiers;
  * or symbol JNA cannot link) switches this cycle to dry-run for good.
  *
  * <p>The concerns are units of their own: {@link HeatSupervisor} (the heat source across cycles),
- * {@link FreshPlanner} (plans on VMAs read this cycle), {@link MoveRequests} (a plan as the mover's
- * requests), {@link CyclePublisher} (metrics and log lines), {@link StageResults} (what the stages
- * found, and the report made of it).
+ * {@link FreshPlanner} (plans on VMAs read this cycle), {@link MoveStage} (a plan's moves through
+ * the mover, with progress lines), {@link DryRunSwitch} (the mover and placement probe, and the
+ * switch to dry-run after a native failure), {@link CyclePublisher} (metrics and log lines), {@link
+ * StageResults} (what the stages found, and the report made of it).
  *
  * <p>Not thread-safe: the daemon loop is its only caller.
  */
@@ -117,23 +114,22 @@ public final class TieringCycle implements AutoCloseable {
   private PromotionFeedback feedback = PromotionFeedback.NONE;
   private ProfileHistory profile = ProfileHistory.forDaemon();
   private MigrationPlan lastPlan;
-  private PageMover mover;
-  private Optional<PlacementProbe> placement;
+  private final DryRunSwitch movers;
+  private final MoveStage moveStage;
   private MovedPlacements movedPlacements = new MovedPlacements(Duration.ZERO);
-  private Optional<String> nativeFailure = Optional.empty();
   private long number;
-  private long lastProgressLogNanos;
   private Consumer<String> beforeEachStage = stage -> {};
 
   public TieringCycle(TierdConfig config, Parts parts) {
     this.parts = parts;
-    this.mover = parts.mover();
-    this.placement = parts.placement();
+    this.movers =
+        new DryRunSwitch(parts.mover(), parts.placement(), parts.dryRun(), parts.metrics());
     this.publisher = new CyclePublisher(parts.metrics());
     this.failures = new FailureLog(log, parts.clock());
     this.heat = new HeatSupervisor(parts.heat(), parts.metrics(), parts.clock());
     this.scanner = new ProcessScanner(parts.root());
     this.freshPlanner = new FreshPlanner(scanner, parts.metrics().scan());
+    this.moveStage = new MoveStage(scanner, System::nanoTime);
     parts.metrics().cycleFailureStages(STAGES);
     apply(config);
   }
@@ -150,6 +146,7 @@ public final class TieringCycle implements AutoCloseable {
     parts.metrics().tenants().configure(c.classes());
     freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
+    this.moveStage.progressLogInterval(c.stages().mover().progressLogInterval());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
@@ -281,7 +278,8 @@ public final class TieringCycle implements AutoCloseable {
             () ->
                 sim != null
                     ? List.<RegionPlacement>of() // estimated from the simulated VMAs
-                    : placement
+                    : movers
+                        .placement()
                         .map(
                             p ->
                                 movedPlacements.besides(
@@ -300,22 +298,20 @@ public final class TieringCycle implements AutoCloseable {
               feedback = lastPlan.feedback();
               return lastPlan;
             });
-    PageMover moveWith = sim != null ? whatIfMover : mover;
-    MoveLimits moveLimits = sim != null ? MoveLimits.NONE : moveLimits(r.topo);
+    PageMover moveWith = sim != null ? whatIfMover : movers.mover();
+    MoveLimits moveLimits =
+        sim != null
+            ? MoveLimits.NONE
+            : MoveStage.limits(config, parts.root(), parts.pageBytes(), r.topo, dryRun());
     r.moved =
         stages.call(
             "move",
             () -> {
-              List<MoveRequest> requests = MoveRequests.of(r.plan.moves());
-              MoveReport moved = moveWith.move(requests, moveLimits, this::progress);
+              MoveStage.Moved moved = moveStage.move(r.plan, moveWith, moveLimits);
               if (sim == null) {
-                movedPlacements.record(requests, moved, parts.clock().instant());
+                movedPlacements.record(moved.requests(), moved.report(), parts.clock().instant());
               }
-              if (!moved.dryRun()) {
-                // Their numa_maps changed (that was the point): the next scan reads it.
-                r.plan.moves().forEach(m -> scanner.readNextScan(m.pid()));
-              }
-              return moved;
+              return moved.report();
             });
   }
 
@@ -350,33 +346,20 @@ public final class TieringCycle implements AutoCloseable {
 
   /**
    * A native library or symbol could not be linked ({@code where} names the stage): tierd stops
-   * moving pages for the rest of its life — the mover becomes a recording dry run and the placement
-   * probe is dropped — says why once, and reports it ({@link #nativeFailure}, tierd_dry_run).
+   * moving pages for the rest of its life ({@link DryRunSwitch}).
    */
   void switchToDryRun(String where, Throwable cause) {
-    if (nativeFailure.isPresent()) {
-      return;
-    }
-    nativeFailure =
-        Optional.of(
-            "a native call failed in stage " + where + " (" + StageRunner.reason(cause) + ")");
-    mover = DryRunMover.recording(Ticker.system());
-    placement = Optional.empty();
-    parts.metrics().dryRun(true);
-    log.warn(
-        "dry-run from now on: {}; tierd records moves instead of making them until it is"
-            + " restarted",
-        nativeFailure.get());
+    movers.switchAfter(where, cause);
   }
 
   /** Why this cycle switched itself to dry-run after a native failure, if it did. */
   public Optional<String> nativeFailure() {
-    return nativeFailure;
+    return movers.nativeFailure();
   }
 
   /** True when moves are recorded rather than made: asked for, or after a native failure. */
   public boolean dryRun() {
-    return parts.dryRun() || nativeFailure.isPresent();
+    return movers.dryRun();
   }
 
   /** Fault injection for tests: runs at the start of every stage, inside its boundary. */
@@ -392,28 +375,6 @@ public final class TieringCycle implements AutoCloseable {
   /** Records the profile into {@code history} from now on (the profile command keeps more). */
   public void profileInto(ProfileHistory history) {
     this.profile = history;
-  }
-
-  /**
-   * A move stage yields after one interval (the rest is planned again next cycle, with fresh
-   * checks) and never moves into a node below the planner's floor (high watermark plus margin). A
-   * budget of what was left of the interval after the stages before the move (tried in 4c3fae9)
-   * left the chaos scenario's moves deferred whole on a loaded host; it is not used.
-   */
-  private MoveLimits moveLimits(Topology topo) {
-    return new MoveLimits(
-        config.interval(),
-        dryRun()
-            ? NodeRoom.UNLIMITED
-            : MeminfoNodeRoom.of(parts.root(), topo, config.stages().planner()));
-  }
-
-  private void progress(long done, long total) {
-    long now = System.nanoTime();
-    if (now - lastProgressLogNanos > config.stages().mover().progressLogInterval().toNanos()) {
-      lastProgressLogNanos = now;
-      log.info("moving: {}/{} pages ({}%)", done, total, total == 0 ? 100 : done * 100 / total);
-    }
   }
 
   /** Removes every piece of kernel state tierd created (kdamonds). Idempotent. */

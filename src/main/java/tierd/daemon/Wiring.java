@@ -12,19 +12,16 @@ import tierd.heat.select.HeatSources;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.PageSize;
 import tierd.metrics.TierdMetrics;
-import tierd.mover.CapabilityProbe;
 import tierd.mover.DryRunMover;
-import tierd.mover.KernelPagesPort;
 import tierd.mover.PageMover;
 import tierd.mover.PageMovers;
-import tierd.mover.PagesPort;
+import tierd.mover.PlacementQuery;
 import tierd.mover.Ticker;
-import tierd.nativeio.Capabilities;
-import tierd.nativeio.NumaSyscalls;
 
 /**
- * Builds a {@link TieringCycle.Parts} from a config: probes capabilities once, loads the native
- * port, and decides between moving and dry-run. The decision and its reason are kept for the status
+ * Builds a {@link TieringCycle.Parts} from a config: on the running kernel the mover package probes
+ * the capabilities once and gives the mover and the placement query ({@link PageMovers#onHost});
+ * this decides between moving and dry-run. The decision and its reason are kept for the status
  * endpoint; the reason is logged once.
  */
 public final class Wiring {
@@ -34,11 +31,14 @@ public final class Wiring {
   /** Pages whose placement is queried per cycle at most (1 GiB of base pages). */
   static final long PLACEMENT_PAGE_BUDGET = 1L << 18;
 
-  /** The parts, and why tierd runs in dry-run (empty when it moves pages). */
+  /**
+   * The parts, and why tierd runs in dry-run (empty when it moves pages).
+   *
+   * @param probeForbidsMoves the capability probe found that pages cannot move here (and the mover
+   *     factory has logged why)
+   */
   public record Wired(
-      TieringCycle.Parts parts,
-      Optional<String> dryRunReason,
-      Optional<Capabilities> capabilities) {}
+      TieringCycle.Parts parts, Optional<String> dryRunReason, boolean probeForbidsMoves) {}
 
   private Wiring() {}
 
@@ -54,8 +54,8 @@ public final class Wiring {
     } else if (config.whatIf().enabled()) {
       reason = Optional.of("whatIf.fast is set: the tiers are simulated, nothing moves");
     }
-    PagesPort port = null;
-    Optional<Capabilities> caps = Optional.empty();
+    Optional<PlacementQuery> placementQuery = Optional.empty();
+    boolean probeForbidsMoves = false;
     PageMover mover;
     if (!root.isHost()) {
       if (reason.isEmpty()) {
@@ -64,32 +64,19 @@ public final class Wiring {
       }
       mover = DryRunMover.recording(Ticker.system());
     } else {
-      Capabilities c;
-      try {
-        c = CapabilityProbe.probe(root);
-      } catch (LinkageError | RuntimeException e) {
-        c = null;
-        reason = Optional.of("cannot load the native syscalls (" + e.getMessage() + ")");
-      }
-      if (c == null) {
-        mover = DryRunMover.recording(Ticker.system());
-      } else {
-        caps = Optional.of(c);
-        // PageMovers logs the capability problem itself, once, when it forces a dry run.
-        mover = PageMovers.forHost(c, root, config.stages().mover(), reason.isPresent());
-        if (reason.isEmpty() && !c.canMovePages()) {
-          reason = c.dryRunReason().or(() -> Optional.of("page moves are not possible here"));
-        }
-        if (c.canQuery()) {
-          port = new KernelPagesPort(NumaSyscalls.load());
-        }
+      PageMovers.OnHost host = PageMovers.onHost(root, config.stages().mover(), reason.isPresent());
+      mover = host.mover();
+      placementQuery = host.placement();
+      probeForbidsMoves = host.cannotMove().isPresent();
+      if (host.cannotLoad().isPresent()) {
+        reason = host.cannotLoad();
+      } else if (reason.isEmpty()) {
+        reason = host.cannotMove();
       }
     }
     boolean dryRun = reason.isPresent();
     Optional<PlacementProbe> placement =
-        port == null
-            ? Optional.empty()
-            : Optional.of(new PlacementProbe(port, PLACEMENT_PAGE_BUDGET));
+        placementQuery.map(query -> new PlacementProbe(query, PLACEMENT_PAGE_BUDGET));
     HeatConfig heatConfig = readOnlyOnFixtures(config.stages().heat(), root);
     HeatSources.Env env = HeatSources.daemon(root);
     HeatSourceFactory heat =
@@ -103,7 +90,7 @@ public final class Wiring {
         new TieringCycle.Parts(
             root, pageBytes, clock, mover, dryRun, placement, heat, conflicts, metrics),
         reason,
-        caps);
+        probeForbidsMoves);
   }
 
   /**

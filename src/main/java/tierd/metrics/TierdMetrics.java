@@ -22,11 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import tierd.mover.Outcome;
 import tierd.planner.SkipReason;
-import tierd.profile.Breakdown;
-import tierd.profile.ProfileSummary;
-import tierd.profile.SizingCurve;
 import tierd.source.proc.Vmstat;
 import tierd.topology.NodeInfo;
 import tierd.topology.Topology;
@@ -47,7 +43,6 @@ public final class TierdMetrics {
   private final AtomicLong dryRun = new AtomicLong();
   private final AtomicLong tiers = new AtomicLong();
   private final AtomicLong lastCycleEpochMillis = new AtomicLong();
-  private final AtomicLong longestCallNanos = new AtomicLong();
   private final AtomicLong intervalMillis = new AtomicLong();
   private final Map<String, AtomicLong> vmstat = new ConcurrentHashMap<>();
   private final MultiGauge nodeFree;
@@ -60,11 +55,9 @@ public final class TierdMetrics {
   private final MultiGauge conflicts;
   private final MultiGauge heatSource;
   private final MultiGauge heatIntervals;
-  private final MultiGauge idleAge;
-  private final MultiGauge idleBytes;
-  private final MultiGauge sizing;
-  private final AtomicLong hotSetBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
   private final ScanMetrics scan;
+  private final MoveMetrics moves;
+  private final ProfileMetrics profile;
   private final TenantMetrics tenants;
 
   public TierdMetrics(String version) {
@@ -86,10 +79,6 @@ public final class TierdMetrics {
         .register(registry);
     Gauge.builder(LAST_CYCLE, lastCycleEpochMillis, v -> v.get() / 1000.0)
         .description("Unix time of the last completed cycle")
-        .baseUnit("seconds")
-        .register(registry);
-    Gauge.builder(MOVE_LONGEST_CALL, longestCallNanos, v -> v.get() / 1e9)
-        .description("Longest single move_pages call of the last cycle")
         .baseUnit("seconds")
         .register(registry);
     Gauge.builder(INTERVAL, intervalMillis, v -> v.get() / 1000.0)
@@ -143,25 +132,6 @@ public final class TierdMetrics {
             .description("The heat source's check interval and window in force (tuned)")
             .baseUnit("seconds")
             .register(registry);
-    idleAge =
-        MultiGauge.builder(IDLE_AGE)
-            .description("Idle age of the managed processes' resident bytes, per byte")
-            .baseUnit("seconds")
-            .register(registry);
-    idleBytes =
-        MultiGauge.builder(IDLE_BYTES)
-            .description("Resident bytes of the managed processes idle at least min_age_seconds")
-            .baseUnit("bytes")
-            .register(registry);
-    sizing =
-        MultiGauge.builder(SIZING_FAST_TIER)
-            .description("Smallest fast tier that would serve the given share of recent accesses")
-            .baseUnit("bytes")
-            .register(registry);
-    Gauge.builder(HOT_SET, hotSetBits, b -> Double.longBitsToDouble(b.get()))
-        .description("Hot set: the fast tier serving 95% of a window's accesses, p95 over 10 min")
-        .baseUnit("bytes")
-        .register(registry);
     for (String r : List.of("ok", "failed")) {
       cycles(r);
       configReloads(r.equals("ok") ? "ok" : "rejected");
@@ -171,24 +141,28 @@ public final class TierdMetrics {
         .register(registry);
     // Families with a known label set are registered at zero, so that rate() and alerts see a
     // series from the first scrape instead of an absent one.
-    for (Outcome o : Outcome.values()) {
-      if (o.isFailure()) {
-        moveFailures(o.name(), 0);
-      } else if (o.isDeferral()) {
-        moveDeferred(o, 0);
-      }
-    }
     for (SkipReason r : SkipReason.values()) {
       skipped(r.name().toLowerCase(Locale.ROOT), 0);
     }
-    moveCalls(0, 0, Duration.ZERO);
     scan = new ScanMetrics(registry);
+    moves = new MoveMetrics(registry);
+    profile = new ProfileMetrics(registry);
     tenants = new TenantMetrics(registry);
   }
 
   /** What the scan read, skipped and rejected, and the tracking limits. */
   public ScanMetrics scan() {
     return scan;
+  }
+
+  /** What was planned and moved, what the kernel refused, and the move_pages calls. */
+  public MoveMetrics moves() {
+    return moves;
+  }
+
+  /** The profile's host figures (idle ages, sizing, hot set). */
+  public ProfileMetrics profile() {
+    return profile;
   }
 
   /** The fast-tier shares of the classes. */
@@ -264,86 +238,6 @@ public final class TierdMetrics {
         .register(registry);
   }
 
-  private static Tags moveTags(String direction, int from, int to) {
-    return Tags.of(
-        "direction",
-        direction,
-        "from_node",
-        Integer.toString(from),
-        "to_node",
-        Integer.toString(to));
-  }
-
-  public void migrated(String direction, int from, int to, long pages, long bytes) {
-    Counter.builder(MIGRATED_PAGES)
-        .description("Pages moved between nodes by tierd")
-        .tags(moveTags(direction, from, to))
-        .register(registry)
-        .increment(pages);
-    Counter.builder(MIGRATED_BYTES)
-        .description("Bytes moved between nodes by tierd")
-        .baseUnit("bytes")
-        .tags(moveTags(direction, from, to))
-        .register(registry)
-        .increment(bytes);
-  }
-
-  private void zeroMoves(String direction, int from, int to) {
-    migrated(direction, from, to, 0, 0);
-    planned(direction, from, to, 0);
-    wouldMove(direction, from, to, 0);
-  }
-
-  public void planned(String direction, int from, int to, long bytes) {
-    Counter.builder(PLANNED_BYTES)
-        .description("Bytes the planner asked to move")
-        .baseUnit("bytes")
-        .tags(moveTags(direction, from, to))
-        .register(registry)
-        .increment(bytes);
-  }
-
-  public void wouldMove(String direction, int from, int to, long bytes) {
-    Counter.builder(DRY_RUN_BYTES)
-        .description("Bytes a dry run would have moved")
-        .baseUnit("bytes")
-        .tags(moveTags(direction, from, to))
-        .register(registry)
-        .increment(bytes);
-  }
-
-  public void moveFailures(String errno, long pages) {
-    Counter.builder(MOVE_FAILURES)
-        .description("Pages the kernel did not move, by errno")
-        .tag("errno", errno)
-        .register(registry)
-        .increment(pages);
-  }
-
-  /** Pages held back on purpose by a move stage ({@link Outcome#isDeferral()}). */
-  public void moveDeferred(Outcome outcome, long pages) {
-    Counter.builder(MOVE_DEFERRED)
-        .description(
-            "Pages a move stage held back for the next cycle: time budget spent, or no room")
-        .tag("reason", outcome == Outcome.DEFERRED ? "time_budget" : "no_room")
-        .register(registry)
-        .increment(pages);
-  }
-
-  public void moveCalls(long moves, long queries, Duration longest) {
-    Counter.builder(MOVE_CALLS)
-        .description("move_pages system calls, by kind")
-        .tag("kind", "move")
-        .register(registry)
-        .increment(moves);
-    Counter.builder(MOVE_CALLS)
-        .description("move_pages system calls, by kind")
-        .tag("kind", "query")
-        .register(registry)
-        .increment(queries);
-    longestCallNanos.set(longest.toNanos());
-  }
-
   public void pingpong(long n) {
     registry.get(PINGPONG).counter().increment(n);
   }
@@ -384,14 +278,7 @@ public final class TierdMetrics {
 
   public void topology(Topology t) {
     tiers.set(t.tiers().size());
-    for (int n : t.nodeIds().toArray()) {
-      for (int to : t.promotionTargets(n)) {
-        zeroMoves("promote", n, to);
-      }
-      for (int to : t.demotionTargets(n)) {
-        zeroMoves("demote", n, to);
-      }
-    }
+    moves.zeroForTargets(t);
     List<MultiGauge.Row<?>> free = new ArrayList<>();
     List<MultiGauge.Row<?>> total = new ArrayList<>();
     List<MultiGauge.Row<?>> rank = new ArrayList<>();
@@ -474,47 +361,5 @@ public final class TierdMetrics {
                           return holder;
                         })
                     .set(Math.max(0, value)));
-  }
-
-  /** The profile's host figures: idle-age percentiles, idle bytes, sizing points, hot set. */
-  public void profile(ProfileSummary p) {
-    if (p == null) {
-      return;
-    }
-    Breakdown host = p.latest().host();
-    List<MultiGauge.Row<?>> ages = new ArrayList<>();
-    for (int i = 0; i < Breakdown.IDLE_QUANTILES.size(); i++) {
-      ages.add(
-          MultiGauge.Row.of(
-              // not "quantile": Prometheus keeps that label for summaries (promtool check metrics)
-              Tags.of("percentile", label(Breakdown.IDLE_QUANTILES.get(i) * 100)),
-              host.idleQuantile(i).toMillis() / 1000.0));
-    }
-    idleAge.register(ages, true);
-    List<MultiGauge.Row<?>> idle = new ArrayList<>();
-    for (int i = 0; i < Breakdown.IDLE_THRESHOLDS.size(); i++) {
-      idle.add(
-          MultiGauge.Row.of(
-              Tags.of(
-                  "min_age_seconds", Long.toString(Breakdown.IDLE_THRESHOLDS.get(i).toSeconds())),
-              host.idleBytes(i)));
-    }
-    idleBytes.register(idle, true);
-    List<MultiGauge.Row<?>> points = new ArrayList<>();
-    for (int i = 0; i < SizingCurve.SERVED_SHARES.size(); i++) {
-      points.add(
-          MultiGauge.Row.of(
-              Tags.of("served", label(SizingCurve.SERVED_SHARES.get(i))),
-              p.latest().fastBytesForShares().get(i)));
-    }
-    sizing.register(points, true);
-    hotSetBits.set(
-        Double.doubleToLongBits(
-            p.hotSetBytes().isPresent() ? p.hotSetBytes().getAsLong() : Double.NaN));
-  }
-
-  private static String label(double fraction) {
-    String s = Double.toString(fraction);
-    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 }

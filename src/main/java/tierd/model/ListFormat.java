@@ -1,7 +1,6 @@
 package tierd.model;
 
 import java.util.BitSet;
-import tierd.kernelfs.KernelFsException;
 
 /**
  * The kernel's list format ({@code %*pbl}: {@code 0-3,8,10-11}) and mask format ({@code %*pb}:
@@ -19,13 +18,13 @@ final class ListFormat {
     }
     for (String part : s.split(",", -1)) {
       if (part.isEmpty()) {
-        throw KernelFsException.malformed(0, text, what + ": empty element in list");
+        throw new MalformedValueException(0, text, what + ": empty element in list");
       }
       int dash = part.indexOf('-');
       int colon = part.indexOf(':');
       if (colon >= 0) {
         // "0-15:2/4" stride syntax is accepted by the kernel on input but never printed by %*pbl.
-        throw KernelFsException.malformed(0, part, what + ": stride syntax not supported");
+        throw new MalformedValueException(0, part, what + ": stride syntax not supported");
       }
       if (dash < 0) {
         int v = parseId(part, maxId, what);
@@ -34,7 +33,7 @@ final class ListFormat {
         int lo = parseId(part.substring(0, dash), maxId, what);
         int hi = parseId(part.substring(dash + 1), maxId, what);
         if (hi < lo) {
-          throw KernelFsException.malformed(0, part, what + ": descending range");
+          throw new MalformedValueException(0, part, what + ": descending range");
         }
         bits.set(lo, hi + 1);
       }
@@ -45,7 +44,7 @@ final class ListFormat {
   static BitSet parseMask(String text, int maxId, String what) {
     String s = text.strip();
     if (s.isEmpty()) {
-      throw KernelFsException.malformed(0, text, what + ": empty mask");
+      throw new MalformedValueException(0, text, what + ": empty mask");
     }
     String[] words = s.split(",", -1);
     BitSet bits = new BitSet();
@@ -53,19 +52,19 @@ final class ListFormat {
     for (int w = words.length - 1; w >= 0; w--, bitBase += 32) {
       String word = words[w];
       if (word.isEmpty() || word.length() > 8) {
-        throw KernelFsException.malformed(0, word, what + ": mask word is not 1-8 hex digits");
+        throw new MalformedValueException(0, word, what + ": mask word is not 1-8 hex digits");
       }
       long v;
       try {
         v = Long.parseLong(word, 16);
       } catch (NumberFormatException e) {
-        throw KernelFsException.malformed(0, word, what + ": mask word is not hex");
+        throw new MalformedValueException(0, word, what + ": mask word is not hex");
       }
       for (int b = 0; b < 32; b++) {
         if ((v & (1L << b)) != 0) {
           int id = bitBase + b;
           if (id > maxId) {
-            throw KernelFsException.malformed(0, word, what + ": bit " + id + " > " + maxId);
+            throw new MalformedValueException(0, word, what + ": bit " + id + " > " + maxId);
           }
           bits.set(id);
         }
@@ -93,18 +92,18 @@ final class ListFormat {
 
   private static int parseId(String s, int maxId, String what) {
     if (s.isEmpty() || s.length() > 7) {
-      throw KernelFsException.malformed(0, s, what + ": not an id");
+      throw new MalformedValueException(0, s, what + ": not an id");
     }
     int v = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
-        throw KernelFsException.malformed(0, s, what + ": not an id");
+        throw new MalformedValueException(0, s, what + ": not an id");
       }
       v = v * 10 + (c - '0');
     }
     if (v > maxId) {
-      throw KernelFsException.malformed(0, s, what + ": id above " + maxId);
+      throw new MalformedValueException(0, s, what + ": id above " + maxId);
     }
     return v;
   }

@@ -3,7 +3,6 @@ package tierd.model;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import tierd.kernelfs.KernelFsException;
 
 /**
  * A NUMA memory policy as the kernel prints it ({@code mpol_to_str} in mm/mempolicy.c): {@code
@@ -106,7 +105,7 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
     }
     if (mode == null) {
       int end = tokenEnd(text, from);
-      throw KernelFsException.malformed(
+      throw new MalformedValueException(
           line, text.substring(from, end), "unknown memory policy mode");
     }
     int i = from + mode.kernelName.length();
@@ -120,7 +119,7 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
       for (String f : flagText.split("\\|", -1)) {
         Flag flag = flagNamed(f);
         if (flag == null) {
-          throw KernelFsException.malformed(line, flagText, "unknown memory policy flag");
+          throw new MalformedValueException(line, flagText, "unknown memory policy flag");
         }
         flags.add(flag);
       }
@@ -132,20 +131,20 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
       String list = text.substring(i + 1, end);
       try {
         nodes = NodeSet.parse(list);
-      } catch (KernelFsException e) {
-        throw KernelFsException.malformed(line, list, "bad policy nodelist: " + e.detail());
+      } catch (MalformedValueException e) {
+        throw new MalformedValueException(line, list, "bad policy nodelist: " + e.detail());
       }
       if (nodes.isEmpty()) {
-        throw KernelFsException.malformed(line, text.substring(from, end), "empty policy nodelist");
+        throw new MalformedValueException(line, text.substring(from, end), "empty policy nodelist");
       }
       i = end;
     }
     if (i < n && !isBlank(text.charAt(i))) {
-      throw KernelFsException.malformed(
+      throw new MalformedValueException(
           line, text.substring(from, tokenEnd(text, from)), "bad memory policy");
     }
     if (nodes.isEmpty() == needsNodes(mode)) {
-      throw KernelFsException.malformed(
+      throw new MalformedValueException(
           line,
           text.substring(from, i),
           nodes.isEmpty()
@@ -174,7 +173,7 @@ public record MemPolicy(Mode mode, Set<Flag> flags, NodeSet nodes) {
   public static MemPolicy parse(String text) {
     Parsed p = parsePrefix(text, 0);
     if (p.length() != text.length()) {
-      throw KernelFsException.malformed(0, text, "trailing text after memory policy");
+      throw new MalformedValueException(0, text, "trailing text after memory policy");
     }
     return p.policy();
   }

@@ -1,5 +1,7 @@
 package tierd.model;
 
+import java.util.OptionalLong;
+
 /**
  * A process across pid reuse: its pid and its start time in clock ticks since boot (field 22 of
  * {@code /proc/<pid>/stat}). A pid whose start time no longer matches is a different process: the
@@ -15,6 +17,14 @@ public record ProcessId(int pid, long startTimeTicks) implements Comparable<Proc
       throw new IllegalArgumentException(
           "negative start time " + startTimeTicks + " for pid " + pid);
     }
+  }
+
+  /**
+   * True when this is the live process with that start time: {@code liveStartTimeTicks} is what the
+   * kernel says of {@link #pid()} now, empty when no live process has it.
+   */
+  public boolean isStartTimeOf(OptionalLong liveStartTimeTicks) {
+    return liveStartTimeTicks.isPresent() && liveStartTimeTicks.getAsLong() == startTimeTicks;
   }
 
   @Override

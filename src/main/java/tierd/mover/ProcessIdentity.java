@@ -1,7 +1,6 @@
 package tierd.mover;
 
 import java.util.OptionalLong;
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.ProcessId;
 import tierd.source.proc.ProcStat;
@@ -19,25 +18,11 @@ public interface ProcessIdentity {
 
   /** True when {@code process} still names the same live process. */
   default boolean isAlive(ProcessId process) {
-    OptionalLong now = startTimeTicks(process.pid());
-    return now.isPresent() && now.getAsLong() == process.startTimeTicks();
+    return process.isStartTimeOf(startTimeTicks(process.pid()));
   }
 
-  /**
-   * {@code /proc/<pid>/stat} under {@code root}. A missing file and a zombie both read as "no live
-   * process" (a zombie has no address space left to move).
-   */
+  /** {@code /proc/<pid>/stat} under {@code root} ({@link ProcStat#liveStartTimeTicks}). */
   static ProcessIdentity procfs(KernelRoot root) {
-    return pid -> {
-      try {
-        ProcStat stat = ProcStat.read(root, pid);
-        return stat.isZombie() ? OptionalLong.empty() : OptionalLong.of(stat.startTimeTicks());
-      } catch (KernelFsException e) {
-        if (e.kind() == KernelFsException.Kind.ABSENT) {
-          return OptionalLong.empty();
-        }
-        throw e;
-      }
-    };
+    return pid -> ProcStat.liveStartTimeTicks(root, pid);
   }
 }

@@ -11,6 +11,8 @@
  *   <li>the <em>port</em> ({@link tierd.mover.PagesPort}) is the kernel call itself; the mover
  *       talks to nothing else, so the fake kernel of the tests and the real one are
  *       interchangeable;
+ *   <li>a <em>placement query</em> ({@link tierd.mover.PlacementQuery}) asks the port where the
+ *       present pages of a range are ({@code nodes == NULL}), for the daemon's placement probe;
  *   <li>every page named ends in one {@link tierd.mover.Outcome}; a {@link tierd.mover.Tally}
  *       counts them and the bytes moved; a {@link tierd.mover.MoveReport} adds the calls made, the
  *       longest call, the nodes stopped by back-pressure and the processes dropped.
@@ -23,7 +25,9 @@
  * pages are retried at most once. Units: addresses and sizes in bytes, counts in request pages,
  * durations from an injected {@link tierd.mover.Ticker}.
  *
- * <p>Dependencies: {@code tierd.nativeio} for {@link tierd.nativeio.Errno} and the JNA-backed
- * {@link tierd.mover.KernelPagesPort}; nothing here imports JNA.
+ * <p>Dependencies: {@code tierd.nativeio} for {@link tierd.nativeio.Errno}, the capability probe
+ * and the JNA-backed {@link tierd.mover.KernelPagesPort}; nothing here imports JNA. The daemon gets
+ * its mover and placement query from {@link tierd.mover.PageMovers#onHost} and never touches {@code
+ * tierd.nativeio} itself.
  */
 package tierd.mover;

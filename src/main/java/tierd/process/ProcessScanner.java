@@ -100,17 +100,13 @@ public final class ProcessScanner {
    */
   public Optional<List<Vma>> refresh(int pid, long startTime) {
     VmaReader.Read read = reader.refresh(pid, startTime);
-    ProcStat again = ProcStat.read(root, pid);
-    if (again.startTimeTicks() != startTime) {
-      throw KernelFsException.of(
-          KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during refresh", null);
-    }
+    checkNotReused(pid, startTime, "refresh");
     if (read == null) {
       return Optional.empty();
     }
     List<Vma> vmas = onMemoryNodes(read, memoryNodes).vmas();
     Integer cap = trimmedTo.get(pid);
-    return Optional.of(cap == null ? vmas : largest(vmas, cap));
+    return Optional.of(cap == null ? vmas : VmaJoin.largest(vmas, cap));
   }
 
   /**
@@ -346,12 +342,7 @@ public final class ProcessScanner {
   private ManagedProcess withVmas(Candidate c, long maxVmas, Tally t) {
     int pid = c.pid();
     VmaReader.Read read = reader.vmas(pid, c.stat().startTimeTicks(), c.rssBytes());
-    // A pid reused between stat and numa_maps would mix two processes: re-check the start time.
-    ProcStat again = ProcStat.read(root, pid);
-    if (again.startTimeTicks() != c.stat().startTimeTicks()) {
-      throw KernelFsException.of(
-          KernelFsException.Kind.ABSENT, root.pid(pid, "stat"), "pid reused during scan", null);
-    }
+    checkNotReused(pid, c.stat().startTimeTicks(), "scan");
     VmaJoin.Joined onNodes = onMemoryNodes(read, memoryNodes);
     List<Rejection> rejected = new ArrayList<>(read.rejected());
     rejected.addAll(onNodes.rejected());
@@ -367,7 +358,7 @@ public final class ProcessScanner {
       int cap = (int) maxVmas;
       t.leftOutVmas += vmas.size() - cap;
       trimmedTo.put(pid, cap);
-      vmas = largest(vmas, cap);
+      vmas = VmaJoin.largest(vmas, cap);
     }
     return new ManagedProcess(
         pid,
@@ -389,15 +380,17 @@ public final class ProcessScanner {
     return VmaJoin.onNodes(read.vmas(), nodes);
   }
 
-  /** The {@code cap} VMAs with the most present bytes, in address order. */
-  static List<Vma> largest(List<Vma> vmas, int cap) {
-    List<Vma> bySize = new ArrayList<>(vmas);
-    bySize.sort(
-        Comparator.comparingLong(Vma::presentBytes)
-            .thenComparingLong(v -> v.range().sizeBytes())
-            .reversed());
-    List<Vma> kept = new ArrayList<>(bySize.subList(0, cap));
-    kept.sort(Comparator.comparingLong(v -> v.range().start()));
-    return kept;
+  /**
+   * A pid reused between stat and numa_maps would mix two processes: the start time is checked
+   * again after the reads, and a new process there counts as the old one gone.
+   */
+  private void checkNotReused(int pid, long startTimeTicks, String during) {
+    if (ProcStat.read(root, pid).startTimeTicks() != startTimeTicks) {
+      throw KernelFsException.of(
+          KernelFsException.Kind.ABSENT,
+          root.pid(pid, "stat"),
+          "pid reused during " + during,
+          null);
+    }
   }
 }

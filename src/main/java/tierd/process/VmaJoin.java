@@ -1,6 +1,7 @@
 package tierd.process;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -194,5 +195,17 @@ public final class VmaJoin {
       }
     }
     return -1;
+  }
+
+  /** The {@code cap} VMAs with the most present bytes, in address order. */
+  static List<Vma> largest(List<Vma> vmas, int cap) {
+    List<Vma> bySize = new ArrayList<>(vmas);
+    bySize.sort(
+        Comparator.comparingLong(Vma::presentBytes)
+            .thenComparingLong(v -> v.range().sizeBytes())
+            .reversed());
+    List<Vma> kept = new ArrayList<>(bySize.subList(0, cap));
+    kept.sort(Comparator.comparingLong(v -> v.range().start()));
+    return kept;
   }
 }

@@ -13,6 +13,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Rejection;
 import tierd.model.CpuList;
+import tierd.model.MalformedValueException;
 import tierd.model.NodeSet;
 import tierd.source.proc.Zoneinfo;
 import tierd.source.sys.MemoryTiers;
@@ -272,6 +273,8 @@ public final class TopologyReader {
     if (masks.hasCpu().contains(n)) {
       try {
         cpus = CpuList.parse(KernelFiles.read(cpulist).strip());
+      } catch (MalformedValueException e) {
+        throw KernelFsException.malformed(cpulist, e.line(), e.token(), e.detail());
       } catch (KernelFsException e) {
         throw e.withFile(cpulist);
       }
@@ -290,18 +293,21 @@ public final class TopologyReader {
       dist.put(online[i], row[i]);
     }
     NodeMeminfo mem = NodeMeminfo.read(root, n);
+    Optional<Zoneinfo.NodeWatermarks> zoneSums =
+        zones.flatMap(z -> Optional.ofNullable(z.nodes().get(n)));
+    // free pages in the per-CPU lists are free too; MemFree leaves them out (Zoneinfo)
+    long freeBytes =
+        mem.freeBytes() + zoneSums.map(w -> w.perCpuFreePages() * pageBytes).orElse(0L);
     Optional<NodeInfo.Watermarks> wm =
-        zones
-            .flatMap(z -> Optional.ofNullable(z.nodes().get(n)))
-            .map(
-                w ->
-                    new NodeInfo.Watermarks(
-                        w.minPages() * pageBytes,
-                        w.lowPages() * pageBytes,
-                        w.highPages() * pageBytes,
-                        w.promoPages() < 0 ? -1 : w.promoPages() * pageBytes));
+        zoneSums.map(
+            w ->
+                new NodeInfo.Watermarks(
+                    w.minPages() * pageBytes,
+                    w.lowPages() * pageBytes,
+                    w.highPages() * pageBytes,
+                    w.promoPages() < 0 ? -1 : w.promoPages() * pageBytes));
     Optional<NodeAccess> hmat = NodeAccess.read(root, n, 1).or(() -> NodeAccess.read(root, n, 0));
-    return new NodeInfo(n, cpus, dist, mem.totalBytes(), mem.freeBytes(), wm, hmat);
+    return new NodeInfo(n, cpus, dist, mem.totalBytes(), freeBytes, wm, hmat);
   }
 
   private Optional<Zoneinfo> readZoneinfo() {

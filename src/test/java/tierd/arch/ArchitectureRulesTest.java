@@ -34,19 +34,13 @@ class ArchitectureRulesTest {
    */
   static final Map<String, Set<String>> ALLOWED = table();
 
-  /**
-   * Edges that exist and are not in {@link #ALLOWED}: each is a known wrong edge (issue 15) kept
-   * until it is fixed, with why it is still there. The rule fails on any edge in neither table.
-   */
-  static final Map<String, Set<String>> KNOWN_WRONG = knownWrong();
-
   private static Map<String, Set<String>> table() {
     Map<String, Set<String>> t = new LinkedHashMap<>();
     t.put("kernelfs", Set.of());
     t.put("model", Set.of());
     t.put("source.proc", Set.of("kernelfs", "model"));
     t.put("source.sys", Set.of("kernelfs", "model"));
-    t.put("source.cgroup", Set.of("kernelfs", "model", "source.proc"));
+    t.put("source.cgroup", Set.of("kernelfs", "model", "source.proc", "source.sys"));
     t.put("nativeio", Set.of("kernelfs", "model"));
     t.put("topology", Set.of("kernelfs", "model", "source.proc", "source.sys"));
     t.put("process", Set.of("kernelfs", "model", "source.cgroup", "source.proc"));
@@ -125,27 +119,14 @@ class ArchitectureRulesTest {
     return t;
   }
 
-  private static Map<String, Set<String>> knownWrong() {
-    Map<String, Set<String>> t = new LinkedHashMap<>();
-    // ListFormat and MemPolicy parse kernel text and throw its exception (file, line, token); the
-    // fix moves that parsing to source.* and leaves model free of kernelfs.
-    t.put("model", Set.of("kernelfs"));
-    // Wiring probes capabilities and loads NumaSyscalls for the mover's port; PlacementProbe (mover
-    // work: it queries page placement through the port) reads SyscallResult; Notifier calls
-    // sd_notify. The mover should build its port and own the probe, with the planner's
-    // RegionPlacement made from the mover's answer in the daemon.
-    t.put("daemon", Set.of("nativeio"));
-    return t;
-  }
-
   @Test
   void packagesImportOnlyWhatTheTableAllows() throws IOException {
     Map<String, String> sources = new TreeMap<>();
     for (Path f : javaFiles()) {
       sources.put(MAIN.relativize(f).toString(), Files.readString(f));
     }
-    assertThat(PackageGraph.violations(PackageGraph.edges(sources), ALLOWED, KNOWN_WRONG))
-        .as("imports between packages that neither ALLOWED nor KNOWN_WRONG lists")
+    assertThat(PackageGraph.violations(PackageGraph.edges(sources), ALLOWED))
+        .as("imports between packages that ALLOWED does not list")
         .isEmpty();
   }
 
@@ -158,28 +139,6 @@ class ArchitectureRulesTest {
     }
     assertThat(ALLOWED.keySet()).containsExactlyInAnyOrderElementsOf(packages);
     ALLOWED.values().forEach(targets -> assertThat(packages).containsAll(targets));
-    KNOWN_WRONG.values().forEach(targets -> assertThat(packages).containsAll(targets));
-  }
-
-  @Test
-  void aKnownWrongEdgeThatIsGoneIsStruckFromTheList() throws IOException {
-    Map<String, String> sources = new TreeMap<>();
-    for (Path f : javaFiles()) {
-      sources.put(MAIN.relativize(f).toString(), Files.readString(f));
-    }
-    Map<String, Set<String>> edges =
-        PackageGraph.edges(sources).keySet().stream()
-            .collect(
-                java.util.stream.Collectors.groupingBy(
-                    e -> e.from(),
-                    TreeMap::new,
-                    java.util.stream.Collectors.mapping(
-                        e -> e.to(), java.util.stream.Collectors.toSet())));
-    KNOWN_WRONG.forEach(
-        (from, targets) ->
-            assertThat(edges.getOrDefault(from, Set.of()))
-                .as("known wrong edges from %s that no longer exist", from)
-                .containsAll(targets));
   }
 
   /** The rule on a made-up source set: it must see a wrong import, and only that. */
@@ -194,7 +153,7 @@ class ArchitectureRulesTest {
         "package tierd.planner;\n\n/** Uses {@link tierd.daemon.TieringCycle} in words only. */\n"
             + "import tierd.model.NodeSet;\nimport static tierd.scoring.HeatClass.HOT;\n"
             + "class Planner { Object cycle = new tierd.daemon.TieringCycle(); }\n");
-    assertThat(PackageGraph.violations(PackageGraph.edges(sources), ALLOWED, Map.of()))
+    assertThat(PackageGraph.violations(PackageGraph.edges(sources), ALLOWED))
         .containsExactly(
             "model -> planner (model/NodeSet.java)", "planner -> daemon (planner/Planner.java)");
   }
@@ -247,14 +206,12 @@ class ArchitectureRulesTest {
       return out;
     }
 
-    /** "from -> to (file)" for each edge that neither table allows. */
-    static List<String> violations(
-        Map<Edge, String> edges, Map<String, Set<String>> allowed, Map<String, Set<String>> known) {
+    /** "from -> to (file)" for each edge that the table does not allow. */
+    static List<String> violations(Map<Edge, String> edges, Map<String, Set<String>> allowed) {
       List<String> out = new ArrayList<>();
       edges.forEach(
           (e, file) -> {
-            if (!allowed.getOrDefault(e.from(), Set.of()).contains(e.to())
-                && !known.getOrDefault(e.from(), Set.of()).contains(e.to())) {
+            if (!allowed.getOrDefault(e.from(), Set.of()).contains(e.to())) {
               out.add(e.from() + " -> " + e.to() + " (" + file + ")");
             }
           });

@@ -96,6 +96,11 @@ class ExecCommandTest {
             "tierd: Invalid value for option '--nodes': '' names no node (see: tierd exec"
                 + " --help)"),
         Arguments.of(
+            "a malformed node list",
+            List.of("exec", "--nodes", "1-x", "true"),
+            "tierd: Invalid value for option '--nodes': '1-x' is not a node list (e.g. 0-1 or"
+                + " 2,3): nodelist: not an id (see: tierd exec --help)"),
+        Arguments.of(
             "a config that does not load",
             List.of("exec", "--fast-first", "-c", "/nonexistent/tierd.yaml", "true"),
             "tierd: /nonexistent/tierd.yaml"));

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tierd.model.DataSize;
 import tierd.model.NodeSet;
+import tierd.profile.ProfileConfig;
+import tierd.whatif.WhatIfConfig;
 
 class TierdConfigTest {
 
@@ -204,5 +207,37 @@ class TierdConfigTest {
   void shippedConfigIsValid() {
     TierdConfig c = TierdConfig.load(java.nio.file.Path.of("config/tierd.yaml"));
     assertThat(c.interval()).isPositive();
+  }
+
+  static Stream<Arguments> copies() {
+    TierdConfig shipped = TierdConfig.load(java.nio.file.Path.of("config/tierd.yaml"));
+    TierdConfig other = TierdConfig.parse("other.yaml", "planner:\n  exchange: false\n");
+    return Stream.of(
+        Arguments.of(
+            "withRoot: an absolute, normalized root",
+            shipped.withRoot(java.nio.file.Path.of("src/../fixtures")),
+            "root",
+            java.nio.file.Path.of("fixtures").toAbsolutePath()),
+        Arguments.of("withStages", shipped.withStages(other.stages()), "stages", other.stages()),
+        Arguments.of(
+            "withWhatIf",
+            shipped.withWhatIf(new WhatIfConfig(java.util.Optional.of(DataSize.ofMiB(512)))),
+            "whatIf",
+            new WhatIfConfig(java.util.Optional.of(DataSize.ofMiB(512)))),
+        Arguments.of(
+            "withProfile",
+            shipped.withProfile(ProfileConfig.EVERY_CYCLE),
+            "profile",
+            ProfileConfig.EVERY_CYCLE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("copies")
+  void aCopyChangesItsOneFieldAndKeepsTheRest(
+      String name, TierdConfig copy, String field, Object value) {
+    TierdConfig shipped = TierdConfig.load(java.nio.file.Path.of("config/tierd.yaml"));
+    assertThat(copy).hasFieldOrPropertyWithValue(field, value);
+    assertThat(copy).usingRecursiveComparison().ignoringFields(field).isEqualTo(shipped);
+    assertThat(copy).isNotEqualTo(shipped);
   }
 }

@@ -31,6 +31,7 @@ import tierd.metrics.TierdMetrics;
 import tierd.mover.DryRunMover;
 import tierd.mover.PageMover;
 import tierd.mover.PagesPort;
+import tierd.mover.PlacementQuery;
 import tierd.mover.Ticker;
 import tierd.process.ManagedProcess;
 
@@ -345,7 +346,8 @@ class CycleFailureTest {
                 (armed, calls) ->
                     Fakes.working()
                         .withPlacement(
-                            new PlacementProbe(failingPort(armed, link, calls), 1 << 20))));
+                            new PlacementProbe(
+                                new PlacementQuery(failingPort(armed, link, calls)), 1 << 20))));
   }
 
   static PageMover mover(AtomicBoolean armed, Throwable failure, AtomicInteger calls) {

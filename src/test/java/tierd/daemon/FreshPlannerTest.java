@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tierd.CapturedLog;
-import tierd.config.TierdConfig;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.planner.PlanResult;
@@ -26,10 +24,7 @@ import tierd.process.ManagedProcess;
 import tierd.process.ProcessFilter;
 import tierd.process.ProcessScanner;
 import tierd.process.Vma;
-import tierd.scoring.HeatClass;
-import tierd.scoring.ScoredRegion;
 import tierd.scoring.ScoringResult;
-import tierd.scoring.Thresholds;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
 
@@ -58,10 +53,7 @@ class FreshPlannerTest {
     KernelRoot kernel = TieringCycleLogTest.guest(root);
     topo = new TopologyReader(kernel, 4096).read(List.of());
     scanner = new ProcessScanner(kernel);
-    filter =
-        TierdConfig.parse("test", "processes:\n  comm: tierd-workload\n  minRss: 1MiB\n")
-            .processes()
-            .filter(-1);
+    filter = TieringCycleLogTest.workloadFilter();
   }
 
   private List<ManagedProcess> scan() {
@@ -81,27 +73,7 @@ class FreshPlannerTest {
   }
 
   private PlanResult plan(List<ManagedProcess> procs) {
-    ScoredRegion hot =
-        new ScoredRegion(
-            PID,
-            procs.get(0).startTimeTicks(),
-            TieringCycleLogTest.SLOW_DEFAULT,
-            0.9,
-            HeatClass.HOT,
-            5,
-            Duration.ZERO);
-    ScoringResult scores =
-        new ScoringResult(
-            NOW,
-            List.of(hot),
-            new Thresholds(0.40, 0.02, false, 0.40, 0.07, 1L << 30, 0, 2),
-            hot.sizeBytes(),
-            0,
-            0,
-            0,
-            0,
-            0,
-            1);
+    ScoringResult scores = TieringCycleLogTest.hotBufferScores(procs.get(0), NOW);
     return new FreshPlanner(scanner, metrics.scan())
         .plan(
             planner,

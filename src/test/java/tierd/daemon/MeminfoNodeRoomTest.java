@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tierd.Fixtures;
 import tierd.kernelfs.KernelRoot;
 import tierd.planner.PlannerConfig;
+import tierd.source.proc.Zoneinfo;
 import tierd.source.sys.NodeMeminfo;
 import tierd.topology.Topology;
 import tierd.topology.TopologyReader;
@@ -23,12 +24,15 @@ class MeminfoNodeRoomTest {
     KernelRoot root = KernelRoot.under(dir);
     Topology topo = new TopologyReader(root, 4096).read(List.of());
     MeminfoNodeRoom room =
-        MeminfoNodeRoom.of(root, topo, PlannerConfig.builder().roomMargin(0.02).build());
+        MeminfoNodeRoom.of(root, 4096, topo, PlannerConfig.builder().roomMargin(0.02).build());
     long high =
         topo.node(0).watermarks().orElseThrow().highBytes()
             + (long) (topo.node(0).totalBytes() * 0.02);
 
-    assertThat(room.bytesAvailable(0)).isEqualTo(NodeMeminfo.read(root, 0).freeBytes() - high);
+    long perCpuBytes = Zoneinfo.read(root).nodes().get(0).perCpuFreePages() * 4096;
+    assertThat(perCpuBytes).as("the captured tree's per-CPU lists hold pages").isPositive();
+    assertThat(room.bytesAvailable(0))
+        .isEqualTo(NodeMeminfo.read(root, 0).freeBytes() + perCpuBytes - high);
 
     // read afresh on every call: the room a demotion makes is seen at once
     Path meminfo = dir.resolve("sys/devices/system/node/node0/meminfo");
@@ -38,7 +42,15 @@ class MeminfoNodeRoomTest {
         meminfo,
         text.replaceFirst(
             "MemFree: +" + freeKb + " kB", "MemFree:        " + (freeKb + 1024) + " kB"));
-    assertThat(room.bytesAvailable(0)).isEqualTo((freeKb + 1024) * 1024 - high);
+    assertThat(room.bytesAvailable(0)).isEqualTo((freeKb + 1024) * 1024 + perCpuBytes - high);
+
+    // pages a migration freed into a CPU's list count at once, though MemFree leaves them out
+    Path zoneinfo = dir.resolve("proc/zoneinfo");
+    Files.writeString(
+        zoneinfo, Files.readString(zoneinfo).replaceFirst("count: +\\d+", "count: 100000"));
+    long perCpuAfter = Zoneinfo.read(root).nodes().get(0).perCpuFreePages() * 4096;
+    assertThat(perCpuAfter).isGreaterThan(perCpuBytes);
+    assertThat(room.bytesAvailable(0)).isEqualTo((freeKb + 1024) * 1024 + perCpuAfter - high);
   }
 
   @Test
@@ -46,7 +58,7 @@ class MeminfoNodeRoomTest {
     Fixtures.copyTree(Fixtures.path("fixtures/vm-2node"), dir);
     KernelRoot root = KernelRoot.under(dir);
     Topology topo = new TopologyReader(root, 4096).read(List.of());
-    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, topo, PlannerConfig.defaults());
+    MeminfoNodeRoom room = MeminfoNodeRoom.of(root, 4096, topo, PlannerConfig.defaults());
 
     assertThat(room.bytesAvailable(7)).as("no such node").isEqualTo(Long.MAX_VALUE);
     Files.delete(dir.resolve("sys/devices/system/node/node1/meminfo"));

@@ -28,6 +28,11 @@ import tierd.model.AddressRange;
 import tierd.mover.DryRunMover;
 import tierd.mover.Ticker;
 import tierd.process.ManagedProcess;
+import tierd.process.ProcessFilter;
+import tierd.scoring.HeatClass;
+import tierd.scoring.ScoredRegion;
+import tierd.scoring.ScoringResult;
+import tierd.scoring.Thresholds;
 
 /**
  * What the daemon's log says about the topology and, in a dry run, about the plan: the 2node-flat
@@ -41,6 +46,40 @@ class TieringCycleLogTest {
 
   /** The workload's 8 MiB default buffer on the slow node 1. */
   static final AddressRange SLOW_DEFAULT = new AddressRange(0x7fd27ec84000L, 0x7fd27f484000L);
+
+  /**
+   * The scores of a cycle that found pid 4242's buffer {@link #SLOW_DEFAULT} hot for 5 windows (the
+   * guest's only region), for tests that plan on the guest.
+   */
+  static ScoringResult hotBufferScores(ManagedProcess workload, Instant at) {
+    ScoredRegion hot =
+        new ScoredRegion(
+            workload.pid(),
+            workload.startTimeTicks(),
+            SLOW_DEFAULT,
+            0.9,
+            HeatClass.HOT,
+            5,
+            Duration.ZERO);
+    return new ScoringResult(
+        at,
+        List.of(hot),
+        new Thresholds(0.40, 0.02, false, 0.40, 0.07, 1L << 30, 0, 2),
+        hot.sizeBytes(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        1);
+  }
+
+  /** The guest's workload and nothing else: comm tierd-workload, at least 1 MiB resident. */
+  static ProcessFilter workloadFilter() {
+    return TierdConfig.parse("test", "processes:\n  comm: tierd-workload\n  minRss: 1MiB\n")
+        .processes()
+        .filter(-1);
+  }
 
   @TempDir Path root;
 

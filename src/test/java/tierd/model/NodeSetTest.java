@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import tierd.kernelfs.KernelFsException;
 
 class NodeSetTest {
 
@@ -38,8 +37,8 @@ class NodeSetTest {
   @ValueSource(strings = {"x", "0-", "-1", "3-1", "0,,1", "1024", "0-1024", "1:2", "0x1"})
   void rejectsGarbage(String text) {
     assertThatThrownBy(() -> NodeSet.parse(text))
-        .isInstanceOf(KernelFsException.class)
-        .hasMessageContaining("malformed");
+        .isInstanceOf(MalformedValueException.class)
+        .hasMessageContaining("nodelist: ");
   }
 
   static Stream<Arguments> masks() {

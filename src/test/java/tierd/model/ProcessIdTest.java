@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,18 @@ class ProcessIdTest {
   void aReusedPidIsAnotherProcess() {
     assertThat(new ProcessId(42, 100)).isEqualTo(new ProcessId(42, 100));
     assertThat(new ProcessId(42, 100)).isNotEqualTo(new ProcessId(42, 101));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "same start time: the same live process,  100, true",
+    "another start time: the pid was reused,  101, false",
+    "no live process with that pid,            , false",
+  })
+  void isStartTimeOfTellsTheSameLiveProcess(String name, Long liveStartTime, boolean same) {
+    OptionalLong live =
+        liveStartTime == null ? OptionalLong.empty() : OptionalLong.of(liveStartTime);
+    assertThat(new ProcessId(42, 100).isStartTimeOf(live)).isEqualTo(same);
   }
 
   @Test

@@ -3,6 +3,7 @@ package tierd.mover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tierd.kernelfs.KernelRoot;
@@ -55,5 +56,22 @@ class PageMoversTest {
       kind += r.total().pages(Outcome.ESRCH) == 1 ? "/querying" : "/recording";
     }
     assertThat(kind).as(name).isEqualTo(expected);
+  }
+
+  /**
+   * On this host, whatever it allows: a dry run asked for never gets the real mover, and what the
+   * probe found is said either as a load failure or as why pages cannot move, not both.
+   */
+  @Test
+  void onTheRunningKernelADryRunAskedForNeverMoves() {
+    PageMovers.OnHost host = PageMovers.onHost(KernelRoot.host(), MoverConfig.DEFAULT, true);
+
+    assertThat(host.mover()).isInstanceOf(DryRunMover.class);
+    if (host.cannotLoad().isPresent()) {
+      assertThat(host.cannotLoad().get()).startsWith("cannot load the native syscalls (");
+      assertThat(host.cannotMove()).isEmpty();
+      assertThat(host.placement()).isEmpty();
+    }
+    host.cannotMove().ifPresent(why -> assertThat(why).isNotBlank());
   }
 }

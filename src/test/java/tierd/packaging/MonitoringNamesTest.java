@@ -87,13 +87,13 @@ class MonitoringNamesTest {
     metrics.cycle(Duration.ofMillis(40), false, Instant.now());
     for (Direction d : Direction.values()) {
       String dir = d.name().toLowerCase(Locale.ROOT);
-      metrics.planned(dir, 0, 1, 8192);
-      metrics.migrated(dir, 0, 1, 2, 8192);
-      metrics.wouldMove(dir, 0, 1, 8192);
+      metrics.moves().planned(dir, 0, 1, 8192);
+      metrics.moves().migrated(dir, 0, 1, 2, 8192);
+      metrics.moves().wouldMove(dir, 0, 1, 8192);
     }
-    metrics.moveFailures(Outcome.ENOMEM.name(), 4);
-    metrics.moveFailures(Outcome.EBUSY.name(), 1);
-    metrics.moveCalls(2, 1, Duration.ofMillis(5));
+    metrics.moves().failures(Outcome.ENOMEM.name(), 4);
+    metrics.moves().failures(Outcome.EBUSY.name(), 1);
+    metrics.moves().calls(2, 1, Duration.ofMillis(5));
     metrics.pingpong(1);
     metrics.skipped("policy", 2);
     metrics.scan().skipped(1, 1, 0);
@@ -132,7 +132,7 @@ class MonitoringNamesTest {
     metrics.configReload(false);
     tierd.profile.ProfileHistory profile = tierd.profile.ProfileHistory.forDaemon();
     profile.record(tierd.profile.WindowProfile.of(Instant.now(), List.of(), List.of()));
-    metrics.profile(profile.summary().orElseThrow());
+    metrics.profile().publish(profile.summary().orElseThrow());
     scrape = metrics.scrape();
 
     Pattern type = Pattern.compile("^# TYPE (\\S+) (\\S+)$");

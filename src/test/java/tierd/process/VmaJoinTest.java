@@ -3,12 +3,16 @@ package tierd.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tierd.kernelfs.Rejection;
+import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
+import tierd.planner.Fixtures;
 import tierd.source.proc.NumaMaps;
 import tierd.source.proc.ProcMaps;
 
@@ -95,5 +99,16 @@ class VmaJoinTest {
         Arguments.of("0", 2, List.of(1)),
         Arguments.of("1", 2, List.of(0)),
         Arguments.of("2", 1, List.of(0, 1)));
+  }
+
+  @Test
+  void theLargestVmasByPresentBytesAreKeptInAddressOrder() {
+    long mib = 1L << 20;
+    Vma small = Fixtures.vma(0x1000_0000L, 8 * mib, MemPolicy.DEFAULT, Map.of(0, mib));
+    Vma big = Fixtures.vma(0x2000_0000L, 8 * mib, MemPolicy.DEFAULT, Map.of(0, 6 * mib));
+    Vma middle = Fixtures.vma(0x3000_0000L, 8 * mib, MemPolicy.DEFAULT, Map.of(1, 3 * mib));
+
+    assertThat(VmaJoin.largest(List.of(big, small, middle), 2)).containsExactly(big, middle);
+    assertThat(VmaJoin.largest(List.of(middle, small), 2)).containsExactly(small, middle);
   }
 }

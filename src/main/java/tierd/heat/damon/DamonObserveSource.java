@@ -92,7 +92,7 @@ public final class DamonObserveSource implements HeatSource {
         if (!fs.exists(dir)) {
           continue;
         }
-        List<TriedRegion> regions = DamonSource.readTriedRegions(fs, dir, addrUnit);
+        List<TriedRegion> regions = TriedRegion.readDir(fs, dir, addrUnit);
         for (TriedRegion r : regions) {
           int n = (int) Math.min(max, r.nrAccesses());
           out.add(

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +97,6 @@ public final class DamonSource implements HeatSource {
 
   private static final Logger log = LoggerFactory.getLogger(DamonSource.class);
 
-  /** kstrtoul maximum: a size that matches every region. */
-  static final String ULONG_MAX = "18446744073709551615";
-
-  /** nr_accesses and age are unsigned int in struct damos_access_pattern. */
-  static final String UINT_MAX = "4294967295";
-
   static final String K = "kdamonds/0/";
   static final String CTX = K + "contexts/0/";
 
@@ -141,15 +134,9 @@ public final class DamonSource implements HeatSource {
   private final Mode mode;
   private final DamonFs fs;
   private final KernelRoot root;
-  private final Path runtimeDir;
-  private final Sleeper sleeper;
-  private DamonStateFile record;
-  private boolean running;
-  private boolean closed;
-  private boolean lost;
-  private String filtersDir;
+  private final TierdKdamond kdamond;
   private final DamonIntervals intervals;
-  private long addrUnit = 1;
+  private final DamonContext context;
   private List<Integer> targets = List.of();
   private Map<Integer, ManagedProcess> processes = Map.of();
 
@@ -161,13 +148,12 @@ public final class DamonSource implements HeatSource {
       Sleeper sleeper,
       DamonStateFile r,
       IntervalTuner tuner) {
-    this.intervals = new DamonIntervals(fs, this::write, this::readLong, tuner);
+    this.kdamond = new TierdKdamond(mode.kind, fs, root, runtimeDir, sleeper, r);
+    this.intervals = new DamonIntervals(fs, kdamond::write, kdamond::readLong, tuner);
+    this.context = new DamonContext(mode, fs, root, kdamond::write, kdamond::readLong);
     this.mode = mode;
     this.fs = fs;
     this.root = root;
-    this.runtimeDir = runtimeDir;
-    this.sleeper = sleeper;
-    this.record = r;
   }
 
   /**
@@ -232,7 +218,7 @@ public final class DamonSource implements HeatSource {
             DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
       }
       try {
-        s.write("kdamonds/nr_kdamonds", "1");
+        s.kdamond.write("kdamonds/nr_kdamonds", "1");
       } catch (KernelFsException e) {
         if (DamonErrors.busy(e)) {
           throw new HeatSourceUnavailableException(
@@ -248,10 +234,10 @@ public final class DamonSource implements HeatSource {
       s.configure(config);
       return s;
     } catch (HeatSourceUnavailableException e) {
-      s.abandon(created);
+      s.kdamond.abandon(created);
       throw e;
     } catch (KernelFsException | IllegalStateException e) {
-      s.abandon(created);
+      s.kdamond.abandon(created);
       throw new HeatSourceUnavailableException(
           mode.kind, "DAMON setup failed: " + e.getMessage(), e);
     }
@@ -298,7 +284,7 @@ public final class DamonSource implements HeatSource {
   }
 
   public boolean running() {
-    return running;
+    return kdamond.running();
   }
 
   /**
@@ -308,7 +294,7 @@ public final class DamonSource implements HeatSource {
    */
   @Override
   public Set<Integer> ownKdamonds() {
-    return closed || lost ? Set.of() : Set.of(record.kdamond());
+    return kdamond.ownKdamonds();
   }
 
   /** vaddr: the pid of each target, by target index. */
@@ -316,152 +302,63 @@ public final class DamonSource implements HeatSource {
     return targets;
   }
 
+  /** The context's layout ({@link DamonContext}), recorded as configured; paddr starts now. */
   private void configure(DamonConfig config) {
-    write(K + "contexts/nr_contexts", "1");
-    Set<String> avail =
-        fs.exists(CTX + "avail_operations")
-            ? DamonStatus.parseAvailOperations(fs.read(CTX + "avail_operations"))
-            : Set.of("vaddr", "fvaddr", "paddr"); // 5.18 had no avail_operations file
-    if (!avail.contains(mode.ops)) {
-      throw new HeatSourceUnavailableException(
-          mode.kind,
-          "DAMON lacks "
-              + mode.ops
-              + " operations (avail_operations: "
-              + String.join(",", avail)
-              + ")");
-    }
-    write(CTX + "operations", mode.ops);
-    String attrs = CTX + "monitoring_attrs/";
-    intervals.configure(config);
-    write(attrs + "intervals/update_us", Long.toString(config.updateUs()));
-    write(attrs + "nr_regions/min", Integer.toString(config.minRegions()));
-    write(attrs + "nr_regions/max", Integer.toString(config.maxRegions()));
-    if (fs.exists(CTX + "addr_unit")) {
-      addrUnit = Math.max(1, readLong(CTX + "addr_unit"));
-    }
-    // Probe the scheme features on one scheme directory.
-    write(CTX + "schemes/nr_schemes", "1");
-    String s0 = CTX + "schemes/0/";
-    if (!fs.exists(s0 + "tried_regions")) {
-      throw new HeatSourceUnavailableException(
-          mode.kind, "DAMON lacks schemes/<S>/tried_regions (Linux 6.2+)");
-    }
-    if (fs.exists(s0 + "core_filters/nr_filters")) {
-      filtersDir = "core_filters";
-    } else if (fs.exists(s0 + "filters/nr_filters")) {
-      filtersDir = "filters";
-    }
-    if (mode == Mode.VADDR) {
-      if (filtersDir == null) {
-        throw new HeatSourceUnavailableException(
-            mode.kind, "DAMON lacks DAMOS filters (Linux 6.3+) to tell vaddr targets apart");
-      }
-      write(s0 + filtersDir + "/nr_filters", "1");
-      if (!fs.exists(s0 + filtersDir + "/0/damon_target_idx")) {
-        throw new HeatSourceUnavailableException(
-            mode.kind, "DAMON lacks the DAMOS target filter (Linux 6.6+) to tell targets apart");
-      }
-      write(s0 + filtersDir + "/nr_filters", "0");
-      write(CTX + "schemes/nr_schemes", "0");
-      record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
-      record.write(runtimeDir);
-      return;
-    }
-    List<AddressRange> memory = PhysicalMemory.read(root);
-    if (memory.isEmpty()) {
-      throw new HeatSourceUnavailableException(mode.kind, "no online memory blocks for paddr");
-    }
-    write(CTX + "targets/nr_targets", "1");
-    String regions = CTX + "targets/0/regions/";
-    write(regions + "nr_regions", Integer.toString(memory.size()));
-    for (int i = 0; i < memory.size(); i++) {
-      write(regions + i + "/start", Long.toString(memory.get(i).start() / addrUnit));
-      write(regions + i + "/end", Long.toString(memory.get(i).end() / addrUnit));
-    }
-    writeScheme(0, -1);
-    record = record.withPhase(DamonStateFile.Phase.CONFIGURED);
-    record.write(runtimeDir);
-    turnOn();
-  }
-
-  private void writeScheme(int index, int targetIdx) {
-    String s = CTX + "schemes/" + index + "/";
-    write(s + "action", "stat");
-    write(s + "access_pattern/sz/min", "0");
-    write(s + "access_pattern/sz/max", ULONG_MAX);
-    write(s + "access_pattern/nr_accesses/min", "0");
-    write(s + "access_pattern/nr_accesses/max", UINT_MAX);
-    write(s + "access_pattern/age/min", "0");
-    write(s + "access_pattern/age/max", UINT_MAX);
-    if (fs.exists(s + "apply_interval_us")) {
-      write(s + "apply_interval_us", "0"); // 0 = the aggregation interval
-    }
-    if (targetIdx < 0) {
-      return;
-    }
-    String f = s + filtersDir + "/";
-    write(f + "nr_filters", "1");
-    write(f + "0/type", "target");
-    write(f + "0/damon_target_idx", Integer.toString(targetIdx));
-    // Matches regions NOT of the target; with allow=N they are rejected, and regions that no
-    // filter matches get the opposite of the last filter's allow: accepted (6.14 semantics; before
-    // 6.14 every filter rejects what it matches, which is the same here).
-    write(f + "0/matching", "N");
-    if (fs.exists(f + "0/allow")) {
-      write(f + "0/allow", "N");
+    context.configure(config, intervals);
+    kdamond.configured();
+    if (mode == Mode.PADDR) {
+      kdamond.turnOn();
     }
   }
 
   @Override
   public void update(Collection<ManagedProcess> now) {
-    checkOpen();
-    checkStillOurs();
+    kdamond.checkUsable(name());
     Map<Integer, ManagedProcess> byPid = new LinkedHashMap<>();
     for (ManagedProcess p : now) {
       byPid.put(p.pid(), p);
     }
     processes = byPid;
     if (mode == Mode.PADDR) {
-      if (!readRunning()) {
-        turnOn();
+      if (!kdamond.readRunning()) {
+        kdamond.turnOn();
       }
       return;
     }
     List<Integer> desired = new ArrayList<>(new TreeSet<>(byPid.keySet()));
-    boolean nowRunning = readRunning();
+    boolean nowRunning = kdamond.readRunning();
     if (desired.equals(targets) && (nowRunning || desired.isEmpty())) {
-      running = nowRunning;
+      kdamond.running(nowRunning);
       return;
     }
     if (desired.isEmpty()) {
       if (nowRunning) {
-        turnOff();
+        kdamond.turnOff();
       }
       targets = List.of();
-      running = false;
+      kdamond.running(false);
       return;
     }
     KernelFsException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       List<Integer> live = desired.stream().filter(this::alive).toList();
       if (live.isEmpty()) {
-        if (readRunning()) {
-          turnOff();
+        if (kdamond.readRunning()) {
+          kdamond.turnOff();
         }
         targets = List.of();
-        running = false;
+        kdamond.running(false);
         return;
       }
-      writeTargets(live);
+      context.writeTargets(live);
       try {
-        if (readRunning()) {
-          write(K + "state", "commit");
+        if (kdamond.readRunning()) {
+          kdamond.write(K + "state", "commit");
         } else {
-          turnOn();
+          kdamond.turnOn();
         }
         targets = live;
-        running = true;
+        kdamond.running(true);
         return;
       } catch (KernelFsException e) {
         if (!DamonErrors.invalid(e)) {
@@ -473,19 +370,8 @@ public final class DamonSource implements HeatSource {
         log.debug("DAMON rejected targets {}: {}", live, e.getMessage());
       }
     }
-    running = readRunning();
+    kdamond.running(kdamond.readRunning());
     throw last;
-  }
-
-  private void writeTargets(List<Integer> pids) {
-    write(CTX + "targets/nr_targets", Integer.toString(pids.size()));
-    for (int i = 0; i < pids.size(); i++) {
-      write(CTX + "targets/" + i + "/pid_target", Integer.toString(pids.get(i)));
-    }
-    write(CTX + "schemes/nr_schemes", Integer.toString(pids.size()));
-    for (int i = 0; i < pids.size(); i++) {
-      writeScheme(i, i);
-    }
   }
 
   @Override
@@ -496,21 +382,20 @@ public final class DamonSource implements HeatSource {
   /** Hands the samples over as they are read (paddr regions map to many virtual runs). */
   @Override
   public void collect(Consumer<RegionSample> out) {
-    checkOpen();
-    checkStillOurs();
+    kdamond.checkUsable(name());
     if (mode == Mode.VADDR && targets.isEmpty()) {
       return;
     }
-    if (!readRunning()) {
-      running = false; // every target exited: kdamond_need_stop ended the thread
+    if (!kdamond.readRunning()) {
+      kdamond.running(false); // every target exited: kdamond_need_stop ended the thread
       return;
     }
     intervals.refresh();
     try {
-      write(K + "state", "update_schemes_tried_regions");
+      kdamond.write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
-      if (DamonErrors.invalid(e) && !readRunning()) {
-        running = false;
+      if (DamonErrors.invalid(e) && !kdamond.readRunning()) {
+        kdamond.running(false);
         return;
       }
       throw e;
@@ -524,14 +409,14 @@ public final class DamonSource implements HeatSource {
         if (!alive(pid)) {
           continue;
         }
-        List<TriedRegion> regions = readTriedRegions(i);
+        List<TriedRegion> regions = context.triedRegions(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
           out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
     } else {
-      all = readTriedRegions(0);
+      all = context.triedRegions(0);
       PaddrMapper.map(
           root,
           processes.values(),
@@ -539,7 +424,7 @@ public final class DamonSource implements HeatSource {
           (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
           out);
     }
-    intervals.retune(all, readRunning());
+    intervals.retune(all, kdamond.readRunning());
   }
 
   RegionSample sample(
@@ -556,164 +441,27 @@ public final class DamonSource implements HeatSource {
         pid, range, n, maxAccesses, window, check, Duration.ofNanos(ageNanos), name());
   }
 
-  List<TriedRegion> readTriedRegions(int scheme) {
-    return readTriedRegions(fs, CTX + "schemes/" + scheme + "/tried_regions", addrUnit);
-  }
-
-  /**
-   * The regions under a {@code tried_regions} directory, in directory-number order (the kernel
-   * numbers them in target order, then address order).
-   */
-  public static List<TriedRegion> readTriedRegions(DamonFs fs, String dir, long addrUnit) {
-    List<Integer> numbers = new ArrayList<>();
-    for (String n : fs.list(dir)) {
-      if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
-        numbers.add(Integer.parseInt(n));
-      }
-    }
-    numbers.sort(Comparator.naturalOrder());
-    List<TriedRegion> out = new ArrayList<>(numbers.size());
-    for (int n : numbers) {
-      String r = dir + "/" + n + "/";
-      try {
-        out.add(
-            TriedRegion.parse(
-                fs.read(r + "start"),
-                fs.read(r + "end"),
-                fs.read(r + "nr_accesses"),
-                fs.read(r + "age"),
-                addrUnit));
-      } catch (KernelFsException e) {
-        throw e.withFile(fs.path(r));
-      }
-    }
-    return out;
-  }
-
   /**
    * Turns the kdamond off and removes it if it is still tierd's; then forgets the state file.
-   * Idempotent. If the kdamond cannot be removed the state file stays, so that the next start
-   * retries.
+   * Idempotent ({@link TierdKdamond#close}).
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (lost) {
-      return;
-    }
-    boolean removed = false;
-    try {
-      removed = DamonLeftovers.remove(fs, record, sleeper);
-    } catch (KernelFsException e) {
-      log.warn("could not remove tierd's kdamond: {}", e.getMessage());
-    }
-    if (removed || !DamonLeftovers.stillOurs(fs, record)) {
-      DamonStateFile.delete(runtimeDir);
-    }
-    running = false;
-  }
-
-  /** Undo after a failed open: off, nr_kdamonds 0 if we created it, state file gone. */
-  private void abandon(boolean created) {
-    closed = true;
-    try {
-      if (created) {
-        DamonLeftovers.remove(fs, record, sleeper);
-      }
-    } catch (KernelFsException e) {
-      log.warn("could not undo DAMON setup: {}", e.getMessage());
-      return; // keep the state file: the next start cleans up
-    }
-    DamonStateFile.delete(runtimeDir);
-  }
-
-  private void turnOn() {
-    // A DAMON module's kdamond (DAMON_RECLAIM, DAMON_LRU_SORT) runs exclusively: "on" would only
-    // fail with EBUSY after the retries. It may start whenever tierd's kdamond is off.
-    List<DamonModules.ModuleKdamond> modules = DamonModules.read(root);
-    if (!modules.isEmpty()) {
-      throw new HeatSourceUnavailableException(mode.kind, modules.get(0).busyReason());
-    }
-    if (record.kthreadPid() != -1) {
-      // Until the new thread's pid is recorded, a leftover is recognised by its config alone.
-      record = record.withKthreadPid(-1);
-      record.write(runtimeDir);
-    }
-    write(K + "state", "on");
-    running = true;
-    int kthread = DamonStatus.parsePid(readRetrying(K + "pid"));
-    if (kthread != record.kthreadPid()) {
-      record = record.withKthreadPid(kthread);
-      record.write(runtimeDir);
-    }
-  }
-
-  private void turnOff() {
-    try {
-      write(K + "state", "off");
-    } catch (KernelFsException e) {
-      if (!DamonErrors.invalid(e) && !DamonErrors.notPermitted(e)) {
-        throw e; // EINVAL/EPERM: already stopped
-      }
-    }
-    running = false;
-  }
-
-  private boolean readRunning() {
-    return DamonStatus.parseState(readRetrying(K + "state"));
+    kdamond.close();
   }
 
   private boolean alive(int pid) {
     return KernelFiles.exists(root.pid(pid, "stat"));
   }
 
-  private long readLong(String rel) {
-    return DamonStatus.parseCount(readRetrying(rel), rel);
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException(name() + " is closed");
-    }
-    if (lost) {
-      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
-    }
-  }
-
-  /**
-   * Once tierd's kdamond has stopped (every target exited), anyone may rewrite nr_kdamonds and
-   * configure a kdamond 0 of their own; tierd must then not write to it. Checked before every
-   * cycle's writes: a few sysfs reads.
-   */
-  private void checkStillOurs() {
-    if (!DamonLeftovers.stillOurs(fs, record)) {
-      lost = true;
-      running = false;
-      DamonStateFile.delete(runtimeDir); // nothing of tierd's is left in DAMON
-      throw new HeatSourceUnavailableException(mode.kind, lostMessage());
-    }
-  }
-
-  private String lostMessage() {
-    return "DAMON busy (tierd's kdamond "
-        + record.kdamond()
-        + " was replaced by another DAMON user)";
-  }
-
-  /** A write, retried while another writer holds damon_sysfs_lock (EBUSY). */
-  void write(String rel, String value) {
-    DamonLeftovers.writeRetrying(fs, rel, value, sleeper);
-  }
-
-  private String readRetrying(String rel) {
-    return DamonLeftovers.readRetrying(fs, rel, sleeper);
-  }
-
   @Override
   public String toString() {
-    return "DamonSource[" + mode.ops + ", targets=" + targets + ", running=" + running + "]";
+    return "DamonSource["
+        + mode.ops
+        + ", targets="
+        + targets
+        + ", running="
+        + kdamond.running()
+        + "]";
   }
 }

@@ -1,6 +1,5 @@
 package tierd.heat.damon;
 
-import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.ProcessId;
 import tierd.source.proc.ProcStat;
@@ -21,14 +20,6 @@ public final class Owner {
 
   /** True while the process still runs (same pid, same start time). */
   public static boolean alive(ProcessId owner, KernelRoot root) {
-    try {
-      ProcStat s = ProcStat.read(root, owner.pid());
-      return s.startTimeTicks() == owner.startTimeTicks() && !s.isZombie();
-    } catch (KernelFsException e) {
-      if (e.kind() == KernelFsException.Kind.ABSENT) {
-        return false;
-      }
-      throw e;
-    }
+    return owner.isStartTimeOf(ProcStat.liveStartTimeTicks(root, owner.pid()));
   }
 }

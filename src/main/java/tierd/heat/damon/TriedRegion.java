@@ -1,5 +1,8 @@
 package tierd.heat.damon;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.Parse;
 import tierd.model.AddressRange;
@@ -26,5 +29,35 @@ public record TriedRegion(AddressRange range, long nrAccesses, long age) {
     long a = Parse.unsigned(age.strip(), 1, "age");
     return new TriedRegion(
         new AddressRange(Math.multiplyExact(s, addrUnit), Math.multiplyExact(e, addrUnit)), nr, a);
+  }
+
+  /**
+   * The regions under a {@code tried_regions} directory, in directory-number order (the kernel
+   * numbers them in target order, then address order).
+   */
+  public static List<TriedRegion> readDir(DamonFs fs, String dir, long addrUnit) {
+    List<Integer> numbers = new ArrayList<>();
+    for (String n : fs.list(dir)) {
+      if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+        numbers.add(Integer.parseInt(n));
+      }
+    }
+    numbers.sort(Comparator.naturalOrder());
+    List<TriedRegion> out = new ArrayList<>(numbers.size());
+    for (int n : numbers) {
+      String r = dir + "/" + n + "/";
+      try {
+        out.add(
+            parse(
+                fs.read(r + "start"),
+                fs.read(r + "end"),
+                fs.read(r + "nr_accesses"),
+                fs.read(r + "age"),
+                addrUnit));
+      } catch (KernelFsException e) {
+        throw e.withFile(fs.path(r));
+      }
+    }
+    return out;
   }
 }

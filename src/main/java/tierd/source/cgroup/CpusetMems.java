@@ -8,6 +8,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
 import tierd.source.proc.ProcCgroup;
+import tierd.source.sys.NodeListFile;
 
 /**
  * The memory nodes a task's cpuset allows, which the kernel enforces on move_pages with EACCES.
@@ -86,7 +87,7 @@ public final class CpusetMems {
   }
 
   public static NodeSet parse(String text) {
-    return NodeSet.parse(text.strip());
+    return NodeListFile.parse(text);
   }
 
   private static Optional<Effective> walkUp(Path mount, String cgroupPath, String file) {

@@ -12,6 +12,7 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
+import tierd.model.MalformedValueException;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
 
@@ -133,7 +134,12 @@ public final class NumaMaps {
       throw KernelFsException.malformed(lineNo, line, "expected '<start> <policy> ...'");
     }
     long start = Parse.hex(line, 0, sp, lineNo, "VMA start");
-    MemPolicy.Parsed parsed = MemPolicy.parsePrefix(line, sp + 1, lineNo);
+    MemPolicy.Parsed parsed;
+    try {
+      parsed = MemPolicy.parsePrefix(line, sp + 1, lineNo);
+    } catch (MalformedValueException e) {
+      throw KernelFsException.malformed(e.line(), e.token(), e.detail());
+    }
 
     Backing backing = Backing.ANON;
     String file = null;

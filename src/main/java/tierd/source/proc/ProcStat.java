@@ -1,5 +1,6 @@
 package tierd.source.proc;
 
+import java.util.OptionalLong;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -25,6 +26,23 @@ public record ProcStat(
 
   public boolean isZombie() {
     return state == 'Z' || state == 'X';
+  }
+
+  /**
+   * The start time of the live process {@code pid}, or empty when there is none: no {@code stat}
+   * file (it exited), or a zombie (it has no address space left). The one place that tells whether
+   * a pid still names a live process; {@link tierd.model.ProcessId#isStartTimeOf} compares it.
+   */
+  public static OptionalLong liveStartTimeTicks(KernelRoot root, int pid) {
+    try {
+      ProcStat stat = read(root, pid);
+      return stat.isZombie() ? OptionalLong.empty() : OptionalLong.of(stat.startTimeTicks());
+    } catch (KernelFsException e) {
+      if (e.kind() == KernelFsException.Kind.ABSENT) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
   }
 
   public static ProcStat read(KernelRoot root, int pid) {

@@ -9,6 +9,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.kernelfs.Parse;
 import tierd.model.CpuList;
+import tierd.model.MalformedValueException;
 import tierd.model.NodeSet;
 
 /**
@@ -76,7 +77,7 @@ public record ProcStatus(
     String cpuText = require(kv, "Cpus_allowed_list");
     try {
       cpus = CpuList.parse(cpuText);
-    } catch (KernelFsException e) {
+    } catch (MalformedValueException e) {
       throw KernelFsException.malformed(
           lineOf.get("Cpus_allowed_list"), cpuText, "Cpus_allowed_list: " + e.detail());
     }
@@ -117,7 +118,7 @@ public record ProcStatus(
     String v = kv.get(key);
     try {
       return list ? NodeSet.parse(v) : NodeSet.parseMask(v);
-    } catch (KernelFsException e) {
+    } catch (MalformedValueException e) {
       throw KernelFsException.malformed(lineOf.get(key), v, key + ": " + e.detail());
     }
   }

@@ -23,14 +23,33 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
   private static final java.util.Set<String> WATERMARK_KEYS =
       java.util.Set.of("min", "low", "high", "promo", "managed");
 
-  /** Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. */
+  /**
+   * Sums over the zones of one node, in pages. {@code promo} is -1 when the kernel lacks it. {@code
+   * perCpuFreePages} sums the {@code count} of every CPU's pageset: free pages held in the per-CPU
+   * lists, which {@code pages free} (and the node's {@code MemFree}) leave out. Migration frees the
+   * pages it moves off a node into the migrating CPU's list, so right after a demotion most of the
+   * room it made is there (up to the list's {@code high}, megabytes per CPU), not in {@code free}.
+   */
   public record NodeWatermarks(
       long freePages,
       long minPages,
       long lowPages,
       long highPages,
       long promoPages,
-      long managedPages) {}
+      long managedPages,
+      long perCpuFreePages) {
+
+    /** Without per-CPU list counts (tests and fixtures that have none). */
+    public NodeWatermarks(
+        long freePages,
+        long minPages,
+        long lowPages,
+        long highPages,
+        long promoPages,
+        long managedPages) {
+      this(freePages, minPages, lowPages, highPages, promoPages, managedPages, 0);
+    }
+  }
 
   public Zoneinfo {
     nodes = Collections.unmodifiableMap(new TreeMap<>(nodes));
@@ -59,7 +78,7 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
           throw KernelFsException.malformed(lineNo, line, "expected 'Node N, zone NAME'");
         }
         int node = Parse.unsignedInt(line.substring(5, comma).strip(), lineNo, "node id");
-        cur = acc.computeIfAbsent(node, k -> new long[] {0, 0, 0, 0, -1, 0});
+        cur = acc.computeIfAbsent(node, k -> new long[] {0, 0, 0, 0, -1, 0, 0});
         inPagesets = false;
         continue;
       }
@@ -79,6 +98,12 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
         continue;
       }
       if (inPagesets) {
+        if (f.get(0).equals("count:")) {
+          if (f.size() != 2) {
+            throw KernelFsException.malformed(lineNo, line.strip(), "expected 'count: N'");
+          }
+          cur[6] += Parse.unsigned(f.get(1), lineNo, "pageset count");
+        }
         continue;
       }
       String key = f.get(0);
@@ -102,7 +127,7 @@ public record Zoneinfo(Map<Integer, NodeWatermarks> nodes) {
       }
     }
     Map<Integer, NodeWatermarks> out = new TreeMap<>();
-    acc.forEach((n, v) -> out.put(n, new NodeWatermarks(v[0], v[1], v[2], v[3], v[4], v[5])));
+    acc.forEach((n, v) -> out.put(n, new NodeWatermarks(v[0], v[1], v[2], v[3], v[4], v[5], v[6])));
     return new Zoneinfo(out);
   }
 }

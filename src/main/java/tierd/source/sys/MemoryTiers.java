@@ -57,6 +57,6 @@ public final class MemoryTiers {
   }
 
   public static NodeSet parse(String text) {
-    return NodeSet.parse(text.strip());
+    return NodeListFile.parse(text);
   }
 }

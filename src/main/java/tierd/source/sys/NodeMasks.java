@@ -30,7 +30,7 @@ public record NodeMasks(
 
   /** Parses one mask file's content. */
   public static NodeSet parse(String text) {
-    return NodeSet.parse(text.strip());
+    return NodeListFile.parse(text);
   }
 
   private static NodeSet readList(KernelRoot root, String name) {

@@ -33,7 +33,7 @@ class GuestFixtureTest {
   @Test
   void triedRegionsShowTheHotBufferHotterThanTheColdOne() throws Exception {
     List<TriedRegion> regions =
-        DamonSource.readTriedRegions(fs, "kdamonds/0/contexts/0/schemes/0/tried_regions", 1);
+        TriedRegion.readDir(fs, "kdamonds/0/contexts/0/schemes/0/tried_regions", 1);
     assertThat(regions).hasSizeGreaterThan(3);
     assertThat(regions).isSortedAccordingTo((a, b) -> a.range().compareTo(b.range()));
 

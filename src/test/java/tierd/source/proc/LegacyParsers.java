@@ -13,6 +13,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.Parse;
 import tierd.model.AddressRange;
 import tierd.model.CpuList;
+import tierd.model.MalformedValueException;
 import tierd.model.MemPolicy;
 import tierd.model.MemPolicy.Flag;
 import tierd.model.MemPolicy.Mode;
@@ -79,7 +80,7 @@ final class LegacyParsers {
       String list = text.substring(i + 1, end);
       try {
         nodes = NodeSet.parse(list);
-      } catch (KernelFsException e) {
+      } catch (MalformedValueException e) {
         throw KernelFsException.malformed(line, list, "bad policy nodelist: " + e.detail());
       }
       if (nodes.isEmpty()) {
@@ -366,7 +367,7 @@ final class LegacyParsers {
     String cpuText = require(kv, "Cpus_allowed_list");
     try {
       cpus = CpuList.parse(cpuText);
-    } catch (KernelFsException e) {
+    } catch (MalformedValueException e) {
       throw KernelFsException.malformed(
           lineOf.get("Cpus_allowed_list"), cpuText, "Cpus_allowed_list: " + e.detail());
     }
@@ -384,7 +385,7 @@ final class LegacyParsers {
     String v = kv.get(key);
     try {
       return list ? NodeSet.parse(v) : NodeSet.parseMask(v);
-    } catch (KernelFsException e) {
+    } catch (MalformedValueException e) {
       throw KernelFsException.malformed(lineOf.get(key), v, key + ": " + e.detail());
     }
   }

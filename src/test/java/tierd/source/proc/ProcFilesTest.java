@@ -3,10 +3,18 @@ package tierd.source.proc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tierd.Fixtures;
 import tierd.kernelfs.KernelFsException;
+import tierd.kernelfs.KernelRoot;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
 
@@ -86,6 +94,29 @@ class ProcFilesTest {
     assertThat(ProcStat.parse(text).isKernelThread()).isTrue();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "running: its start time,          S, 987654",
+    "zombie: no address space left,    Z,",
+    "dead (X): no address space left,  X,",
+    "no stat file: it exited,          ,",
+  })
+  void liveStartTimeTicksIsEmptyForAGoneProcess(
+      String name, Character state, Long expected, @TempDir Path dir) throws IOException {
+    if (state != null) {
+      Path stat = dir.resolve("proc/4242/stat");
+      Files.createDirectories(stat.getParent());
+      Files.writeString(
+          stat,
+          "4242 (java) "
+              + state
+              + " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 1 0 987654 10000 50"
+              + " 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
+    }
+    OptionalLong live = ProcStat.liveStartTimeTicks(KernelRoot.under(dir), 4242);
+    assertThat(live).isEqualTo(expected == null ? OptionalLong.empty() : OptionalLong.of(expected));
+  }
+
   @Test
   void statTruncated() {
     assertThatThrownBy(() -> ProcStat.parse("4242 (java) S 1 2 3"))
@@ -163,6 +194,10 @@ class ProcFilesTest {
                       count: 5
                       high:  999
                       batch: 63
+            cpu: 1
+                      count: 7
+                      high:  999
+                      batch: 63
           node_unreclaimable:  0
           start_pfn:           4096
         Node 1, zone  Movable
@@ -173,7 +208,9 @@ class ProcFilesTest {
                 managed  600
         """;
     Zoneinfo z = Zoneinfo.parse(text);
-    assertThat(z.nodes().get(0)).isEqualTo(new Zoneinfo.NodeWatermarks(1000, 10, 20, 30, 40, 4000));
+    assertThat(z.nodes().get(0))
+        .as("free pages in the per-CPU lists: 5 + 7")
+        .isEqualTo(new Zoneinfo.NodeWatermarks(1000, 10, 20, 30, 40, 4000, 12));
     assertThat(z.nodes().get(1)).isEqualTo(new Zoneinfo.NodeWatermarks(500, 1, 2, 3, -1, 600));
   }
 }
