@@ -12,14 +12,20 @@
 #                 another process's filler, 32 MiB left free); a 64 MiB hot buffer on the slow
 #                 node; three 4 MiB hot buffers bound by policy (bind:1, preferred-many:1,
 #                 interleave:0-1) that must stay put
+#     tenants     issue 17: a "latency" tenant (cgroup, fastMin 100%, priority 10) whose 48 MiB hot
+#                 buffer starts on the slow node, and a "batch" tenant (fastMax 96MiB) whose 160 MiB
+#                 hot buffer fills the fast node (hugetlb pages leave 16 MiB above its high
+#                 watermark); tierd runs its shipped defaults plus only the classes of
+#                 src/test/vm/scenarios/tenants.yaml
 #   variants  none | kernel (numa_balancing=2 + demotion) | damon (DAMOS migrate_hot/cold on paddr,
 #             the mtier sample's goals) | damon-scaled (the same, goals scaled to the node) | tierd
 #
 #   bench/placement-vm.sh [--scenario S] [--runs N] [--duration S] [--interval S] [--zipf-mib N]
 #                         [--hot-mib N] [--zipf-s S] [--reserve-mib N] [--fast-mem SIZE]
 #                         [--slow-mem SIZE] [--variants "..."]
-#   defaults: --scenario zipf --runs 3, 150 s per run (90 s for nopressure/pressure), a sample
-#             every 3 s (2 s), --hot-mib 64 (32 for nopressure), node 0 512M, node 1 1536M,
+#   defaults: --scenario zipf --runs 3, 150 s per run (90 s for nopressure/pressure, 120 s for
+#             tenants), a sample every 3 s (2 s), --hot-mib 64 (32 for nopressure, 48 for tenants),
+#             --reserve-mib 32 (16 for tenants), node 0 512M, node 1 1536M,
 #             variants "kernel damon-scaled tierd"
 #
 # Prints, per variant, the medians and spreads (min-max) over the runs: time to 90 % and 95 % of
@@ -33,7 +39,7 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
-scenario=zipf runs=3 duration='' interval='' zipf_mib=512 hot_mib='' zipf_s=1.0 reserve=32
+scenario=zipf runs=3 duration='' interval='' zipf_mib=512 hot_mib='' zipf_s=1.0 reserve=''
 fast=512M slow=1536M variants="kernel damon-scaled tierd"
 while (($#)); do
     case $1 in
@@ -53,10 +59,18 @@ while (($#)); do
     esac
 done
 case $scenario in
-    zipf) : "${duration:=150}" "${interval:=3}" "${hot_mib:=64}" ;;
-    nopressure) : "${duration:=90}" "${interval:=2}" "${hot_mib:=32}" ;;
-    pressure) : "${duration:=90}" "${interval:=2}" "${hot_mib:=64}" ;;
-    *) bench_die "--scenario wants zipf, nopressure or pressure" ;;
+    zipf) : "${duration:=150}" "${interval:=3}" "${hot_mib:=64}" "${reserve:=32}" ;;
+    nopressure) : "${duration:=90}" "${interval:=2}" "${hot_mib:=32}" "${reserve:=32}" ;;
+    pressure) : "${duration:=90}" "${interval:=2}" "${hot_mib:=64}" "${reserve:=32}" ;;
+    tenants) : "${duration:=120}" "${interval:=2}" "${hot_mib:=48}" "${reserve:=16}" ;;
+    *) bench_die "--scenario wants zipf, nopressure, pressure or tenants" ;;
+esac
+# what the SAMPLE rows' two shares are, per scenario
+case $scenario in
+    zipf) hot_label="hot set" other_label="Zipf buffer" ;;
+    pressure) hot_label="hot set" other_label="cold buffer" ;;
+    tenants) hot_label="latency (floor 100 %)" other_label="batch's hot buffer (ceiling 96 MiB = 60 %)" ;;
+    *) hot_label="hot set" other_label='' ;;
 esac
 [[ $runs =~ ^[1-9][0-9]*$ ]] || bench_die "--runs wants a positive number"
 OUT=${BENCH_OUT:-$BENCH_REPO/target/bench/placement-vm-$scenario}
@@ -79,14 +93,18 @@ echo
 echo "placement, scenario $scenario: $(date -u +%F), 2node VM (qemu TCG, node 0 $fast with the CPUs, node 1 $slow CPU-less; $(sed -n 's/^ENV kernel=/guest kernel /p' "$OUT/guest.log")) on $(host_facts)"
 echo "command: bench/placement-vm.sh --scenario $scenario --runs $runs --duration $duration --interval $interval --hot-mib $hot_mib --reserve-mib $reserve --fast-mem $fast --slow-mem $slow --variants \"$variants\"$([[ $scenario == zipf ]] && echo " --zipf-mib $zipf_mib --zipf-s $zipf_s")"
 sed -n 's/^ENV workload: /workload: /p' "$OUT/guest.log"
-echo "tierd: shipped defaults (bin/tierd run, no config file); each run starts the tiering first, then the workload"
-echo
-echo "Hot-set share on the fast node (%), median over the runs, by time since the workload started (full series: $OUT/series.txt):"
-echo
-awk -v step=$((duration / 6 > 0 ? duration / 6 : 1)) -v dur="$duration" '
+if [[ $scenario == tenants ]]; then
+    echo "tierd: shipped defaults plus the classes of src/test/vm/scenarios/tenants.yaml (bin/tierd run --config FILE, FILE holding only classes:); each run starts the tiering first, then the workload"
+else
+    echo "tierd: shipped defaults (bin/tierd run, no config file); each run starts the tiering first, then the workload"
+fi
+# over_time COLUMN: the share in series.txt's COLUMN (5: hot, 6: other), median over the runs,
+# every sixth of the run.
+over_time() {
+    awk -v step=$((duration / 6 > 0 ? duration / 6 : 1)) -v dur="$duration" -v col="$1" '
     { v = $2; if (!(v in seen)) { seen[v] = 1; order[++nv] = v }
       runs[v, $3] = 1
-      for (t = 0; t <= dur; t += step) if ($4 <= t + 0.001) at[v, $3, t] = $5 }
+      for (t = 0; t <= dur; t += step) if ($4 <= t + 0.001) at[v, $3, t] = $col }
     function median(a, n,    i, j, x) {
         for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -104,10 +122,21 @@ awk -v step=$((duration / 6 > 0 ? duration / 6 : 1)) -v dur="$duration" '
             printf "\n"
         }
     }' "$OUT/series.txt"
+}
+echo
+echo "Share of the $hot_label on the fast node (%), median over the runs, by time since the workload started (full series: $OUT/series.txt):"
+echo
+over_time 5
+if [[ $scenario == tenants ]]; then
+    echo
+    echo "Share of the $other_label on the fast node (%), the same way:"
+    echo
+    over_time 6
+fi
 echo
 # Per run: t90, t95, end share, other share at end, migrated, promoted, demoted, over-demotion,
 # policy pages, checksum, tierd's longest move stage and cycle gap, accesses/s; then medians.
-awk -v dur="$duration" -v scen="$scenario" '
+awk -v dur="$duration" -v scen="$scenario" -v hot_label="$hot_label" -v other_label="$other_label" '
     function median(a, n,    i, j, x) {
         for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -138,7 +167,7 @@ awk -v dur="$duration" -v scen="$scenario" '
     END {
         for (k in have) { split(k, kk, SUBSEP); if (!((kk[1], kk[2], "t90") in val)) val[kk[1], kk[2], "t90"] = 1e9
             if (!((kk[1], kk[2], "t95") in val)) val[kk[1], kk[2], "t95"] = 1e9 }
-        printf "| variant | to 90 %% | to 95 %% | hot set on fast, end | %s on fast, end | migrated MiB | promoted / demoted MiB | demoted beyond need, MiB | policy violations (pages) | checksums ok | longest move stage | longest gap between cycles | least room above high wmark, MiB | kswapd scanned MiB | accesses/s |\n", scen == "zipf" ? "Zipf buffer" : scen == "pressure" ? "cold buffer" : "-"
+        printf "| variant | to 90 %% | to 95 %% | %s on fast, end | %s on fast, end | migrated MiB | promoted / demoted MiB | demoted beyond need, MiB | policy violations (pages) | checksums ok | longest move stage | longest gap between cycles | least room above high wmark, MiB | kswapd scanned MiB | accesses/s |\n", hot_label, other_label == "" ? "-" : other_label
         printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for (i = 1; i <= nv; i++) {
             v = order[i]
@@ -146,7 +175,7 @@ awk -v dur="$duration" -v scen="$scenario" '
                 stat(v, "t90", "%.0f s", 1e9), stat(v, "t95", "%.0f s", 1e9), stat(v, "end", "%.1f %%"),
                 scen == "nopressure" ? "-" : stat(v, "other", "%.1f %%"), stat(v, "mig", "%.1f"),
                 stat(v, "pro", "%.1f"), stat(v, "dem", "%.1f"), stat(v, "over", "%.1f"),
-                scen == "pressure" ? stat(v, "pol", "%d") : "-", stat(v, "ck", "%d"),
+                scen == "pressure" || scen == "tenants" ? stat(v, "pol", "%d") : "-", stat(v, "ck", "%d"),
                 v == "tierd" ? stat(v, "mv", "%.1f s") : "-", v == "tierd" ? stat(v, "gap", "%.1f s") : "-",
                 stat(v, "room", "%d"), stat(v, "kscan", "%.1f"), stat(v, "rate", "%.0f")
         }

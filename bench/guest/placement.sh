@@ -13,7 +13,9 @@
 #            -> node 1, 200 MiB/s quotas whose goals keep node 0 at 99.7 % used / 0.5 % free
 #   damon-scaled  the same with the goals at twice node 0's high watermark free (0.5 % of a small
 #            node is below what the kernel keeps free, so the sample's demotion never starts)
-#   tierd    `bin/tierd run` with NO config file: tierd's shipped defaults (config/tierd.yaml)
+#   tierd    `bin/tierd run` with NO config file: tierd's shipped defaults (config/tierd.yaml);
+#            for tenants, a config file holding only the `classes:` of
+#            src/test/vm/scenarios/tenants.yaml (every other key at its shipped default)
 # numa_balancing is 0 for every variant but kernel.
 #
 # Scenarios (the workload is tierd-workload; "hot" = read continuously, "cold" = never touched):
@@ -27,17 +29,30 @@
 #               RESERVE_MIB free. Ideal: the hot buffer on node 0, which needs about
 #               HOT_MIB - (free above the high watermark) of cold data to leave first; the policy
 #               buffers stay where their policy keeps them.
+#   tenants     issue 17, the workload of the CI boot src/test/vm/scenarios/tenants.sh: "batch" in
+#               cgroup /tierd-batch (class batch: fastMax 96MiB) with a 160 MiB hot buffer and an
+#               8 MiB cold buffer bound to node 0, both faulted in on node 0; then "latency" in
+#               /tierd-lat (class latency: fastMin 100%, priority 10) with a HOT_MIB hot buffer on
+#               node 1. 2 MiB hugetlb pages reserved on node 0 leave it RESERVE_MIB above its high
+#               watermark once batch is in: too little for latency. hugetlb pages are memory that
+#               neither kswapd nor tierd (planner.hugetlb: skip) moves, so both variants see the
+#               same fast node (a tmpfs ballast, as in the CI boot, kswapd would demote). Ideal:
+#               latency all on node 0 (its floor), batch at most 96 MiB there (its ceiling), the
+#               bind:0 buffer never off node 0.
 #
 # stdout rows (the host script makes the tables):
 #   SAMPLE scenario variant run t_s hot_fast_pct other_fast_pct accesses_per_s
-#       (other: zipf -> the whole Zipf buffer; pressure -> the workload's cold buffer; else 0)
+#       (other: zipf -> the whole Zipf buffer; pressure -> the workload's cold buffer; tenants ->
+#        hot is latency's buffer and other batch's hot buffer, from batch's report nearest in time;
+#        else 0)
 #   MOVED scenario variant run pgmigrate_success_MiB promoted_MiB demoted_MiB room_MiB
 #       (promoted / demoted: pgpromote_success / pgdemote_* for kernel, the schemes' sz_applied
 #        for damon, tierd_migrated_bytes_total by direction for tierd; room: node 0's free bytes
 #        above its high watermark when the workload was in place)
 #   TIERD scenario run cycles longest_move_stage_ms longest_gap_between_cycles_ms
 #   POLICYPAGES scenario variant run pages   (pressure: pages of the bind:1 / preferred-many:1
-#       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed)
+#       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed;
+#       tenants: the most pages of batch's bind:0 buffer off node 0 in any report)
 #   CHECKSUM scenario variant run ok(0|1)   (1: every workload exited with its checksums intact)
 #   RATE scenario variant run accesses_per_s_whole_run
 #   ROOM scenario variant run min_room_MiB samples_below_0 samples   (node 0's free memory above
@@ -181,13 +196,19 @@ damon_scaled_goals() { # prints "used_bp free_bp": free at twice node 0's high w
 }
 
 # --- the workload ------------------------------------------------------------------------------
-# wl_start TAG ARGS...: starts one tierd-workload reporting to $RES/TAG.jsonl; waits for placement.
+# wl_start TAG [--cgroup DIR] ARGS...: starts one tierd-workload reporting to $RES/TAG.jsonl (in
+# the cgroup v2 directory DIR from its first instruction); waits for placement.
 wl_start() {
-    local tag=$1 sh pid
+    local tag=$1 sh pid cg=''
     shift
+    if [[ $1 == --cgroup ]]; then cg=$2; shift 2; fi
     rm -f "/run/$tag.pid" "$RES/$tag.jsonl"
-    "$WL" "$@" --report "$RES/$tag.jsonl" --report-interval "$INTERVAL" --pidfile "/run/$tag.pid" \
-        > "$RES/$tag.wl.out" 2>&1 &
+    local cmd=("$WL" "$@" --report "$RES/$tag.jsonl" --report-interval "$INTERVAL" --pidfile "/run/$tag.pid")
+    if [[ -n $cg ]]; then
+        sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "${cmd[@]}" > "$RES/$tag.wl.out" 2>&1 &
+    else
+        "${cmd[@]}" > "$RES/$tag.wl.out" 2>&1 &
+    fi
     sh=$!
     while [[ ! -s /run/$tag.pid ]]; do
         kill -0 "$sh" 2> /dev/null || { log "workload $tag failed: $(cat "$RES/$tag.wl.out")"; return 1; }
@@ -208,6 +229,21 @@ wl_stop_all() {
     done
     WL_SHELLS=() WL_PIDS=()
     return $rc
+}
+
+# --- tenants (issue 17) -------------------------------------------------------------------------
+TENANTS_YAML=$REPO/src/test/vm/scenarios/tenants.yaml
+BATCH_HOT_MIB=160 BATCH_PINNED_MIB=8
+HUGEPAGES0=$NODE/node0/hugepages/hugepages-2048kB/nr_hugepages
+# tenant_classes: the `classes:` section of the CI boot's config, as tierd's whole config file.
+tenant_classes() { awk '/^classes:/ { on = 1; print; next } on && /^[^ #]/ { exit } on' "$TENANTS_YAML"; }
+# ballast_node0 LEAVE_MIB: reserves 2 MiB hugetlb pages on node 0 until LEAVE_MIB are left above
+# its high watermark (0: releases them).
+ballast_node0() {
+    echo 0 > "$HUGEPAGES0"
+    (($1)) || return 0
+    echo $((($(node0_room_mib) - $1) / 2)) > "$HUGEPAGES0"
+    log "ballast: $(cat "$HUGEPAGES0") hugetlb pages of 2 MiB on node 0, $(node0_room_mib) MiB left above high"
 }
 
 start_workload() { # tag
@@ -231,6 +267,14 @@ start_workload() { # tag
                 --pause-ms 100 || return 1
             filler=$(($(node_free_mib 0) - RESERVE_MIB))
             wl_start "$tag.other" --buffer "other:${filler}M:0:default:cold" || return 1 ;;
+        tenants)
+            mkdir -p /sys/fs/cgroup/tierd-lat /sys/fs/cgroup/tierd-batch
+            ballast_node0 $((BATCH_HOT_MIB + BATCH_PINNED_MIB + RESERVE_MIB))
+            wl_start "$tag.other" --cgroup /sys/fs/cgroup/tierd-batch --pause-ms 100 \
+                --buffer "hot:${BATCH_HOT_MIB}M:0:default:hot" \
+                --buffer "pinned:${BATCH_PINNED_MIB}M:0:bind:0:cold" || return 1
+            wl_start "$tag" --cgroup /sys/fs/cgroup/tierd-lat --pause-ms 100 \
+                --buffer "hot:${HOT_MIB}M:1:default:hot" || return 1 ;;
         *) log "unknown scenario $SCENARIO"; return 1 ;;
     esac
     log "$tag: workload ${WL_PIDS[*]} in place; node 0 free $(node_free_mib 0) MiB ($(node0_room_mib) MiB above high)"
@@ -238,7 +282,9 @@ start_workload() { # tag
 
 # Node-0 share rows from a workload's reports: SAMPLE rows, and the POLICY check of the last report.
 samples() { # tag variant run
-    awk -v scen="$SCENARIO" -v v="$2" -v run="$3" '
+    local files=("$RES/$1.jsonl")
+    [[ $SCENARIO == tenants ]] && files=("$RES/$1.other.jsonl" "$RES/$1.jsonl")
+    awk -v scen="$SCENARIO" -v v="$2" -v run="$3" -v batch="$RES/$1.other.jsonl" '
     function field(s, key,    i, r) {
         i = index(s, "\"" key "\":"); if (!i) return ""
         r = substr(s, i + length(key) + 3); sub(/[,}].*/, "", r); return r
@@ -255,11 +301,20 @@ samples() { # tag variant run
         return substr(m, RSTART + length(node) + 3, RLENGTH - length(node) - 3) + 0
     }
     function share(b) { return field(b, "pages") ? 100 * on_node(b, 0) / field(b, "pages") : 0 }
+    scen == "tenants" && FILENAME == batch {
+        nb++; bt[nb] = field($0, "time_ms"); bs[nb] = share(buffer($0, "hot"))
+        p = buffer($0, "pinned"); off = field(p, "pages") - on_node(p, 0); if (off > pinned_off) pinned_off = off
+        next
+    }
     {
         up = field($0, "uptime_ms") / 1000; acc = field($0, "accesses")
         if (scen == "zipf") {
             z = buffer($0, "zipf"); hs = substr(z, index(z, "\"hot_set\":"))
             hot = 100 * on_node(hs, 0) / field(hs, "pages"); other = share(z)
+        } else if (scen == "tenants") {
+            hot = share(buffer($0, "hot")); t = field($0, "time_ms")
+            while (bi < nb && bt[bi + 1] <= t) bi++
+            other = bs[bi ? bi : 1]
         } else {
             hot = share(buffer($0, "hot")); other = scen == "pressure" ? share(buffer($0, "cold")) : 0
         }
@@ -280,7 +335,8 @@ samples() { # tag variant run
             if (on_node(buffer(last, "ilv"), 0) " " on_node(buffer(last, "ilv"), 1) != ilv0) bad++
             printf "POLICYPAGES %s %s %s %d\n", scen, v, run, bad
         }
-    }' "$RES/$1.jsonl"
+        if (scen == "tenants") printf "POLICYPAGES %s %s %s %d\n", scen, v, run, pinned_off
+    }' "${files[@]}"
 }
 
 # --- one run of one variant --------------------------------------------------------------------
@@ -299,8 +355,13 @@ run_variant() { # variant run
             damon_start "${goals[0]}" "${goals[1]}" ;;
         tierd)
             rm -rf /run/tierd
+            local config=()
+            if [[ $SCENARIO == tenants ]]; then
+                tenant_classes > /run/tenant-classes.yaml
+                config=(--config /run/tenant-classes.yaml)
+            fi
             JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
-                "$REPO/bin/tierd" run > "$RES/$tag.tierd.log" 2>&1 &
+                "$REPO/bin/tierd" run "${config[@]}" > "$RES/$tag.tierd.log" 2>&1 &
             tierd_pid=$!
             # the daemon is up when it has finished its first cycle (as on a host where it runs)
             for _ in $(seq 1 240); do
@@ -357,6 +418,7 @@ run_variant() { # variant run
         'BEGIN { printf "%.1f %.1f %.1f %d", m * 4 / 1024, p / 1048576, d / 1048576, r }')"
     ok=1
     wl_stop_all || ok=0
+    [[ $SCENARIO == tenants ]] && ballast_node0 0
     samples "$tag" "$v" "$run"
     echo "CHECKSUM $SCENARIO $v $run $ok"
 }
@@ -370,6 +432,7 @@ case $SCENARIO in
     zipf) echo "ENV workload: zipf ${ZIPF_MIB}MiB s=${ZIPF_S} hot set ${HOT_MIB}MiB on node 1 at start; a cold filler leaves ${RESERVE_MIB}MiB free on node 0" ;;
     nopressure) echo "ENV workload: one ${HOT_MIB}MiB hot buffer on node 1 at start (swept, 100 ms pause per sweep); node 0 has room" ;;
     pressure) echo "ENV workload: ${HOT_MIB}MiB cold on node 0 + ${HOT_MIB}MiB hot on node 1 + 4MiB hot each bind:1, preferred-many:1, interleave:0-1; another process's cold filler leaves ${RESERVE_MIB}MiB free on node 0" ;;
+    tenants) echo "ENV workload: batch (/tierd-batch) ${BATCH_HOT_MIB}MiB hot + ${BATCH_PINNED_MIB}MiB cold bind:0 on node 0; latency (/tierd-lat) ${HOT_MIB}MiB hot on node 1; hugetlb pages leave node 0 ${RESERVE_MIB}MiB above its high watermark with batch in; classes: $(tenant_classes | tr -s ' \n' ' ')" ;;
 esac
 echo "ENV ${DURATION}s per run, reports every ${INTERVAL}s, ${RUNS} run(s) per variant, interleaved"
 for run in $(seq 1 "$RUNS"); do

@@ -9,9 +9,8 @@
 #              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
 #              profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17: t1-t5), accessor
 #              (a1 a0 a5: promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k5: a
-#              demotion-only node whose capacity shrinks); default: chaos flat 2node softdirty 3node
-#              capacity accessor (the others only when named: profile to keep CI's VM time, it passed
-#              once on 2026-12-06; tenants passed once, and not yet on the merged code)
+#              demotion-only node whose capacity shrinks); default: all but profile (only when
+#              named, to keep CI's VM time; it passed once on 2026-12-06)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -33,7 +32,7 @@ while (($#)); do
     esac
     shift
 done
-((${#BOOTS[@]})) || BOOTS=(chaos flat 2node softdirty 3node capacity accessor) # longest first
+((${#BOOTS[@]})) || BOOTS=(chaos flat 2node tenants softdirty capacity 3node accessor) # longest first
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "run-scenarios.sh: --jobs wants a positive number" >&2; exit 2; }
 
 # boot -> boot.sh arguments (and the guest script scenarios/<boot>.sh)
