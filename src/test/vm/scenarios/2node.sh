@@ -6,7 +6,7 @@
 #   1  hot buffer (32 MiB) on the slow node, cold buffer (48 MiB) on the fast node, fast node near
 #      full (a tmpfs ballast bound to node 0 leaves only ~8 MiB above the high watermark, less than
 #      the hot buffer): within S1_MAX_CYCLES cycles >= 90 % of hot on node 0 and >= 90 % of cold on
-#      node 1;
+#      node 1, held until tierd #1 stops; hot still >= 90 % at exit, after tierd #2;
 #   2  VMA policies: hot bind:1 never moves; hot preferred-many:1 stays within its mask {1}; hot
 #      interleave:0-1 untouched (same pages per node in every report); cold bind:0 never demoted;
 #   3  a hot buffer of a workload in a cgroup v2 cpuset with cpuset.mems=1 stays 100 % on node 1;
@@ -87,6 +87,9 @@ log "scenario 1: $s1how: hot $s1h% on node 0, cold $s1c% on node 1"
 # Give the policy scenarios a few more cycles of a tierd that is done with scenario 1.
 tierd_wait_cycle 1 $(($(tierd_cycles 1) + 3)) 60
 tierd_scrape 1
+both_ge_90() { ge "$1" 90 && ge "$2" 90; }
+# Where tierd #1 left scenario 1 (the held state; scenario 7 then restarts tierd without history)
+h1=$(wl_last s1 hot) c1=$(wl_last s1 cold)
 
 # --- scenario 7: kdamond lifecycle
 kd1=$(nr_kdamonds)
@@ -119,8 +122,15 @@ for w in s1 s2 s3; do wl_stop $w; done
 # --- scenario 1
 h=$(wl_last s1 hot) c=$(wl_last s1 cold)
 verdict "s1" "within $S1_MAX_CYCLES cycles of tierd: >= 90 % of hot on fast node 0 and >= 90 % of cold on slow node 1 ($s1how: hot $s1h%, cold $s1c%)" test -n "$conv"
-verdict "s1" "at exit: hot $(pct "$h" 0)% on fast node 0 (expected >= 90 %)" ge "$(pct "$h" 0)" 90
-verdict "s1" "at exit: cold $(pct "$c" 1)% on slow node 1 (expected >= 90 %)" ge "$(pct "$c" 1)" 90
+verdict "s1" "held by tierd #1 until it stopped: hot $(pct "$h1" 0)% on fast node 0, cold $(pct "$c1" 1)% on slow node 1 (expected >= 90 % each)" \
+    both_ge_90 "$(pct "$h1" 0)" "$(pct "$c1" 1)"
+verdict "s1" "at exit, after tierd #2's cycles: hot $(pct "$h" 0)% on fast node 0 (expected >= 90 %)" ge "$(pct "$h" 0)" 90
+# Not asserted: cold at exit. tierd #2 starts without history; DAMON's first regions may join a
+# part of the cold buffer to the hot one, and a range hot in one window goes up at once into free
+# room (issue 16). One CI run saw it take 5.7 MiB of the 48 MiB cold buffer up (88 % left on node
+# 1); the table above gives tierd #2's moves of s1, and it is demoted again once idle for
+# scoring.coldMinAge.
+table "  s1 at exit: cold $(pct "$c" 1)% on slow node 1 (after tierd #2, which starts without history)"
 
 # --- scenario 2: every report, from start to exit
 v=$(rows_violating s2 bound '$7 != $5'); verdict "s2" "bind:1 hot VMA: all pages on node 1 in every report${v:+; violations: $v}" test -z "$v"
