@@ -159,8 +159,10 @@ tierd_wait_cycle 1 1 300 || { fail "setup" "tierd #1 did not complete a cycle in
 kill_watch() {
     local line end=$(($(tierd_cycles 1) + KILL_MAX_CYCLES))
     while (($(tierd_cycles 1) < end)) && kill -0 "$(tierd_pid 1)" 2> /dev/null; do
-        line=$(grep -E 'TieringCycle: moving: [0-9]+/[0-9]+ pages' "$RES/tierd-1.log" | tail -1)
-        if [[ -n $line ]] && awk -v left=$KILL_LEFT_PAGES '{ split($(NF - 2), p, "/"); exit !(p[2] - p[1] >= left) }' <<< "$line"; then
+        # the last progress or cycle line: a "moving:" line is only current while no cycle line
+        # has come after it (under load the poll can lag past the end of that move stage)
+        line=$(grep -E 'TieringCycle: moving: [0-9]+/[0-9]+ pages|Daemon: cycle [0-9]+ ' "$RES/tierd-1.log" | tail -1)
+        if [[ $line == *'TieringCycle: moving: '* ]] && awk -v left=$KILL_LEFT_PAGES '{ split($(NF - 2), p, "/"); exit !(p[2] - p[1] >= left) }' <<< "$line"; then
             kill -KILL "$kvpid"
             echo "$(($(tierd_cycles 1) + 1)) $line" > /run/kill.info
             return
