@@ -328,8 +328,9 @@ dry_run_planned() {
     vma=$(wl_vma "$5" "$4")
     awk -v pid="$2" -v dir="$3" -v s="${vma% *}" -v e="${vma#* }" '
         function pad(x) { return sprintf("%016s", x) }
-        index($0, "dry-run plan: move " dir " pid " pid " ") {
-            r = $0; sub(/.* pid [0-9]+ /, "", r); sub(/ .*/, "", r)
+        (at = index($0, "dry-run plan: move " dir " pid " pid " ")) {
+            # the ranges follow the first "pid PID " (a reason may name the pid again later)
+            r = substr($0, at + length("dry-run plan: move " dir " pid " pid " ")); sub(/ .*/, "", r)
             k = split(r, rs, ",")
             for (i = 1; i <= k; i++) { split(rs[i], ab, "-"); if (pad(ab[1]) < pad(e) && pad(ab[2]) > pad(s)) found = 1 }
         }
