@@ -38,6 +38,13 @@ public record DamonConfig(
   /** The kernel requires at least three regions (damon_set_attrs). */
   public static final int MIN_REGIONS_FLOOR = 3;
 
+  /**
+   * DAMON never merges a region beyond the targets' total size / min regions, and starts them split
+   * that fine: at 100, a 300 MiB heap starts in 3 MiB regions, so a hot key range stands apart in
+   * the first aggregation and no merged region carries 30 MiB of cold keys along with hot ones.
+   */
+  public static final int DEFAULT_MIN_REGIONS = 100;
+
   public static final Duration DEFAULT_MIN_SAMPLE = Duration.ofMillis(5);
   public static final Duration DEFAULT_MAX_SAMPLE = Duration.ofMillis(200);
 
@@ -105,7 +112,7 @@ public record DamonConfig(
         Duration.ofMillis(10),
         Duration.ofMillis(200),
         Duration.ofSeconds(1),
-        10,
+        DEFAULT_MIN_REGIONS,
         1000,
         DEFAULT_MIN_SAMPLE,
         DEFAULT_MAX_SAMPLE);
