@@ -7,8 +7,7 @@ import static tierd.heat.HeatFixtures.present;
 import static tierd.heat.HeatFixtures.process;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,18 +146,24 @@ class SoftDirtySourceTest {
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "needs mkfifo");
     StringBuilder written = new StringBuilder();
+    // One read-write open for the whole test: the FIFO always has a reader, so no write meets a
+    // reader that is closing after an EOF (EPIPE: one collect's writes were lost that way under
+    // load), and it never reads EOF between the writers.
     Thread reader =
         new Thread(
             () -> {
-              while (written.indexOf(".") < 0) {
-                try (InputStream in = Files.newInputStream(fifo)) {
-                  String chunk = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+              try (RandomAccessFile in = new RandomAccessFile(fifo.toFile(), "rw")) {
+                int b;
+                while ((b = in.read()) >= 0) {
                   synchronized (written) {
-                    written.append(chunk);
+                    written.append((char) b);
                   }
-                } catch (IOException e) {
-                  return;
+                  if (b == '.') {
+                    return;
+                  }
                 }
+              } catch (IOException e) {
+                // the assertion below reports what arrived
               }
             });
     reader.setDaemon(true);
