@@ -156,16 +156,30 @@ tierd_wait_cycle 1 1 300 || { fail "setup" "tierd #1 did not complete a cycle in
 # within a poll (0.1 s) whatever the script is doing. Requests go by target node, then pid: kv (the
 # lowest pid) comes first on its target node and the others are 2048 pages each, so a "moving: d/t"
 # line with t - d >= KILL_LEFT_PAGES is inside kv's buffer.
+# moving_now: the last progress or cycle line, when it is a "moving:" line with >= KILL_LEFT_PAGES
+# still to settle (a "moving:" line is only current while no cycle line has come after it)
+moving_now() {
+    local line
+    line=$(grep -E 'TieringCycle: moving: [0-9]+/[0-9]+ pages|Daemon: cycle [0-9]+ ' "$RES/tierd-1.log" | tail -1)
+    [[ $line == *'TieringCycle: moving: '* ]] && awk -v left=$KILL_LEFT_PAGES '{ split($(NF - 2), p, "/"); exit !(p[2] - p[1] >= left) }' <<< "$line" &&
+        echo "$line"
+}
 kill_watch() {
-    local line end=$(($(tierd_cycles 1) + KILL_MAX_CYCLES))
-    while (($(tierd_cycles 1) < end)) && kill -0 "$(tierd_pid 1)" 2> /dev/null; do
-        # the last progress or cycle line: a "moving:" line is only current while no cycle line
-        # has come after it (under load the poll can lag past the end of that move stage)
-        line=$(grep -E 'TieringCycle: moving: [0-9]+/[0-9]+ pages|Daemon: cycle [0-9]+ ' "$RES/tierd-1.log" | tail -1)
-        if [[ $line == *'TieringCycle: moving: '* ]] && awk -v left=$KILL_LEFT_PAGES '{ split($(NF - 2), p, "/"); exit !(p[2] - p[1] >= left) }' <<< "$line"; then
-            kill -KILL "$kvpid"
-            echo "$(($(tierd_cycles 1) + 1)) $line" > /run/kill.info
-            return
+    local line end=$(($(tierd_cycles 1) + KILL_MAX_CYCLES)) tierd
+    tierd=$(tierd_pid 1)
+    while (($(tierd_cycles 1) < end)) && kill -0 "$tierd" 2> /dev/null; do
+        if moving_now > /dev/null; then
+            # checked again with tierd stopped, so that its move stage cannot end between the look
+            # and the kill (a CI run under load killed kv 8 s after the line it acted on, once the
+            # cycle had ended)
+            kill -STOP "$tierd"
+            if line=$(moving_now); then
+                kill -KILL "$kvpid"
+                echo "$(($(tierd_cycles 1) + 1)) $line" > /run/kill.info
+                kill -CONT "$tierd"
+                return
+            fi
+            kill -CONT "$tierd"
         fi
         sleep 0.1
     done
