@@ -20,7 +20,7 @@
 # guest at a time, like heat.sh, kv.sh and pressure.sh).
 #
 # Before anything is measured the guest's crng is seeded from the host (seed_crng: without it the
-# `tierd exec` JVM waited 30-90 s of guest time for the crng, spinning a vCPU). On a stall the guest
+# `tierd exec` JVM's start also waits for the crng). On a stall the guest
 # prints the stalled tasks' stacks, zoneinfo and (sysrq l) the backtraces of the running CPUs, with
 # the console at loglevel 7 so that soft-lockup reports carry their call traces.
 #
@@ -51,11 +51,11 @@ wait_file() {
 
 # Credits the 64 bytes the host side wrote into the results share to the guest's entropy pool
 # (RNDADDENTROPY; systemd-random-seed does the same with a credited seed file). The TCG guest has no
-# RDRAND and no virtio-rng: its crng becomes ready only 30-80 s of guest time after boot, and until
-# then a read of /dev/urandom spins in the kernel's jitter-entropy loop (try_to_generate_entropy,
-# Linux 5.18+). `tierd exec`'s JVM reads /dev/urandom at start (JNA names the temp file it unpacks
-# its native library into with NativePRNG), so without this it took the crng's whole wait, burning
-# a vCPU, before it exec'd the stepping shell. PYTHONHASHSEED keeps python itself off /dev/urandom.
+# RDRAND and no virtio-rng, and until its crng is ready a read of /dev/urandom runs the kernel's
+# jitter-entropy loop (try_to_generate_entropy, Linux 5.18+). `tierd exec`'s JVM reads it at start
+# (JNA names the temp file it unpacks its native library into with NativePRNG), so without this its
+# start took that loop's wait too: ~3 s on a quiet host, more on a starved one (BENCHMARKS.md,
+# "Fast-first allocation"). PYTHONHASHSEED keeps python itself off /dev/urandom.
 seed_crng() {
     local seed=$TIERD_VM_RESULTS/crng.seed
     [[ -s $seed ]] || return 0
