@@ -8,9 +8,9 @@
 #              5: kill -9 mid-move, cgroup removed, cpuset shrink, foreign kdamond, numa_balancing,
 #              scrape burst), softdirty (6.1 kernel: heat source, one-VMA hot/cold split, 5),
 #              profile (tierd profile with DAMON: p1 p2 p3 p5), tenants (issue 17: t1-t5), accessor
-#              (a1 a0 a5: promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k5: a
-#              demotion-only node whose capacity shrinks); default: all but profile (only when
-#              named, to keep CI's VM time; it passed once on 2026-12-06)
+#              (a1 a0 a5: promotion toward the CPUs a process runs on), capacity (k1 k2 k3 k4 k5: a
+#              demotion-only node whose capacity shrinks; k4 reads it from a command); default: all
+#              but profile (only when named, to keep CI's VM time; it passed once on 2026-12-06)
 #   --no-build use target/tierd.jar and target/vm/tierd-workload as they are
 #   --keep     keep the results directory (logs, workload reports) even when everything passed
 #   --jobs N   guests at once (default 2: each guest keeps one host core busy under TCG)
@@ -53,7 +53,7 @@ declare -A WHAT=(
     [flat]="classifier (kernel has one tier), scenarios 6 (--dry-run), 1f (promotion + demotion on classified tiers), 5"
     [profile]="tierd profile with DAMON: p1 (hot and cold buffers within 10 %), p2 (nothing moves), p3 (kdamond removed), p5"
     [accessor]="accessor: a1 (pinned to CPU 1: hot data to node 1), a0 (pinned to CPU 0: to node 0), a5"
-    [capacity]="capacity: k1 (demotion stops at a demotion-only node's capacity), k2 (foreign pages), k3 (capacity shrinks: data moves off), k5"
+    [capacity]="capacity: k1 (demotion stops at a demotion-only node's capacity), k2 (foreign pages), k3 (capacity shrinks: data moves off), k4 (the capacity from capacityCommand), k5"
     [tenants]="tenants (issue 17): t1 (latency's floor holds), t2 (batch at its ceiling), t3 (bind:0 never moves), t4 (/status per tenant), t5"
     [chaos]="chaos: c1 kill -9 mid-move, c2 cgroup removed mid-scan, c3 cpuset.mems shrinks, c4 foreign kdamond, c5 numa_balancing on, c6 200 concurrent scrapes, c7 SIGTERM, 5"
     [softdirty]="Debian 12's 6.1 kernel (no DAMON): clear-refs+soft-dirty chosen by itself, the written half of one VMA promoted and the rest left, 5"

@@ -9,6 +9,10 @@
 #       tierd scan names workload f;
 #   k3  the capacity shrinks to H0 + 8 MiB: tierd moves data off node 2 until it holds no more than
 #       the capacity + 2 MiB, within K3_MAX_CYCLES cycles;
+#   k4  the same node with capacityCommand instead of capacityFile (tierd #2, fresh, on a copy of
+#       capacity.yaml): a script prints what node 2 holds + 16 MiB; tierd runs it, demotes cold
+#       data into node 2 up to that (within 4 MiB, in K4_MAX_CYCLES cycles) and not beyond
+#       (capacity + 2 MiB, watched until 3 cycles after it got there);
 #   k5  checksums unchanged at exit.
 # A timeline (every 2 s: capacity, node 2 held, cold pages on node 2) goes to the tables.
 # shellcheck disable=SC2016  # awk conditions are passed in single quotes
@@ -17,9 +21,10 @@ set -u
 CFG=$SCN_DIR/capacity.yaml
 K1_CYCLES=${K1_CYCLES:-20}
 K3_MAX_CYCLES=${K3_MAX_CYCLES:-20}
+K4_MAX_CYCLES=${K4_MAX_CYCLES:-20} K4_ROOM_MIB=${K4_ROOM_MIB:-16}
 SLACK_KB=2048
 
-log "boot capacity: scenarios k1 k2 k3 k5"
+log "boot capacity: scenarios k1 k2 k3 k4 k5"
 record_env
 # What node 2 holds, as tierd compares it with the capacity: MemTotal - MemFree of its meminfo less
 # the free pages on its zones' per-CPU lists (zoneinfo "count:"), which MemFree leaves out and which
@@ -95,11 +100,52 @@ after=$(cold_on_2)
 verdict "k3" "after the shrink node 2 holds $(($(held_kb) / 1024)) MiB <= capacity $(($(cap_kb) / 1024)) MiB + 2 MiB ($(if [[ -n $conv ]]; then echo "within $conv cycles"; else echo "not within $K3_MAX_CYCLES cycles"; fi))" test -n "$conv"
 verdict "k3" "tierd moved data off node 2 (cold pages there: $before before the shrink, $after after)" test "$after" -lt "$before"
 tierd_wait_cycle 1 $(($(tierd_cycles 1) + 2)) 60
-tl "end"
+tl "end of tierd #1"
 tierd_scrape 1
 rc=0
 tierd_stop 1 TERM || rc=$?
 verdict "k3" "tierd exits 0 on SIGTERM (saw $rc)" test "$rc" = 0
+
+# --- k4: the capacity from capacityCommand. tierd #2 runs capacity.yaml with node 2's capacityFile
+# replaced by a command (a shell script that counts its runs and prints the bytes it is given), set
+# to what node 2 holds now + K4_ROOM_MIB; tierd #2 has no history, so it demotes the cold data again.
+cmd_yaml=/run/capacity-command.yaml
+sed 's|^\( *\)capacityFile: /run/cap2 .*|\1capacityCommand: [/run/cap2-command]|' "$CFG" > "$cmd_yaml"
+printf '#!/bin/sh\necho run >> /run/cap2-command.runs\nread -r bytes < /run/cap2-command.bytes\necho "$bytes"\n' > /run/cap2-command
+chmod +x /run/cap2-command
+: > /run/cap2-command.runs
+h4=$(held_kb)
+echo $(((h4 + K4_ROOM_MIB * 1024) * 1024)) > /run/cap2-command.bytes
+cap4_kb=$((h4 + K4_ROOM_MIB * 1024))
+tl4() { table "$(printf '  %5ds  command capacity %5d MiB  node2 held %5d MiB  command runs %4d  %s' $((SECONDS - T_START)) $((cap4_kb / 1024)) $(($(held_kb) / 1024)) "$(wc -l < /run/cap2-command.runs)" "$*")"; }
+tierd_start 2 "$cmd_yaml"
+if tierd_wait_cycle 2 1 180; then
+    tl4 "k4: tierd #2 (capacityCommand) first cycle"
+    # until node 2 is within 4 MiB of the capacity, then 3 cycles more (or K4_MAX_CYCLES in all)
+    c0=$(tierd_cycles 2) over=0 maxheld=$h4 full_at=''
+    while :; do
+        n=$(($(tierd_cycles 2) - c0))
+        h=$(held_kb); ((h > maxheld)) && maxheld=$h
+        ((h > cap4_kb + SLACK_KB)) && over=1
+        [[ -z $full_at ]] && ((h >= cap4_kb - 4096)) && full_at=$n
+        tl4 "k4"
+        ((n >= K4_MAX_CYCLES)) || { [[ -n $full_at ]] && ((n >= full_at + 3)); } && break
+        kill -0 "$(tierd_pid 2)" 2> /dev/null || { fail "k4" "tierd #2 exited"; break; }
+        sleep 2
+    done
+    runs=$(wc -l < /run/cap2-command.runs)
+    verdict "k4" "tierd #2 ran the capacity command $runs times" test "$runs" -gt 0
+    verdict "k4" "with the command's capacity ($((cap4_kb / 1024)) MiB) node 2 never held more than it + 2 MiB (max held $((maxheld / 1024)) MiB)" test "$over" = 0
+    verdict "k4" "tierd #2 demoted into node 2 up to the command's capacity (held $((h4 / 1024)) -> max $((maxheld / 1024)) MiB, want >= capacity - 4 MiB; $(if [[ -n $full_at ]]; then echo "reached in $full_at cycles"; else echo "not in $K4_MAX_CYCLES cycles"; fi))" \
+        test -n "$full_at"
+    grep -E 'capacity of demotion-only node' "$RES/tierd-2.log" | sed 's/^/  tierd #2: /' | head -5 >> "$RES/tables.txt"
+else
+    fail "k4" "tierd #2 did not complete a cycle in 180 s"
+    tail -20 "$RES/tierd-2.log"
+fi
+rc=0
+tierd_stop 2 TERM || rc=$?
+verdict "k4" "tierd #2 exits 0 on SIGTERM (saw $rc)" test "$rc" = 0
 wl_stop c
 wl_stop f
 for id in c f; do

@@ -16,9 +16,18 @@
 #   - with demotion enabled, fast-first spills later than default: its first step with < 90 % on
 #     node 0 comes later (or never), and it placed more bytes on node 0 in total.
 # The figures (MiB per node per step, per case) are printed as FASTFIRST lines and go to
-# BENCHMARKS.md. Guest time ~2-3 min.
+# BENCHMARKS.md. Guest time ~2-2.5 min; .ci/run runs it on its own, after run-scenarios.sh (one
+# guest at a time, like heat.sh, kv.sh and pressure.sh).
+#
+# Before anything is measured the guest's crng is seeded from the host (seed_crng: without it the
+# `tierd exec` JVM's start also waits for the crng). On a stall the guest
+# prints the stalled tasks' stacks, zoneinfo and (sysrq l) the backtraces of the running CPUs, with
+# the console at loglevel 7 so that soft-lockup reports carry their call traces.
 #
 # usage: fastfirst.sh [--no-build] [--keep]
+# Env: FASTFIRST_STEPS, FASTFIRST_STEP_MIB, FASTFIRST_HEADROOM_MIB, FASTFIRST_PAUSE (s),
+# FASTFIRST_DEMOTION (see below), FASTFIRST_CASES ("default fastfirst"; one of them alone for a
+# look at one case: the verdict then fails, as it compares the two).
 # Inside the guest it re-runs itself as: fastfirst.sh --in-guest WORKLOAD_BINARY
 set -euo pipefail
 
@@ -40,6 +49,24 @@ wait_file() {
     return 1
 }
 
+# Credits the 64 bytes the host side wrote into the results share to the guest's entropy pool
+# (RNDADDENTROPY; systemd-random-seed does the same with a credited seed file). The TCG guest has no
+# RDRAND and no virtio-rng, and until its crng is ready a read of /dev/urandom runs the kernel's
+# jitter-entropy loop (try_to_generate_entropy, Linux 5.18+). `tierd exec`'s JVM reads it at start
+# (JNA names the temp file it unpacks its native library into with NativePRNG), so without this its
+# start took that loop's wait too: ~3 s on a quiet host, more on a starved one (BENCHMARKS.md,
+# "Fast-first allocation"). PYTHONHASHSEED keeps python itself off /dev/urandom.
+seed_crng() {
+    local seed=$TIERD_VM_RESULTS/crng.seed
+    [[ -s $seed ]] || return 0
+    PYTHONHASHSEED=0 python3 -c '
+import fcntl, struct, sys
+data = open(sys.argv[1], "rb").read()
+with open("/dev/random", "wb") as pool:  # RNDADDENTROPY = _IOW("R", 0x03, int[2])
+    fcntl.ioctl(pool, 0x40085203, struct.pack("ii", len(data) * 8, len(data)) + data)
+' "$seed" && rm -f "$seed"
+}
+
 # The kernel's counters that tell demotion and reclaim apart, as one line.
 vm_counters() {
     awk '$1 ~ /^(pgdemote_kswapd|pgdemote_direct|pgsteal_kswapd|allocstall_normal|compact_stall|pgscan_kswapd)$/ { printf "%s=%s ", $1, $2 }' /proc/vmstat
@@ -51,8 +78,11 @@ diagnose() {
     echo "FASTFIRST DIAG node0_free=$(($(node_kb 0 MemFree) / 1024))MiB $(vm_counters)"
     for pid in $(grep -lxE 'tierd-workload|kswapd0|kcompactd0' /proc/[0-9]*/comm 2> /dev/null | cut -d/ -f3); do
         echo "FASTFIRST DIAG pid $pid $(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-60) $(grep State "/proc/$pid/status")"
+        echo "FASTFIRST DIAG   stat: $(cut -d' ' -f3,10-15 "/proc/$pid/stat") wchan=$(cat "/proc/$pid/wchan")"
         sed 's/^/FASTFIRST DIAG   /' "/proc/$pid/stack" 2> /dev/null | head -12
     done
+    grep -E '^(Node|  pages free|        (min|low|high)|  +nr_free_pages)|^  +protection' /proc/zoneinfo | sed 's/^/FASTFIRST DIAG zoneinfo /'
+    echo l > /proc/sysrq-trigger; sleep 5; echo l > /proc/sysrq-trigger
 }
 
 # run_case NAME DEMOTION PREFIX...: one filler, one stepping shell (under PREFIX), the figures.
@@ -83,24 +113,25 @@ run_case() {
         done
         echo done > /run/ff-done
         wait' stepper "$STEPS" "$wl" "$STEP_MIB" "$res" "$name" "$PAUSE" > "$res/$name.out" 2>&1 &
-    local shpid=$!
+    local shpid=$! shell_t0=$SECONDS
     wait_file /run/ff-ready 240 || { echo "FASTFIRST FAIL: $name: the stepping shell did not start"; exit 1; }
     sleep 2 # the JVM's pages are freed; page cache from reading it is dropped next
     sync
     echo 3 > /proc/sys/vm/drop_caches
     free=$(node_kb 0 MemFree)
     echo "FASTFIRST CASE $name demotion=$demotion filler=${fill}MiB node0_free=$((free / 1024))MiB" \
-        "low=$((low / 1024))MiB min=$(($(zone_sum_kb 0 min) / 1024))MiB high=$(($(zone_sum_kb 0 high) / 1024))MiB"
+        "shell_start_s=$((SECONDS - shell_t0)) low=$((low / 1024))MiB min=$(($(zone_sum_kb 0 min) / 1024))MiB high=$(($(zone_sum_kb 0 high) / 1024))MiB"
     local before
     before=$(vm_counters)
     rm -f /run/ff-done
     touch /run/ff-go
-    if ! wait_file /run/ff-done 240; then
+    local steps_t0=$SECONDS
+    if ! wait_file /run/ff-done 150; then
         echo "FASTFIRST FAIL: $name: the steps did not finish"
         diagnose
         exit 1
     fi
-    local pol
+    local steps_s=$((SECONDS - steps_t0)) pol
     pol=$(awk 'NR == 1 { print $2 == "prefer" ? $2 " " $3 : $2 }' "/proc/$(cat /run/ff-1.pid)/numa_maps")
     local counts n0 n1 i total0=0 spill=never
     for i in $(seq 1 "$STEPS"); do
@@ -112,7 +143,7 @@ run_case() {
         total0=$((total0 + n0))
         if [[ $spill == never ]] && ((n0 * 10 < (n0 + n1) * 9)); then spill=$i; fi
     done
-    echo "FASTFIRST TOTAL $name node0=$((total0 * 4 / 1024))MiB of $((STEPS * STEP_MIB))MiB first_spill_step=$spill policy=$pol node0_free_after=$(($(node_kb 0 MemFree) / 1024))MiB filler_on_node0=$(($(awk '/N0=/ { for (f = 1; f <= NF; f++) if ($f ~ /^N0=/) s += substr($f, 4) } END { print s + 0 }' "/proc/$fillpid/numa_maps") * 4 / 1024))MiB"
+    echo "FASTFIRST TOTAL $name node0=$((total0 * 4 / 1024))MiB of $((STEPS * STEP_MIB))MiB first_spill_step=$spill steps_s=$steps_s policy=$pol node0_free_after=$(($(node_kb 0 MemFree) / 1024))MiB filler_on_node0=$(($(awk '/N0=/ { for (f = 1; f <= NF; f++) if ($f ~ /^N0=/) s += substr($f, 4) } END { print s + 0 }' "/proc/$fillpid/numa_maps") * 4 / 1024))MiB"
     echo "FASTFIRST VMSTAT $name before: $before"
     echo "FASTFIRST VMSTAT $name after:  $(vm_counters)"
     kill "$shpid" "$fillpid" $(cat /run/ff-[0-9]*.pid) 2> /dev/null || true
@@ -123,12 +154,15 @@ run_case() {
 guest() {
     WL=$1
     local jar_cmd=("$REPO_ROOT/bin/tierd" exec --fast-first --)
+    seed_crng
     sysctl -w kernel.numa_balancing=0 > /dev/null
+    echo 7 > /proc/sys/kernel/printk
+    echo 1 > /proc/sys/kernel/sysrq
     echo "guest: $(uname -r); node0 $(($(node_kb 0 MemTotal) / 1024)) MiB, node1 $(($(node_kb 1 MemTotal) / 1024)) MiB;" \
-        "tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
+        "crng entropy $(cat /proc/sys/kernel/random/entropy_avail);" "tiers: $(for t in /sys/devices/virtual/memory_tiering/memory_tier*; do printf '%s=%s ' "${t##*/}" "$(cat "$t/nodelist")"; done)"
     for demotion in $DEMOTION; do
-        run_case "default-d$demotion" "$demotion" env
-        run_case "fastfirst-d$demotion" "$demotion" "${jar_cmd[@]}"
+        [[ ${FASTFIRST_CASES:-default fastfirst} != *default* ]] || run_case "default-d$demotion" "$demotion" env
+        [[ ${FASTFIRST_CASES:-default fastfirst} != *fastfirst* ]] || run_case "fastfirst-d$demotion" "$demotion" "${jar_cmd[@]}"
     done
 }
 
@@ -156,8 +190,9 @@ if ((BUILD)); then
 fi
 [[ -f $REPO_ROOT/target/tierd.jar ]] || vm_die "no target/tierd.jar: run mvn -DskipTests package"
 RES=$(mktemp -d "${TMPDIR:-/tmp}/tierd-vm-fastfirst.XXXXXX")
+head -c 64 /dev/urandom > "$RES/crng.seed" # credited by the guest (seed_crng)
 envs=()
-for v in FASTFIRST_STEPS FASTFIRST_STEP_MIB FASTFIRST_HEADROOM_MIB FASTFIRST_PAUSE FASTFIRST_DEMOTION; do
+for v in FASTFIRST_CASES FASTFIRST_STEPS FASTFIRST_STEP_MIB FASTFIRST_HEADROOM_MIB FASTFIRST_PAUSE FASTFIRST_DEMOTION; do
     [[ -z ${!v:-} ]] || envs+=(--env "$v=${!v}")
 done
 echo "==== fastfirst: 2node --fast-mem 512M (results in $RES)"
