@@ -11,13 +11,12 @@ import tierd.scoring.ScoredRegion;
 /**
  * Joins the scored regions to the VMAs and placements they overlap, in one pass over regions and
  * placements sorted by pid and start: each region ∩ VMA, its ends snapped to the VMA's unit (HOT
- * pieces widened to whole folios, colder ones to the nearest boundary but never into a HOT piece's
- * folio, so an edge folio moves up with the hot pages in it, no folio is in two directions and none
- * is left between two pieces), becomes a segment with its bytes per node (from the placements that
- * overlap it, pro rata, and the VMA's estimate for the rest). HOT segments become promotion
- * candidates (or skips: data in no tier, a rule that holds the VMA back), COLD and WARM segments
- * demotion entries of each node with a slower tier; with classes, HOT data in the fast tier of a
- * tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
+ * pieces widened to whole folios, colder ones narrowed, so an edge folio moves up with the hot
+ * pages in it and no folio is in two directions), becomes a segment with its bytes per node (from
+ * the placements that overlap it, pro rata, and the VMA's estimate for the rest). HOT segments
+ * become promotion candidates (or skips: data in no tier, a rule that holds the VMA back), COLD and
+ * WARM segments demotion entries of each node with a slower tier; with classes, HOT data in the
+ * fast tier of a tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
  */
 final class SegmentJoin {
 
@@ -38,14 +37,8 @@ final class SegmentJoin {
   private int staleRegions;
   private long promotionDemandBytes;
 
-  /** The snapped end of the process's last HOT piece: the next piece starts at or after it. */
+  /** The snapped end of the process's last HOT piece: the next one starts at or after it. */
   private long lastHotEnd;
-
-  /**
-   * Per region index, the start of the next HOT region of the same pid after it (Long.MAX_VALUE
-   * when none): a colder piece ends at or before the folio that HOT region widens into.
-   */
-  private long[] nextHotStart = new long[0];
 
   SegmentJoin(
       PlannerConfig config,
@@ -73,7 +66,6 @@ final class SegmentJoin {
     List<ScoredRegion> regions = segments.regions();
     placements = sortedPlacements(unsortedPlacements);
     notePlacedSpans();
-    nextHotStart = nextHotStarts(regions);
     int processIndex = -1;
     ProcessView process = null;
     int lastPid = Integer.MIN_VALUE;
@@ -166,14 +158,9 @@ final class SegmentJoin {
           Math.max(lastHotEnd, snapDown(start, unitBytes, vmaRange.start(), vmaRange.end()));
       snappedEnd = snapUp(end, unitBytes, vmaRange.start(), vmaRange.end());
     } else {
-      // the nearest boundary, so that neighbouring colder pieces agree on it and leave no folio
-      // between them; but a folio that a HOT piece beside it widened into is the HOT piece's
-      snappedStart =
-          Math.max(lastHotEnd, snapNearest(start, unitBytes, vmaRange.start(), vmaRange.end()));
-      snappedEnd =
-          Math.min(
-              snapDown(nextHotStart[regionIndex], unitBytes, vmaRange.start(), vmaRange.end()),
-              snapNearest(end, unitBytes, vmaRange.start(), vmaRange.end()));
+      // narrowed to whole folios: a folio on the edge with HOT data is the HOT piece's
+      snappedStart = snapUp(start, unitBytes, vmaRange.start(), vmaRange.end());
+      snappedEnd = snapDown(end, unitBytes, vmaRange.start(), vmaRange.end());
     }
     if (snappedStart >= snappedEnd) {
       return; // colder data inside one folio, or HOT data inside the folio of the piece before it
@@ -194,21 +181,6 @@ final class SegmentJoin {
     } else {
       addDemotionEntries(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
     }
-  }
-
-  private static long[] nextHotStarts(List<ScoredRegion> regions) {
-    long[] starts = new long[regions.size()];
-    long next = Long.MAX_VALUE;
-    for (int i = regions.size() - 1; i >= 0; i--) {
-      starts[i] = next;
-      ScoredRegion region = regions.get(i);
-      if (i > 0 && regions.get(i - 1).pid() != region.pid()) {
-        next = Long.MAX_VALUE; // the region before belongs to another process
-      } else if (region.heatClass() == HeatClass.HOT) {
-        next = region.range().start();
-      }
-    }
-    return starts;
   }
 
   /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */
@@ -319,16 +291,6 @@ final class SegmentJoin {
     if (coveredBytes < end - start) {
       process.vma(vmaIndex).addEstimate(bytesRow, end - start - coveredBytes);
     }
-  }
-
-  /**
-   * {@code address} rounded to the nearest multiple of {@code unitBytes} (half way: up), kept
-   * inside the VMA.
-   */
-  static long snapNearest(long address, long unitBytes, long vmaStart, long vmaEnd) {
-    long down = address - Math.floorMod(address, unitBytes);
-    long nearest = address - down < unitBytes - (address - down) ? down : down + unitBytes;
-    return Math.max(vmaStart, Math.min(vmaEnd, nearest));
   }
 
   /** {@code address} rounded down to a multiple of {@code unitBytes}, kept inside the VMA. */

@@ -53,9 +53,6 @@ class SegmentJoinTest {
     long vmaEnd = 20 * MiB - 4096;
     assertThat(SegmentJoin.snapDown(address, 2 * MiB, vmaStart, vmaEnd)).isEqualTo(snappedDown);
     assertThat(SegmentJoin.snapUp(address, 2 * MiB, vmaStart, vmaEnd)).isEqualTo(snappedUp);
-    long nearest = address - snappedDown < snappedUp - address ? snappedDown : snappedUp;
-    assertThat(SegmentJoin.snapNearest(address, 2 * MiB, vmaStart, vmaEnd))
-        .isEqualTo(Math.max(vmaStart, Math.min(vmaEnd, nearest)));
   }
 
   @Test
@@ -117,48 +114,7 @@ class SegmentJoinTest {
   }
 
   @Test
-  void adjacentColdRegionsMeetAtTheNearestBoundaryAndLeaveNoFolioBetweenThem() {
-    // the 3node boot's cold buffers lost their edge folios (87.5 % on the slow node) while colder
-    // pieces were narrowed on both sides
-    long cut = BASE + 5 * MiB + 300 * 1024;
-    Vma v = vma(BASE, 16 * MiB, MemPolicy.DEFAULT, on(0, 16 * MiB));
-    PlanningRun run =
-        Fixtures.run(
-            PlannerConfig.defaults(),
-            roomyBox(),
-            List.of(process(1, ALL, List.of(v))),
-            List.of(
-                cold(1, BASE, cut - BASE, Duration.ofMinutes(5)),
-                cold(1, cut, BASE + 16 * MiB - cut, Duration.ofMinutes(5))));
-    assertThat(run.segments.count()).isEqualTo(2);
-    assertThat(run.segments.range(0)).isEqualTo(new AddressRange(BASE, BASE + 6 * MiB));
-    assertThat(run.segments.range(1)).isEqualTo(new AddressRange(BASE + 6 * MiB, BASE + 16 * MiB));
-  }
-
-  @Test
-  void aColdRangeEndsBeforeTheFolioAHotRegionAfterItWidensInto() {
-    Vma v = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 8 * MiB, 2, 56 * MiB));
-    PlanningRun run =
-        Fixtures.run(
-            PlannerConfig.defaults(),
-            roomyBox(),
-            List.of(process(1, ALL, List.of(v))),
-            List.of(
-                cold(1, BASE, 7 * MiB + 512 * 1024, Duration.ofMinutes(5)),
-                hot(1, BASE + 7 * MiB + 512 * 1024, 4 * MiB, 0.8)));
-    List<AddressRange> ranges = new java.util.ArrayList<>();
-    for (int segment = 0; segment < run.segments.count(); segment++) {
-      ranges.add(run.segments.range(segment));
-    }
-    // nearest would end the cold piece at 8 MiB; the hot one widens down to 6 MiB
-    assertThat(ranges)
-        .containsExactly(
-            new AddressRange(BASE, BASE + 6 * MiB),
-            new AddressRange(BASE + 6 * MiB, BASE + 12 * MiB));
-  }
-
-  @Test
-  void aColdRangeStartsAfterTheEdgeFolioOfHotDataBeforeIt() {
+  void aColdRangeNarrowsAwayFromTheEdgeFolioOfHotData() {
     Vma v = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 64 * MiB));
     PlanningRun run =
         Fixtures.run(
