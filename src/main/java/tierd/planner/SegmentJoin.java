@@ -10,13 +10,12 @@ import tierd.scoring.ScoredRegion;
 
 /**
  * Joins the scored regions to the VMAs and placements they overlap, in one pass over regions and
- * placements sorted by pid and start: each region ∩ VMA, its ends snapped to the VMA's unit (HOT
- * pieces widened to whole folios, colder ones narrowed, so an edge folio moves up with the hot
- * pages in it and no folio is in two directions), becomes a segment with its bytes per node (from
- * the placements that overlap it, pro rata, and the VMA's estimate for the rest). HOT segments
- * become promotion candidates (or skips: data in no tier, a rule that holds the VMA back), COLD and
- * WARM segments demotion entries of each node with a slower tier; with classes, HOT data in the
- * fast tier of a tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
+ * placements sorted by pid and start: each region ∩ VMA, its ends snapped to the VMA's unit,
+ * becomes a segment with its bytes per node (from the placements that overlap it, pro rata, and the
+ * VMA's estimate for the rest). HOT segments become promotion candidates (or skips: data in no
+ * tier, a rule that holds the VMA back, a range smaller than one folio), COLD and WARM segments
+ * demotion entries of each node with a slower tier; with classes, HOT data in the fast tier of a
+ * tenant with a ceiling is a demotion entry too, for {@link CeilingDemotion} only.
  */
 final class SegmentJoin {
 
@@ -36,9 +35,6 @@ final class SegmentJoin {
   private int segmentsSeen;
   private int staleRegions;
   private long promotionDemandBytes;
-
-  /** The snapped end of the process's last HOT piece: the next one starts at or after it. */
-  private long lastHotEnd;
 
   SegmentJoin(
       PlannerConfig config,
@@ -79,7 +75,6 @@ final class SegmentJoin {
         processIndex = segments.processIndexOf(region.pid());
         process = processIndex < 0 ? null : segments.processAt(processIndex);
         previousEnd = Long.MIN_VALUE;
-        lastHotEnd = Long.MIN_VALUE;
         vmaFrom = 0;
       }
       if (process == null || process.startTimeTicks() != region.startTimeTicks()) {
@@ -149,24 +144,13 @@ final class SegmentJoin {
     segmentsSeen++;
     boolean hot = region.heatClass() == HeatClass.HOT;
     long unitBytes = process.vma(vmaIndex).unitBytes();
-    long snappedStart;
-    long snappedEnd;
-    if (hot) {
-      // widened to whole folios, so no hot page on an edge is left behind (a folio shared with
-      // colder data moves up with its hot pages), but never over the HOT piece before it
-      snappedStart =
-          Math.max(lastHotEnd, snapDown(start, unitBytes, vmaRange.start(), vmaRange.end()));
-      snappedEnd = snapUp(end, unitBytes, vmaRange.start(), vmaRange.end());
-    } else {
-      // narrowed to whole folios: a folio on the edge with HOT data is the HOT piece's
-      snappedStart = snapUp(start, unitBytes, vmaRange.start(), vmaRange.end());
-      snappedEnd = snapDown(end, unitBytes, vmaRange.start(), vmaRange.end());
-    }
+    long snappedStart = snap(start, unitBytes, vmaRange.start(), vmaRange.end());
+    long snappedEnd = snap(end, unitBytes, vmaRange.start(), vmaRange.end());
     if (snappedStart >= snappedEnd) {
-      return; // colder data inside one folio, or HOT data inside the folio of the piece before it
-    }
-    if (hot) {
-      lastHotEnd = snappedEnd;
+      if (hot) {
+        skipTooSmall(processIndex, vmaIndex, regionIndex, start, end);
+      }
+      return;
     }
     while (placementFrom < placements.size()
         && before(placements.get(placementFrom), region.pid(), snappedStart)) {
@@ -264,6 +248,34 @@ final class SegmentJoin {
     }
   }
 
+  /** A HOT range that vanished when snapped: a skip per node it could have left. */
+  private void skipTooSmall(int processIndex, int vmaIndex, int regionIndex, long start, long end) {
+    long[] estimate = new long[nodes.rowWidth];
+    VmaView vma = segments.processAt(processIndex).vma(vmaIndex);
+    vma.addEstimate(estimate, end - start);
+    int segment = -1;
+    for (int source = 0; source < nodes.count(); source++) {
+      if (estimate[source] > 0 && nodes.hasFasterTier(source)) {
+        if (segment < 0) {
+          segment = segments.add(processIndex, vmaIndex, regionIndex, start, end, estimate);
+        }
+        skips.skip(
+            segment,
+            source,
+            Direction.PROMOTE,
+            estimate[source],
+            SkipReason.ALIGNMENT,
+            () ->
+                "hot range of "
+                    + Texts.bytes(end - start)
+                    + " is smaller than one "
+                    + Texts.bytes(vma.unitBytes())
+                    + (vma.thpAligned() ? " THP folio" : " huge page")
+                    + " once aligned; its folios move with their neighbours");
+      }
+    }
+  }
+
   /**
    * Adds to {@link #bytesRow} the bytes per node of {@code [start, end)}: from the placements that
    * overlap it (from {@link #placementFrom} on), in proportion to the overlap, and from the VMA's
@@ -293,17 +305,22 @@ final class SegmentJoin {
     }
   }
 
-  /** {@code address} rounded down to a multiple of {@code unitBytes}, kept inside the VMA. */
-  static long snapDown(long address, long unitBytes, long vmaStart, long vmaEnd) {
+  /**
+   * Snaps an address inside a VMA {@code [vmaStart, vmaEnd)} to the nearest multiple of {@code
+   * unitBytes}, so that neighbouring segments agree on it and no folio is split between two of
+   * them; the VMA's own ends stay.
+   */
+  static long snap(long address, long unitBytes, long vmaStart, long vmaEnd) {
+    if (address <= vmaStart) {
+      return vmaStart;
+    }
+    if (address >= vmaEnd) {
+      return vmaEnd;
+    }
     long down = address - Math.floorMod(address, unitBytes);
-    return Math.max(vmaStart, Math.min(vmaEnd, down));
-  }
-
-  /** {@code address} rounded up to a multiple of {@code unitBytes}, kept inside the VMA. */
-  static long snapUp(long address, long unitBytes, long vmaStart, long vmaEnd) {
-    long misalignment = Math.floorMod(address, unitBytes);
-    long up = misalignment == 0 ? address : address - misalignment + unitBytes;
-    return Math.max(vmaStart, Math.min(vmaEnd, up));
+    long up = down + unitBytes;
+    long nearest = (address - down < up - address) ? down : up;
+    return Math.max(vmaStart, Math.min(vmaEnd, nearest));
   }
 
   private static List<RegionPlacement> sortedPlacements(List<RegionPlacement> placements) {

@@ -33,6 +33,10 @@ public enum SkipReason {
   /** The data sits on a node that is in no tier, so no target can be chosen. */
   NO_TARGET,
   /**
+   * The region is smaller than one folio (THP or huge page) once aligned, so it cannot move alone.
+   */
+  ALIGNMENT,
+  /**
    * Its tenant is at its fast-tier ceiling: it moves up only in exchange for the tenant's own
    * colder data, and none could make room.
    */

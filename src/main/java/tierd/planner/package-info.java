@@ -8,8 +8,7 @@
  * <ul>
  *   <li><em>segment</em>: a scored region ∩ one VMA — the unit of decision, because policy, sharing
  *       and page size are per VMA. Its ends inside the VMA are snapped to the THP size (or the huge
- *       page size): outward for HOT data, inward for colder data, so an edge folio moves up with
- *       the hot pages in it and no folio is split between a promotion and a demotion;
+ *       page size), so neighbouring segments agree on them and no folio is split;
  *   <li><em>placement</em>: bytes per node of a range ({@link tierd.planner.RegionPlacement}),
  *       exact from move_pages or estimated from the VMA's pages per node in proportion;
  *   <li><em>candidate</em>: data that a rule wants to move (HOT below the fastest allowed tier;

@@ -411,13 +411,13 @@ class PlannerRulesTest {
                 vma(BASE, SIZE, DEFAULT, on(2, SIZE), "rw-p", 1, true, 2 * MiB),
                 hot(1, BASE, SIZE, 0.8))
             .expect(List.of("1:2→0:HOT"), List.of()),
-        new C("thp: a hot range smaller than one folio moves up as its whole folio")
+        new C("thp: a hot range smaller than one folio once aligned: ALIGNMENT")
             .proc(
                 1,
                 ALL,
                 vma(BASE, SIZE, DEFAULT, on(2, SIZE)),
                 hot(1, BASE + 2 * MiB + 4 * KiB, 512 * KiB, 0.8))
-            .expect(List.of("1:2→0:HOT"), List.of()),
+            .expect(List.of(), List.of("1:2:ALIGNMENT")),
         new C("stale: a region of a process that restarted is ignored")
             .proc(
                 1,
