@@ -10,9 +10,7 @@ import tierd.planner.Move;
 /**
  * A plan's moves as the mover's requests, in plan order (the mover's per-request tallies line up
  * with {@link MigrationPlan#moves()}). The planner and the mover do not know each other; the cycle
- * translates. Each request is capped at the bytes its move was planned for ({@link Move#bytes()}):
- * its ranges may hold more on the source than the plan booked against the budgets, the room on the
- * target and the tenants' ceilings and floors.
+ * translates.
  */
 final class MoveRequests {
 
@@ -28,8 +26,7 @@ final class MoveRequests {
               m.ranges(),
               m.fromNodes(),
               m.toNode(),
-              m.pageBytes(),
-              MoveRequest.plannedPages(m.bytes(), m.pageBytes())));
+              m.pageBytes()));
     }
     return out;
   }
