@@ -328,9 +328,10 @@ dry_run_planned() {
     vma=$(wl_vma "$5" "$4")
     awk -v pid="$2" -v dir="$3" -v s="${vma% *}" -v e="${vma#* }" '
         function pad(x) { return sprintf("%016s", x) }
-        (at = index($0, "dry-run plan: move " dir " pid " pid " ")) {
+        BEGIN { head = "dry-run plan: move " dir " pid " pid " " }
+        (at = index($0, head)) {
             # the ranges follow the first "pid PID " (a reason may name the pid again later)
-            r = substr($0, at + length("dry-run plan: move " dir " pid " pid " ")); sub(/ .*/, "", r)
+            r = substr($0, at + length(head)); sub(/ .*/, "", r)
             k = split(r, rs, ",")
             for (i = 1; i <= k; i++) { split(rs[i], ab, "-"); if (pad(ab[1]) < pad(e) && pad(ab[2]) > pad(s)) found = 1 }
         }
