@@ -101,6 +101,26 @@ class MovedPlacementsTest {
   }
 
   @Test
+  void aRequestStoppedAtItsPlannedPagesLeavesNothingKnown() {
+    // [0, 32) on the fast node, planned for 20 pages: 12 stay there, so the range is not on SLOW.
+    MoveRequest capped =
+        new MoveRequest(
+            id,
+            List.of(AddressRange.ofSize(BUF, 32 * PAGE)),
+            NodeSet.of(FAST),
+            SLOW,
+            MoveRequest.BASE_PAGE_BYTES,
+            20);
+    MoveReport report = move(capped);
+    assertThat(report.total().pages(Outcome.MOVED)).isEqualTo(20);
+    assertThat(report.total().pages(Outcome.OVER_PLAN)).isEqualTo(12);
+
+    moved.record(List.of(capped), report, T0);
+
+    assertThat(moved.placements(List.of(), Set.of(id), T0)).isEmpty();
+  }
+
+  @Test
   void aDryRunRecordsNothing() {
     MoveRequest demotion = demote(id, 0, 32);
     MoveReport dry = DryRunMover.recording(Ticker.system()).move(List.of(demotion));
