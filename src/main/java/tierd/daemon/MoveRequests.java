@@ -10,7 +10,9 @@ import tierd.planner.Move;
 /**
  * A plan's moves as the mover's requests, in plan order (the mover's per-request tallies line up
  * with {@link MigrationPlan#moves()}). The planner and the mover do not know each other; the cycle
- * translates.
+ * translates. Each request is capped at the bytes its move was planned for ({@link Move#bytes()}):
+ * its ranges may hold more on the source than the plan booked against the budgets, the room on the
+ * target and the tenants' ceilings and floors.
  */
 final class MoveRequests {
 
@@ -26,7 +28,8 @@ final class MoveRequests {
               m.ranges(),
               m.fromNodes(),
               m.toNode(),
-              m.pageBytes()));
+              m.pageBytes(),
+              MoveRequest.plannedPages(m.bytes(), m.pageBytes())));
     }
     return out;
   }
