@@ -66,6 +66,22 @@ class MoveRequestsTest {
   }
 
   @Test
+  void onlyDemotionsToATenantsCeilingAreCapped() {
+    long plannedBytes = 1L << 20; // 256 pages of a 1024-page range
+    List<MoveRequest> requests =
+        MoveRequests.of(
+            List.of(
+                move(41, 1000, 1, 0, ReasonCode.HOT, 4096, plannedBytes),
+                move(42, 2000, 0, 1, ReasonCode.EXCHANGE, 4096, plannedBytes),
+                move(43, 3000, 0, 1, ReasonCode.COLD_PRESSURE, 4096, plannedBytes),
+                move(44, 4000, 0, 1, ReasonCode.TENANT_CEILING, 4096, plannedBytes)));
+
+    assertThat(requests)
+        .extracting(MoveRequest::plannedPages)
+        .containsExactly(1024L, 1024L, 1024L, 256L);
+  }
+
+  @Test
   void anEmptyPlanAsksForNothing() {
     assertThat(MoveRequests.of(List.of())).isEmpty();
   }
