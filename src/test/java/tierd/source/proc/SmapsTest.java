@@ -1,4 +1,4 @@
-package tierd.heat.accessed;
+package tierd.source.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
