@@ -74,7 +74,9 @@ public record Vma(
         true);
   }
 
-  /** This VMA with smaps' {@code THPeligible} set to {@code eligible} (itself when it already is). */
+  /**
+   * This VMA with smaps' {@code THPeligible} set to {@code eligible} (itself when it already is).
+   */
   public Vma withThpEligible(boolean eligible) {
     if (eligible == thpEligible) {
       return this;

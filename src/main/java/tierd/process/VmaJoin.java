@@ -121,18 +121,18 @@ public final class VmaJoin {
       }
       out.add(
           new Vma(
-              m.range(),
-              m.perms(),
-              m.path(),
-              e.policy(),
-              e.backing(),
-              e.huge(),
-              e.pageBytes(),
-              e.anon(),
-              e.mapmax().orElse(1),
-              e.pagesPerNode(),
-              e.activePages())
-          .withThpEligible(thp.eligible(m.range().start())));
+                  m.range(),
+                  m.perms(),
+                  m.path(),
+                  e.policy(),
+                  e.backing(),
+                  e.huge(),
+                  e.pageBytes(),
+                  e.anon(),
+                  e.mapmax().orElse(1),
+                  e.pagesPerNode(),
+                  e.activePages())
+              .withThpEligible(thp.eligible(m.range().start())));
     }
 
     /** The VMAs both files agree on, and what was left out (maps' VMAs numa_maps lacks too). */

@@ -78,6 +78,43 @@ class SegmentJoinTest {
     assertThat(p.moves().get(0).ranges()).containsExactly(v.range());
   }
 
+  static Stream<Arguments> coldBesideHot() {
+    long cut = BASE + 5 * MiB + 300 * 1024; // page-aligned, 724 KiB short of a 2 MiB boundary
+    return Stream.of(
+        Arguments.of("THP-eligible VMA: both snap to the nearest 2 MiB boundary", true, 6 * MiB),
+        Arguments.of("VMA that cannot hold THPs: both end at the region edge", false, cut - BASE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("coldBesideHot")
+  void coldRangeBesideAHotOneEndsWhereTheVmaAllows(
+      String name, boolean thpEligible, long boundaryOffsetBytes) {
+    Vma v =
+        vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 32 * MiB, 0, 32 * MiB))
+            .withThpEligible(thpEligible);
+    long cut = BASE + 5 * MiB + 300 * 1024;
+    MigrationPlan p =
+        new Planner(PlannerConfig.defaults())
+            .plan(
+                Fixtures.input(
+                    Fixtures.box(50 * MiB, 6 * GiB, 12 * GiB, 24 * GiB),
+                    List.of(process(1, ALL, List.of(v))),
+                    List.of(
+                        cold(1, BASE, cut - BASE, Duration.ofMinutes(10)),
+                        hot(1, cut, BASE + 64 * MiB - cut, 0.8))),
+                PlannerState.initial())
+            .plan();
+    assertThat(p.moves()).hasSize(2);
+    for (Move m : p.moves()) {
+      assertThat(m.thpAligned()).isEqualTo(thpEligible);
+      AddressRange expected =
+          m.direction() == Direction.DEMOTE
+              ? new AddressRange(BASE, BASE + boundaryOffsetBytes)
+              : new AddressRange(BASE + boundaryOffsetBytes, BASE + 64 * MiB);
+      assertThat(m.ranges()).as(m.direction().toString()).containsExactly(expected);
+    }
+  }
+
   @Test
   void neighbouringPiecesShareTheirSnappedBoundarySoNoFolioIsSplit() {
     Vma v = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 32 * MiB, 0, 32 * MiB));

@@ -107,8 +107,7 @@ public final class Smaps {
       // other keys, known or not (VmFlags, ProtectionKey, ...), are skipped
     }
     if (range != null) {
-      out.add(
-              finish(range, path, rss, referenced, anonymous, pageBytes, thpEligible, headerLine));
+      out.add(finish(range, path, rss, referenced, anonymous, pageBytes, thpEligible, headerLine));
     }
     return out;
   }
