@@ -81,7 +81,10 @@ class SegmentJoinTest {
   static Stream<Arguments> coldBesideHot() {
     long cut = BASE + 5 * MiB + 300 * 1024; // page-aligned, 724 KiB short of a 2 MiB boundary
     return Stream.of(
-        Arguments.of("THP-eligible VMA: both snap to the nearest 2 MiB boundary", true, 6 * MiB),
+        Arguments.of(
+            "THP-eligible VMA: both snap to the same 2 MiB boundary, no folio is split",
+            true,
+            6 * MiB),
         Arguments.of("VMA that cannot hold THPs: both end at the region edge", false, cut - BASE));
   }
 
@@ -113,34 +116,6 @@ class SegmentJoinTest {
               : new AddressRange(BASE + boundaryOffsetBytes, BASE + 64 * MiB);
       assertThat(m.ranges()).as(m.direction().toString()).containsExactly(expected);
     }
-  }
-
-  @Test
-  void neighbouringPiecesShareTheirSnappedBoundarySoNoFolioIsSplit() {
-    Vma v = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 32 * MiB, 0, 32 * MiB));
-    long cut = BASE + 5 * MiB + 300 * 1024;
-    MigrationPlan p =
-        new Planner(PlannerConfig.defaults())
-            .plan(
-                Fixtures.input(
-                    Fixtures.box(50 * MiB, 6 * GiB, 12 * GiB, 24 * GiB),
-                    List.of(process(1, ALL, List.of(v))),
-                    List.of(
-                        cold(1, BASE, cut - BASE, Duration.ofMinutes(10)),
-                        hot(1, cut, BASE + 64 * MiB - cut, 0.8))),
-                PlannerState.initial())
-            .plan();
-    AddressRange down = null;
-    AddressRange up = null;
-    for (Move m : p.moves()) {
-      if (m.direction() == Direction.DEMOTE) {
-        down = m.ranges().get(0);
-      } else {
-        up = m.ranges().get(0);
-      }
-    }
-    assertThat(down).isEqualTo(new AddressRange(BASE, BASE + 6 * MiB));
-    assertThat(up).isEqualTo(new AddressRange(BASE + 6 * MiB, BASE + 64 * MiB));
   }
 
   @Test
