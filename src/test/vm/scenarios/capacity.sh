@@ -5,8 +5,8 @@
 #   k1  capacity H0 + 40 MiB, 96 MiB of cold data on the DRAM nodes: tierd demotes into node 2 and
 #       stops short of its capacity (node 2 never holds more than capacity + 2 MiB; cold data is
 #       left on DRAM);
-#   k2  the 8 MiB tierd did not put there show in tierd_demotion_only_foreign_bytes{node="2"} and
-#       tierd scan names workload f;
+#   k2  the bytes of f's buffer on node 2 (tierd did not put them there) show in
+#       tierd_demotion_only_foreign_bytes{node="2"} and tierd scan names workload f;
 #   k3  the capacity shrinks to H0 + 8 MiB: tierd moves data off node 2 until it holds no more than
 #       the capacity + 2 MiB, within K3_MAX_CYCLES cycles;
 #   k4  the same node with capacityCommand instead of capacityFile (tierd #2, fresh, on a copy of
@@ -75,7 +75,14 @@ for try in 1 2 3; do # kept as tierd-1.k2.metrics (the end's scrape overwrites t
     log "k2: scrape $try has no tierd_demotion_only_foreign_bytes{node=\"2\"} ($(wc -c < "$RES/tierd-1.k2.metrics") bytes)"
     sleep 2
 done
-verdict "k2" "tierd_demotion_only_foreign_bytes{node=\"2\"} = ${fb:-none} (expected >= 8 MiB: workload f's buffer)" ge "${fb:-0}" 8388608
+# f's buffer is cold, but a DAMON region that joins part of it to f's hot stack or heap can look hot
+# for a window, and node 1 has room, so tierd may promote a few MiB of it: the metric must count
+# what is on node 2 now (f's own report, taken after the scrape), and most of the buffer must be.
+f2_kb=$(($(wl_last f foreign | awk '{ print $8 + 0 }') * 4))
+verdict "k2" "tierd_demotion_only_foreign_bytes{node=\"2\"} = ${fb:-none} (expected >= the $((f2_kb / 1024)) MiB of workload f's buffer on node 2, less 256 KiB)" \
+    ge "${fb:-0}" $(((f2_kb - 256) * 1024))
+verdict "k2" "most of workload f's 8 MiB buffer is still on node 2 ($((f2_kb / 1024)) MiB, want >= 4 MiB), so the check above counts something" \
+    test "$f2_kb" -ge 4096
 "$REPO/bin/tierd" scan --config "$CFG" > "$RES/scan.txt" 2>&1
 fpid=$(wl_pid f)
 sed -n '/^Demotion-only node 2/,$p' "$RES/scan.txt" > "$RES/scan-node2.txt" # no /dev/fd in the guest

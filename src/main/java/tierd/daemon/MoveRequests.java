@@ -6,11 +6,19 @@ import tierd.model.ProcessId;
 import tierd.mover.MoveRequest;
 import tierd.planner.MigrationPlan;
 import tierd.planner.Move;
+import tierd.planner.ReasonCode;
 
 /**
  * A plan's moves as the mover's requests, in plan order (the mover's per-request tallies line up
  * with {@link MigrationPlan#moves()}). The planner and the mover do not know each other; the cycle
  * translates.
+ *
+ * <p>A demotion to a tenant's ceiling ({@link ReasonCode#TENANT_CEILING}) is capped at the bytes it
+ * was planned for ({@link Move#bytes()}): its ranges may hold more on the source than the placement
+ * the plan counted, and moving all of them took the tenant below its ceiling (the tenants VM boot
+ * once saw a 32 MiB demotion move 44 MiB). Other moves are not capped: a demotion for room over a
+ * range whose placement was estimated low must free the room it was planned for, and a cap there
+ * left the 2node boot's cold buffer on the fast node, a few KiB a cycle.
  */
 final class MoveRequests {
 
@@ -26,8 +34,15 @@ final class MoveRequests {
               m.ranges(),
               m.fromNodes(),
               m.toNode(),
-              m.pageBytes()));
+              m.pageBytes(),
+              cap(m)));
     }
     return out;
+  }
+
+  private static long cap(Move move) {
+    return move.reason().code() == ReasonCode.TENANT_CEILING
+        ? MoveRequest.plannedPages(move.bytes(), move.pageBytes())
+        : Long.MAX_VALUE;
   }
 }

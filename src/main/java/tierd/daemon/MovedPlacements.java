@@ -29,8 +29,8 @@ import tierd.process.ManagedProcess;
  * VMA, every range of it would still look a quarter on each node. The mover's answer settles it.
  *
  * <p>An entry lives for {@code retention} (the planner's history retention) or until a newer move
- * or a probe covers its range; processes that are gone lose theirs. Bounded by {@link #MAX_RANGES},
- * oldest first.
+ * covers its range; where a probe covers part of it, the probe's answer is used for that part;
+ * processes that are gone lose theirs. Bounded by {@link #MAX_RANGES}, oldest first.
  */
 final class MovedPlacements {
 
@@ -80,8 +80,8 @@ final class MovedPlacements {
   }
 
   /**
-   * {@code probed} (this cycle's exact queries) and, beside them, the remembered placements of the
-   * ranges they do not cover, for the processes of this cycle's scan.
+   * {@code probed} (this cycle's exact queries) and, beside them, the remembered placements of what
+   * they do not cover, for the processes of this cycle's scan.
    */
   List<RegionPlacement> besides(
       List<RegionPlacement> probed, List<ManagedProcess> processes, Instant now) {
@@ -93,9 +93,9 @@ final class MovedPlacements {
   }
 
   /**
-   * The remembered placements of live processes, younger than the retention, that overlap none of
-   * {@code probed} (fresher: queried this cycle). Entries of processes outside {@code alive} and
-   * expired ones are forgotten.
+   * The remembered placements of live processes, younger than the retention, less the parts that
+   * {@code probed} covers (fresher: queried this cycle). Entries of processes outside {@code alive}
+   * and expired ones are forgotten.
    */
   List<RegionPlacement> placements(
       List<RegionPlacement> probed, Set<ProcessId> alive, Instant now) {
@@ -114,12 +114,12 @@ final class MovedPlacements {
       TreeMap<Long, AddressRange> fresher =
           probedByPid.getOrDefault(e.getKey().pid(), new TreeMap<>());
       for (Known k : known.values()) {
-        if (!overlapsAny(fresher, k.range())) {
-          long bytes = Math.round(k.range().sizeBytes() * k.presentShare());
+        for (AddressRange rest : outside(fresher, k.range())) {
+          long bytes = Math.round(rest.sizeBytes() * k.presentShare());
           out.add(
               new RegionPlacement(
                   e.getKey().pid(),
-                  k.range(),
+                  rest,
                   bytes > 0 ? NodeBytes.of(k.node(), bytes) : NodeBytes.of(Map.of()),
                   true));
         }
@@ -166,13 +166,30 @@ final class MovedPlacements {
     }
   }
 
-  private static boolean overlapsAny(TreeMap<Long, AddressRange> ranges, AddressRange range) {
-    var before = ranges.floorEntry(range.start());
-    if (before != null && before.getValue().overlaps(range)) {
-      return true;
+  /**
+   * The parts of {@code range} that none of {@code probed} (sorted by start, not overlapping each
+   * other) covers. A probe of a neighbouring region may reach into a remembered range (a move's
+   * range ends snap to folio boundaries, a probe's do not): the rest of it stays known, or the
+   * planner would estimate it from the VMA's counts and plan it again.
+   */
+  private static List<AddressRange> outside(
+      TreeMap<Long, AddressRange> probed, AddressRange range) {
+    List<AddressRange> rest = new ArrayList<>();
+    long from = range.start();
+    var before = probed.lowerEntry(range.start());
+    if (before != null && before.getValue().end() > from) {
+      from = before.getValue().end();
     }
-    var after = ranges.ceilingEntry(range.start());
-    return after != null && after.getValue().overlaps(range);
+    for (AddressRange p : probed.subMap(range.start(), true, range.end(), false).values()) {
+      if (p.start() > from) {
+        rest.add(new AddressRange(from, p.start()));
+      }
+      from = Math.max(from, p.end());
+    }
+    if (from < range.end()) {
+      rest.add(new AddressRange(from, range.end()));
+    }
+    return rest;
   }
 
   private void dropOldest(int count) {

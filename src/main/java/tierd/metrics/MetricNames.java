@@ -26,8 +26,9 @@ public final class MetricNames {
   public static final String MOVE_FAILURES = "tierd.move.failures";
 
   /**
-   * tierd_move_deferred_pages_total{reason="time_budget"|"no_room"}: pages a move stage held back
-   * on purpose, for the next cycle to plan again.
+   * tierd_move_deferred_pages_total{reason="time_budget"|"no_room"|"over_plan"}: pages a move stage
+   * held back on purpose, for a later cycle to plan again ("over_plan": beyond the pages the plan
+   * counted for the move).
    */
   public static final String MOVE_DEFERRED = "tierd.move.deferred.pages";
 

@@ -103,10 +103,21 @@ public final class MoveMetrics {
   public void deferred(Outcome outcome, long pages) {
     Counter.builder(MOVE_DEFERRED)
         .description(
-            "Pages a move stage held back for the next cycle: time budget spent, or no room")
-        .tag("reason", outcome == Outcome.DEFERRED ? "time_budget" : "no_room")
+            "Pages a move stage held back for a later cycle: time budget spent, no room, or"
+                + " beyond the bytes planned")
+        .tag("reason", deferralReason(outcome))
         .register(registry)
         .increment(pages);
+  }
+
+  /** The {@code reason} label of a deferral: one per {@link Outcome#isDeferral()} outcome. */
+  static String deferralReason(Outcome outcome) {
+    return switch (outcome) {
+      case DEFERRED -> "time_budget";
+      case NO_ROOM -> "no_room";
+      case OVER_PLAN -> "over_plan";
+      default -> throw new IllegalArgumentException(outcome + " is not a deferral");
+    };
   }
 
   /** move_pages calls that moved and that only queried, and the longest call of either kind. */

@@ -33,7 +33,9 @@ final class ChunkMover {
     long pageBytes = req.pageBytes();
     if (engine.port == null) {
       long n = cursor.skipRest();
-      tally.add(Outcome.MOVED, n, pageBytes);
+      long withinPlan = Math.min(n, Math.max(0, run.capLeft(i)));
+      tally.add(Outcome.MOVED, withinPlan, pageBytes);
+      tally.add(Outcome.OVER_PLAN, n - withinPlan, pageBytes);
       run.done(n);
       return;
     }
@@ -45,7 +47,7 @@ final class ChunkMover {
       run.done(chunk.length);
       return;
     }
-    long[] candidates = classify(req, chunk, status, tally);
+    long[] candidates = withinPlan(i, classify(req, chunk, status, tally));
     if (engine.dryRun) {
       tally.add(Outcome.MOVED, candidates.length, pageBytes);
       run.done(chunk.length);
@@ -115,6 +117,22 @@ final class ChunkMover {
       }
     }
     return candidates.toArray();
+  }
+
+  /**
+   * The first of {@code candidates} that the request's cap still allows ({@link MoveRun#capLeft});
+   * the others are tallied as {@link Outcome#OVER_PLAN}. The plan booked the request's bytes, not
+   * which of its pages: it scored and cut the range as a whole, so any of them serves the plan, and
+   * taking them in address order (the order the ranges are walked in) keeps the pages left behind
+   * in one run at the range's end, for the next plan to see as one.
+   */
+  private long[] withinPlan(int i, long[] candidates) {
+    long allowed = Math.max(0, run.capLeft(i));
+    if (candidates.length <= allowed) {
+      return candidates;
+    }
+    run.tallies[i].add(Outcome.OVER_PLAN, candidates.length - allowed, run.request(i).pageBytes());
+    return Arrays.copyOf(candidates, (int) allowed);
   }
 
   private void move(int i, long[] candidates, boolean firstAttempt) {

@@ -19,6 +19,9 @@ import java.util.Objects;
  *   <li>placement is queried ({@code nodes == NULL}); only pages on one of the request's source
  *       nodes are candidates, the others are counted (already on target, not on source, ENOENT,
  *       EFAULT);
+ *   <li>candidates beyond what the request may still move ({@link MoveRequest#plannedPages()} less
+ *       the pages moved so far) end as {@link Outcome#OVER_PLAN}, and so does the rest of a request
+ *       that has moved its count;
  *   <li>candidates move in batches whose size adapts so that one call stays under {@link
  *       MoverConfig#callBound()} by the injected {@link Ticker}; {@code status[]} is pre-filled
  *       with a sentinel, and entries the kernel left untouched (a positive return) are re-queried;

@@ -22,14 +22,24 @@ import tierd.model.ProcessId;
  * bytes are counts times {@code pageBytes}; for a THP-backed range whose folios were split, the
  * byte count is an upper bound.
  *
+ * <p>{@code plannedPages} caps the request: the pages the planner counted for it (its budget, the
+ * room on the target, a tenant's ceiling or floor were booked for that much). The ranges may hold
+ * more on a source node than that: pages an earlier cycle left behind, or a placement the plan
+ * estimated. The mover stops once {@code plannedPages} pages have moved to the target, and the rest
+ * of the ranges end as {@link Outcome#OVER_PLAN}, for a later plan to count again. The cap holds
+ * for the whole of one move call (every chunk and the retry of busy pages); each cycle plans
+ * afresh, so a new request brings a new cap.
+ *
  * @param ranges {@code [start,end)} byte ranges; sorted and merged here
+ * @param plannedPages at most this many pages move to the target; clamped to {@link #pages()}
  */
 public record MoveRequest(
     ProcessId process,
     List<AddressRange> ranges,
     NodeSet fromNodes,
     int targetNode,
-    long pageBytes) {
+    long pageBytes,
+    long plannedPages) {
 
   public static final long BASE_PAGE_BYTES = 4096;
   public static final long PMD_FOLIO_BYTES = 2L << 20;
@@ -47,7 +57,36 @@ public record MoveRequest(
       throw new IllegalArgumentException(
           "pageBytes must be a power of two >= 4096, got " + pageBytes);
     }
+    if (plannedPages < 0) {
+      throw new IllegalArgumentException(
+          "move to node " + targetNode + ": negative plannedPages " + plannedPages);
+    }
     ranges = merge(ranges, pageBytes);
+    plannedPages = Math.min(plannedPages, pagesOf(ranges, pageBytes));
+  }
+
+  /**
+   * A request without a cap of its own: every page of the ranges found on a source node may move
+   * (tests, benchmarks; the daemon's requests carry the plan's count, see {@code MoveRequests}).
+   */
+  public MoveRequest(
+      ProcessId process,
+      List<AddressRange> ranges,
+      NodeSet fromNodes,
+      int targetNode,
+      long pageBytes) {
+    this(process, ranges, fromNodes, targetNode, pageBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * The pages a plan counted as {@code plannedBytes}, in units of {@code pageBytes}: rounded up, so
+   * that a count that is not a whole number of pages (an estimate) still lets the last page move.
+   */
+  public static long plannedPages(long plannedBytes, long pageBytes) {
+    if (plannedBytes <= 0) {
+      return 0;
+    }
+    return (plannedBytes - 1) / pageBytes + 1;
   }
 
   /** Base pages ({@link #BASE_PAGE_BYTES}). */
@@ -58,6 +97,10 @@ public record MoveRequest(
 
   /** Number of page addresses the request names. */
   public long pages() {
+    return pagesOf(ranges, pageBytes);
+  }
+
+  private static long pagesOf(List<AddressRange> ranges, long pageBytes) {
     long n = 0;
     for (AddressRange r : ranges) {
       n += r.sizeBytes() / pageBytes;

@@ -22,8 +22,9 @@ import tierd.nativeio.Errno;
  * found on a source node. Before a chunk into a node, the node's room is asked ({@link NodeRoom})
  * and the chunk is cut to it; a node without room waits while another lane still takes pages off
  * it, and otherwise the rest of its lane ends as {@link Outcome#NO_ROOM}. Once the time budget is
- * spent, every page not reached ends as {@link Outcome#DEFERRED}. The syscall work of a chunk is
- * {@link ChunkMover}'s.
+ * spent, every page not reached ends as {@link Outcome#DEFERRED}. A request that has moved its
+ * {@link MoveRequest#plannedPages()} stops there, and the rest of its ranges ends as {@link
+ * Outcome#OVER_PLAN} ({@link #capLeft}). The syscall work of a chunk is {@link ChunkMover}'s.
  */
 final class MoveRun {
 
@@ -121,7 +122,7 @@ final class MoveRun {
     }
     MoveRequest req = requests.get(i);
     verify(req.process());
-    if (settleIfBlocked(i)) {
+    if (settleIfBlocked(i) || settleIfCapped(i)) {
       return true;
     }
     long pageBytes = req.pageBytes();
@@ -138,6 +139,33 @@ final class MoveRun {
       maxPages = roomBytes / pageBytes;
     }
     chunks.step(i, cursors[i], maxPages);
+    settleIfCapped(i);
+    return true;
+  }
+
+  /**
+   * The pages request {@code i} may still move: its {@link MoveRequest#plannedPages()} less the
+   * pages that moved and those waiting for their retry (they may move yet). One count for the whole
+   * call, over all its chunks: a pause for room or for another lane does not reset it.
+   */
+  long capLeft(int i) {
+    LongList waiting = retries.get(i);
+    long waitingPages = waiting == null ? 0 : waiting.size();
+    return requests.get(i).plannedPages() - tallies[i].pages(Outcome.MOVED) - waitingPages;
+  }
+
+  /**
+   * Settles the rest of request {@code i} as {@link Outcome#OVER_PLAN} once it has moved what was
+   * planned; true if it did. Busy pages waiting for their retry hold their share of the cap, so a
+   * retry that fails leaves the request short of its count: the next cycle plans it again.
+   */
+  private boolean settleIfCapped(int i) {
+    if (capLeft(i) > 0) {
+      return false;
+    }
+    long n = cursors[i].skipRest();
+    tallies[i].add(Outcome.OVER_PLAN, n, requests.get(i).pageBytes());
+    done(n);
     return true;
   }
 

@@ -42,24 +42,32 @@ public enum Outcome {
    * the migration.
    */
   NO_ROOM,
+  /**
+   * Not attempted: the request had already moved the pages the plan counted for it ({@link
+   * MoveRequest#plannedPages()}). Its ranges held more on a source node than the plan knew of
+   * (pages an earlier cycle left behind, an estimated placement); moving them too would overrun
+   * what the plan booked (budget, room, a tenant's ceiling or floor). A later plan counts them
+   * again.
+   */
+  OVER_PLAN,
   /** Any other errno (EIO, EINVAL for a dirty page that cannot migrate, ...). */
   OTHER;
 
   /**
    * Whether the page failed to move: false for pages that moved, were already in place or were
    * never meant to move, and for pages held back on purpose (no room, time budget spent), which the
-   * next cycle plans again.
+   * next cycle plans again, and for pages beyond the plan's count.
    */
   public boolean isFailure() {
     return switch (this) {
-      case MOVED, ALREADY_ON_TARGET, NOT_ON_SOURCE, DEFERRED, NO_ROOM -> false;
+      case MOVED, ALREADY_ON_TARGET, NOT_ON_SOURCE, DEFERRED, NO_ROOM, OVER_PLAN -> false;
       default -> true;
     };
   }
 
-  /** Whether the page was held back on purpose, to be planned again by the next cycle. */
+  /** Whether the page was held back on purpose, to be planned again by a later cycle. */
   public boolean isDeferral() {
-    return this == DEFERRED || this == NO_ROOM;
+    return this == DEFERRED || this == NO_ROOM || this == OVER_PLAN;
   }
 
   /** The outcome of a negated errno in a status entry or a call's errno. */

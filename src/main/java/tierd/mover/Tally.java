@@ -91,6 +91,11 @@ public final class Tally {
       return this;
     }
 
+    /** Pages with this outcome so far. */
+    public long pages(Outcome outcome) {
+      return pages[outcome.ordinal()];
+    }
+
     public Builder add(Tally t) {
       for (int i = 0; i < pages.length; i++) {
         pages[i] += t.pages[i];

@@ -7,7 +7,8 @@
  * <ul>
  *   <li>a <em>request</em> ({@link tierd.mover.MoveRequest}) names a process (pid + start time),
  *       address ranges, the <em>source nodes</em> pages must be on to move, the <em>target
- *       node</em>, and the page unit (4 KiB, or 2 MiB for a THP-backed VMA: one address per folio);
+ *       node</em>, the page unit (4 KiB, or 2 MiB for a THP-backed VMA: one address per folio), and
+ *       the <em>planned pages</em>: at most that many move, whatever else the ranges hold;
  *   <li>the <em>port</em> ({@link tierd.mover.PagesPort}) is the kernel call itself; the mover
  *       talks to nothing else, so the fake kernel of the tests and the real one are
  *       interchangeable;

@@ -5,9 +5,9 @@ import java.util.function.Supplier;
 /**
  * One demotion, the step the pressure, exchange and proactive steps share: a demotion entry goes to
  * the nearest allowed node of the next lower allowed tier that has room, as much of it as the
- * demotion budget and the cycle cap allow (an aligned prefix when not all). An entry held back is
- * reported as a skip and decided — unless it was tried as an exchange victim, which is no candidate
- * of its own: then it is only barred from being tried again.
+ * demotion budget, the cycle cap and the room on the target allow (an aligned prefix when not all).
+ * An entry held back is reported as a skip and decided — unless it was tried as an exchange victim,
+ * which is no candidate of its own: then it is only barred from being tried again.
  */
 final class Demotion {
 
@@ -134,9 +134,45 @@ final class Demotion {
         return new Moved(bytes);
       }
     }
+    Moved prefix = prefixIntoRoom(segment, source, entry, targets, cut, purpose);
+    if (prefix != null) {
+      return prefix;
+    }
     SkipReason reason = fillBlocked && !roomBlocked ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK;
     return heldBack(
         source, entry, purpose, reason, () -> texts.demotionBlocked(reason, targets, bytes));
+  }
+
+  /**
+   * Room below which no prefix is cut: the crumbs of room that earlier moves leave would otherwise
+   * draw a tail of moves of a few KiB each.
+   */
+  static final long MIN_PREFIX_ROOM_BYTES = 1L << 20;
+
+  /**
+   * When no target takes all of {@code cut}, the aligned prefix of it that fits the room left on
+   * the nearest target with at least {@link #MIN_PREFIX_ROOM_BYTES} (a demotion-only node near its
+   * capacity takes what it can rather than nothing, as a promotion does); null when none has.
+   */
+  private Moved prefixIntoRoom(
+      int segment, int source, int entry, int[] targets, Cut cut, Purpose purpose) {
+    for (int position = 0; position < targets.length; position++) {
+      int target = targets[position];
+      long roomBytes = ledger.roomBytes(target);
+      if (roomBytes < MIN_PREFIX_ROOM_BYTES) {
+        continue;
+      }
+      Cut prefix = segments.fit(segment, segments.bytes(segment, source), roomBytes);
+      if (prefix == null || prefix.bytes() <= 0 || prefix.end() > cut.end()) {
+        continue;
+      }
+      move(segment, source, entry, target, position, prefix, purpose, true);
+      if (!purpose.exchange()) {
+        skips.restHeldByRoom(segment, source, prefix, target, Direction.DEMOTE);
+      }
+      return new Moved(prefix.bytes());
+    }
+    return null;
   }
 
   private void move(

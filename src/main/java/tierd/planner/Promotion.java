@@ -145,7 +145,7 @@ final class Promotion {
       skipRestOverBudget(segment, source, cut);
     } else if (choice instanceof Partial partial) {
       apply(segment, source, partial.target(), partial.cut(), reason(segment, source, partial));
-      skips.restHeldByRoom(segment, source, partial.cut(), partial.target());
+      skips.restHeldByRoom(segment, source, partial.cut(), partial.target(), Direction.PROMOTE);
     }
     return choice;
   }

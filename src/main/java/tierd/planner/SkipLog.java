@@ -129,8 +129,12 @@ final class SkipLog {
                 + (reason == SkipReason.BUDGET ? "this cycle's budget" : "the cycle cap"));
   }
 
-  /** The rest of a hot segment whose prefix {@code cut} filled the room left on {@code target}. */
-  void restHeldByRoom(int segment, int source, Cut cut, int target) {
+  /**
+   * The rest of a segment whose prefix {@code cut} filled the room left on {@code target}: a hot
+   * one promoted, or a colder one demoted into a node near its fill limit (a demotion-only node's
+   * capacity) or its floor.
+   */
+  void restHeldByRoom(int segment, int source, Cut cut, int target, Direction direction) {
     boolean fill =
         nodes.totalBytes(target) - ledger.freeBytes(target)
             >= nodes.fillLimitBytes(target) - Ledger.BASE_PAGE_BYTES;
@@ -138,11 +142,13 @@ final class SkipLog {
         segment,
         cut.end(),
         source,
-        Direction.PROMOTE,
+        direction,
         segments.bytes(segment, source) - cut.bytes(),
         fill ? SkipReason.FILL_LIMIT : SkipReason.WATERMARK,
         () ->
-            "the rest of a hot range whose first "
+            "the rest of a "
+                + (direction == Direction.PROMOTE ? "hot range" : "range")
+                + " whose first "
                 + Texts.bytes(cut.bytes())
                 + " filled the room left on node "
                 + nodes.nodeId(target)

@@ -18,6 +18,11 @@ class MoveRequestsTest {
   private static final long THP = 2L << 20;
 
   private static Move move(int pid, long start, int from, int to, ReasonCode code, long pageBytes) {
+    return move(pid, start, from, to, code, pageBytes, 2 * THP);
+  }
+
+  private static Move move(
+      int pid, long start, int from, int to, ReasonCode code, long pageBytes, long bytes) {
     List<AddressRange> ranges =
         List.of(
             AddressRange.ofSize(0x7f0000000000L, THP), AddressRange.ofSize(0x7f0000400000L, THP));
@@ -27,7 +32,7 @@ class MoveRequestsTest {
         ranges,
         NodeSet.parse(Integer.toString(from)),
         to,
-        2 * THP,
+        bytes,
         code.direction(),
         pageBytes,
         pageBytes == THP,
@@ -44,6 +49,36 @@ class MoveRequestsTest {
         .containsExactly(
             new MoveRequest(new ProcessId(41, 1000), up.ranges(), NodeSet.parse("1"), 0, 4096),
             new MoveRequest(new ProcessId(42, 2000), down.ranges(), NodeSet.parse("0"), 1, THP));
+  }
+
+  @Test
+  void eachRequestIsCappedAtTheBytesItsMoveWasPlannedFor() {
+    // 4 MiB of range, planned for 1.5 MiB plus a part page: 385 base pages, or 1 folio of 2 MiB.
+    long plannedBytes = (3L << 19) + 100;
+    Move down = move(42, 2000, 0, 1, ReasonCode.TENANT_CEILING, 4096, plannedBytes);
+    Move folios = move(43, 3000, 0, 1, ReasonCode.TENANT_CEILING, THP, plannedBytes);
+
+    List<MoveRequest> requests = MoveRequests.of(List.of(down, folios));
+
+    assertThat(requests.get(0).pages()).isEqualTo(1024);
+    assertThat(requests.get(0).plannedPages()).isEqualTo(385);
+    assertThat(requests.get(1).plannedPages()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyDemotionsToATenantsCeilingAreCapped() {
+    long plannedBytes = 1L << 20; // 256 pages of a 1024-page range
+    List<MoveRequest> requests =
+        MoveRequests.of(
+            List.of(
+                move(41, 1000, 1, 0, ReasonCode.HOT, 4096, plannedBytes),
+                move(42, 2000, 0, 1, ReasonCode.EXCHANGE, 4096, plannedBytes),
+                move(43, 3000, 0, 1, ReasonCode.COLD_PRESSURE, 4096, plannedBytes),
+                move(44, 4000, 0, 1, ReasonCode.TENANT_CEILING, 4096, plannedBytes)));
+
+    assertThat(requests)
+        .extracting(MoveRequest::plannedPages)
+        .containsExactly(1024L, 1024L, 1024L, 256L);
   }
 
   @Test

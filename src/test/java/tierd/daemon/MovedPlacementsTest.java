@@ -101,6 +101,26 @@ class MovedPlacementsTest {
   }
 
   @Test
+  void aRequestStoppedAtItsPlannedPagesLeavesNothingKnown() {
+    // [0, 32) on the fast node, planned for 20 pages: 12 stay there, so the range is not on SLOW.
+    MoveRequest capped =
+        new MoveRequest(
+            id,
+            List.of(AddressRange.ofSize(BUF, 32 * PAGE)),
+            NodeSet.of(FAST),
+            SLOW,
+            MoveRequest.BASE_PAGE_BYTES,
+            20);
+    MoveReport report = move(capped);
+    assertThat(report.total().pages(Outcome.MOVED)).isEqualTo(20);
+    assertThat(report.total().pages(Outcome.OVER_PLAN)).isEqualTo(12);
+
+    moved.record(List.of(capped), report, T0);
+
+    assertThat(moved.placements(List.of(), Set.of(id), T0)).isEmpty();
+  }
+
+  @Test
   void aDryRunRecordsNothing() {
     MoveRequest demotion = demote(id, 0, 32);
     MoveReport dry = DryRunMover.recording(Ticker.system()).move(List.of(demotion));
@@ -121,9 +141,20 @@ class MovedPlacementsTest {
             100, AddressRange.ofSize(BUF + 8 * PAGE, 4 * PAGE), NodeBytes.of(FAST, 4 * PAGE), true);
 
     assertThat(moved.placements(List.of(probed), Set.of(id), T0))
-        .as("the probe covers part of the first range: that one is left out this cycle")
-        .extracting(RegionPlacement::range)
-        .containsExactly(AddressRange.ofSize(BUF + 16 * PAGE, 16 * PAGE));
+        .as("the probe covers pages 8-12 of the first range: the probe answers for them")
+        .containsExactly(
+            new RegionPlacement(
+                100, AddressRange.ofSize(BUF, 8 * PAGE), NodeBytes.of(SLOW, 8 * PAGE), true),
+            new RegionPlacement(
+                100,
+                AddressRange.ofSize(BUF + 12 * PAGE, 4 * PAGE),
+                NodeBytes.of(SLOW, 4 * PAGE),
+                true),
+            new RegionPlacement(
+                100,
+                AddressRange.ofSize(BUF + 16 * PAGE, 16 * PAGE),
+                NodeBytes.of(SLOW, 16 * PAGE),
+                true));
     assertThat(moved.besides(List.of(probed), List.of(), T0))
         .as("a process no longer scanned loses what was known of it")
         .containsExactly(probed);
@@ -133,5 +164,28 @@ class MovedPlacementsTest {
     assertThat(moved.placements(List.of(), Set.of(id), T0.plus(Duration.ofMinutes(31))))
         .as("older than the retention")
         .isEmpty();
+  }
+
+  /**
+   * The 2node boot's livelock (CI, 2026-12-07): a demotion's range, snapped to a folio boundary,
+   * reached into the neighbouring region, which the next cycle's probe queried. Dropping the whole
+   * remembered range left its placement to the VMA's estimate, which put it back on the fast node,
+   * and the same demotion was planned (and found ALREADY_ON_TARGET) for 80 cycles.
+   */
+  @Test
+  void aProbeOfANeighbourThatReachesIntoAMovedRangeLeavesTheRestKnown() {
+    MoveRequest demotion = demote(id, 0, 32);
+    moved.record(List.of(demotion), move(demotion), T0);
+    RegionPlacement neighbour =
+        new RegionPlacement(
+            100,
+            AddressRange.ofSize(BUF + 28 * PAGE, 40 * PAGE),
+            NodeBytes.of(SLOW, 36 * PAGE),
+            true);
+
+    assertThat(moved.placements(List.of(neighbour), Set.of(id), T0))
+        .containsExactly(
+            new RegionPlacement(
+                100, AddressRange.ofSize(BUF, 28 * PAGE), NodeBytes.of(SLOW, 28 * PAGE), true));
   }
 }

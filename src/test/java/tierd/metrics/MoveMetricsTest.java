@@ -20,6 +20,7 @@ class MoveMetricsTest {
         .contains("tierd_move_failures_total{errno=\"EBUSY\",} 0.0")
         .contains("tierd_move_deferred_pages_total{reason=\"time_budget\",} 0.0")
         .contains("tierd_move_deferred_pages_total{reason=\"no_room\",} 0.0")
+        .contains("tierd_move_deferred_pages_total{reason=\"over_plan\",} 0.0")
         .contains("tierd_move_calls_total{kind=\"query\",} 0.0")
         .contains("tierd_move_longest_call_seconds 0.0");
   }
@@ -43,6 +44,7 @@ class MoveMetricsTest {
     moves.migrated("promote", 1, 0, 1, 4096);
     moves.failures(Outcome.EBUSY.name(), 3);
     moves.deferred(Outcome.NO_ROOM, 5);
+    moves.deferred(Outcome.OVER_PLAN, 7);
     moves.calls(2, 1, Duration.ofMillis(5));
 
     assertThat(metrics.scrape())
@@ -53,6 +55,7 @@ class MoveMetricsTest {
             "tierd_migrated_pages_total{direction=\"promote\",from_node=\"1\",to_node=\"0\",} 3.0")
         .contains("tierd_move_failures_total{errno=\"EBUSY\",} 3.0")
         .contains("tierd_move_deferred_pages_total{reason=\"no_room\",} 5.0")
+        .contains("tierd_move_deferred_pages_total{reason=\"over_plan\",} 7.0")
         .contains("tierd_move_calls_total{kind=\"move\",} 2.0")
         .contains("tierd_move_longest_call_seconds 0.005");
   }

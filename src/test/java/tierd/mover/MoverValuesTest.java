@@ -35,6 +35,10 @@ class MoverValuesTest {
             () -> new MoveRequest(P, List.of(), NodeSet.of(1), 0, 6000),
             "pageBytes must be a power of two >= 4096, got 6000"),
         bad(
+            "negative planned pages",
+            () -> new MoveRequest(P, List.of(), NodeSet.of(1), 0, 4096, -1),
+            "move to node 0: negative plannedPages -1"),
+        bad(
             "target node out of range",
             () -> MoveRequest.basePages(P, List.of(), NodeSet.of(1), 4096),
             "node id 4096 outside [0,1024)"),
@@ -96,6 +100,21 @@ class MoverValuesTest {
             MoveRequest.PMD_FOLIO_BYTES);
     assertThat(r.ranges()).containsExactly(new AddressRange(0x20_0000, 0x60_0000));
     assertThat(r.pages()).isEqualTo(2);
+  }
+
+  @Test
+  void plannedPagesRoundUpToWholePagesAndNeverExceedTheRanges() {
+    assertThat(MoveRequest.plannedPages(0, 4096)).isZero();
+    assertThat(MoveRequest.plannedPages(4096, 4096)).isEqualTo(1);
+    assertThat(MoveRequest.plannedPages(4097, 4096)).as("an estimate's part page").isEqualTo(2);
+    assertThat(MoveRequest.plannedPages(3L << 20, MoveRequest.PMD_FOLIO_BYTES)).isEqualTo(2);
+    List<AddressRange> tenPages = List.of(AddressRange.ofSize(0x1000, 10 * 4096));
+    assertThat(new MoveRequest(P, tenPages, NodeSet.of(1), 0, 4096, 4).plannedPages()).isEqualTo(4);
+    assertThat(new MoveRequest(P, tenPages, NodeSet.of(1), 0, 4096, 99).plannedPages())
+        .isEqualTo(10);
+    assertThat(MoveRequest.basePages(P, tenPages, NodeSet.of(1), 0).plannedPages())
+        .as("no cap of its own: every page of the ranges")
+        .isEqualTo(10);
   }
 
   @Test

@@ -103,7 +103,9 @@ class DemotionOnlyNodeTest {
             List.of(threeBuffersOn(0)),
             cold,
             Map.of(2, used2 + 100 * MiB));
-    assertThat(moves).containsExactly("1 0→2 COLD_PRESSURE " + SIZE);
+    assertThat(moves)
+        .as("the first region whole, then the prefix of the next that fills the 100 MiB")
+        .containsExactly("1 0→2 COLD_PRESSURE " + SIZE, "1 0→2 COLD_PRESSURE " + 36 * MiB);
   }
 
   @Test
