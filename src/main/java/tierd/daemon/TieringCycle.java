@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.TierdConfig;
@@ -20,22 +19,13 @@ import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelRoot;
 import tierd.metrics.TierdMetrics;
 import tierd.model.CpuList;
-import tierd.mover.DryRunMover;
-import tierd.mover.MoveLimits;
 import tierd.mover.PageMover;
-import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
-import tierd.planner.PlanResult;
-import tierd.planner.Planner;
-import tierd.planner.PlannerState;
-import tierd.planner.RegionPlacement;
 import tierd.process.ManagedProcess;
 import tierd.process.ProcessScanner;
 import tierd.process.ThreadCpus;
-import tierd.process.Vma;
 import tierd.profile.ProfileHistory;
 import tierd.profile.WindowProfile;
-import tierd.scoring.PromotionFeedback;
 import tierd.scoring.Scorer;
 import tierd.scoring.ScoringInput;
 import tierd.source.proc.Vmstat;
@@ -45,7 +35,8 @@ import tierd.whatif.SimulatedTiers;
 /**
  * One cycle of tierd, stage by stage ({@link #STAGES}): topology → vmstat → discover → heat →
  * conflicts → score → profile → placement → plan → move → publish. Holds the state that lives
- * across cycles (the scorer's history, the planner's budgets and residency, the heat source).
+ * across cycles (the scorer's history, the profile, the heat source; the planner's budgets and
+ * residency in {@link MigrationStages}).
  *
  * <p>Everything a cycle does runs under one failure boundary, {@link StageRunner}: every stage is
  * timed and counted, and a stage that throws fails the cycle, which is reported, logged (once, see
@@ -55,10 +46,11 @@ import tierd.whatif.SimulatedTiers;
  * or symbol JNA cannot link) switches this cycle to dry-run for good.
  *
  * <p>The concerns are units of their own: {@link HeatSupervisor} (the heat source across cycles),
- * {@link FreshPlanner} (plans on VMAs read this cycle), {@link MoveStage} (a plan's moves through
- * the mover, with progress lines), {@link DryRunSwitch} (the mover and placement probe, and the
- * switch to dry-run after a native failure), {@link CyclePublisher} (metrics and log lines), {@link
- * StageResults} (what the stages found, and the report made of it).
+ * {@link MigrationStages} (placement, plan and move: {@link FreshPlanner} plans on VMAs read this
+ * cycle, {@link MoveStage} takes a plan's moves through the mover, with progress lines), {@link
+ * DryRunSwitch} (the mover and placement probe, and the switch to dry-run after a native failure),
+ * {@link CyclePublisher} (metrics and log lines), {@link StageResults} (what the stages found, and
+ * the report made of it).
  *
  * <p>Not thread-safe: the daemon loop is its only caller.
  */
@@ -103,27 +95,17 @@ public final class TieringCycle implements AutoCloseable {
   /** One scanner for the daemon's life: it keeps the last maps and numa_maps of each process. */
   private final ProcessScanner scanner;
 
-  private final FreshPlanner freshPlanner;
   private final ThreadCpus threadCpus;
-  private DemotionOnlyNodes demotionOnly;
   private final AdaptingTopology topology = new AdaptingTopology();
   private final WhatIfTiers whatIf = new WhatIfTiers();
 
-  /** What-if plans are recorded here, never by the parts' mover: a simulated tier moves nothing. */
-  private final PageMover whatIfMover = DryRunMover.recording(Ticker.system());
-
   private TierdConfig config;
   private Scorer scorer;
-  private Planner planner;
   private HeatBudget heatBudget;
   private TrackingLimits limits = TrackingLimits.forHeap(Runtime.getRuntime().maxMemory());
-  private PlannerState plannerState = PlannerState.initial();
-  private PromotionFeedback feedback = PromotionFeedback.NONE;
   private ProfileHistory profile = ProfileHistory.forDaemon();
-  private MigrationPlan lastPlan;
   private final DryRunSwitch movers;
-  private final MoveStage moveStage;
-  private MovedPlacements movedPlacements = new MovedPlacements(Duration.ZERO);
+  private final MigrationStages migration;
   private long number;
   private Consumer<String> beforeEachStage = stage -> {};
 
@@ -135,9 +117,8 @@ public final class TieringCycle implements AutoCloseable {
     this.failures = new FailureLog(log, parts.clock());
     this.heat = new HeatSupervisor(parts.heat(), parts.metrics(), parts.clock());
     this.scanner = new ProcessScanner(parts.root());
-    this.freshPlanner = new FreshPlanner(scanner, parts.metrics().scan());
     this.threadCpus = new ThreadCpus(parts.root());
-    this.moveStage = new MoveStage(scanner, System::nanoTime);
+    this.migration = new MigrationStages(parts, movers, scanner);
     parts.metrics().cycleFailureStages(STAGES);
     apply(config);
   }
@@ -149,23 +130,14 @@ public final class TieringCycle implements AutoCloseable {
         scorer == null || !scorer.config().equals(c.stages().scoring())
             ? new Scorer(c.stages().scoring())
             : scorer;
-    this.planner = new Planner(c.stages().planner());
-    this.demotionOnly =
-        demotionOnly == null
-            ? DemotionOnlyNodes.of(
-                parts.root(), parts.pageBytes(), c.stages().planner(), c.runtimeDirectory())
-            : demotionOnly.reconfigured(
-                parts.root(), parts.pageBytes(), c.stages().planner(), c.runtimeDirectory());
-    this.movedPlacements = new MovedPlacements(c.stages().planner().historyRetention());
+    migration.apply(c);
     parts.metrics().tenants().configure(c.classes());
-    freshPlanner.classes(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
-    this.moveStage.progressLogInterval(c.stages().mover().progressLogInterval());
     this.scorer.maxTrackedRegions(limits.maxRegions());
   }
 
   public MigrationPlan lastPlan() {
-    return lastPlan;
+    return migration.lastPlan();
   }
 
   public String heatSourceName() {
@@ -249,15 +221,14 @@ public final class TieringCycle implements AutoCloseable {
               return scanned;
             });
     List<ManagedProcess> procs = r.scan.processes();
-    demotionOnly.report(procs, parts.metrics().demotionOnly());
+    migration.reportDemotionOnly(procs);
     SimulatedTiers sim =
         config.whatIf().enabled()
             ? stages.call("whatif", () -> whatIf.of(r.topo, config.whatIf()).orElse(null))
             : null;
     r.tiers = sim == null ? r.topo : sim.topology();
     r.whatIf = sim != null;
-    List<ManagedProcess> placed = sim == null ? procs : sim.processes(procs);
-    r.placed = placed;
+    r.placed = sim == null ? procs : sim.processes(procs);
     if (!r.tiers.isTiered() && !heatBudget.due(System.nanoTime())) {
       // Nothing to tier and the heat source spent its CPU share (profile.cpuBudget): the profile
       // keeps its last window until the next collect.
@@ -278,7 +249,10 @@ public final class TieringCycle implements AutoCloseable {
     Instant now = parts.clock().instant();
     r.scores =
         stages.call(
-            "score", () -> scorer.score(new ScoringInput(now, r.tiers, placed, samples, feedback)));
+            "score",
+            () ->
+                scorer.score(
+                    new ScoringInput(now, r.tiers, r.placed, samples, migration.feedback())));
     r.profile =
         stages.call(
             "profile",
@@ -289,62 +263,7 @@ public final class TieringCycle implements AutoCloseable {
     if (!r.tiers.isTiered()) {
       return;
     }
-    List<RegionPlacement> placements =
-        stages.call(
-            "placement",
-            () ->
-                sim != null
-                    ? List.<RegionPlacement>of() // estimated from the simulated VMAs
-                    : movers
-                        .placement()
-                        .map(
-                            p ->
-                                movedPlacements.besides(
-                                    p.probe(procs, r.scores.regions()).placements(), procs, now))
-                        .orElse(List.of()));
-    UnaryOperator<List<Vma>> placeVmas = sim == null ? UnaryOperator.identity() : sim::vmas;
-    r.plan =
-        stages.call(
-            "plan",
-            () -> {
-              Map<Integer, Long> capacities =
-                  sim == null
-                      ? demotionOnly.capacitiesNow(parts.metrics().demotionOnly())
-                      : Map.of();
-              PlanResult planned =
-                  freshPlanner.plan(
-                      planner,
-                      plannerState,
-                      now,
-                      sim == null ? demotionOnly.forPlan(r.tiers) : r.tiers,
-                      placed,
-                      r.scores,
-                      placements,
-                      placeVmas,
-                      sim == null ? r.cpus : Map.of(),
-                      capacities);
-              plannerState = planned.next();
-              lastPlan = planned.plan();
-              feedback = lastPlan.feedback();
-              return lastPlan;
-            });
-    PageMover moveWith = sim != null ? whatIfMover : movers.mover();
-    MoveLimits moveLimits =
-        sim != null
-            ? MoveLimits.NONE
-            : demotionOnly.limits(
-                MoveStage.limits(config, parts.root(), parts.pageBytes(), r.topo, dryRun()));
-    r.moved =
-        stages.call(
-            "move",
-            () -> {
-              MoveStage.Moved moved = moveStage.move(r.plan, moveWith, moveLimits);
-              if (sim == null) {
-                demotionOnly.moved(moved.requests(), moved.report());
-                movedPlacements.record(moved.requests(), moved.report(), parts.clock().instant());
-              }
-              return moved.report();
-            });
+    migration.run(stages, r, sim, now);
   }
 
   /** Logs and counts the cycle's failure, if any, and makes its report. */

@@ -165,8 +165,12 @@ class ExecCommandTest {
             "--",
             "sh",
             "-c",
-            "echo pid $$; grep SigBlk /proc/$$/status; for f in /proc/$$/fd/*; do readlink $f;"
-                + " done; exec cat /proc/self/numa_maps"));
+            // the mask is read with builtins before the shell forks anything: while it waits for
+            // a child, dash blocks signals itself (sigblockall in waitproc), which a grep of
+            // /proc/$$/status then saw now and then
+            "while read -r key value; do [ \"$key\" = SigBlk: ] && printf 'SigBlk:\\t%s\\n'"
+                + " \"$value\"; done < /proc/$$/status; echo pid $$;"
+                + " for f in /proc/$$/fd/*; do readlink $f; done; exec cat /proc/self/numa_maps"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();

@@ -2,27 +2,19 @@ package tierd.heat.damon;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.IntervalTuner;
 import tierd.heat.RegionSample;
 import tierd.heat.Sleeper;
 import tierd.heat.SourceKind;
-import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
-import tierd.model.AddressRange;
 import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
@@ -78,13 +70,8 @@ import tierd.process.ManagedProcess;
  *
  * <h2>Targets</h2>
  *
- * vaddr targets follow the managed processes: when the set changes, tierd rewrites {@code targets/}
- * and {@code schemes/} and writes {@code commit} (5.19+) to a running kdamond, or {@code on} to a
- * stopped one. A target pid that has exited makes {@code on}/{@code commit} fail with EINVAL
- * ({@code find_get_pid} in {@code damon_sysfs_add_target}); before 6.11 a failed commit also
- * stopped the kdamond. When every target has exited the kdamond stops by itself ({@code
- * kdamond_need_stop}); {@code collect} then returns nothing and the next {@code update} starts it
- * again.
+ * vaddr targets follow the managed processes, and a target that exits is dropped ({@link
+ * DamonTargets}, which also reads the samples back).
  *
  * <p>Probed rather than assumed (versions and commits from damonitor/damo {@code
  * src/_damon_features.py}; the files' meaning from Documentation/admin-guide/mm/damon/usage.rst):
@@ -94,8 +81,6 @@ import tierd.process.ManagedProcess;
  * core_filters} (6.15), {@code addr_unit} (6.18, 09a616cbb371).
  */
 public final class DamonSource implements HeatSource {
-
-  private static final Logger log = LoggerFactory.getLogger(DamonSource.class);
 
   static final String K = "kdamonds/0/";
   static final String CTX = K + "contexts/0/";
@@ -132,13 +117,10 @@ public final class DamonSource implements HeatSource {
   }
 
   private final Mode mode;
-  private final DamonFs fs;
-  private final KernelRoot root;
   private final TierdKdamond kdamond;
   private final DamonIntervals intervals;
   private final DamonContext context;
-  private List<Integer> targets = List.of();
-  private Map<Integer, ManagedProcess> processes = Map.of();
+  private final DamonTargets targets;
 
   private DamonSource(
       Mode mode,
@@ -151,9 +133,8 @@ public final class DamonSource implements HeatSource {
     this.kdamond = new TierdKdamond(mode.kind, fs, root, runtimeDir, sleeper, r);
     this.intervals = new DamonIntervals(fs, kdamond::write, kdamond::readLong, tuner);
     this.context = new DamonContext(mode, fs, root, kdamond::write, kdamond::readLong);
+    this.targets = new DamonTargets(mode, root, kdamond, context, intervals);
     this.mode = mode;
-    this.fs = fs;
-    this.root = root;
   }
 
   /**
@@ -299,7 +280,7 @@ public final class DamonSource implements HeatSource {
 
   /** vaddr: the pid of each target, by target index. */
   public List<Integer> targets() {
-    return targets;
+    return targets.pids();
   }
 
   /** The context's layout ({@link DamonContext}), recorded as configured; paddr starts now. */
@@ -314,64 +295,7 @@ public final class DamonSource implements HeatSource {
   @Override
   public void update(Collection<ManagedProcess> now) {
     kdamond.checkUsable(name());
-    Map<Integer, ManagedProcess> byPid = new LinkedHashMap<>();
-    for (ManagedProcess p : now) {
-      byPid.put(p.pid(), p);
-    }
-    processes = byPid;
-    if (mode == Mode.PADDR) {
-      if (!kdamond.readRunning()) {
-        kdamond.turnOn();
-      }
-      return;
-    }
-    List<Integer> desired = new ArrayList<>(new TreeSet<>(byPid.keySet()));
-    boolean nowRunning = kdamond.readRunning();
-    if (desired.equals(targets) && (nowRunning || desired.isEmpty())) {
-      kdamond.running(nowRunning);
-      return;
-    }
-    if (desired.isEmpty()) {
-      if (nowRunning) {
-        kdamond.turnOff();
-      }
-      targets = List.of();
-      kdamond.running(false);
-      return;
-    }
-    KernelFsException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      List<Integer> live = desired.stream().filter(this::alive).toList();
-      if (live.isEmpty()) {
-        if (kdamond.readRunning()) {
-          kdamond.turnOff();
-        }
-        targets = List.of();
-        kdamond.running(false);
-        return;
-      }
-      context.writeTargets(live);
-      try {
-        if (kdamond.readRunning()) {
-          kdamond.write(K + "state", "commit");
-        } else {
-          kdamond.turnOn();
-        }
-        targets = live;
-        kdamond.running(true);
-        return;
-      } catch (KernelFsException e) {
-        if (!DamonErrors.invalid(e)) {
-          throw e;
-        }
-        // A target exited between the liveness check and the write; before 6.11 a failed
-        // commit also stopped the kdamond. Re-check and retry with the survivors.
-        last = e;
-        log.debug("DAMON rejected targets {}: {}", live, e.getMessage());
-      }
-    }
-    kdamond.running(kdamond.readRunning());
-    throw last;
+    targets.update(now);
   }
 
   @Override
@@ -383,7 +307,7 @@ public final class DamonSource implements HeatSource {
   @Override
   public void collect(Consumer<RegionSample> out) {
     kdamond.checkUsable(name());
-    if (mode == Mode.VADDR && targets.isEmpty()) {
+    if (targets.none()) {
       return;
     }
     if (!kdamond.readRunning()) {
@@ -400,45 +324,7 @@ public final class DamonSource implements HeatSource {
       }
       throw e;
     }
-    Duration window = aggrInterval();
-    Duration check = sampleInterval();
-    List<TriedRegion> all = new ArrayList<>();
-    if (mode == Mode.VADDR) {
-      for (int i = 0; i < targets.size(); i++) {
-        int pid = targets.get(i);
-        if (!alive(pid)) {
-          continue;
-        }
-        List<TriedRegion> regions = context.triedRegions(i);
-        all.addAll(regions);
-        for (TriedRegion r : regions) {
-          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
-        }
-      }
-    } else {
-      all = context.triedRegions(0);
-      PaddrMapper.map(
-          root,
-          processes.values(),
-          all,
-          (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
-          out);
-    }
-    intervals.retune(all, kdamond.readRunning());
-  }
-
-  RegionSample sample(
-      int pid, AddressRange range, long nr, long age, Duration window, Duration check) {
-    int maxAccesses = intervals.maxAccesses();
-    int n = (int) Math.min(nr, maxAccesses);
-    long ageNanos;
-    try {
-      ageNanos = Math.multiplyExact(Math.multiplyExact(age, intervals.aggrUs()), 1000L);
-    } catch (ArithmeticException e) {
-      ageNanos = Long.MAX_VALUE;
-    }
-    return new RegionSample(
-        pid, range, n, maxAccesses, window, check, Duration.ofNanos(ageNanos), name());
+    intervals.retune(targets.read(out), kdamond.readRunning());
   }
 
   /**
@@ -450,16 +336,12 @@ public final class DamonSource implements HeatSource {
     kdamond.close();
   }
 
-  private boolean alive(int pid) {
-    return KernelFiles.exists(root.pid(pid, "stat"));
-  }
-
   @Override
   public String toString() {
     return "DamonSource["
         + mode.ops
         + ", targets="
-        + targets
+        + targets.pids()
         + ", running="
         + kdamond.running()
         + "]";
