@@ -25,8 +25,9 @@ import tierd.model.NodeSet;
  *     bind}; by default they are left alone
  * @param moveShared when true, shared VMAs are moved with MPOL_MF_MOVE_ALL; by default skipped
  * @param hugetlb whether hugetlb VMAs are skipped or moved in whole huge pages
- * @param thpAlign folio size that range ends inside a VMA are snapped to, so a THP moves as one
- *     unit (a power of two ≥ 4 KiB, or 0 for none)
+ * @param thpAlign folio size that range ends inside a VMA that may hold THPs are snapped to, so a
+ *     THP moves as one unit (a power of two ≥ 4 KiB, or 0 for none); VMAs that cannot hold THPs
+ *     keep page-precise ends
  * @param maxFill per-node fill limit: share of the node's total that may be used ((0, 1]); nodes
  *     not listed have 1
  * @param exchange when a fast node is full and hotter data waits below, demote its coldest data to

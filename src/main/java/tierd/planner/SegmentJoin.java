@@ -270,7 +270,9 @@ final class SegmentJoin {
                     + Texts.bytes(end - start)
                     + " is smaller than one "
                     + Texts.bytes(vma.unitBytes())
-                    + (vma.thpAligned() ? " THP folio" : " huge page")
+                    + (vma.thpAligned()
+                        ? " THP folio"
+                        : vma.vma().hugetlb() ? " huge page" : " page")
                     + " once aligned; its folios move with their neighbours");
       }
     }

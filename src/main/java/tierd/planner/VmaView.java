@@ -12,8 +12,11 @@ import tierd.process.Vma;
  * <p>Promotion targets are the rule's, nearest first to the node the process's threads ran on most
  * when that is known ({@link ProcessView#accessorNode}), else nearest to the data's node.
  *
- * <p>The unit is the huge page size for a hugetlb VMA, else {@code planner.thpAlign} when set (so a
- * THP folio moves as one), else the page size.
+ * <p>The unit is the huge page size for a hugetlb VMA, else {@code planner.thpAlign} when set and
+ * the VMA may hold THPs ({@link Vma#thpEligible}, smaps' {@code THPeligible}), so a THP folio moves
+ * as one, else the page size. A VMA that cannot hold THPs (MADV_NOHUGEPAGE, THP "never", or
+ * "madvise" without MADV_HUGEPAGE) keeps page-precise range ends: snapping them would only move up
+ * to half a folio of a hot neighbour with a cold range, or leave as much of a hot range behind.
  */
 final class VmaView {
 
@@ -49,7 +52,7 @@ final class VmaView {
     this.nodes = nodes;
     this.rule = PlacementRule.forVma(cpuset, vma, config);
     long thpBytes = config.thpAlign().bytes();
-    this.thpAligned = !vma.hugetlb() && thpBytes > 0;
+    this.thpAligned = !vma.hugetlb() && thpBytes > 0 && vma.thpEligible();
     this.unitBytes = thpAligned ? thpBytes : vma.pageBytes();
     this.moveAll = vma.shared() && config.moveShared();
     this.promotion = new PlacementRule.Verdict[nodes.count()];

@@ -14,7 +14,10 @@ import tierd.source.proc.NumaMaps;
  * numa_maps' {@code active=} (pages on the active LRU; the kernel omits it when all are active).
  * {@code presentPages} is the sum of {@code pages}, kept because every stage asks for it; the
  * constructors without it compute it. Pages per node are a compact {@link PerNode}: a daemon keeps
- * every managed VMA between cycles, tens of thousands of them.
+ * every managed VMA between cycles, tens of thousands of them. {@code thpEligible}: smaps' {@code
+ * THPeligible} for the VMA, whether it may hold PMD-mapped THP folios (false under MADV_NOHUGEPAGE,
+ * THP "never", or "madvise" without MADV_HUGEPAGE); true when unknown (the constructors without it,
+ * an unreadable smaps, a kernel before 5.0), so the planner then keeps its folio-safe alignment.
  */
 public record Vma(
     AddressRange range,
@@ -28,7 +31,8 @@ public record Vma(
     long mapmax,
     PerNode pages,
     long activePages,
-    long presentPages) {
+    long presentPages,
+    boolean thpEligible) {
 
   public Vma {
     if (pageBytes <= 0 || Long.bitCount(pageBytes) != 1) {
@@ -66,7 +70,31 @@ public record Vma(
         mapmax,
         PerNode.of(pagesPerNode),
         activePages,
-        sum(pagesPerNode));
+        sum(pagesPerNode),
+        true);
+  }
+
+  /**
+   * This VMA with smaps' {@code THPeligible} set to {@code eligible} (itself when it already is).
+   */
+  public Vma withThpEligible(boolean eligible) {
+    if (eligible == thpEligible) {
+      return this;
+    }
+    return new Vma(
+        range,
+        perms,
+        path,
+        policy,
+        backing,
+        hugetlb,
+        pageBytes,
+        anonPages,
+        mapmax,
+        pages,
+        activePages,
+        presentPages,
+        eligible);
   }
 
   /** A VMA whose present pages are all on the active LRU (numa_maps printed no {@code active=}). */

@@ -56,6 +56,7 @@ public final class VmaJoin {
    */
   public static final class Joiner implements java.util.function.Consumer<NumaMaps.Entry> {
     private final List<ProcMaps.Mapping> maps;
+    private final ThpEligibility thp;
     private final Map<Long, ProcMaps.Mapping> byStart;
     private final List<Vma> out;
     private final List<Rejection> rejected = new ArrayList<>(0);
@@ -66,7 +67,13 @@ public final class VmaJoin {
     private int matched;
 
     public Joiner(List<ProcMaps.Mapping> maps) {
+      this(maps, ThpEligibility.UNKNOWN);
+    }
+
+    /** As {@link #Joiner(List)}, each VMA marked THP-eligible as {@code thp} says. */
+    Joiner(List<ProcMaps.Mapping> maps, ThpEligibility thp) {
       this.maps = maps;
+      this.thp = thp;
       this.byStart = new HashMap<>(maps.size() * 2);
       for (ProcMaps.Mapping m : maps) {
         byStart.put(m.range().start(), m);
@@ -114,17 +121,18 @@ public final class VmaJoin {
       }
       out.add(
           new Vma(
-              m.range(),
-              m.perms(),
-              m.path(),
-              e.policy(),
-              e.backing(),
-              e.huge(),
-              e.pageBytes(),
-              e.anon(),
-              e.mapmax().orElse(1),
-              e.pagesPerNode(),
-              e.activePages()));
+                  m.range(),
+                  m.perms(),
+                  m.path(),
+                  e.policy(),
+                  e.backing(),
+                  e.huge(),
+                  e.pageBytes(),
+                  e.anon(),
+                  e.mapmax().orElse(1),
+                  e.pagesPerNode(),
+                  e.activePages())
+              .withThpEligible(thp.eligible(m.range().start())));
     }
 
     /** The VMAs both files agree on, and what was left out (maps' VMAs numa_maps lacks too). */

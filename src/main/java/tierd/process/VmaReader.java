@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
@@ -14,6 +16,7 @@ import tierd.kernelfs.Rejection;
 import tierd.model.NodeSet;
 import tierd.source.proc.NumaMaps;
 import tierd.source.proc.ProcMaps;
+import tierd.source.proc.Smaps;
 
 /**
  * Reads the VMAs of managed processes from maps and numa_maps, and keeps them between scans.
@@ -24,10 +27,22 @@ import tierd.source.proc.ProcMaps;
  * than decoding, parsing and joining them again. numa_maps is the costly file (the kernel walks
  * every present page of the process to count it per node): while a process's maps and RSS stay the
  * same it is read every 1, 2, 4, ... scans up to {@link #numaMapsMaxAge}.
+ *
+ * <p>Which VMAs may hold THPs (smaps' {@code THPeligible}, see {@link ThpEligibility}) is read from
+ * smaps, which walks the page tables too: only when a process's maps changed (a new process, a VMA
+ * mapped, unmapped, split or merged), at most once per numa_maps read, and kept otherwise. A
+ * madvise(MADV_NOHUGEPAGE) or prctl(PR_SET_THP_DISABLE) on an unchanged VMA, or a change of the
+ * global THP mode, is seen at the next maps change. An smaps that cannot be read or parsed is
+ * logged once per process and its VMAs count as eligible.
  */
 final class VmaReader {
 
+  private static final Logger log = LoggerFactory.getLogger(VmaReader.class);
+
   private final KernelRoot root;
+
+  /** Pids whose smaps failed and was logged (once per process). */
+  private final Set<Integer> smapsFailed = new HashSet<>();
 
   private final Map<Integer, Cached> cache = new HashMap<>();
 
@@ -43,12 +58,13 @@ final class VmaReader {
    * to 1 after one that did or that left VMAs out, as the kernel's NUMA balancing backs off its
    * scan period); {@code age}: scans since that read. {@code nodes}: the nodes with pages of any of
    * the VMAs; {@code rejected}: what the join left out, reported again at every read of the same
-   * bytes.
+   * bytes. {@code thp}: the smaps read at the last change of maps.
    */
   private record Cached(
       long startTime,
       KernelFiles.Fingerprint numaMaps,
       KernelFiles.Fingerprint maps,
+      ThpEligibility thp,
       long rss,
       List<Vma> vmas,
       NodeSet nodes,
@@ -57,11 +73,12 @@ final class VmaReader {
       int age) {
 
     Cached older() {
-      return new Cached(startTime, numaMaps, maps, rss, vmas, nodes, rejected, period, age + 1);
+      return new Cached(
+          startTime, numaMaps, maps, thp, rss, vmas, nodes, rejected, period, age + 1);
     }
 
     Cached readAgainNextScan() {
-      return new Cached(startTime, numaMaps, maps, rss, vmas, nodes, rejected, 1, age);
+      return new Cached(startTime, numaMaps, maps, thp, rss, vmas, nodes, rejected, 1, age);
     }
   }
 
@@ -101,6 +118,7 @@ final class VmaReader {
   /** Forgets every pid not in {@code managed} (processes that exited or are no longer managed). */
   void retain(Set<Integer> managed) {
     cache.keySet().retainAll(managed);
+    smapsFailed.retainAll(managed);
   }
 
   boolean readThisScan(int pid) {
@@ -184,6 +202,8 @@ final class VmaReader {
     KernelFiles.Fingerprint numaPrint = numa.fingerprint();
     boolean same =
         last != null && numaPrint.equals(last.numaMaps()) && mapsPrint.equals(last.maps());
+    // maps has its bytes exactly when it changed since last (or there is no last)
+    ThpEligibility thp = maps.hasText() ? readThp(pid) : last.thp();
     List<Vma> vmas;
     NodeSet nodes;
     List<Rejection> rejected;
@@ -203,7 +223,7 @@ final class VmaReader {
         throw e.withFile(mapsPath);
       }
       mapsText = null; // maps' text is garbage from here on: one large file in the heap at a time
-      VmaJoin.Joiner joiner = new VmaJoin.Joiner(mappings);
+      VmaJoin.Joiner joiner = new VmaJoin.Joiner(mappings, thp);
       try {
         NumaMaps.parse(numa.text(), joiner);
       } catch (KernelFsException e) {
@@ -217,9 +237,31 @@ final class VmaReader {
     // A read that left VMAs out is repeated next scan: a race between the two files is over by
     // then, and a broken file is reported again rather than kept quietly.
     int period = same && rejected.isEmpty() ? Math.min(2 * last.period(), numaMapsMaxAge) : 1;
-    Cached now = new Cached(startTime, numaPrint, mapsPrint, rss, vmas, nodes, rejected, period, 0);
+    Cached now =
+        new Cached(startTime, numaPrint, mapsPrint, thp, rss, vmas, nodes, rejected, period, 0);
     cache.put(pid, now);
     return now;
+  }
+
+  /**
+   * This pid's VMAs' THP eligibility from its smaps; {@link ThpEligibility#UNKNOWN} (every VMA
+   * eligible, the folio-safe alignment) when smaps is gone (the process exited: the scan finds out
+   * from its stat), unreadable or malformed, logged once per process.
+   */
+  private ThpEligibility readThp(int pid) {
+    Path smaps = root.pid(pid, "smaps");
+    try {
+      return ThpEligibility.of(Smaps.parse(KernelFiles.read(smaps, maxFileBytes)));
+    } catch (KernelFsException e) {
+      if (e.kind() != KernelFsException.Kind.ABSENT && smapsFailed.add(pid)) {
+        log.warn(
+            "{}; the VMAs of pid {} count as THP-eligible (their range ends snap to"
+                + " planner.thpAlign) until its maps change",
+            e.withFile(smaps).getMessage(),
+            pid);
+      }
+      return ThpEligibility.UNKNOWN;
+    }
   }
 
   private static NodeSet nodesOf(List<Vma> vmas) {

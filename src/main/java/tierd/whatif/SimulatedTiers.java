@@ -215,7 +215,8 @@ public final class SimulatedTiers {
         v.mapmax(),
         PerNode.of(split),
         v.activePages(),
-        v.presentPages());
+        v.presentPages(),
+        v.thpEligible());
   }
 
   private NodeSet withSlowParts(NodeSet nodes) {

@@ -78,9 +78,23 @@ class SegmentJoinTest {
     assertThat(p.moves().get(0).ranges()).containsExactly(v.range());
   }
 
-  @Test
-  void neighbouringPiecesShareTheirSnappedBoundarySoNoFolioIsSplit() {
-    Vma v = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 32 * MiB, 0, 32 * MiB));
+  static Stream<Arguments> coldBesideHot() {
+    long cut = BASE + 5 * MiB + 300 * 1024; // page-aligned, 724 KiB short of a 2 MiB boundary
+    return Stream.of(
+        Arguments.of(
+            "THP-eligible VMA: both snap to the same 2 MiB boundary, no folio is split",
+            true,
+            6 * MiB),
+        Arguments.of("VMA that cannot hold THPs: both end at the region edge", false, cut - BASE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("coldBesideHot")
+  void coldRangeBesideAHotOneEndsWhereTheVmaAllows(
+      String name, boolean thpEligible, long boundaryOffsetBytes) {
+    Vma v =
+        vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(2, 32 * MiB, 0, 32 * MiB))
+            .withThpEligible(thpEligible);
     long cut = BASE + 5 * MiB + 300 * 1024;
     MigrationPlan p =
         new Planner(PlannerConfig.defaults())
@@ -93,17 +107,15 @@ class SegmentJoinTest {
                         hot(1, cut, BASE + 64 * MiB - cut, 0.8))),
                 PlannerState.initial())
             .plan();
-    AddressRange down = null;
-    AddressRange up = null;
+    assertThat(p.moves()).hasSize(2);
     for (Move m : p.moves()) {
-      if (m.direction() == Direction.DEMOTE) {
-        down = m.ranges().get(0);
-      } else {
-        up = m.ranges().get(0);
-      }
+      assertThat(m.thpAligned()).isEqualTo(thpEligible);
+      AddressRange expected =
+          m.direction() == Direction.DEMOTE
+              ? new AddressRange(BASE, BASE + boundaryOffsetBytes)
+              : new AddressRange(BASE + boundaryOffsetBytes, BASE + 64 * MiB);
+      assertThat(m.ranges()).as(m.direction().toString()).containsExactly(expected);
     }
-    assertThat(down).isEqualTo(new AddressRange(BASE, BASE + 6 * MiB));
-    assertThat(up).isEqualTo(new AddressRange(BASE + 6 * MiB, BASE + 64 * MiB));
   }
 
   @Test

@@ -41,6 +41,9 @@ class VmaViewTest {
     assertThat(view(anon, noThp).thpAligned()).isFalse();
     assertThat(view(hugetlb, PlannerConfig.defaults()).unitBytes()).isEqualTo(2 * MiB);
     assertThat(view(hugetlb, PlannerConfig.defaults()).thpAligned()).isFalse();
+    Vma noHugepage = anon.withThpEligible(false);
+    assertThat(view(noHugepage, PlannerConfig.defaults()).unitBytes()).isEqualTo(PAGE);
+    assertThat(view(noHugepage, PlannerConfig.defaults()).thpAligned()).isFalse();
   }
 
   @Test

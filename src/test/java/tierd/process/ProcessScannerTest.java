@@ -3,6 +3,7 @@ package tierd.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +12,110 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import tierd.CapturedLog;
 import tierd.Fixtures;
 import tierd.kernelfs.KernelRoot;
 import tierd.model.NodeSet;
 
 class ProcessScannerTest {
+
+  @RegisterExtension final CapturedLog logged = new CapturedLog(VmaReader.class);
+
+  /**
+   * The three 8 MiB buffers of process/host-thp (CAPTURE.txt): plain, MADV_NOHUGEPAGE,
+   * MADV_HUGEPAGE.
+   */
+  static final long PLAIN = 0x7f24d8000000L;
+
+  static final long NO_HUGEPAGE = 0x7f24d8800000L;
+  static final long HUGEPAGE = 0x7f24d9000000L;
+
+  /** The host-1node tree with pid 4242's maps, numa_maps and smaps from process/host-thp. */
+  private static void withThpCapture(Path tmp) throws IOException {
+    Fixtures.copyTree(Fixtures.path("fixtures/host-1node"), tmp);
+    for (String file : List.of("maps", "numa_maps", "smaps")) {
+      Files.copy(
+          Fixtures.path("process/host-thp/" + file),
+          tmp.resolve("proc/4242/" + file),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Each VMA carries smaps' THPeligible. smaps is read when maps changes only: a new THPeligible in
+   * smaps is not seen while maps stays the same (numa_maps read again or not), and is at the next
+   * change of maps; a VMA smaps does not list counts as eligible.
+   */
+  @Test
+  void thpEligibilityIsReadFromSmapsOnlyWhenMapsChange(@TempDir Path tmp) throws IOException {
+    withThpCapture(tmp);
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    StringBuilder reads = new StringBuilder();
+    List<Vma> first = scanOne(s, reads);
+    assertThat(vmaAt(first, PLAIN).thpEligible()).isFalse();
+    assertThat(vmaAt(first, NO_HUGEPAGE).thpEligible()).isFalse();
+    assertThat(vmaAt(first, HUGEPAGE).thpEligible()).isTrue();
+    assertThat(first).filteredOn(Vma::thpEligible).hasSize(1);
+
+    // The MADV_HUGEPAGE buffer turns ineligible in smaps, and numa_maps changes; maps does not.
+    Path smaps = tmp.resolve("proc/4242/smaps");
+    Files.writeString(
+        smaps, Files.readString(smaps).replace("THPeligible:           1", "THPeligible:    0"));
+    Path nm = tmp.resolve("proc/4242/numa_maps");
+    long start = takePageFromNodeZero(nm);
+    List<Vma> numaChanged = scanOne(s, reads);
+    assertThat(reads).hasToString("RR");
+    assertThat(vmaAt(numaChanged, start).pagesPerNode().get(0))
+        .isEqualTo(vmaAt(first, start).pagesPerNode().get(0) - 1);
+    assertThat(vmaAt(numaChanged, HUGEPAGE).thpEligible()).isTrue();
+
+    // maps changes (a new VMA, not in smaps): smaps is read again
+    Path maps = tmp.resolve("proc/4242/maps");
+    Files.writeString(
+        maps, Files.readString(maps) + "7ffff0000000-7ffff0001000 r--p 00000000 00:00 0 \n");
+    Files.writeString(nm, Files.readString(nm) + "7ffff0000000 default\n");
+    List<Vma> mapsChanged = scanOne(s, reads);
+    assertThat(vmaAt(mapsChanged, HUGEPAGE).thpEligible()).isFalse();
+    assertThat(vmaAt(mapsChanged, 0x7ffff0000000L).thpEligible()).isTrue();
+  }
+
+  /** A malformed smaps: one warning naming the file, every VMA eligible, the process kept. */
+  @Test
+  void malformedSmapsLeavesEveryVmaEligibleWithOneWarning(@TempDir Path tmp) throws IOException {
+    withThpCapture(tmp);
+    Path smaps = tmp.resolve("proc/4242/smaps");
+    Files.writeString(
+        smaps, Files.readString(smaps).replace("THPeligible:           1", "THPeligible:    2"));
+    ProcessScanner s = new ProcessScanner(KernelRoot.under(tmp));
+    ProcessScanner.Result r = s.scan(ProcessFilter.all(-1));
+    assertThat(r.malformed()).isZero();
+    assertThat(r.processes().get(0).vmas()).allMatch(Vma::thpEligible);
+    // maps changes, smaps is read again and still malformed: no second warning for the process
+    Path maps = tmp.resolve("proc/4242/maps");
+    Files.writeString(
+        maps, Files.readString(maps) + "7ffff0000000-7ffff0001000 r--p 00000000 00:00 0 \n");
+    Path nm = tmp.resolve("proc/4242/numa_maps");
+    Files.writeString(nm, Files.readString(nm) + "7ffff0000000 default\n");
+    assertThat(s.scan(ProcessFilter.all(-1)).processes().get(0).vmas()).allMatch(Vma::thpEligible);
+    assertThat(logged.at(Level.WARN))
+        .singleElement()
+        .asString()
+        .startsWith(smaps + ":")
+        .contains("at token 'THPeligible: 2': THPeligible: expected 0 or 1")
+        .contains("pid 4242 count as THP-eligible");
+  }
+
+  /** Without smaps (the fixture trees, the fake kernel) every VMA is eligible, silently. */
+  @Test
+  void absentSmapsLeavesEveryVmaEligibleSilently() {
+    ProcessScanner s = new ProcessScanner(Fixtures.root("host-1node"));
+    assertThat(s.scan(ProcessFilter.all(-1)).processes().get(0).vmas())
+        .isNotEmpty()
+        .allMatch(Vma::thpEligible);
+    assertThat(logged.atLeast(Level.INFO)).isEmpty();
+  }
 
   @Test
   void fixtureProcess() {

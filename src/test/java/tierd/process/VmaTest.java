@@ -37,7 +37,8 @@ class VmaTest {
               1,
               PerNode.of(perNode),
               activeAndPresent[0],
-              activeAndPresent[1]);
+              activeAndPresent[1],
+              true);
     };
   }
 
@@ -53,6 +54,18 @@ class VmaTest {
     assertThat(someActive.presentPages()).isEqualTo(312);
     assertThat(someActive.presentBytes()).isEqualTo(312L * 4096);
     assertThat(someActive).isEqualTo(anon(perNode, 40, 312));
+  }
+
+  @Test
+  void thpEligibleIsTrueUnlessSetAndChangesNothingElse() {
+    TreeMap<Integer, Long> perNode = new TreeMap<>();
+    perNode.put(0, 300L);
+    Vma unknown = anon(perNode, 40);
+    assertThat(unknown.thpEligible()).isTrue();
+    assertThat(unknown.withThpEligible(true)).isSameAs(unknown);
+    Vma noHugepage = unknown.withThpEligible(false);
+    assertThat(noHugepage.thpEligible()).isFalse();
+    assertThat(noHugepage.withThpEligible(true)).isEqualTo(unknown);
   }
 
   @Test

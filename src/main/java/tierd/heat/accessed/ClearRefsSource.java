@@ -17,6 +17,7 @@ import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
 import tierd.process.ManagedProcess;
 import tierd.source.proc.Pagemap;
+import tierd.source.proc.Smaps;
 
 /**
  * Heat from {@code /proc/PID/clear_refs}, in two kinds.

@@ -1,6 +1,7 @@
 package tierd.heat.accessed;
 
 import tierd.source.proc.Pagemap;
+import tierd.source.proc.Smaps;
 
 /**
  * Page-granular write heat of one VMA from soft-dirty bits (pagemap bit 55), combined with the

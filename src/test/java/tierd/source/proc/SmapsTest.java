@@ -1,4 +1,4 @@
-package tierd.heat.accessed;
+package tierd.source.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,6 +52,26 @@ class SmapsTest {
     assertThat(e.referencedBytes()).isEqualTo(4096);
   }
 
+  @Test
+  void thpEligibleFromAHostCaptureOfThreeBuffers() {
+    // process/host-thp/CAPTURE.txt: THP mode madvise; plain, MADV_NOHUGEPAGE, MADV_HUGEPAGE
+    List<Smaps.Entry> all = Smaps.parse(Fixtures.text("process/host-thp/smaps"));
+    assertThat(find(all, 0x7f24d8000000L).thpEligible()).isFalse();
+    assertThat(find(all, 0x7f24d8800000L).thpEligible()).isFalse();
+    Smaps.Entry hugepage = find(all, 0x7f24d9000000L);
+    assertThat(hugepage.thpEligible()).isTrue();
+    assertThat(hugepage.range().sizeBytes()).isEqualTo(8L << 20);
+    assertThat(all).filteredOn(Smaps.Entry::thpEligible).containsExactly(hugepage);
+  }
+
+  @Test
+  void aVmaWithoutTheThpEligibleLineCountsAsEligible() {
+    // kernels before 5.0 (commit 7635d9cbe832) print no THPeligible line
+    assertThat(Smaps.parse(ONE).get(0).thpEligible()).isFalse();
+    assertThat(Smaps.parse(ONE.replace("THPeligible:           0\n", "")).get(0).thpEligible())
+        .isTrue();
+  }
+
   static Stream<Arguments> malformed() {
     return Stream.of(
         Arguments.of(
@@ -67,6 +87,10 @@ class SmapsTest {
             ONE.replace("Referenced:            4 kB\n", ""),
             "<text>:1: malformed at token '5632887d3000-5632887d5000': VMA without Rss or"
                 + " Referenced line"),
+        Arguments.of(
+            "THPeligible not a flag",
+            ONE.replace("THPeligible:           0", "THPeligible:           2"),
+            "<text>:9: malformed at token 'THPeligible: 2': THPeligible: expected 0 or 1"),
         Arguments.of(
             "key before any header",
             "Rss: 4 kB\n",

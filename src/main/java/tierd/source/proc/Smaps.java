@@ -1,4 +1,4 @@
-package tierd.heat.accessed;
+package tierd.source.proc;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,11 @@ import tierd.model.AddressRange;
  * lines (show_smap / __show_smap in fs/proc/task_mmu.c; Documentation/filesystems/proc.rst §smaps).
  * tierd reads {@code Rss} (resident bytes) and {@code Referenced} (resident bytes whose page-table
  * Accessed bit, young flag or PG_referenced is set — cleared by writing 1 to {@code clear_refs}),
- * plus {@code Anonymous} and {@code KernelPageSize}. Other keys, including ones a newer kernel
- * adds, are skipped; {@code VmFlags} is not a size.
+ * plus {@code Anonymous}, {@code KernelPageSize} and {@code THPeligible} (1 when the VMA may hold
+ * PMD-mapped THPs: the global mode, MADV_HUGEPAGE / MADV_NOHUGEPAGE, PR_SET_THP_DISABLE and the
+ * VMA's type and alignment decided; added in Linux 5.0 by commit 7635d9cbe832 "mm, thp, proc:
+ * report THP eligibility for each vma", so a VMA without the line counts as eligible). Other keys,
+ * including ones a newer kernel adds, are skipped; {@code VmFlags} is not a size.
  *
  * <p>Reading walks every page table of the process, like numa_maps.
  */
@@ -22,14 +25,18 @@ public final class Smaps {
 
   private Smaps() {}
 
-  /** One VMA. Sizes are in bytes (the file says kB). */
+  /**
+   * One VMA. Sizes are in bytes (the file says kB). {@code thpEligible}: its {@code THPeligible}
+   * line, true when the kernel printed none.
+   */
   public record Entry(
       AddressRange range,
       String path,
       long rssBytes,
       long referencedBytes,
       long anonymousBytes,
-      long kernelPageBytes) {}
+      long kernelPageBytes,
+      boolean thpEligible) {}
 
   public static List<Entry> read(KernelRoot root, int pid) {
     var path = root.pid(pid, "smaps");
@@ -49,6 +56,7 @@ public final class Smaps {
     long referenced = -1;
     long anonymous = 0;
     long pageBytes = 0;
+    boolean thpEligible = true;
     int headerLine = 0;
     boolean skipping = false;
     for (int i = 0; i < lines.size(); i++) {
@@ -58,12 +66,13 @@ public final class Smaps {
         continue;
       }
       // A key line's first token ends with ':' (keys have no spaces); anything else is a header.
-      // Only the four keys tierd reads are split into fields: a VMA has about twenty more lines.
+      // Only the five keys tierd reads are split into fields: a VMA has about twenty more lines.
       int space = line.indexOf(' ');
       int tokenEnd = space < 0 ? line.length() : space;
       if (tokenEnd == 0 || line.charAt(tokenEnd - 1) != ':') {
         if (range != null) {
-          out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
+          out.add(
+              finish(range, path, rss, referenced, anonymous, pageBytes, thpEligible, headerLine));
         }
         List<String> f = Parse.fields(line);
         range = header(f.get(0), lineNo);
@@ -73,6 +82,7 @@ public final class Smaps {
         referenced = -1;
         anonymous = 0;
         pageBytes = 0;
+        thpEligible = true;
         headerLine = lineNo;
         continue;
       }
@@ -91,11 +101,13 @@ public final class Smaps {
         anonymous = kiloBytes(line, lineNo, "Anonymous");
       } else if (line.startsWith("KernelPageSize:")) {
         pageBytes = kiloBytes(line, lineNo, "KernelPageSize");
+      } else if (line.startsWith("THPeligible:")) {
+        thpEligible = flag(line, lineNo, "THPeligible");
       }
-      // other keys, known or not (VmFlags, THPeligible, ProtectionKey, ...), are skipped
+      // other keys, known or not (VmFlags, ProtectionKey, ...), are skipped
     }
     if (range != null) {
-      out.add(finish(range, path, rss, referenced, anonymous, pageBytes, headerLine));
+      out.add(finish(range, path, rss, referenced, anonymous, pageBytes, thpEligible, headerLine));
     }
     return out;
   }
@@ -107,12 +119,13 @@ public final class Smaps {
       long referenced,
       long anonymous,
       long pageBytes,
+      boolean thpEligible,
       int headerLine) {
     if (rss < 0 || referenced < 0) {
       throw KernelFsException.malformed(
           headerLine, range.toString(), "VMA without Rss or Referenced line");
     }
-    return new Entry(range, path, rss, referenced, anonymous, pageBytes);
+    return new Entry(range, path, rss, referenced, anonymous, pageBytes, thpEligible);
   }
 
   /** The VMA's range, or null for the [vsyscall] gate area above 2^63 (not a VMA). */
@@ -130,6 +143,15 @@ public final class Smaps {
       throw KernelFsException.malformed(lineNo, token, "VMA end before start");
     }
     return new AddressRange(s, e);
+  }
+
+  /** A {@code Key: 0} or {@code Key: 1} line (show_smap prints the flag with %d). */
+  private static boolean flag(String line, int lineNo, String key) {
+    List<String> f = Parse.fields(line);
+    if (f.size() != 2 || !(f.get(1).equals("0") || f.get(1).equals("1"))) {
+      throw KernelFsException.malformed(lineNo, String.join(" ", f), key + ": expected 0 or 1");
+    }
+    return f.get(1).equals("1");
   }
 
   private static long kiloBytes(String line, int lineNo, String key) {
