@@ -156,15 +156,62 @@ final class SegmentJoin {
         && before(placements.get(placementFrom), region.pid(), snappedStart)) {
       placementFrom++;
     }
+    if (hot) {
+      clearRow();
+      place(region.pid(), snappedStart, snappedEnd, process, vmaIndex);
+      addPromotions(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+      return;
+    }
+    // Colder data is cut where a placement begins or ends inside it, so that each segment is
+    // either known exactly or estimated throughout: a demotion takes a prefix of its segment, and
+    // in a segment whose head a placement shows already on the slower node and whose tail the
+    // VMA's estimate puts on the fast one, that prefix would be the head, found ALREADY_ON_TARGET
+    // every cycle (CI, 2node s1: 80 cycles of it) while the tail's pages stayed.
+    long from = snappedStart;
+    for (long edge : placementEdges(region.pid(), snappedStart, snappedEnd, unitBytes)) {
+      addDemotionPiece(region.pid(), process, processIndex, vmaIndex, regionIndex, from, edge);
+      from = edge;
+    }
+    addDemotionPiece(region.pid(), process, processIndex, vmaIndex, regionIndex, from, snappedEnd);
+  }
+
+  private void addDemotionPiece(
+      int pid,
+      ProcessView process,
+      int processIndex,
+      int vmaIndex,
+      int regionIndex,
+      long start,
+      long end) {
+    clearRow();
+    place(pid, start, end, process, vmaIndex);
+    addDemotionEntries(processIndex, vmaIndex, regionIndex, start, end);
+  }
+
+  private void clearRow() {
     for (int slot = 0; slot < bytesRow.length; slot++) {
       bytesRow[slot] = 0; // a loop: five slots cost less than a call to Arrays.fill
     }
-    place(region.pid(), snappedStart, snappedEnd, process, vmaIndex);
-    if (hot) {
-      addPromotions(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
-    } else {
-      addDemotionEntries(processIndex, vmaIndex, regionIndex, snappedStart, snappedEnd);
+  }
+
+  /**
+   * The ends of {@code pid}'s placements (from {@link #placementFrom} on) that lie strictly inside
+   * {@code [start, end)} on a multiple of {@code unitBytes}, ascending and without repeats.
+   */
+  private long[] placementEdges(int pid, long start, long end, long unitBytes) {
+    java.util.TreeSet<Long> edges = new java.util.TreeSet<>();
+    for (int i = placementFrom; i < placements.size(); i++) {
+      RegionPlacement placement = placements.get(i);
+      if (placement.pid() != pid || placement.range().start() >= end) {
+        break;
+      }
+      for (long edge : new long[] {placement.range().start(), placement.range().end()}) {
+        if (edge > start && edge < end && Math.floorMod(edge, unitBytes) == 0) {
+          edges.add(edge);
+        }
+      }
     }
+    return edges.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */

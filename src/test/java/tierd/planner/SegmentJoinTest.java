@@ -217,6 +217,47 @@ class SegmentJoinTest {
     assertThat(run.segments.bytes(1, 2)).isZero();
   }
 
+  /**
+   * The 2node boot's livelock (CI, 2026-12-07): a cold region whose head tierd had already demoted
+   * (a remembered placement) and whose tail the VMA's estimate put on the fast node was one
+   * segment; a demotion takes a prefix, so it took the head every cycle and moved nothing.
+   */
+  @Test
+  void colderDataIsCutWhereAPlacementEndsSoTheEstimatedTailIsASegmentOfItsOwn() {
+    Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB));
+    PlanInput in =
+        Fixtures.input(
+            roomyBox(),
+            List.of(process(1, ALL, List.of(vma))),
+            List.of(warm(1, BASE, 32 * MiB, 0.1)),
+            List.of(
+                new RegionPlacement(
+                    1, AddressRange.ofSize(BASE, 8 * MiB), NodeBytes.of(2, 8 * MiB), true)));
+    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
+    assertThat(run.segments.count()).isEqualTo(2);
+    assertThat(run.segments.end(0)).isEqualTo(BASE + 8 * MiB);
+    assertThat(run.segments.bytes(0, 0)).as("the head, placed on node 2").isZero();
+    assertThat(run.segments.start(1)).isEqualTo(BASE + 8 * MiB);
+    assertThat(run.segments.bytes(1, 0))
+        .as("the tail, estimated: the VMA's node-0 bytes less nothing placed there, pro rata")
+        .isPositive();
+  }
+
+  @Test
+  void hotDataIsOneSegmentWhateverThePlacementsCover() {
+    Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB));
+    PlanInput in =
+        Fixtures.input(
+            roomyBox(),
+            List.of(process(1, ALL, List.of(vma))),
+            List.of(hot(1, BASE, 32 * MiB, 0.8)),
+            List.of(
+                new RegionPlacement(
+                    1, AddressRange.ofSize(BASE, 8 * MiB), NodeBytes.of(0, 8 * MiB), true)));
+    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
+    assertThat(run.segments.count()).isEqualTo(1);
+  }
+
   @Test
   void withoutPlacementsTheVmaCountsAreSpreadOverTheWholeVma() {
     Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 16 * MiB, 2, 48 * MiB));
