@@ -167,10 +167,19 @@ final class SegmentJoin {
     // in a segment whose head a placement shows already on the slower node and whose tail the
     // VMA's estimate puts on the fast one, that prefix would be the head, found ALREADY_ON_TARGET
     // every cycle (CI, 2node s1: 80 cycles of it) while the tail's pages stayed.
+    // The placements are sorted and never overlap, so their ends come in ascending order.
     long from = snappedStart;
-    for (long edge : placementEdges(region.pid(), snappedStart, snappedEnd, unitBytes)) {
-      addDemotionPiece(region.pid(), process, processIndex, vmaIndex, regionIndex, from, edge);
-      from = edge;
+    for (int i = placementFrom; i < placements.size(); i++) {
+      AddressRange placed = placements.get(i).range();
+      if (placements.get(i).pid() != region.pid() || placed.start() >= snappedEnd) {
+        break;
+      }
+      for (long edge : new long[] {placed.start(), placed.end()}) {
+        if (edge > from && edge < snappedEnd && Math.floorMod(edge, unitBytes) == 0) {
+          addDemotionPiece(region.pid(), process, processIndex, vmaIndex, regionIndex, from, edge);
+          from = edge;
+        }
+      }
     }
     addDemotionPiece(region.pid(), process, processIndex, vmaIndex, regionIndex, from, snappedEnd);
   }
@@ -192,26 +201,6 @@ final class SegmentJoin {
     for (int slot = 0; slot < bytesRow.length; slot++) {
       bytesRow[slot] = 0; // a loop: five slots cost less than a call to Arrays.fill
     }
-  }
-
-  /**
-   * The ends of {@code pid}'s placements (from {@link #placementFrom} on) that lie strictly inside
-   * {@code [start, end)} on a multiple of {@code unitBytes}, ascending and without repeats.
-   */
-  private long[] placementEdges(int pid, long start, long end, long unitBytes) {
-    java.util.TreeSet<Long> edges = new java.util.TreeSet<>();
-    for (int i = placementFrom; i < placements.size(); i++) {
-      RegionPlacement placement = placements.get(i);
-      if (placement.pid() != pid || placement.range().start() >= end) {
-        break;
-      }
-      for (long edge : new long[] {placement.range().start(), placement.range().end()}) {
-        if (edge > start && edge < end && Math.floorMod(edge, unitBytes) == 0) {
-          edges.add(edge);
-        }
-      }
-    }
-    return edges.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */
