@@ -24,11 +24,6 @@ record Candidate(
     NodeSet allowedNodes) {
 
   /**
-   * Reads one process up to the filter's last check, or empty when the filter rejects it. Cheap
-   * checks (stat, status) come before the others. Throws for files that are gone, unreadable or
-   * malformed.
-   */
-  /**
    * The first word of a process's command line (/proc/PID/cmdline up to its first NUL), what an
    * {@code exe} matcher matches. Throws when the file is gone or unreadable.
    */
@@ -38,6 +33,11 @@ record Candidate(
     return nul >= 0 ? cmdline.substring(0, nul) : cmdline;
   }
 
+  /**
+   * Reads one process up to the filter's last check, or empty when the filter rejects it. Cheap
+   * checks (stat, status) come before the others. Throws for files that are gone, unreadable or
+   * malformed.
+   */
   static Optional<Candidate> read(
       KernelRoot root, int pid, ProcessFilter filter, CpusetMems.Mounts mounts) {
     if (pid == filter.selfPid()) {

@@ -2,7 +2,6 @@ package tierd.process;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,9 @@ import org.slf4j.LoggerFactory;
 import tierd.kernelfs.KernelFiles;
 import tierd.kernelfs.KernelFsException;
 import tierd.kernelfs.KernelRoot;
-import tierd.kernelfs.Rejection;
 import tierd.model.DataSize;
 import tierd.model.NodeSet;
 import tierd.source.cgroup.CpusetMems;
-import tierd.source.proc.ProcStat;
 
 /**
  * Discovers managed processes from /proc under a {@link KernelRoot}.
@@ -27,12 +24,13 @@ import tierd.source.proc.ProcStat;
  * Neither fails the scan. Bad data stays local: a file that does not parse leaves its process out
  * ({@code malformed}), a VMA on which maps, numa_maps and the topology disagree is left out of its
  * process ({@link VmaJoin}); each is counted by file and reason and logged once per process ({@link
- * ScanRejections}), and the other processes are scanned as usual.
+ * ScanRejections}), and the other processes are scanned as usual ({@link ScanTally} counts them).
  *
  * <p>The scan tracks at most {@code maxVmas} VMAs (a memory bound, see {@code
  * tierd.daemon.TrackingLimits}): the candidates are read largest RSS first, each with all its VMAs
  * while they fit; the process that crosses the limit keeps its largest VMAs (by present bytes), and
- * the smaller processes after it are left out. So the largest processes are always covered.
+ * the smaller processes after it are left out. So the largest processes are always covered. Which
+ * VMAs a process keeps, in a scan and in a {@link #refresh}, is {@link TrackedVmas}'s part.
  */
 public final class ProcessScanner {
 
@@ -44,12 +42,7 @@ public final class ProcessScanner {
   private final KernelRoot root;
   private final VmaReader reader;
   private final ScanRejections rejections = new ScanRejections();
-
-  /** The memory nodes of the last scan, which {@link #refresh} checks VMAs against too. */
-  private NodeSet memoryNodes = ANY_NODE;
-
-  /** Pids the last scan cut to their largest VMAs, and to how many. */
-  private final Map<Integer, Integer> trimmedTo = new HashMap<>();
+  private final TrackedVmas tracked;
 
   /** Whether the current shortfall of the VMA limit has been logged. */
   private boolean saidLimit;
@@ -57,6 +50,7 @@ public final class ProcessScanner {
   public ProcessScanner(KernelRoot root) {
     this.root = root;
     this.reader = new VmaReader(root);
+    this.tracked = new TrackedVmas(root, reader, rejections);
   }
 
   public KernelRoot root() {
@@ -99,14 +93,7 @@ public final class ProcessScanner {
    * scan when the process is gone.
    */
   public Optional<List<Vma>> refresh(int pid, long startTime) {
-    VmaReader.Read read = reader.refresh(pid, startTime);
-    checkNotReused(pid, startTime, "refresh");
-    if (read == null) {
-      return Optional.empty();
-    }
-    List<Vma> vmas = onMemoryNodes(read, memoryNodes).vmas();
-    Integer cap = trimmedTo.get(pid);
-    return Optional.of(cap == null ? vmas : VmaJoin.largest(vmas, cap));
+    return tracked.refresh(pid, startTime);
   }
 
   /**
@@ -185,36 +172,36 @@ public final class ProcessScanner {
    * (pages on {@code memoryNodes} only) while {@code maxVmas} are not exceeded.
    */
   public Result scan(ProcessFilter filter, NodeSet memoryNodes, int maxVmas) {
-    this.memoryNodes = memoryNodes;
-    Tally t = new Tally();
+    tracked.startScan(memoryNodes);
+    ScanTally tally = new ScanTally(rejections);
     CpusetMems.Mounts mounts = CpusetMems.Mounts.of(root);
     reader.startScan();
     rejections.startScan();
     List<Integer> pids = pids();
     List<Candidate> candidates = new ArrayList<>();
     for (int pid : pids) {
-      t.examined++;
-      t.attempt(
+      tally.examined++;
+      tally.attempt(
           pid,
           null,
           () ->
               Candidate.read(root, pid, filter, mounts)
-                  .ifPresentOrElse(candidates::add, () -> t.filtered++));
+                  .ifPresentOrElse(candidates::add, () -> tally.filtered++));
     }
     candidates.sort(
         Comparator.comparingLong(Candidate::rssBytes).reversed().thenComparingInt(Candidate::pid));
     List<ManagedProcess> out = new ArrayList<>();
     long remaining = maxVmas;
-    trimmedTo.clear();
+    tracked.startLimit();
     for (Candidate c : candidates) {
       if (remaining <= 0) {
-        t.leftOutProcesses++;
-        t.leftOutRssBytes += c.rssBytes();
+        tally.leftOutProcesses++;
+        tally.leftOutRssBytes += c.rssBytes();
         continue;
       }
       long budget = remaining;
       int before = out.size();
-      t.attempt(c.pid(), c, () -> out.add(withVmas(c, budget, t)));
+      tally.attempt(c.pid(), c, () -> out.add(tracked.withVmas(c, budget, tally)));
       if (out.size() > before) {
         remaining -= out.get(before).vmas().size();
       }
@@ -225,30 +212,17 @@ public final class ProcessScanner {
     }
     reader.retain(managed);
     rejections.retain(new HashSet<>(pids));
-    int read = 0;
+    int numaMapsRead = 0;
     for (int pid : managed) {
-      read += reader.readThisScan(pid) ? 1 : 0;
+      numaMapsRead += reader.readThisScan(pid) ? 1 : 0;
     }
-    sayLimit(t, out.size(), maxVmas);
-    return new Result(
-        out,
-        t.examined,
-        t.filtered,
-        t.gone,
-        t.denied,
-        t.malformed,
-        t.errors,
-        read,
-        out.size() - read,
-        rejections.counts(),
-        t.leftOutProcesses,
-        t.leftOutVmas,
-        t.leftOutRssBytes);
+    sayLimit(tally, out.size(), maxVmas);
+    return tally.result(out, numaMapsRead, rejections.counts());
   }
 
   /** Says once that the VMA limit leaves processes or VMAs out, and once that it no longer does. */
-  private void sayLimit(Tally t, int covered, int maxVmas) {
-    boolean short_ = t.leftOutProcesses > 0 || t.leftOutVmas > 0;
+  private void sayLimit(ScanTally tally, int covered, int maxVmas) {
+    boolean short_ = tally.leftSomethingOut();
     if (short_ && !saidLimit) {
       log.warn(
           "tracking limit: {} VMAs (what the heap holds, see docs/operations.md) cover the {}"
@@ -256,71 +230,13 @@ public final class ProcessScanner {
               + " left out (tierd_tracking_left_out); a larger -Xmx raises the limit",
           maxVmas,
           covered,
-          t.leftOutProcesses,
-          DataSize.human(t.leftOutRssBytes),
-          t.leftOutVmas);
+          tally.leftOutProcesses,
+          DataSize.human(tally.leftOutRssBytes),
+          tally.leftOutVmas);
     } else if (!short_ && saidLimit) {
       log.info("tracking limit: every managed process is covered again");
     }
     saidLimit = short_;
-  }
-
-  /** Counts of one scan, and the per-process failure boundary. */
-  private final class Tally {
-    int examined;
-    int filtered;
-    int gone;
-    int denied;
-    int malformed;
-    int leftOutProcesses;
-    long leftOutVmas;
-    long leftOutRssBytes;
-    final List<String> errors = new ArrayList<>();
-
-    /**
-     * Runs one process's step; a failure skips that process only. A vanished or unreadable file is
-     * routine; a malformed one, or any other exception (a bug in tierd), is counted, kept for the
-     * report and logged once for the process.
-     */
-    void attempt(int pid, Candidate c, Runnable step) {
-      try {
-        step.run();
-      } catch (KernelFsException e) {
-        switch (e.kind()) {
-          case ABSENT -> gone++;
-          case PERMISSION -> denied++;
-          case TOO_LARGE ->
-              reject(
-                  pid,
-                  c,
-                  Rejection.fileLabel(e.file()),
-                  Rejection.Reason.TOO_LARGE,
-                  e.getMessage() + ", the most this heap reads at once (a larger -Xmx raises it)");
-          default ->
-              reject(
-                  pid,
-                  c,
-                  Rejection.fileLabel(e.file()),
-                  Rejection.Reason.MALFORMED,
-                  e.getMessage());
-        }
-      } catch (RuntimeException e) {
-        log.debug("reading pid {} failed", pid, e);
-        reject(pid, c, "other", Rejection.Reason.ERROR, e.toString());
-      }
-    }
-
-    private void reject(int pid, Candidate c, String file, Rejection.Reason reason, String detail) {
-      malformed++;
-      if (errors.size() < 20) {
-        errors.add(detail);
-      }
-      rejections.process(
-          pid,
-          c == null ? -1 : c.stat().startTimeTicks(),
-          c == null ? null : c.stat().comm(),
-          new Rejection(file, reason, detail));
-    }
   }
 
   /**
@@ -332,65 +248,6 @@ public final class ProcessScanner {
     if (c.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(withVmas(c.get(), Integer.MAX_VALUE, new Tally()));
-  }
-
-  /**
-   * The candidate with its VMAs: those on the memory nodes, at most {@code maxVmas} of them (the
-   * largest). Rejected and trimmed VMAs are counted in {@code t}.
-   */
-  private ManagedProcess withVmas(Candidate c, long maxVmas, Tally t) {
-    int pid = c.pid();
-    VmaReader.Read read = reader.vmas(pid, c.stat().startTimeTicks(), c.rssBytes());
-    checkNotReused(pid, c.stat().startTimeTicks(), "scan");
-    VmaJoin.Joined onNodes = onMemoryNodes(read, memoryNodes);
-    List<Rejection> rejected = new ArrayList<>(read.rejected());
-    rejected.addAll(onNodes.rejected());
-    if (!rejected.isEmpty()) {
-      int total = onNodes.vmas().size() + rejected.size();
-      rejections.vmas(pid, c.stat().startTimeTicks(), c.stat().comm(), rejected, total);
-    }
-    if (!onNodes.rejected().isEmpty()) {
-      reader.readNextScan(pid); // VMAs from before a node went away: read numa_maps again
-    }
-    List<Vma> vmas = onNodes.vmas();
-    if (vmas.size() > maxVmas) {
-      int cap = (int) maxVmas;
-      t.leftOutVmas += vmas.size() - cap;
-      trimmedTo.put(pid, cap);
-      vmas = VmaJoin.largest(vmas, cap);
-    }
-    return new ManagedProcess(
-        pid,
-        c.stat().startTimeTicks(),
-        c.stat().comm(),
-        c.rssBytes(),
-        c.cgroupPath(),
-        c.memsAllowed(),
-        c.cpusetMems(),
-        c.allowedNodes(),
-        vmas);
-  }
-
-  /** The VMAs of {@code read} with pages on {@code nodes} only. */
-  private static VmaJoin.Joined onMemoryNodes(VmaReader.Read read, NodeSet nodes) {
-    if (nodes.containsAll(read.nodes())) {
-      return new VmaJoin.Joined(read.vmas(), List.of());
-    }
-    return VmaJoin.onNodes(read.vmas(), nodes);
-  }
-
-  /**
-   * A pid reused between stat and numa_maps would mix two processes: the start time is checked
-   * again after the reads, and a new process there counts as the old one gone.
-   */
-  private void checkNotReused(int pid, long startTimeTicks, String during) {
-    if (ProcStat.read(root, pid).startTimeTicks() != startTimeTicks) {
-      throw KernelFsException.of(
-          KernelFsException.Kind.ABSENT,
-          root.pid(pid, "stat"),
-          "pid reused during " + during,
-          null);
-    }
+    return Optional.of(tracked.withVmas(c.get(), Integer.MAX_VALUE, new ScanTally(rejections)));
   }
 }
