@@ -1,7 +1,5 @@
 package tierd.planner;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import tierd.model.AddressRange;
 import tierd.process.VmaIndex;
@@ -30,8 +28,7 @@ final class SegmentJoin {
   private final DemotionEntries demotions;
   private final Tenants tenants;
   private final long[] bytesRow;
-  private List<RegionPlacement> placements = List.of();
-  private int placementFrom;
+  private SortedPlacements placements;
   private int segmentsSeen;
   private int staleRegions;
   private long promotionDemandBytes;
@@ -60,7 +57,7 @@ final class SegmentJoin {
    */
   Counts join(List<RegionPlacement> unsortedPlacements) {
     List<ScoredRegion> regions = segments.regions();
-    placements = sortedPlacements(unsortedPlacements);
+    placements = new SortedPlacements(unsortedPlacements, nodes);
     notePlacedSpans();
     int processIndex = -1;
     ProcessView process = null;
@@ -106,7 +103,7 @@ final class SegmentJoin {
    */
   private void notePlacedSpans() {
     long[] row = new long[nodes.rowWidth];
-    for (RegionPlacement placement : placements) {
+    for (RegionPlacement placement : placements.all()) {
       int processIndex = segments.processIndexOf(placement.pid());
       if (processIndex < 0) {
         continue;
@@ -121,12 +118,8 @@ final class SegmentJoin {
         if (overlapBytes <= 0) {
           continue;
         }
-        double share = (double) overlapBytes / placed.sizeBytes();
         java.util.Arrays.fill(row, 0);
-        NodeBytes onNodes = placement.bytesOnNode();
-        for (int j = 0; j < onNodes.size(); j++) {
-          row[nodes.slotOf(onNodes.node(j))] += Math.round(onNodes.bytesAt(j) * share);
-        }
+        placements.addShare(row, placement, overlapBytes);
         process.vma(vmaIndex).placed(overlapBytes, row);
       }
     }
@@ -152,10 +145,7 @@ final class SegmentJoin {
       }
       return;
     }
-    while (placementFrom < placements.size()
-        && before(placements.get(placementFrom), region.pid(), snappedStart)) {
-      placementFrom++;
-    }
+    placements.skipBefore(region.pid(), snappedStart);
     if (hot) {
       clearRow();
       place(region.pid(), snappedStart, snappedEnd, process, vmaIndex);
@@ -169,7 +159,7 @@ final class SegmentJoin {
     // every cycle (CI, 2node s1: 80 cycles of it) while the tail's pages stayed.
     // The placements are sorted and never overlap, so their ends come in ascending order.
     long from = snappedStart;
-    for (int i = placementFrom; i < placements.size(); i++) {
+    for (int i = placements.from(); i < placements.size(); i++) {
       AddressRange placed = placements.get(i).range();
       if (placements.get(i).pid() != region.pid() || placed.start() >= snappedEnd) {
         break;
@@ -201,11 +191,6 @@ final class SegmentJoin {
     for (int slot = 0; slot < bytesRow.length; slot++) {
       bytesRow[slot] = 0; // a loop: five slots cost less than a call to Arrays.fill
     }
-  }
-
-  /** True when {@code placement} lies wholly before {@code address} of process {@code pid}. */
-  private static boolean before(RegionPlacement placement, int pid, long address) {
-    return placement.pid() < pid || (placement.pid() == pid && placement.range().end() <= address);
   }
 
   /** HOT data in {@link #bytesRow}: a promotion candidate per slower node, or a skip. */
@@ -316,28 +301,11 @@ final class SegmentJoin {
 
   /**
    * Adds to {@link #bytesRow} the bytes per node of {@code [start, end)}: from the placements that
-   * overlap it (from {@link #placementFrom} on), in proportion to the overlap, and from the VMA's
-   * estimate for the part no placement covers.
+   * overlap it ({@link SortedPlacements#addPlacedBytes}), and from the VMA's estimate for the part
+   * no placement covers.
    */
   private void place(int pid, long start, long end, ProcessView process, int vmaIndex) {
-    long coveredBytes = 0;
-    for (int i = placementFrom; i < placements.size(); i++) {
-      RegionPlacement placement = placements.get(i);
-      AddressRange placed = placement.range();
-      if (placement.pid() != pid || placed.start() >= end) {
-        break;
-      }
-      long overlapBytes = Math.min(end, placed.end()) - Math.max(start, placed.start());
-      if (overlapBytes <= 0) {
-        continue;
-      }
-      coveredBytes += overlapBytes;
-      double share = (double) overlapBytes / placed.sizeBytes();
-      NodeBytes onNodes = placement.bytesOnNode();
-      for (int j = 0; j < onNodes.size(); j++) {
-        bytesRow[nodes.slotOf(onNodes.node(j))] += Math.round(onNodes.bytesAt(j) * share);
-      }
-    }
+    long coveredBytes = placements.addPlacedBytes(bytesRow, pid, start, end);
     if (coveredBytes < end - start) {
       process.vma(vmaIndex).addEstimate(bytesRow, end - start - coveredBytes);
     }
@@ -359,32 +327,5 @@ final class SegmentJoin {
     long up = down + unitBytes;
     long nearest = (address - down < up - address) ? down : up;
     return Math.max(vmaStart, Math.min(vmaEnd, nearest));
-  }
-
-  private static List<RegionPlacement> sortedPlacements(List<RegionPlacement> placements) {
-    Comparator<RegionPlacement> order =
-        Comparator.comparingInt(RegionPlacement::pid).thenComparingLong(p -> p.range().start());
-    List<RegionPlacement> sorted = placements;
-    for (int i = 1; i < placements.size(); i++) {
-      if (order.compare(placements.get(i - 1), placements.get(i)) > 0) {
-        sorted = new ArrayList<>(placements);
-        sorted.sort(order);
-        break;
-      }
-    }
-    for (int i = 1; i < sorted.size(); i++) {
-      RegionPlacement previous = sorted.get(i - 1);
-      RegionPlacement next = sorted.get(i);
-      if (previous.pid() == next.pid() && previous.range().end() > next.range().start()) {
-        throw new IllegalArgumentException(
-            "placements of pid "
-                + previous.pid()
-                + " overlap: "
-                + previous.range()
-                + " and "
-                + next.range());
-      }
-    }
-    return sorted;
   }
 }
