@@ -19,8 +19,10 @@ import tierd.model.AddressRange;
  *
  * <p>A merged sample is what DAMON makes of two merged regions: the access fraction weighted by the
  * bytes each covered (gaps do not count), the larger {@code maxAccesses}, and the youngest age (so
- * merging never makes data look colder). Only when every process is down to one sample and there
- * are still too many are whole samples dropped, those covering the fewest bytes first.
+ * merging never makes data look colder). Each sample keeps its check interval (the shorter one when
+ * two are merged), from which the scorer computes its access rate. Only when every process is down
+ * to one sample and there are still too many are whole samples dropped, those covering the fewest
+ * bytes first.
  *
  * <p>Cost: each compaction sorts the spans of the buffer's neighbour pairs, a buffer of {@code
  * capacity × 3/2}, once per {@code capacity / 2} samples: linear in the samples reported for a
@@ -38,6 +40,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
   private int[] maxAccesses;
   private long[] ageNanos;
   private Duration[] window;
+  private Duration[] checkInterval;
   private String[] source;
   private long merged;
   private long dropped;
@@ -57,6 +60,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     maxAccesses = new int[initial];
     ageNanos = new long[initial];
     window = new Duration[initial];
+    checkInterval = new Duration[initial];
     source = new String[initial];
   }
 
@@ -100,6 +104,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     maxAccesses[i] = s.maxAccesses();
     ageNanos[i] = s.age().toNanos();
     window[i] = s.window();
+    checkInterval[i] = s.checkInterval();
     source[i] = s.source();
   }
 
@@ -121,6 +126,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
               nr,
               max,
               window[i],
+              checkInterval[i],
               Duration.ofNanos(ageNanos[i]),
               source[i]));
     }
@@ -191,6 +197,9 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     fraction[into] = Math.min(1.0, weighted);
     maxAccesses[into] = Math.max(maxAccesses[into], maxAccesses[i]);
     ageNanos[into] = Math.min(ageNanos[into], ageNanos[i]);
+    if (checkInterval[i].compareTo(checkInterval[into]) < 0) {
+      checkInterval[into] = checkInterval[i];
+    }
   }
 
   /** Drops the {@code count} samples that cover the fewest bytes. */
@@ -226,6 +235,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     maxAccesses[to] = maxAccesses[from];
     ageNanos[to] = ageNanos[from];
     window[to] = window[from];
+    checkInterval[to] = checkInterval[from];
     source[to] = source[from];
   }
 
@@ -257,6 +267,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     int[] m = new int[pid.length];
     long[] a = new long[pid.length];
     Duration[] w = new Duration[pid.length];
+    Duration[] check = new Duration[pid.length];
     String[] src = new String[pid.length];
     for (int k = 0; k < n; k++) {
       int i = order[k];
@@ -268,6 +279,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
       m[k] = maxAccesses[i];
       a[k] = ageNanos[i];
       w[k] = window[i];
+      check[k] = checkInterval[i];
       src[k] = source[i];
     }
     pid = p;
@@ -278,6 +290,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     maxAccesses = m;
     ageNanos = a;
     window = w;
+    checkInterval = check;
     source = src;
   }
 
@@ -290,6 +303,7 @@ public final class BoundedSamples implements Consumer<RegionSample> {
     maxAccesses = Arrays.copyOf(maxAccesses, size);
     ageNanos = Arrays.copyOf(ageNanos, size);
     window = Arrays.copyOf(window, size);
+    checkInterval = Arrays.copyOf(checkInterval, size);
     source = Arrays.copyOf(source, size);
   }
 }

@@ -116,6 +116,42 @@ class BoundedSamplesTest {
   }
 
   /**
+   * DAMON checks one page per region every sampling interval, many times per window: the rate of a
+   * sample is computed from that check interval, not from the window. A bounded window must hand
+   * the scorer the same rate it was given, kept or merged (a sample rebuilt with the window as its
+   * check interval read DAMON's lukewarm regions 20 times too cold).
+   */
+  @Test
+  void samplesKeepTheirCheckIntervalSoTheirRateIsUnchangedKeptOrMerged() {
+    long base = 0x7f0000000000L;
+    Duration check = Duration.ofMillis(60);
+    Duration window = Duration.ofMillis(1200);
+    RegionSample lukewarm =
+        new RegionSample(
+            3, AddressRange.ofSize(base, MiB), 1, 20, window, check, Duration.ZERO, "damon-vaddr");
+    RegionSample twin =
+        new RegionSample(
+            3,
+            AddressRange.ofSize(base + MiB, MiB),
+            1,
+            20,
+            window,
+            check,
+            Duration.ZERO,
+            "damon-vaddr");
+
+    RegionSample kept = bounded(2, List.of(lukewarm, twin)).get(0);
+    RegionSample merged = bounded(1, List.of(lukewarm, twin)).get(0);
+
+    assertThat(kept.checkInterval()).isEqualTo(check);
+    assertThat(merged.checkInterval()).isEqualTo(check);
+    // one check in 20 found an access: -ln(0.95) / 60 ms = 0.85 per second, not 0.043
+    assertThat(kept.accessRatePerSecond()).isCloseTo(0.855, within(0.001));
+    assertThat(merged.accessRatePerSecond())
+        .isCloseTo(lukewarm.accessRatePerSecond(), within(1e-9));
+  }
+
+  /**
    * A million regions over 100 processes, streamed in shuffled process order, kept to 5,000: the
    * bound holds, every process keeps regions, none is dropped, and the access-weighted bytes of
    * each process stay what they were, up to the rounding of a merged sample's count.
