@@ -12,14 +12,13 @@ import java.util.Set;
 import tierd.heat.RegionSample;
 import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
-import tierd.topology.Topology;
 
 /**
  * Turns region samples into scored regions, cycle after cycle. It is the only stateful part of
  * scoring: per process (pid + start time) it keeps each region's heat, hot-window streak and idle
- * start, and the rate controller's threshold. State is bounded: a process missing from a cycle's
- * process list is forgotten, and a process keeps at most {@code maxRegionsPerProcess} regions
- * (neighbours are coalesced beyond that).
+ * start, and through its {@link ThresholdFit} the rate controller's threshold. State is bounded: a
+ * process missing from a cycle's process list is forgotten, and a process keeps at most {@code
+ * maxRegionsPerProcess} regions (neighbours are coalesced beyond that).
  *
  * <p>History follows DAMON's region splits and merges: a new region takes the size-weighted heat of
  * the old regions it overlaps (a part that overlaps none counts at the new observation), the
@@ -41,42 +40,26 @@ import tierd.topology.Topology;
  * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
  * when something must go down for it).
  *
- * <p>The hot threshold, unless pinned, is the larger of two fits: the lowest threshold whose hot
- * set (bytes, from a 1024-bin heat histogram) fits the fast tier's usable capacity, and the rate
- * controller's, which moves one {@code thresholdStep} per cycle — up when the previous plan's
- * promotion demand exceeded 110 % of its budget, down below 90 % — and never below {@code
- * coldThreshold + minGap}.
+ * <p>The hot threshold, unless pinned, is fitted each cycle by {@link ThresholdFit} from the
+ * cycle's heat histogram and the previous plan's promotion feedback.
  *
  * <p>Not thread-safe: one cycle at a time.
  */
 public final class Scorer {
-
-  /** Resolution of the heat histogram used to fit the hot threshold. */
-  static final int BINS = 1024;
 
   private static final long NOT_IDLE = Long.MIN_VALUE;
   private static final double LN2 = Math.log(2);
 
   private final ScoringConfig config;
   private final Map<ProcessId, History> histories = new HashMap<>();
+  private final ThresholdFit thresholdFit;
   private int maxTrackedRegions = Integer.MAX_VALUE;
-  private double rateFit;
   private Thresholds thresholds;
 
   public Scorer(ScoringConfig config) {
     this.config = config;
-    this.rateFit = config.hotFloor();
-    double hot = config.hotThreshold().orElse(config.hotFloor());
-    this.thresholds =
-        new Thresholds(
-            hot,
-            config.coldThreshold(),
-            config.hotThreshold().isPresent(),
-            config.hotFloor(),
-            rateFit,
-            0,
-            0,
-            config.confirmWindows());
+    this.thresholdFit = new ThresholdFit(config);
+    this.thresholds = thresholdFit.initial();
   }
 
   public ScoringConfig config() {
@@ -129,7 +112,7 @@ public final class Scorer {
     }
     int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
 
-    long[] histogram = new long[BINS];
+    long[] bytesPerHeatBin = new long[ThresholdFit.BINS];
     List<Pending> pending = new ArrayList<>(pids.length);
     int trimmed = 0;
     int coalesced = 0;
@@ -141,13 +124,13 @@ public final class Scorer {
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
       Pending p = carry(key, obs, histories.get(key), now, shortestWindowNanos(samplesOfPid));
       for (int i = 0; i < p.n; i++) {
-        int bin = Math.min(BINS - 1, (int) (p.heat[i] * BINS));
-        histogram[bin] += p.obs.end[i] - p.obs.start[i];
+        ThresholdFit.addToHistogram(bytesPerHeatBin, p.heat[i], p.obs.end[i] - p.obs.start[i]);
       }
       pending.add(p);
     }
 
-    double hot = fitThresholds(in.topology(), histogram, in.feedback());
+    thresholds = thresholdFit.fit(in.topology(), bytesPerHeatBin, in.feedback(), thresholds.hot());
+    double hot = thresholds.hot();
 
     List<ScoredRegion> out = new ArrayList<>(pending.stream().mapToInt(p -> p.n).sum());
     long hotBytes = 0;
@@ -246,51 +229,6 @@ public final class Scorer {
       sampled.forEach(p -> keep.add(p.key));
       histories.keySet().retainAll(keep);
     }
-  }
-
-  /** Fits the hot threshold for this cycle, updates the controller and returns the threshold. */
-  private double fitThresholds(Topology topology, long[] histogram, PromotionFeedback feedback) {
-    double floor = config.hotFloor();
-    long fastTotal = topology.tiers().isEmpty() ? 0 : topology.tierTotalBytes(0);
-    long capacity =
-        Math.max(0, (long) (fastTotal * config.targetUtilisation()) - config.headroom().bytes());
-    long cum = 0;
-    int lowest = BINS; // lowest bin whose bytes (with all above) still fit
-    for (int b = BINS - 1; b >= 0; b--) {
-      if (cum + histogram[b] > capacity) {
-        break;
-      }
-      cum += histogram[b];
-      lowest = b;
-    }
-    double capacityFit = Math.max(floor, Math.min(1.0, (double) lowest / BINS));
-    if (feedback.present()) {
-      double demand = feedback.demandBytes();
-      double budget = feedback.budgetBytes();
-      if (demand > 1.1 * budget) {
-        rateFit = Math.min(1.0, Math.max(rateFit, thresholds.hot()) + config.thresholdStep());
-      } else if (demand < 0.9 * budget) {
-        rateFit = Math.max(floor, rateFit - config.thresholdStep());
-      }
-    }
-    double hot;
-    boolean pinned = config.hotThreshold().isPresent();
-    if (pinned) {
-      hot = config.hotThreshold().getAsDouble();
-    } else {
-      hot = Math.min(1.0, Math.max(capacityFit, rateFit));
-    }
-    thresholds =
-        new Thresholds(
-            hot,
-            config.coldThreshold(),
-            pinned,
-            capacityFit,
-            rateFit,
-            capacity,
-            0,
-            config.confirmWindows());
-    return hot;
   }
 
   /**

@@ -121,8 +121,8 @@ class RateNormalisationTest {
       assertThat(HeatScale.ratePerSecond(HeatScale.heat(r))).isCloseTo(r, within(r * 1e-9));
     }
     // 50/s and 200/s stay apart on the 1024-bin histogram the capacity fit uses
-    assertThat((int) (HeatScale.heat(200) * Scorer.BINS))
-        .isGreaterThan((int) (HeatScale.heat(50) * Scorer.BINS));
+    assertThat((int) (HeatScale.heat(200) * ThresholdFit.BINS))
+        .isGreaterThan((int) (HeatScale.heat(50) * ThresholdFit.BINS));
   }
 
   /**
