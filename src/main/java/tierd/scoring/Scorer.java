@@ -12,6 +12,8 @@ import java.util.Set;
 import tierd.heat.RegionSample;
 import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
+import tierd.scoring.HistoryCarry.History;
+import tierd.scoring.HistoryCarry.Pending;
 
 /**
  * Turns region samples into scored regions, cycle after cycle. It is the only stateful part of
@@ -20,16 +22,8 @@ import tierd.process.ManagedProcess;
  * process missing from a cycle's process list is forgotten, and a process keeps at most {@code
  * maxRegionsPerProcess} regions (neighbours are coalesced beyond that).
  *
- * <p>History follows DAMON's region splits and merges: a new region takes the size-weighted heat of
- * the old regions it overlaps (a part that overlaps none counts at the new observation), the
- * hot-window streak of the old region it overlaps most, and the most recent idle start of the old
- * regions (the least idle one wins, so merging never makes data look colder).
- *
- * <p>An observation is the sample's access rate on the {@link HeatScale} (rate / (rate + 1/s)), not
- * its raw access fraction, so a source may re-tune its intervals without moving a region's heat.
- * Heat decays in time: {@code heat' = heat·2^(−dt/halfLife) + x·(1 − 2^(−dt/halfLife))}, where
- * {@code x} is the new observation and {@code dt} the time since the process was last scored. A
- * region seen for the first time starts at its observation.
+ * <p>Each cycle, {@link HistoryCarry} carries a process's history onto its new observations,
+ * following DAMON's region splits and merges and decaying heat in time.
  *
  * <p>Classes: COLD when the region has been idle (every observation at or below the cold threshold)
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
@@ -47,17 +41,16 @@ import tierd.process.ManagedProcess;
  */
 public final class Scorer {
 
-  private static final long NOT_IDLE = Long.MIN_VALUE;
-  private static final double LN2 = Math.log(2);
-
   private final ScoringConfig config;
   private final Map<ProcessId, History> histories = new HashMap<>();
+  private final HistoryCarry historyCarry;
   private final ThresholdFit thresholdFit;
   private int maxTrackedRegions = Integer.MAX_VALUE;
   private Thresholds thresholds;
 
   public Scorer(ScoringConfig config) {
     this.config = config;
+    this.historyCarry = new HistoryCarry(config);
     this.thresholdFit = new ThresholdFit(config);
     this.thresholds = thresholdFit.initial();
   }
@@ -78,16 +71,16 @@ public final class Scorer {
 
   /** Regions of history held for {@code key}, 0 when none. */
   public int trackedRegions(ProcessId key) {
-    History h = histories.get(key);
-    return h == null ? 0 : h.start.length;
+    History history = histories.get(key);
+    return history == null ? 0 : history.start().length;
   }
 
   /** Scores one cycle's samples and updates the history. */
   public ScoringResult score(ScoringInput in) {
     long now = nanos(in.now());
     Map<Integer, ProcessId> keyOfPid = new HashMap<>();
-    for (ManagedProcess p : in.processes()) {
-      keyOfPid.put(p.pid(), new ProcessId(p.pid(), p.startTimeTicks()));
+    for (ManagedProcess process : in.processes()) {
+      keyOfPid.put(process.pid(), new ProcessId(process.pid(), process.startTimeTicks()));
     }
     Set<ProcessId> alive = new HashSet<>(keyOfPid.values());
     histories.keySet().retainAll(alive);
@@ -122,34 +115,38 @@ public final class Scorer {
       Observed obs = Observed.of(samplesOfPid);
       trimmed += obs.trimmed;
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
-      Pending p = carry(key, obs, histories.get(key), now, shortestWindowNanos(samplesOfPid));
-      for (int i = 0; i < p.n; i++) {
-        ThresholdFit.addToHistogram(bytesPerHeatBin, p.heat[i], p.obs.end[i] - p.obs.start[i]);
+      Pending carried =
+          historyCarry.carry(key, obs, histories.get(key), now, shortestWindowNanos(samplesOfPid));
+      for (int i = 0; i < carried.regionCount(); i++) {
+        ThresholdFit.addToHistogram(
+            bytesPerHeatBin, carried.heat()[i], carried.obs().end[i] - carried.obs().start[i]);
       }
-      pending.add(p);
+      pending.add(carried);
     }
 
     thresholds = thresholdFit.fit(in.topology(), bytesPerHeatBin, in.feedback(), thresholds.hot());
     double hot = thresholds.hot();
 
-    List<ScoredRegion> out = new ArrayList<>(pending.stream().mapToInt(p -> p.n).sum());
+    List<ScoredRegion> out = new ArrayList<>(pending.stream().mapToInt(Pending::regionCount).sum());
     long hotBytes = 0;
     long coldBytes = 0;
     long aboveHot = 0;
     long coldMinAge = config.coldMinAge().toNanos();
-    for (Pending p : pending) {
-      int[] streak = new int[p.n];
-      for (int i = 0; i < p.n; i++) {
-        double heat = p.heat[i];
-        long size = p.obs.end[i] - p.obs.start[i];
+    for (Pending carried : pending) {
+      int[] streak = new int[carried.regionCount()];
+      for (int i = 0; i < carried.regionCount(); i++) {
+        double heat = carried.heat()[i];
+        long size = carried.obs().end[i] - carried.obs().start[i];
         if (heat < hot) {
           streak[i] = 0;
         } else {
-          streak[i] = p.newWindow ? Math.min(p.streak[i] + 1, 1_000_000) : p.streak[i];
+          int carriedStreak = carried.streak()[i];
+          streak[i] = carried.newWindow() ? Math.min(carriedStreak + 1, 1_000_000) : carriedStreak;
         }
-        long idleAge = p.idleSince[i] == NOT_IDLE ? 0 : Math.max(0, now - p.idleSince[i]);
+        long idleSince = carried.idleSince()[i];
+        long idleAge = idleSince == HistoryCarry.NOT_IDLE ? 0 : Math.max(0, now - idleSince);
         HeatClass cls;
-        if (p.idleSince[i] != NOT_IDLE && idleAge >= coldMinAge) {
+        if (idleSince != HistoryCarry.NOT_IDLE && idleAge >= coldMinAge) {
           cls = HeatClass.COLD;
           coldBytes += size;
         } else if (streak[i] >= 1) {
@@ -163,24 +160,24 @@ public final class Scorer {
         }
         out.add(
             new ScoredRegion(
-                p.key.pid(),
-                p.key.startTimeTicks(),
-                p.obs.range(i),
+                carried.key().pid(),
+                carried.key().startTimeTicks(),
+                carried.obs().range(i),
                 heat,
                 cls,
                 streak[i],
                 idleAge == 0 ? Duration.ZERO : Duration.ofNanos(idleAge)));
       }
       histories.put(
-          p.key,
+          carried.key(),
           new History(
-              Arrays.copyOf(p.obs.start, p.n),
-              Arrays.copyOf(p.obs.end, p.n),
-              p.heat,
+              Arrays.copyOf(carried.obs().start, carried.regionCount()),
+              Arrays.copyOf(carried.obs().end, carried.regionCount()),
+              carried.heat(),
               streak,
-              p.idleSince,
+              carried.idleSince(),
               now,
-              p.windowCountedAt));
+              carried.windowCountedAt()));
     }
     boundHistory(pending);
     thresholds =
@@ -221,85 +218,14 @@ public final class Scorer {
 
   private void boundHistory(List<Pending> sampled) {
     long total = 0;
-    for (History h : histories.values()) {
-      total += h.start.length;
+    for (History history : histories.values()) {
+      total += history.start().length;
     }
     if (total > maxTrackedRegions) {
       Set<ProcessId> keep = new HashSet<>();
-      sampled.forEach(p -> keep.add(p.key));
+      sampled.forEach(carried -> keep.add(carried.key()));
       histories.keySet().retainAll(keep);
     }
-  }
-
-  /**
-   * Carries the old history of one process onto this cycle's observations. {@code windowNanos} is
-   * the shortest window of its samples: a cycle that comes sooner after the last counted window
-   * (cycles faster than the source's window read the same window again) does not count as a window
-   * of its own for the hot streak.
-   */
-  private Pending carry(ProcessId key, Observed obs, History old, long now, long windowNanos) {
-    int n = obs.n;
-    double[] heat = new double[n];
-    int[] streak = new int[n];
-    long[] idleSince = new long[n];
-    double cold = config.coldThreshold();
-    long dt = old == null ? 0 : now - old.lastUpdate;
-    double decay = dt > 0 ? Math.exp(-LN2 * dt / config.halfLife().toNanos()) : 1.0;
-    int j0 = 0;
-    int m = old == null ? 0 : old.start.length;
-    for (int i = 0; i < n; i++) {
-      long s = obs.start[i];
-      long e = obs.end[i];
-      double x = obs.fraction[i];
-      while (j0 < m && old.end[j0] <= s) {
-        j0++;
-      }
-      long sumOv = 0;
-      double sumHeat = 0;
-      long bestOv = 0;
-      int carriedStreak = 0;
-      long carriedIdle = Long.MIN_VALUE + 1; // max over overlaps; NOT_IDLE if any was not idle
-      boolean anyNotIdle = false;
-      for (int j = j0; j < m && old.start[j] < e; j++) {
-        long ov = Math.min(e, old.end[j]) - Math.max(s, old.start[j]);
-        if (ov <= 0) {
-          continue;
-        }
-        sumOv += ov;
-        sumHeat += ov * old.heat[j];
-        if (ov > bestOv) {
-          bestOv = ov;
-          carriedStreak = old.streak[j];
-        }
-        if (old.idleSince[j] == NOT_IDLE) {
-          anyNotIdle = true;
-        } else {
-          carriedIdle = Math.max(carriedIdle, old.idleSince[j]);
-        }
-      }
-      boolean idleNow = x <= cold;
-      if (sumOv == 0) {
-        heat[i] = x;
-        streak[i] = 0;
-        idleSince[i] = idleNow ? now - obs.ageNanos[i] : NOT_IDLE;
-      } else {
-        double coverage = (double) sumOv / (e - s);
-        double prior = (sumHeat / sumOv) * coverage + x * (1 - coverage);
-        heat[i] = Math.max(0, Math.min(1, prior * decay + x * (1 - decay)));
-        streak[i] = carriedStreak;
-        if (!idleNow) {
-          idleSince[i] = NOT_IDLE;
-        } else if (!anyNotIdle) {
-          idleSince[i] = carriedIdle;
-        } else {
-          // became idle during the last interval: DAMON's age bounds how long ago
-          idleSince[i] = now - Math.min(obs.ageNanos[i], Math.max(0, dt));
-        }
-      }
-    }
-    boolean newWindow = old == null || now - old.windowCountedAt >= windowNanos * 9 / 10;
-    long countedAt = newWindow ? now : old.windowCountedAt;
-    return new Pending(key, obs, n, heat, streak, idleSince, newWindow, countedAt);
   }
 
   private static long shortestWindowNanos(List<RegionSample> samples) {
@@ -313,25 +239,4 @@ public final class Scorer {
   private static long nanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
-
-  /** One process's new state before the threshold is known. */
-  private record Pending(
-      ProcessId key,
-      Observed obs,
-      int n,
-      double[] heat,
-      int[] streak,
-      long[] idleSince,
-      boolean newWindow,
-      long windowCountedAt) {}
-
-  /** One process's history: parallel arrays sorted by start, non-overlapping. */
-  private record History(
-      long[] start,
-      long[] end,
-      double[] heat,
-      int[] streak,
-      long[] idleSince,
-      long lastUpdate,
-      long windowCountedAt) {}
 }
