@@ -17,8 +17,11 @@
 #     other processes' allocations (tierd's own JVM among them) also take room, and the kernel's
 #     per-CPU lists hold freed pages that MemFree does not count;
 #   - over-demotion: the MiB demoted beyond what the promotions needed to keep the line (demoted -
-#     (promoted - room above the high watermark at the start) - margin) stays within two chunks
-#     (THP-aligned cuts, and what other processes allocated on node 0 meanwhile);
+#     (promoted - room above the high watermark) - margin) stays within two chunks (THP-aligned
+#     cuts). The room is the one in the last room sample before tierd's first promotion (the
+#     workload's node-0 pages grow by more than a chunk), or at the start if that is less: other
+#     processes (tierd's own JVM among them) take room on node 0 before tierd plans, and the CI run
+#     of 2026-12-07 09:02 measured 21 MiB at the start and 18 MiB just before the first move;
 #   - the loop: a cycle line at least every three intervals (15 s). The issue asks for two (10 s);
 #     under TCG on a loaded 2-vCPU host the longest gap measured 10.8 and 11.8 s (a cold JIT's
 #     first plan took 4.4 s), so the bound leaves that margin and BENCHMARKS.md reports the figure;
@@ -70,7 +73,11 @@ verdict=$(awk '
         chunk = 2; margin = total * 0.01
         if (!n || samples == "") { print "FAIL no samples"; exit }
         low = room < margin ? room : margin
+        planned = room
         for (i = 2; i <= nroom; i++) {
+            if (!movedYet && (pagesAt[i] - pagesAt[i - 1]) * 4096 / 1048576 > chunk) {
+                movedYet = 1; if (roomAt[i - 1] < planned) planned = roomAt[i - 1]
+            }
             if (roomAt[i - 1] < low - chunk && (pagesAt[i] - pagesAt[i - 1]) * 4096 / 1048576 > chunk) {
                 bad++; if (firstBad == "") firstBad = sprintf("sample %d: %d MiB above high, +%.1f MiB", i, roomAt[i - 1], (pagesAt[i] - pagesAt[i - 1]) / 256)
             }
@@ -78,9 +85,9 @@ verdict=$(awk '
         if (!nroom) print "FAIL no room samples"
         else if (bad) printf "FAIL %d promotions into node 0 below its line (line %.1f MiB, %d MiB at the start; first at %s)\n", bad, margin, room, firstBad
         else printf "PASS no promotion into node 0 below its line in %d samples (least room %d MiB above high, line %.1f MiB, %d MiB at the start; kswapd scanned %d pages)\n", nroom, least, margin, room, kscan
-        need = promoted - room + margin; if (need < 0) need = 0; over = demoted - need; if (over < 0) over = 0
-        if (over > 2 * chunk) printf "FAIL demoted %.1f MiB beyond what kept the line (%.1f demoted for %.1f promoted, %d MiB of room at the start, margin %.1f; allowed %d)\n", over, demoted, promoted, room, margin, 2 * chunk
-        else printf "PASS demoted %.1f MiB beyond what kept the line (%.1f demoted, %.1f promoted, %d MiB of room at the start, margin %.1f; allowed %d)\n", over, demoted, promoted, room, margin, 2 * chunk
+        need = promoted - planned + margin; if (need < 0) need = 0; over = demoted - need; if (over < 0) over = 0
+        if (over > 2 * chunk) printf "FAIL demoted %.1f MiB beyond what kept the line (%.1f demoted for %.1f promoted, %d MiB of room before the first move (%d at the start), margin %.1f; allowed %d)\n", over, demoted, promoted, planned, room, margin, 2 * chunk
+        else printf "PASS demoted %.1f MiB beyond what kept the line (%.1f demoted, %.1f promoted, %d MiB of room before the first move (%d at the start), margin %.1f; allowed %d)\n", over, demoted, promoted, planned, room, margin, 2 * chunk
         if (cycles < 2 || gap > 15) printf "FAIL longest gap between cycle lines %.1f s over %d cycles (bound 15 s)\n", gap, cycles
         else printf "PASS longest gap between cycle lines %.1f s over %d cycles (bound 15 s; target 10 s)\n", gap, cycles
         if (hot < 90) printf "FAIL hot buffer %.1f %% on the fast node at the end\n", hot
