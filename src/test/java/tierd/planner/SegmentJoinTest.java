@@ -224,16 +224,7 @@ class SegmentJoinTest {
    */
   @Test
   void colderDataIsCutWhereAPlacementEndsSoTheEstimatedTailIsASegmentOfItsOwn() {
-    Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB));
-    PlanInput in =
-        Fixtures.input(
-            roomyBox(),
-            List.of(process(1, ALL, List.of(vma))),
-            List.of(warm(1, BASE, 32 * MiB, 0.1)),
-            List.of(
-                new RegionPlacement(
-                    1, AddressRange.ofSize(BASE, 8 * MiB), NodeBytes.of(2, 8 * MiB), true)));
-    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
+    PlanningRun run = runWithHeadPlaced(warm(1, BASE, 32 * MiB, 0.1), 2);
     assertThat(run.segments.count()).isEqualTo(2);
     assertThat(run.segments.end(0)).isEqualTo(BASE + 8 * MiB);
     assertThat(run.segments.bytes(0, 0)).as("the head, placed on node 2").isZero();
@@ -245,17 +236,28 @@ class SegmentJoinTest {
 
   @Test
   void hotDataIsOneSegmentWhateverThePlacementsCover() {
+    PlanningRun run = runWithHeadPlaced(hot(1, BASE, 32 * MiB, 0.8), 0);
+    assertThat(run.segments.count()).isEqualTo(1);
+  }
+
+  /**
+   * One 32 MiB region at the start of a 64 MiB VMA estimated half on node 0, half on node 2, whose
+   * first 8 MiB tierd remembers having placed on {@code placedNode}.
+   */
+  private static PlanningRun runWithHeadPlaced(ScoredRegion region, int placedNode) {
     Vma vma = vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 32 * MiB, 2, 32 * MiB));
     PlanInput in =
         Fixtures.input(
             roomyBox(),
             List.of(process(1, ALL, List.of(vma))),
-            List.of(hot(1, BASE, 32 * MiB, 0.8)),
+            List.of(region),
             List.of(
                 new RegionPlacement(
-                    1, AddressRange.ofSize(BASE, 8 * MiB), NodeBytes.of(0, 8 * MiB), true)));
-    PlanningRun run = new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
-    assertThat(run.segments.count()).isEqualTo(1);
+                    1,
+                    AddressRange.ofSize(BASE, 8 * MiB),
+                    NodeBytes.of(placedNode, 8 * MiB),
+                    true)));
+    return new PlanningRun(PlannerConfig.defaults(), in, PlannerState.initial());
   }
 
   @Test
