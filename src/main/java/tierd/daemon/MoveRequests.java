@@ -13,12 +13,14 @@ import tierd.planner.ReasonCode;
  * with {@link MigrationPlan#moves()}). The planner and the mover do not know each other; the cycle
  * translates.
  *
- * <p>A demotion to a tenant's ceiling ({@link ReasonCode#TENANT_CEILING}) is capped at the bytes it
- * was planned for ({@link Move#bytes()}): its ranges may hold more on the source than the placement
- * the plan counted, and moving all of them took the tenant below its ceiling (the tenants VM boot
- * once saw a 32 MiB demotion move 44 MiB). Other moves are not capped: a demotion for room over a
- * range whose placement was estimated low must free the room it was planned for, and a cap there
- * left the 2node boot's cold buffer on the fast node, a few KiB a cycle.
+ * <p>A move is capped at the bytes it was planned for ({@link Move#bytes()}) when it is {@link
+ * Move#partial()} (it names its whole range, and the pages to take may sit anywhere in it) or when
+ * it is a demotion to a tenant's ceiling ({@link ReasonCode#TENANT_CEILING}): its ranges may hold
+ * more on the source than the placement the plan counted, and moving all of them took the tenant
+ * below its ceiling (the tenants VM boot once saw a 32 MiB demotion move 44 MiB). Other moves that
+ * take their whole range are not capped: a demotion for room over a range whose placement was
+ * estimated low must free the room it was planned for, and a cap there left the 2node boot's cold
+ * buffer on the fast node, a few KiB a cycle.
  */
 final class MoveRequests {
 
@@ -41,7 +43,7 @@ final class MoveRequests {
   }
 
   private static long cap(Move move) {
-    return move.reason().code() == ReasonCode.TENANT_CEILING
+    return move.partial() || move.reason().code() == ReasonCode.TENANT_CEILING
         ? MoveRequest.plannedPages(move.bytes(), move.pageBytes())
         : Long.MAX_VALUE;
   }

@@ -139,10 +139,11 @@ public final class Explain {
   public static String moveLine(Move m) {
     return String.format(
         Locale.ROOT,
-        "move %s pid %d %s %s node %s → %d [%s]%s: %s",
+        "move %s pid %d %s %s%s node %s → %d [%s]%s: %s",
         m.direction().name().toLowerCase(Locale.ROOT),
         m.pid(),
         ranges(m.ranges()),
+        m.partial() ? "up to " : "",
         Texts.bytes(m.bytes()),
         m.fromNodes(),
         m.toNode(),
@@ -201,6 +202,7 @@ public final class Explain {
       m.put("fromNodes", mv.fromNodes().stream().boxed().toList());
       m.put("toNode", mv.toNode());
       m.put("bytes", mv.bytes());
+      m.put("partial", mv.partial());
       m.put("pageBytes", mv.pageBytes());
       m.put("thpAligned", mv.thpAligned());
       m.put("moveAll", mv.moveAll());

@@ -17,6 +17,11 @@ import tierd.model.NodeSet;
  *     toNode}'s tier
  * @param toNode the target node
  * @param bytes expected bytes to move (from the placement the plan was given; estimated or exact)
+ * @param partial the move takes only {@code bytes} of what its ranges hold on {@code fromNodes},
+ *     the rest staying for a later plan: the mover stops once that much has moved. Its ranges are
+ *     still the whole scored range, because a placement gives bytes per node, not which pages: the
+ *     pages on a source node may sit anywhere in it (the 2node boot's cold buffer, half demoted,
+ *     kept a demotion for room on the half already below for 80 cycles while it named a prefix)
  * @param direction PROMOTE or DEMOTE
  * @param pageBytes page size of the VMA: base page, or the huge page size of a hugetlb VMA
  * @param thpAligned the ranges' ends inside their VMA sit on THP (2 MiB) boundaries, so no folio is
@@ -32,6 +37,7 @@ public record Move(
     NodeSet fromNodes,
     int toNode,
     long bytes,
+    boolean partial,
     Direction direction,
     long pageBytes,
     boolean thpAligned,

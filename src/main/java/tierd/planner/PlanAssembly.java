@@ -11,9 +11,10 @@ import tierd.model.ProcessId;
 import tierd.process.ManagedProcess;
 
 /**
- * The end of a run: the booked moves become {@link Move}s (ping-pongs marked), the nodes their
- * projections, the counts a {@link MigrationPlan.Summary}; and the state for the next cycle takes
- * the buckets as the plan leaves them and the history with the plan's moves.
+ * The end of a run: the booked moves become {@link Move}s over their whole segments (partial when
+ * booked for part of one: a placement says how many bytes, not which pages), ping-pongs marked; the
+ * nodes their projections, the counts a {@link MigrationPlan.Summary}; and the state for the next
+ * cycle takes the buckets as the plan leaves them and the history with the plan's moves.
  */
 final class PlanAssembly {
 
@@ -38,7 +39,8 @@ final class PlanAssembly {
       int segment = planned.segment();
       ProcessView process = segments.process(segment);
       VmaView vma = segments.vma(segment);
-      AddressRange range = new AddressRange(segments.start(segment), planned.end());
+      AddressRange range = new AddressRange(segments.start(segment), segments.end(segment));
+      boolean partial = planned.end() < segments.end(segment);
       boolean pingPong = residency.pingPong(process.key(), range, planned.direction());
       if (pingPong) {
         pingPongs++;
@@ -56,6 +58,7 @@ final class PlanAssembly {
               NodeSet.of(nodes.nodeId(planned.source())),
               nodes.nodeId(planned.target()),
               planned.bytes(),
+              partial,
               planned.direction(),
               vma.vma().pageBytes(),
               vma.thpAligned(),

@@ -57,6 +57,7 @@ class CyclePublisherTest {
         NodeSet.of(1),
         0,
         MIB,
+        false,
         ReasonCode.HOT.direction(),
         PAGE,
         false,

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tierd.fake.FakeKernel;
+import tierd.fake.FakeProcess;
 import tierd.model.AddressRange;
 import tierd.model.NodeSet;
 import tierd.model.ProcessId;
+import tierd.mover.MovePagesMover;
+import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
+import tierd.mover.MoverConfig;
+import tierd.mover.Outcome;
 import tierd.planner.Move;
 import tierd.planner.Reason;
 import tierd.planner.ReasonCode;
@@ -23,6 +29,18 @@ class MoveRequestsTest {
 
   private static Move move(
       int pid, long start, int from, int to, ReasonCode code, long pageBytes, long bytes) {
+    return move(pid, start, from, to, code, pageBytes, bytes, false);
+  }
+
+  private static Move move(
+      int pid,
+      long start,
+      int from,
+      int to,
+      ReasonCode code,
+      long pageBytes,
+      long bytes,
+      boolean partial) {
     List<AddressRange> ranges =
         List.of(
             AddressRange.ofSize(0x7f0000000000L, THP), AddressRange.ofSize(0x7f0000400000L, THP));
@@ -33,6 +51,7 @@ class MoveRequestsTest {
         NodeSet.parse(Integer.toString(from)),
         to,
         bytes,
+        partial,
         code.direction(),
         pageBytes,
         pageBytes == THP,
@@ -66,7 +85,61 @@ class MoveRequestsTest {
   }
 
   @Test
-  void onlyDemotionsToATenantsCeilingAreCapped() {
+  void partialMovesAreCappedWhateverTheirReason() {
+    long plannedBytes = 1L << 20; // 256 pages of a 1024-page range
+    List<MoveRequest> requests =
+        MoveRequests.of(
+            List.of(
+                move(41, 1000, 1, 0, ReasonCode.HOT, 4096, plannedBytes, true),
+                move(42, 2000, 0, 1, ReasonCode.EXCHANGE, 4096, plannedBytes, true),
+                move(43, 3000, 0, 1, ReasonCode.COLD_PRESSURE, 4096, plannedBytes, true)));
+
+    assertThat(requests).extracting(MoveRequest::plannedPages).containsExactly(256L, 256L, 256L);
+  }
+
+  /**
+   * A partial move through the real mover: its pages on the source sit at the end of its range (the
+   * first half went down in an earlier cycle), and it moves its planned bytes from there, no more.
+   */
+  @Test
+  void aPartialMoveTakesItsBytesWhereverTheSourcePagesSitInItsRange() {
+    long page = 4096;
+    long start = 0x7f1000000000L;
+    FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(1, 256L << 20);
+    FakeProcess process = kernel.spawn(100, 5000, NodeSet.of(0, 1));
+    process
+        .mapAnon(start, 64 * page)
+        .populate(start, 32 * page, 1)
+        .populate(start + 32 * page, 32 * page, 0);
+    Move down =
+        new Move(
+            100,
+            5000,
+            List.of(AddressRange.ofSize(start, 64 * page)),
+            NodeSet.of(0),
+            1,
+            8 * page,
+            true,
+            ReasonCode.EXCHANGE.direction(),
+            page,
+            false,
+            false,
+            false,
+            new Reason(ReasonCode.EXCHANGE, "test"));
+
+    MoveReport report =
+        new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT)
+            .move(MoveRequests.of(List.of(down)));
+
+    assertThat(report.total().pages(Outcome.MOVED)).isEqualTo(8);
+    assertThat(report.total().pages(Outcome.ALREADY_ON_TARGET)).isEqualTo(32);
+    assertThat(report.total().pages(Outcome.OVER_PLAN)).isEqualTo(24);
+    assertThat(kernel.nodeOf(100, start + 39 * page)).isEqualTo(1);
+    assertThat(kernel.nodeOf(100, start + 40 * page)).isEqualTo(0);
+  }
+
+  @Test
+  void ofWholeMovesOnlyDemotionsToATenantsCeilingAreCapped() {
     long plannedBytes = 1L << 20; // 256 pages of a 1024-page range
     List<MoveRequest> requests =
         MoveRequests.of(

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tierd.model.AddressRange;
 import tierd.model.MemPolicy;
 import tierd.model.NodeSet;
 import tierd.process.ManagedProcess;
@@ -89,6 +90,42 @@ class MakeRoomTest {
         .as("then the promotion lands in the room made, down to the floor")
         .endsWith("1 2→0 HOT " + 40 * MiB);
     assertThat(run.ledger.freeBytes(0)).isEqualTo(FLOOR);
+  }
+
+  /**
+   * A placement gives a range's bytes per node, not which of its pages: the part of a range that
+   * goes down for room names the whole range and moves no more than its bytes, wherever in the
+   * range the pages on the source are. (Naming a prefix in proportion kept the 2node boot's
+   * exchange on the half of a cold buffer already below, 80 cycles in a row, CI 2026-12-07.)
+   */
+  @Test
+  void aRangeThatGoesDownInPartNamesItsWholeRangeForItsBytes() {
+    List<ManagedProcess> processes = new ArrayList<>();
+    processes.add(
+        process(
+            1,
+            NodeSet.of(0, 2),
+            List.of(vma(HOT_AT, 64 * MiB, MemPolicy.DEFAULT, on(2, 64 * MiB)))));
+    processes.add(
+        process(2, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 64 * MiB)))));
+    List<ScoredRegion> regions = new ArrayList<>(coldVictims());
+    regions.add(hotFor(40 * MiB, 2));
+    MigrationPlan plan =
+        new Planner(PlannerConfig.defaults())
+            .plan(
+                Fixtures.input(
+                    Fixtures.box(FLOOR + 20 * MiB, 100 * MiB, 12 * GiB, 24 * GiB),
+                    processes,
+                    regions),
+                PlannerState.initial())
+            .plan();
+
+    assertThat(plan.moves())
+        .filteredOn(m -> m.reason().code() == ReasonCode.EXCHANGE)
+        .extracting(m -> m.ranges() + " " + m.bytes() + (m.partial() ? " partial" : " whole"))
+        .containsExactly(
+            List.of(AddressRange.ofSize(BASE, 16 * MiB)) + " " + 16 * MiB + " whole",
+            List.of(AddressRange.ofSize(BASE + 16 * MiB, 16 * MiB)) + " " + 4 * MiB + " partial");
   }
 
   @Test

@@ -162,6 +162,7 @@ class PlannerRulesTest {
             NodeSet.of(dir == Direction.DEMOTE ? 0 : 2),
             dir == Direction.DEMOTE ? 2 : 0,
             SIZE,
+            false,
             dir,
             4096,
             true,

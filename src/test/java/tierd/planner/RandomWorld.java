@@ -452,6 +452,7 @@ final class RandomWorld {
                   NodeSet.of(900),
                   901,
                   e - s,
+                  false,
                   dir,
                   PAGE,
                   false,

@@ -47,6 +47,7 @@ class ResidencyHistoryTest {
         NodeSet.of(d == Direction.PROMOTE ? 2 : 0),
         d == Direction.PROMOTE ? 0 : 2,
         r.sizeBytes(),
+        false,
         d,
         4096,
         false,
