@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import tierd.config.TierdConfig;
 import tierd.mover.DryRunMover;
 import tierd.mover.MoveLimits;
+import tierd.mover.Outcome;
 import tierd.mover.PageMover;
 import tierd.mover.Ticker;
 import tierd.planner.MigrationPlan;
@@ -51,6 +52,7 @@ final class MigrationStages {
   private PlannerState plannerState = PlannerState.initial();
   private PromotionFeedback feedback = PromotionFeedback.NONE;
   private MigrationPlan lastPlan;
+  private boolean movesLeft;
 
   /**
    * @param movers the placement probe and the mover, or dry-run after a native failure
@@ -95,6 +97,14 @@ final class MigrationStages {
   }
 
   /**
+   * True when the last move stage yielded with moves left ({@link Outcome#DEFERRED}) on the
+   * kernel's tiers: the next cycle may plan on the same heat window ({@link CarriedWindow}).
+   */
+  boolean movesLeft() {
+    return movesLeft;
+  }
+
+  /**
    * Runs "placement", "plan" and "move" under {@code stages}, on what the stages before found in
    * {@code r} (tiers, placed processes, cpus, scores); the plan and the move report go into {@code
    * r}.
@@ -103,6 +113,7 @@ final class MigrationStages {
    * @param now the cycle's scoring time
    */
   void run(StageRunner stages, StageResults r, SimulatedTiers sim, Instant now) {
+    movesLeft = false;
     List<ManagedProcess> procs = r.scan.processes();
     List<RegionPlacement> placements =
         stages.call(
@@ -157,6 +168,8 @@ final class MigrationStages {
               if (sim == null) {
                 demotionOnly.moved(moved.requests(), moved.report());
                 movedPlacements.record(moved.requests(), moved.report(), parts.clock().instant());
+                movesLeft =
+                    !moved.report().dryRun() && moved.report().total().pages(Outcome.DEFERRED) > 0;
               }
               return moved.report();
             });

@@ -28,6 +28,7 @@ import tierd.profile.ProfileHistory;
 import tierd.profile.WindowProfile;
 import tierd.scoring.Scorer;
 import tierd.scoring.ScoringInput;
+import tierd.scoring.ScoringResult;
 import tierd.source.proc.Vmstat;
 import tierd.topology.Topology;
 import tierd.whatif.SimulatedTiers;
@@ -106,6 +107,7 @@ public final class TieringCycle implements AutoCloseable {
   private ProfileHistory profile = ProfileHistory.forDaemon();
   private final DryRunSwitch movers;
   private final MigrationStages migration;
+  private final CarriedWindow carriedWindow = new CarriedWindow();
   private long number;
   private Consumer<String> beforeEachStage = stage -> {};
 
@@ -131,6 +133,7 @@ public final class TieringCycle implements AutoCloseable {
             ? new Scorer(c.stages().scoring())
             : scorer;
     migration.apply(c);
+    carriedWindow.clear();
     parts.metrics().tenants().configure(c.classes());
     this.heatBudget = new HeatBudget(c.profile().cpuBudget());
     this.scorer.maxTrackedRegions(limits.maxRegions());
@@ -235,6 +238,18 @@ public final class TieringCycle implements AutoCloseable {
       r.profile = profile.summary().orElse(null);
       return;
     }
+    Optional<ScoringResult> carried =
+        sim == null ? carriedWindow.reusable(migration.movesLeft()) : Optional.empty();
+    if (carried.isPresent()) {
+      log.info(
+          "cycle {}: planning on the last heat window again (the last move stage left moves)",
+          number);
+      r.scores = carried.get();
+      r.heatIntervals = heat.intervals().orElse(null);
+      r.profile = profile.summary().orElse(null);
+      migration.run(stages, r, null, parts.clock().instant());
+      return;
+    }
     long heatCpuNanos = THREADS.getCurrentThreadCpuTime();
     List<RegionSample> samples =
         stages.call("heat", () -> heat.collect(procs, limits, config.stages().heat().warmup()));
@@ -253,6 +268,7 @@ public final class TieringCycle implements AutoCloseable {
             () ->
                 scorer.score(
                     new ScoringInput(now, r.tiers, r.placed, samples, migration.feedback())));
+    carriedWindow.scored(r.scores);
     r.profile =
         stages.call(
             "profile",
