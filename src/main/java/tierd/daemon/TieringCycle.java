@@ -247,7 +247,7 @@ public final class TieringCycle implements AutoCloseable {
       r.scores = carried.get();
       r.heatIntervals = heat.intervals().orElse(null);
       r.profile = profile.summary().orElse(null);
-      migration.run(stages, r, null, parts.clock().instant());
+      migration.run(stages, r, sim, parts.clock().instant());
       return;
     }
     long heatCpuNanos = THREADS.getCurrentThreadCpuTime();
