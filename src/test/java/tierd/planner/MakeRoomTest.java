@@ -42,21 +42,23 @@ class MakeRoomTest {
     return victims;
   }
 
-  static PlanningRun run(long freeOnNode0, List<ScoredRegion> victims, ScoredRegion... hotData) {
-    List<ManagedProcess> processes = new ArrayList<>();
-    processes.add(
+  /** pid 1 (hot data at HOT_AT, all on node 2, allowed 0 and 2) and pid 2 (64 MiB on node 0). */
+  static List<ManagedProcess> processes() {
+    return List.of(
         process(
             1,
             NodeSet.of(0, 2),
-            List.of(vma(HOT_AT, 64 * MiB, MemPolicy.DEFAULT, on(2, 64 * MiB)))));
-    processes.add(
+            List.of(vma(HOT_AT, 64 * MiB, MemPolicy.DEFAULT, on(2, 64 * MiB)))),
         process(2, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 64 * MiB)))));
+  }
+
+  static PlanningRun run(long freeOnNode0, List<ScoredRegion> victims, ScoredRegion... hotData) {
     List<ScoredRegion> regions = new ArrayList<>(victims);
     regions.addAll(List.of(hotData));
     return Fixtures.run(
         PlannerConfig.defaults(),
         Fixtures.box(freeOnNode0, 100 * MiB, 12 * GiB, 24 * GiB),
-        processes,
+        processes(),
         regions);
   }
 
@@ -100,14 +102,6 @@ class MakeRoomTest {
    */
   @Test
   void aRangeThatGoesDownInPartNamesItsWholeRangeForItsBytes() {
-    List<ManagedProcess> processes = new ArrayList<>();
-    processes.add(
-        process(
-            1,
-            NodeSet.of(0, 2),
-            List.of(vma(HOT_AT, 64 * MiB, MemPolicy.DEFAULT, on(2, 64 * MiB)))));
-    processes.add(
-        process(2, ALL, List.of(vma(BASE, 64 * MiB, MemPolicy.DEFAULT, on(0, 64 * MiB)))));
     List<ScoredRegion> regions = new ArrayList<>(coldVictims());
     regions.add(hotFor(40 * MiB, 2));
     MigrationPlan plan =
@@ -115,7 +109,7 @@ class MakeRoomTest {
             .plan(
                 Fixtures.input(
                     Fixtures.box(FLOOR + 20 * MiB, 100 * MiB, 12 * GiB, 24 * GiB),
-                    processes,
+                    processes(),
                     regions),
                 PlannerState.initial())
             .plan();
