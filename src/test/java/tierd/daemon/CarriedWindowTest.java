@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +14,6 @@ import tierd.CapturedLog;
 import tierd.config.TierdConfig;
 import tierd.heat.RegionSample;
 import tierd.metrics.TierdMetrics;
-import tierd.mover.MoveReport;
 import tierd.mover.MoveRequest;
 import tierd.mover.Outcome;
 import tierd.mover.PageMover;
@@ -51,18 +48,7 @@ class CarriedWindowTest {
       for (MoveRequest request : requests) {
         perRequest.add(new Tally.Builder().add(outcome, request.pages(), 4096).build());
       }
-      Tally total = perRequest.stream().reduce(Tally.EMPTY, Tally::plus);
-      return new MoveReport(
-          false,
-          total,
-          perRequest,
-          new TreeMap<>(),
-          new TreeMap<>(),
-          0,
-          0,
-          Duration.ZERO,
-          0,
-          Duration.ofMillis(1));
+      return CyclePublisherTest.report(false, perRequest);
     };
   }
 

@@ -91,7 +91,8 @@ class CyclePublisherTest {
     return new Tally.Builder().add(outcome, pages, PAGE).build();
   }
 
-  private static MoveReport report(boolean dryRun, List<Tally> perRequest) {
+  /** A mover's report of {@code perRequest}, its total their sum. */
+  static MoveReport report(boolean dryRun, List<Tally> perRequest) {
     Tally total = perRequest.stream().reduce(Tally.EMPTY, Tally::plus);
     return new MoveReport(
         dryRun,
