@@ -11,10 +11,6 @@ final class Observed {
   long[] start;
   long[] end;
   double[] fraction;
-
-  /** The window found the region accessed at two checks or more ({@link #seenTwice}). */
-  boolean[] twice;
-
   long[] ageNanos;
   AddressRange[] ranges; // the sample's own range when unchanged, to avoid a copy
   int trimmed;
@@ -50,7 +46,6 @@ final class Observed {
       o.start[i] = start;
       o.end[i] = s.range().end();
       o.fraction[i] = HeatScale.heat(s.accessRatePerSecond());
-      o.twice[i] = seenTwice(s);
       o.ageNanos[i] = s.age().toNanos();
       o.ranges[i] = r;
       prevEnd = s.range().end();
@@ -62,21 +57,8 @@ final class Observed {
     start = new long[capacity];
     end = new long[capacity];
     fraction = new double[capacity];
-    twice = new boolean[capacity];
     ageNanos = new long[capacity];
     ranges = new AddressRange[capacity];
-  }
-
-  /**
-   * Whether a sample's window found its region accessed at least twice: at two of its checks, or at
-   * its only one. One accessed check is the least a check can see, and DAMON's sampled page gives
-   * it to a region for a neighbour's access as readily as for its own: a region that spans a cold
-   * buffer and a few pages its process touches all the time reads one access in about one window of
-   * ten (the capacity boot's 8 MiB cold buffer went up on such a window). The kernel's NUMA
-   * balancing likewise promotes a page on its second access, not its first.
-   */
-  static boolean seenTwice(RegionSample s) {
-    return s.nrAccesses() >= Math.min(2, s.maxAccesses());
   }
 
   AddressRange range(int i) {
@@ -100,10 +82,8 @@ final class Observed {
       double weighted = 0;
       long bytes = 0;
       long age = Long.MAX_VALUE;
-      boolean anyTwice = false;
       for (int j = i; j <= last; j++) {
         long size = end[j] - start[j];
-        anyTwice |= twice[j];
         weighted += fraction[j] * size;
         bytes += size;
         age = Math.min(age, ageNanos[j]);
@@ -111,7 +91,6 @@ final class Observed {
       start[m] = start[i];
       end[m] = end[last];
       fraction[m] = bytes == 0 ? 0 : Math.min(1, weighted / bytes);
-      twice[m] = anyTwice;
       ageNanos[m] = age;
       ranges[m] = last == i ? ranges[i] : null;
       m++;

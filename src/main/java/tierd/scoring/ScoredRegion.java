@@ -13,8 +13,7 @@ import tierd.model.ProcessId;
  * @param heat decayed access fraction in [0, 1]
  * @param heatClass HOT, WARM or COLD
  * @param hotWindows consecutive windows (this one included) with heat at or above the hot
- *     threshold, counted from a window that found the region accessed at two checks or more; 0 when
- *     below, or before such a window
+ *     threshold; 0 when below
  * @param idleAge how long the region's observations have stayed at or below the cold threshold;
  *     zero when it was accessed above that in the last window
  */

@@ -29,12 +29,10 @@ import tierd.scoring.HistoryCarry.Pending;
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
  * heat that has not decayed yet; HOT when its heat is at or above the hot threshold in this window;
  * WARM otherwise. A HOT region's streak ({@link ScoredRegion#hotWindows()}) says for how many
- * consecutive windows; a streak starts only on a window that found the region accessed at two
- * checks or more ({@link Observed#seenTwice}), so one accessed check, which a region may owe to a
- * neighbour's page, never makes it HOT. A streak is <em>confirmed</em> after {@code confirmWindows}
- * ({@link Thresholds#confirmed}). The planner moves hot data of one window into free room at once,
- * and demotes other data to make room only for confirmed hot data (issue 16: confirmation matters
- * only when something must go down for it).
+ * consecutive windows; it is <em>confirmed</em> after {@code confirmWindows} ({@link
+ * Thresholds#confirmed}). The planner moves hot data of one window into free room at once, and
+ * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
+ * when something must go down for it).
  *
  * <p>The hot threshold, unless pinned, is fitted each cycle by {@link ThresholdFit} from the
  * cycle's heat histogram and the previous plan's promotion feedback.
@@ -139,15 +137,11 @@ public final class Scorer {
       for (int i = 0; i < carried.regionCount(); i++) {
         double heat = carried.heat()[i];
         long size = carried.obs().end[i] - carried.obs().start[i];
-        int carriedStreak = carried.streak()[i];
         if (heat < hot) {
           streak[i] = 0;
-        } else if (!carried.newWindow()) {
-          streak[i] = carriedStreak;
-        } else if (carriedStreak == 0 && !carried.obs().twice[i]) {
-          streak[i] = 0; // one accessed check starts no streak: it may be a neighbour's access
         } else {
-          streak[i] = Math.min(carriedStreak + 1, 1_000_000);
+          int carriedStreak = carried.streak()[i];
+          streak[i] = carried.newWindow() ? Math.min(carriedStreak + 1, 1_000_000) : carriedStreak;
         }
         long idleSince = carried.idleSince()[i];
         long idleAge = idleSince == HistoryCarry.NOT_IDLE ? 0 : Math.max(0, now - idleSince);

@@ -127,53 +127,6 @@ class ScorerTest {
     assertThat(only(score(s, T0, sample(1, BASE, MiB, 37))).heat()).isCloseTo(0.37, within(1e-9));
   }
 
-  /**
-   * One accessed check of ten (a 100 ms check: about 1 access/s, heat 0.51) starts no hot streak:
-   * the region stays WARM at that heat until a window finds it accessed twice. The capacity boot's
-   * cold buffer on a demotion-only node went up on such a window (CI, 2026-12-07 09:45).
-   */
-  @Test
-  void oneAccessedCheckStartsNoHotStreakTwoDo() {
-    Scorer s = new Scorer(pinned(0.4));
-    Duration check = Duration.ofMillis(100);
-    RegionSample once =
-        new RegionSample(
-            1, AddressRange.ofSize(BASE, MiB), 1, 10, WINDOW, check, Duration.ZERO, "t");
-    RegionSample twice =
-        new RegionSample(
-            1, AddressRange.ofSize(BASE, MiB), 2, 10, WINDOW, check, Duration.ZERO, "t");
-
-    ScoredRegion first = only(score(s, T0, once));
-    assertThat(first.heat()).isGreaterThan(0.4);
-    assertThat(first.heatClass()).isEqualTo(HeatClass.WARM);
-    assertThat(first.hotWindows()).isZero();
-
-    ScoredRegion second = only(score(s, T0.plusSeconds(10), once));
-    assertThat(second.heatClass()).as("again one check: still no streak").isEqualTo(HeatClass.WARM);
-
-    ScoredRegion third = only(score(s, T0.plusSeconds(20), twice));
-    assertThat(third.heatClass()).isEqualTo(HeatClass.HOT);
-    assertThat(third.hotWindows()).isEqualTo(1);
-
-    ScoredRegion fourth = only(score(s, T0.plusSeconds(30), once));
-    assertThat(fourth.heatClass())
-        .as("a streak once started goes on by heat")
-        .isEqualTo(HeatClass.HOT);
-    assertThat(fourth.hotWindows()).isEqualTo(2);
-  }
-
-  @Test
-  void aSourceWithOneCheckPerWindowNeedsOnlyThatOne() {
-    Scorer s = new Scorer(pinned(0.4));
-    // checked once a second, and accessed: about 0.69 accesses/s, heat 0.41
-    RegionSample accessed =
-        new RegionSample(
-            1, AddressRange.ofSize(BASE, MiB), 1, 1, Duration.ofSeconds(1), Duration.ZERO, "t");
-    ScoredRegion region = only(score(s, T0, accessed));
-    assertThat(region.heat()).isGreaterThan(0.4);
-    assertThat(region.heatClass()).isEqualTo(HeatClass.HOT);
-  }
-
   @Test
   void hotInItsFirstWindowAboveTheThresholdAndConfirmedAfterTwo() {
     Scorer s = new Scorer(pinned(0.4));
