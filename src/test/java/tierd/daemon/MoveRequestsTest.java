@@ -98,44 +98,30 @@ class MoveRequestsTest {
   }
 
   /**
-   * A partial move through the real mover: its pages on the source sit at the end of its range (the
-   * first half went down in an earlier cycle), and it moves its planned bytes from there, no more.
+   * A partial move through the real mover: its pages on the source sit in the second of its two
+   * ranges (the first went down in an earlier cycle), and it moves its planned bytes from there, no
+   * more.
    */
   @Test
   void aPartialMoveTakesItsBytesWhereverTheSourcePagesSitInItsRange() {
     long page = 4096;
-    long start = 0x7f1000000000L;
+    long first = 0x7f0000000000L; // the two 2 MiB ranges of move(): 512 pages each
+    long second = 0x7f0000400000L;
     FakeKernel kernel = new FakeKernel().addNode(0, 64L << 20).addNode(1, 256L << 20);
     FakeProcess process = kernel.spawn(100, 5000, NodeSet.of(0, 1));
-    process
-        .mapAnon(start, 64 * page)
-        .populate(start, 32 * page, 1)
-        .populate(start + 32 * page, 32 * page, 0);
-    Move down =
-        new Move(
-            100,
-            5000,
-            List.of(AddressRange.ofSize(start, 64 * page)),
-            NodeSet.of(0),
-            1,
-            8 * page,
-            true,
-            ReasonCode.EXCHANGE.direction(),
-            page,
-            false,
-            false,
-            false,
-            new Reason(ReasonCode.EXCHANGE, "test"));
+    process.mapAnon(first, THP).populate(first, THP, 1);
+    process.mapAnon(second, THP).populate(second, THP, 0);
+    Move down = move(100, 5000, 0, 1, ReasonCode.EXCHANGE, page, 8 * page, true);
 
     MoveReport report =
         new MovePagesMover(kernel, kernel, kernel.ticker(), MoverConfig.DEFAULT)
             .move(MoveRequests.of(List.of(down)));
 
     assertThat(report.total().pages(Outcome.MOVED)).isEqualTo(8);
-    assertThat(report.total().pages(Outcome.ALREADY_ON_TARGET)).isEqualTo(32);
-    assertThat(report.total().pages(Outcome.OVER_PLAN)).isEqualTo(24);
-    assertThat(kernel.nodeOf(100, start + 39 * page)).isEqualTo(1);
-    assertThat(kernel.nodeOf(100, start + 40 * page)).isEqualTo(0);
+    assertThat(report.total().pages(Outcome.ALREADY_ON_TARGET)).isEqualTo(512);
+    assertThat(report.total().pages(Outcome.OVER_PLAN)).isEqualTo(504);
+    assertThat(kernel.nodeOf(100, second + 7 * page)).isEqualTo(1);
+    assertThat(kernel.nodeOf(100, second + 8 * page)).isEqualTo(0);
   }
 
   @Test
