@@ -4,6 +4,7 @@
 # (the hot ones loaded last), all on the slow node at start; Debian's redis-benchmark GETs only the
 # hot keys. Variants, each RUNS times, interleaved, in the same boot:
 #   tierd    bin/tierd run with the shipped defaults (no config file; only --listen is given)
+#   tierd-NAME  tierd with bench/kv-NAME.yaml (a candidate default, compared in the same boot)
 #   kernel   numa_balancing=2 + demotion_enabled=1
 #   damon    DAMOS migrate_hot/migrate_cold on paddr (bench/guest/lib.sh)
 # bench/guest/kv.sh has the details, including how the hot set's pages are found (the pages the hot
@@ -17,8 +18,9 @@
 #             only --reserve-mib (32) free on the fast node
 #
 # Prints per variant the median and spread over the runs of: the hot set's share on the fast node
-# over time, the time to 90 %, the cold pages promoted with it (MiB, and as a share of the hot
-# set's size), the server's MiB on the fast node, pages migrated (pgmigrate_success) and GETs/s.
+# over time, the time to 90 %, the cold keys' pages promoted with it (MiB, and as a share of the
+# hot set's size), the server's startup pages (code, libraries, startup heap) on the fast node,
+# the server's MiB on the fast node, pages migrated (pgmigrate_success) and GETs/s.
 # Needs root and Debian's redis-server/redis-tools on the host (the guest runs the host's /);
 # SKIP_BUILD=1 skips mvn.
 set -euo pipefail
@@ -95,14 +97,14 @@ awk -v step=6 -v dur="$duration" '
 echo
 echo "Per variant, median [min-max] over the runs:"
 echo
-echo "| variant | first >= 90 % hot on fast | hot on fast, end | cold promoted, end (MiB) | cold promoted / hot set | server on fast, end (MiB) | migrated MiB (pgmigrate_success) | tierd_migrated MiB | GETs/s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| variant | first >= 90 % hot on fast | hot on fast, end | cold keys promoted, end (MiB) | cold keys promoted / hot set | startup pages on fast, end (MiB) | all pages from before the hot load / hot set | server on fast, end (MiB) | migrated MiB (pgmigrate_success) | tierd_migrated MiB | GETs/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 awk '
     $1 == "SETS" { hotset[$2, $3] = $4 }
     $1 == "SAMPLE" { v = $2; r = $3; if (!(v in seen)) { seen[v] = 1; order[++nv] = v }; runs[v, r] = 1
         t = $4; ops[v, r] += $7; nops[v, r]++
         if ($6 >= 90 && !((v, r) in first)) first[v, r] = t }
-    $1 == "FINAL" { fast[$2, $3] = $5; hot[$2, $3] = $6; cold[$2, $3] = $7 }
+    $1 == "FINAL" { fast[$2, $3] = $5; hot[$2, $3] = $6; cold[$2, $3] = $7; own[$2, $3] = $8 }
     $1 == "MIGRATED" { mig[$2, $3] = $4; tm[$2, $3] = $5 }
     function stat(name, v,    n, a, r, i, j, x, val) {
         n = 0
@@ -111,6 +113,8 @@ awk '
             else if (name == "hot") val = hot[v, r]
             else if (name == "cold") val = cold[v, r]
             else if (name == "ratio") val = hotset[v, r] ? 100 * cold[v, r] / hotset[v, r] : 0
+            else if (name == "own") val = own[v, r]
+            else if (name == "before") val = hotset[v, r] ? 100 * (cold[v, r] + own[v, r]) / hotset[v, r] : 0
             else if (name == "fast") val = fast[v, r]
             else if (name == "mig") val = mig[v, r]
             else if (name == "tm") val = tm[v, r]
@@ -122,15 +126,15 @@ awk '
     }
     function fmt(name, x) {
         if (name == "first") return x >= 1e9 ? "never" : sprintf("%.0f s", x)
-        if (name == "hot" || name == "ratio") return sprintf("%.1f %%", x)
+        if (name == "hot" || name == "ratio" || name == "before") return sprintf("%.1f %%", x)
         if (name == "ops") return sprintf("%.0f", x)
         return sprintf("%.1f", x)
     }
     END {
         for (i = 1; i <= nv; i++) { v = order[i]
-            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v, stat("first", v), stat("hot", v),
-                stat("cold", v), stat("ratio", v), stat("fast", v), stat("mig", v),
-                v == "tierd" ? stat("tm", v) : "-", stat("ops", v)
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v, stat("first", v), stat("hot", v),
+                stat("cold", v), stat("ratio", v), stat("own", v), stat("before", v), stat("fast", v),
+                stat("mig", v), v ~ /^tierd/ ? stat("tm", v) : "-", stat("ops", v)
         }
     }' "$OUT/guest.log"
-sed -n 's/^SETS \([^ ]*\) \([0-9]*\) \(.*\) \(.*\)/\1 run \2: hot set \3 MiB, cold set \4 MiB/p' "$OUT/guest.log" | head -3
+sed -n 's/^SETS \([^ ]*\) \([0-9]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)$/\1 run \2: hot set \3 MiB, cold set (the cold keys) \4 MiB, startup pages \5 MiB/p' "$OUT/guest.log" | head -3

@@ -4,6 +4,8 @@
 # redis-benchmark) that GETs only the hot keys, under each tiering variant in turn, RUNS times:
 #   tierd    bin/tierd run with the shipped defaults (config/tierd.yaml; no config file, only
 #            --listen), started before the benchmark and left a warm-up while Redis idles
+#   tierd-NAME  the same with --config bench/kv-NAME.yaml: a candidate default, side by side with
+#            the shipped one in the same boot
 #   kernel   kernel.numa_balancing=2 + demotion_enabled=1, switched on when the benchmark starts
 #   damon    DAMOS migrate_hot/migrate_cold on paddr (bench/guest/lib.sh), started with it
 # With FULL=1 a cold filler (tierd-workload, never touched) first fills the fast node up to
@@ -12,15 +14,20 @@
 # Per run: redis-server starts; COLD_KEYS cold keys ("cold:N", VALUE_BYTES each) are SET by a Lua
 # script, the server's present pages are listed (page_nodes present), then HOT_KEYS hot keys
 # ("key:%012d", the names redis-benchmark -r uses) are SET and the pages listed again: the pages
-# the hot load added are the hot set; the pages present before it hold the cold keys (and the
-# server's code, libraries and dict, which the GETs touch too). migratepages puts every page on
-# node 1; then the variant starts and redis-benchmark -t get -r HOT_KEYS runs for DURATION s.
+# the hot load added are the hot set. The server's pages are listed once more before the cold load:
+# the pages the cold load added hold the cold keys (the cold set; the dict's tables grown for them
+# too, which every GET probes); the pages present before it are the server's own (its code,
+# libraries, stack and startup heap, which every GET runs through). issue 20's "cold keys
+# promoted" is the cold set's share; the startup pages are reported apart (the kernel's NUMA
+# balancing never promotes read-only file pages such as code, tierd does when they are hot).
+# migratepages puts every page on node 1; then the variant starts and redis-benchmark -t get -r
+# HOT_KEYS runs for DURATION s.
 #
 # stdout rows (the host script makes the tables):
 #   SAMPLE variant run t_s server_fast_MiB hot_fast_pct ops_per_s
-#   FINAL variant run t_s server_fast_MiB hot_fast_pct cold_fast_MiB (at the end: the cold set's
-#         query walks 57,000 pages, too slow under TCG to repeat every sample)
-#   SETS variant run hot_set_MiB cold_set_MiB
+#   FINAL variant run t_s server_fast_MiB hot_fast_pct cold_fast_MiB startup_fast_MiB (at the
+#         end: the cold set's query walks 57,000 pages, too slow under TCG to repeat every sample)
+#   SETS variant run hot_set_MiB cold_set_MiB startup_set_MiB
 #   MIGRATED variant run pgmigrate_success_MiB tierd_migrated_MiB
 #   ENV key=value
 set -uo pipefail
@@ -47,7 +54,7 @@ on_node0() { "$PN" count "$1" "$2" | sed -n 's/.* N0=\([0-9]*\) .*/\1/p'; }
 hits() { "${CLI[@]}" INFO stats | tr -d '\r' | awk -F: '$1 == "keyspace_hits" { print $2 }'; }
 
 run_one() {
-    local v=$1 run=$2 fpid="" rpid tpid="" bpid m0 t0 hot cold hot_pages cold_pages tm=0
+    local v=$1 run=$2 fpid="" rpid tpid="" bpid m0 t0 hot cold own hot_pages cold_pages own_pages tm=0
     sysctl -qw kernel.numa_balancing=0
     echo 0 > /sys/kernel/mm/numa/demotion_enabled
     sync
@@ -63,13 +70,15 @@ run_one() {
         --loglevel warning --dir /tmp > "$RES/redis.log" 2>&1 &
     rpid=$!
     until "${CLI[@]}" PING > /dev/null 2>&1; do sleep 0.2; done
+    "$PN" present "$rpid" > /run/startup.txt
     load 'cold:%d' "$COLD_KEYS" || { glog "loading cold keys failed"; return 1; }
     "$PN" present "$rpid" > /run/before.txt
     load 'key:%012d' "$HOT_KEYS" || { glog "loading hot keys failed"; return 1; }
     "$PN" present "$rpid" > /run/after.txt
     comm -13 /run/before.txt /run/after.txt > /run/hot.txt
-    cp /run/before.txt /run/cold.txt
-    hot_pages=$(wc -l < /run/hot.txt) cold_pages=$(wc -l < /run/cold.txt)
+    comm -13 /run/startup.txt /run/before.txt > /run/cold.txt
+    comm -12 /run/startup.txt /run/before.txt > /run/own.txt
+    hot_pages=$(wc -l < /run/hot.txt) cold_pages=$(wc -l < /run/cold.txt) own_pages=$(wc -l < /run/own.txt)
     migratepages "$rpid" 0 1
     if ((FULL)); then
         # the fast node is now the filler's, with RESERVE_MIB free
@@ -81,13 +90,15 @@ run_one() {
         fi
     fi
     glog "$v run $run: redis $rpid, $(awk -v h="$hot_pages" -v c="$cold_pages" 'BEGIN { printf "hot set %.1f MiB, cold set %.1f MiB", h / 256, c / 256 }'), on node 0 now: hot $(on_node0 "$rpid" /run/hot.txt) cold $(on_node0 "$rpid" /run/cold.txt) pages; node 0 free $(node_free_mib 0) MiB"
-    echo "SETS $v $run $(awk -v h="$hot_pages" -v c="$cold_pages" 'BEGIN { printf "%.1f %.1f", h / 256, c / 256 }')"
-    if [[ $v == tierd ]]; then
+    echo "SETS $v $run $(awk -v h="$hot_pages" -v c="$cold_pages" -v o="$own_pages" 'BEGIN { printf "%.1f %.1f %.1f", h / 256, c / 256, o / 256 }')"
+    if [[ $v == tierd* ]]; then
+        local config=()
+        [[ $v == tierd-* ]] && config=(--config "$REPO/bench/kv-${v#tierd-}.yaml")
         JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
-            "$REPO/bin/tierd" run --listen 127.0.0.1:9464 > "$RES/tierd-$run.log" 2>&1 &
+            "$REPO/bin/tierd" run "${config[@]}" --listen 127.0.0.1:9464 > "$RES/$v-$run.log" 2>&1 &
         tpid=$!
-        until grep -q ' cycle 1 ' "$RES/tierd-$run.log" 2> /dev/null; do
-            kill -0 "$tpid" 2> /dev/null || { glog "tierd died: $(tail -5 "$RES/tierd-$run.log")"; return 1; }
+        until grep -q ' cycle 1 ' "$RES/$v-$run.log" 2> /dev/null; do
+            kill -0 "$tpid" 2> /dev/null || { glog "tierd died: $(tail -5 "$RES/$v-$run.log")"; return 1; }
             sleep 1
         done
         sleep 25 # the heat warm-up (10 s) and a few idle cycles, as on a host where tierd runs
@@ -122,8 +133,9 @@ run_one() {
         awk -v t="$tn" -v t0="$t0" -v d="$DURATION" 'BEGIN { exit !(t - t0 >= d) }' && break
     done
     cold=$(on_node0 "$rpid" /run/cold.txt)
+    own=$(on_node0 "$rpid" /run/own.txt)
     awk -v v="$v" -v r="$run" -v t="$(date +%s.%N)" -v t0="$t0" -v f="$(fast_mib "$rpid")" -v h="$(on_node0 "$rpid" /run/hot.txt)" \
-        -v hp="$hot_pages" -v c="$cold" 'BEGIN { printf "FINAL %s %s %.1f %s %.1f %.1f\n", v, r, t - t0, f, 100 * h / hp, c / 256 }'
+        -v hp="$hot_pages" -v c="$cold" -v o="$own" 'BEGIN { printf "FINAL %s %s %.1f %s %.1f %.1f %.1f\n", v, r, t - t0, f, 100 * h / hp, c / 256, o / 256 }'
     kill "$bpid" 2> /dev/null
     wait "$bpid" 2> /dev/null
     case $v in
@@ -131,13 +143,13 @@ run_one() {
             sysctl -qw kernel.numa_balancing=0
             echo 0 > /sys/kernel/mm/numa/demotion_enabled ;;
         damon) damos_tiering_stop ;;
-        tierd)
+        tierd*)
             tm=$(http_get http://127.0.0.1:9464/metrics |
                 awk '/^tierd_migrated_bytes_total/ { s += $NF } END { printf "%.1f", s / 1048576 }')
-            http_get http://127.0.0.1:9464/status > "$RES/tierd-$run.status.json"
+            http_get http://127.0.0.1:9464/status > "$RES/$v-$run.status.json"
             kill -TERM "$tpid"
             wait "$tpid"
-            glog "tierd exit $?: $(grep -c ' cycle [0-9]* ok' "$RES/tierd-$run.log") cycles; $(grep -o 'via damon-vaddr ([^)]*)' "$RES/tierd-$run.log" | tail -1)" ;;
+            glog "tierd exit $?: $(grep -c ' cycle [0-9]* ok' "$RES/$v-$run.log") cycles; $(grep -o 'via damon-vaddr ([^)]*)' "$RES/$v-$run.log" | tail -1)" ;;
     esac
     echo "MIGRATED $v $run $(awk -v m=$(($(vmstat_of pgmigrate_success) - m0)) -v t="$tm" 'BEGIN { printf "%.1f %s", m / 256, t }')"
     "${CLI[@]}" SHUTDOWN NOSAVE > /dev/null 2>&1

@@ -6,8 +6,9 @@
 # keys). Asserts from the guest's own placement queries (move_pages in query mode over the pages the
 # hot load added; bench/c/page_nodes.c):
 #   - the hot set is >= 90 % on the fast node within BOUND s (default 120) of the benchmark's start;
-#   - the cold pages promoted with it stay below the hot set's size (no wholesale promotion; the
-#     issue's target of 25 % is reported against, not asserted: see BENCHMARKS.md, 6.).
+#   - the pages from before the hot load that were promoted with it (the cold keys' pages and the
+#     server's startup pages) stay below the hot set's size (no wholesale promotion); the cold
+#     keys' share, the issue's target of 25 %, is reported against, not asserted (BENCHMARKS.md, 6.).
 # Needs Debian's redis-server and redis-tools on the host (.ci/run installs them).
 #
 # usage: kv.sh [--no-build] [--keep] [--bound S]
@@ -47,13 +48,13 @@ grep -E '^(SAMPLE|FINAL|SETS|MIGRATED|FAILED)|\[guest' "$RES/guest.log" || true
 verdict=$(awk -v bound="$BOUND" '
     $1 == "SETS" { hotset = $4 }
     $1 == "SAMPLE" { n++; if ($6 >= 90 && first == "") first = $4 }
-    $1 == "FINAL" { cold = $7 }
+    $1 == "FINAL" { cold = $7; own = $8 }
     END {
         if (!n) { print "FAIL no samples"; exit }
         if (first == "" || first > bound) printf "FAIL hot set not >= 90 %% on the fast node within %s s (first: %s)\n", bound, first == "" ? "never" : first " s"
         else printf "PASS hot set >= 90 %% on the fast node after %s s (bound %s s)\n", first, bound
-        if (hotset > 0 && cold >= hotset) printf "FAIL cold promoted %.1f MiB >= the %.1f MiB hot set\n", cold, hotset
-        else printf "PASS cold promoted %.1f MiB (%.0f %% of the %.1f MiB hot set; target <= 25 %%)\n", cold, 100 * cold / hotset, hotset
+        if (hotset > 0 && cold + own >= hotset) printf "FAIL promoted from before the hot load %.1f MiB >= the %.1f MiB hot set\n", cold + own, hotset
+        else printf "PASS promoted from before the hot load %.1f MiB: cold keys %.1f MiB (%.0f %% of the %.1f MiB hot set; target <= 25 %%), startup pages %.1f MiB\n", cold + own, cold, 100 * cold / hotset, hotset, own
     }' "$RES/guest.log")
 echo "$verdict"
 ((KEEP)) || [[ $verdict == *FAIL* || $rc != 0 ]] || rm -rf "$RES"
