@@ -73,6 +73,46 @@ class BatchSizerTest {
         .containsExactly(300, 300, 300, 300, 300, 300, 300, 300, 600, 1200, 1500);
   }
 
+  /**
+   * Calls cost a fixed 12 ms (move_pages drains every CPU's LRU cache; under emulation that is most
+   * of a call) plus 5 us per page. The size grows by target / time per call towards (15 ms - 12 ms)
+   * / 5 us = 600 pages; sized by the slowest bytes per nanosecond of the last eight calls, it had
+   * reached 93 pages after twelve calls. One-page tails within the target then leave the batch where
+   * full calls put it; recorded as before, one of them made the next batches one or two pages.
+   */
+  @Test
+  void aShortCallWithinTheTargetDoesNotShrinkTheNextBatch() {
+    BatchSizer s = new BatchSizer(CONFIG);
+    for (int i = 0; i < 12; i++) {
+      int n = s.next(PAGE);
+      s.record(n, PAGE, 12_000_000L + n * 5_000L);
+    }
+    assertThat(s.next(PAGE)).as("twelve calls in").isGreaterThan(300);
+    for (int i = 0; i < 20; i++) {
+      int n = s.next(PAGE);
+      s.record(n, PAGE, 12_000_000L + n * 5_000L);
+    }
+    int full = s.next(PAGE);
+    assertThat(full).as("where the pages' own cost fills the target").isBetween(550, 600);
+    for (int i = 0; i < 5; i++) {
+      s.next(PAGE);
+      s.record(1, PAGE, 12_005_000L); // a request's last page
+    }
+    assertThat(s.next(PAGE)).isEqualTo(full);
+  }
+
+  @Test
+  void aShortCallOverTheTargetIsRecorded() {
+    BatchSizer s = new BatchSizer(CONFIG);
+    for (int i = 0; i < 12; i++) {
+      int n = s.next(PAGE);
+      s.record(n, PAGE, n * 10_000L); // 1500-page batches
+    }
+    s.next(PAGE);
+    s.record(100, PAGE, 100 * 50_000L + 15_000_000L); // 100 pages in 20 ms: a slow kernel
+    assertThat(s.next(PAGE)).isLessThan(1500);
+  }
+
   @Test
   void neverBelowOneNorAboveTheMax() {
     BatchSizer s = new BatchSizer(CONFIG);
