@@ -14,10 +14,10 @@ package tierd.mover;
  * under emulation that is most of a small call). Sized by the slowest bytes-per-nanosecond of the
  * window, as before 2026-12-07, a request's one-page tail or a small call early in a stage set the
  * size for the next eight calls: batches of a page or two, each again mostly fixed cost, and a move
- * stage under emulation fell to about a hundred pages a second for seconds at a time (BENCHMARKS.md,
- * issue 20). A short call within the target now says nothing about the size, and the size follows
- * the last full call, so it grows by target / time per call while the fixed cost dominates and
- * settles where the pages' own cost fills the target. Not thread-safe.
+ * stage under emulation fell to about a hundred pages a second for seconds at a time
+ * (BENCHMARKS.md, issue 20). A short call within the target now says nothing about the size, and
+ * the size follows the last full call, so it grows by target / time per call while the fixed cost
+ * dominates and settles where the pages' own cost fills the target. Not thread-safe.
  */
 final class BatchSizer {
 
@@ -50,7 +50,9 @@ final class BatchSizer {
 
   private double targetBytes() {
     double bytes =
-        lastFullNanos <= 0 ? Double.MAX_VALUE : (double) lastFullBytes * targetNanos / lastFullNanos;
+        lastFullNanos <= 0
+            ? Double.MAX_VALUE
+            : (double) lastFullBytes * targetNanos / lastFullNanos;
     long largest = 0;
     for (int i = 0; i < Math.min(observed, WINDOW); i++) {
       largest = Math.max(largest, recentBytes[i]);

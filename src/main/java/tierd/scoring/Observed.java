@@ -14,8 +14,8 @@ final class Observed {
   double[] fraction;
 
   /**
-   * The window's evidence may start a hot streak ({@link #mayStartStreak}): false only for a
-   * region that lies across two or more of its process's VMAs and was found accessed at one check.
+   * The window's evidence may start a hot streak ({@link #mayStartStreak}): false only for a region
+   * that lies across two or more of its process's VMAs and was found accessed at one check.
    */
   boolean[] mayStartStreak;
 
@@ -74,10 +74,10 @@ final class Observed {
 
   /**
    * Whether a sample's window may start its region's hot streak. One accessed check is the least a
-   * check can see, and DAMON's sampled page gives it to a region for any page the region covers:
-   * a region that lies across a cold buffer's VMA and a few pages of another VMA that its process
-   * touches all the time reads one access now and then, and a region hot in one window goes up
-   * into free room at once (the capacity boot's cold 8 MiB buffer on a demotion-only node did,
+   * check can see, and DAMON's sampled page gives it to a region for any page the region covers: a
+   * region that lies across a cold buffer's VMA and a few pages of another VMA that its process
+   * touches all the time reads one access now and then, and a region hot in one window goes up into
+   * free room at once (the capacity boot's cold 8 MiB buffer on a demotion-only node did,
    * intermittently). Such a region needs two accessed checks in a window (or its only check, for a
    * source with one per window). A region inside one VMA starts a streak on one check, as before:
    * requiring two of every region cost Redis a DAMON window (docs/heat-sources.md).

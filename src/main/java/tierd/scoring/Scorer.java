@@ -29,12 +29,11 @@ import tierd.scoring.HistoryCarry.Pending;
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
  * heat that has not decayed yet; HOT when its heat is at or above the hot threshold in this window;
  * WARM otherwise. A HOT region's streak ({@link ScoredRegion#hotWindows()}) says for how many
- * consecutive windows; a region that lies across two VMAs starts one only on a window that found
- * it accessed at two checks ({@link Observed#mayStartStreak}). A streak is <em>confirmed</em> after
- * {@code confirmWindows} ({@link
- * Thresholds#confirmed}). The planner moves hot data of one window into free room at once, and
- * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
- * when something must go down for it).
+ * consecutive windows; a region that lies across two VMAs starts one only on a window that found it
+ * accessed at two checks ({@link Observed#mayStartStreak}). A streak is <em>confirmed</em> after
+ * {@code confirmWindows} ({@link Thresholds#confirmed}). The planner moves hot data of one window
+ * into free room at once, and demotes other data to make room only for confirmed hot data (issue
+ * 16: confirmation matters only when something must go down for it).
  *
  * <p>The hot threshold, unless pinned, is fitted each cycle by {@link ThresholdFit} from the
  * cycle's heat histogram and the previous plan's promotion feedback.

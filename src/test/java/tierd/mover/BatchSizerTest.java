@@ -77,8 +77,9 @@ class BatchSizerTest {
    * Calls cost a fixed 12 ms (move_pages drains every CPU's LRU cache; under emulation that is most
    * of a call) plus 5 us per page. The size grows by target / time per call towards (15 ms - 12 ms)
    * / 5 us = 600 pages; sized by the slowest bytes per nanosecond of the last eight calls, it had
-   * reached 93 pages after twelve calls. One-page tails within the target then leave the batch where
-   * full calls put it; recorded as before, one of them made the next batches one or two pages.
+   * reached 93 pages after twelve calls. One-page tails within the target then leave the batch
+   * where full calls put it; recorded as before, one of them made the next batches one or two
+   * pages.
    */
   @Test
   void aShortCallWithinTheTargetDoesNotShrinkTheNextBatch() {

@@ -31,10 +31,7 @@ class StreakAcrossVmasTest {
 
   /** An 8 MiB buffer, then a 64 KiB VMA right after it, then a gap, then another 1 MiB VMA. */
   static final List<Vma> VMAS =
-      List.of(
-          vma(BASE, 8 * MiB),
-          vma(BASE + 8 * MiB, 64 << 10),
-          vma(BASE + 16 * MiB, MiB));
+      List.of(vma(BASE, 8 * MiB), vma(BASE + 8 * MiB, 64 << 10), vma(BASE + 16 * MiB, MiB));
 
   static Vma vma(long start, long size) {
     return Fixtures.vma(start, size, MemPolicy.DEFAULT, Map.of(1, size));
@@ -74,7 +71,9 @@ class StreakAcrossVmasTest {
     assertThat(second.hotWindows()).isEqualTo(1);
 
     ScoredRegion third = score(scorer, 20, sample(across, 1));
-    assertThat(third.heatClass()).as("a streak once started goes on by heat").isEqualTo(HeatClass.HOT);
+    assertThat(third.heatClass())
+        .as("a streak once started goes on by heat")
+        .isEqualTo(HeatClass.HOT);
     assertThat(third.hotWindows()).isEqualTo(2);
   }
 
