@@ -13,8 +13,7 @@ import tierd.model.ProcessId;
  * @param heat decayed access fraction in [0, 1]
  * @param heatClass HOT, WARM or COLD
  * @param hotWindows consecutive windows (this one included) with heat at or above the hot
- *     threshold; 0 when below, and for a region across two VMAs until a window found it accessed at
- *     two checks
+ *     threshold; 0 when below
  * @param idleAge how long the region's observations have stayed at or below the cold threshold;
  *     zero when it was accessed above that in the last window
  */

@@ -29,11 +29,10 @@ import tierd.scoring.HistoryCarry.Pending;
  * for at least {@code coldMinAge} — age, not frequency, decides cold (seed 003) and it wins over a
  * heat that has not decayed yet; HOT when its heat is at or above the hot threshold in this window;
  * WARM otherwise. A HOT region's streak ({@link ScoredRegion#hotWindows()}) says for how many
- * consecutive windows; a region that lies across two VMAs starts one only on a window that found it
- * accessed at two checks ({@link Observed#mayStartStreak}). A streak is <em>confirmed</em> after
- * {@code confirmWindows} ({@link Thresholds#confirmed}). The planner moves hot data of one window
- * into free room at once, and demotes other data to make room only for confirmed hot data (issue
- * 16: confirmation matters only when something must go down for it).
+ * consecutive windows; it is <em>confirmed</em> after {@code confirmWindows} ({@link
+ * Thresholds#confirmed}). The planner moves hot data of one window into free room at once, and
+ * demotes other data to make room only for confirmed hot data (issue 16: confirmation matters only
+ * when something must go down for it).
  *
  * <p>The hot threshold, unless pinned, is fitted each cycle by {@link ThresholdFit} from the
  * cycle's heat histogram and the previous plan's promotion feedback.
@@ -80,10 +79,8 @@ public final class Scorer {
   public ScoringResult score(ScoringInput in) {
     long now = nanos(in.now());
     Map<Integer, ProcessId> keyOfPid = new HashMap<>();
-    Map<Integer, ManagedProcess> processOfPid = new HashMap<>();
     for (ManagedProcess process : in.processes()) {
       keyOfPid.put(process.pid(), new ProcessId(process.pid(), process.startTimeTicks()));
-      processOfPid.put(process.pid(), process);
     }
     Set<ProcessId> alive = new HashSet<>(keyOfPid.values());
     histories.keySet().retainAll(alive);
@@ -115,7 +112,7 @@ public final class Scorer {
     for (int pid : pids) {
       ProcessId key = keyOfPid.get(pid);
       List<RegionSample> samplesOfPid = byPid.get(pid);
-      Observed obs = Observed.of(samplesOfPid, processOfPid.get(pid).vmas());
+      Observed obs = Observed.of(samplesOfPid);
       trimmed += obs.trimmed;
       coalesced += obs.coalesce(config.maxRegionsPerProcess());
       Pending carried =
@@ -140,15 +137,11 @@ public final class Scorer {
       for (int i = 0; i < carried.regionCount(); i++) {
         double heat = carried.heat()[i];
         long size = carried.obs().end[i] - carried.obs().start[i];
-        int carriedStreak = carried.streak()[i];
         if (heat < hot) {
           streak[i] = 0;
-        } else if (!carried.newWindow()) {
-          streak[i] = carriedStreak;
-        } else if (carriedStreak == 0 && !carried.obs().mayStartStreak[i]) {
-          streak[i] = 0; // one accessed check across two VMAs: it may be the other VMA's access
         } else {
-          streak[i] = Math.min(carriedStreak + 1, 1_000_000);
+          int carriedStreak = carried.streak()[i];
+          streak[i] = carried.newWindow() ? Math.min(carriedStreak + 1, 1_000_000) : carriedStreak;
         }
         long idleSince = carried.idleSince()[i];
         long idleAge = idleSince == HistoryCarry.NOT_IDLE ? 0 : Math.max(0, now - idleSince);
