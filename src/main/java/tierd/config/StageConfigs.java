@@ -90,6 +90,7 @@ public record StageConfigs(
             dd.maxSampleInterval(),
             Duration.ofNanos(1000),
             Duration.ofSeconds(10));
+    boolean tracepoint = dn.bool("tracepoint", dd.tracepoint());
     Duration warmup =
         n.duration("warmup", HeatConfig.DEFAULT_WARMUP, Duration.ZERO, Duration.ofHours(1));
     double goal = n.percent("accessGoal", d.accessGoal(), 0, 0.99);
@@ -102,7 +103,8 @@ public record StageConfigs(
         () ->
             new HeatConfig(
                 p,
-                new DamonConfig(sample, aggr, update, minRegions, maxRegions, minSample, maxSample),
+                new DamonConfig(
+                    sample, aggr, update, minRegions, maxRegions, minSample, maxSample, tracepoint),
                 chunk,
                 runtimeDirectory,
                 warmup,

@@ -33,7 +33,8 @@ public record DamonConfig(
     int minRegions,
     int maxRegions,
     Duration minSampleInterval,
-    Duration maxSampleInterval) {
+    Duration maxSampleInterval,
+    boolean tracepoint) {
 
   /** The kernel requires at least three regions (damon_set_attrs). */
   public static final int MIN_REGIONS_FLOOR = 3;
@@ -89,6 +90,29 @@ public record DamonConfig(
     }
   }
 
+  /**
+   * Read through the {@code damon_aggregated} tracepoint ({@code heat.damon.tracepoint}, on by
+   * default; see {@link DamonTracePipe}).
+   */
+  public DamonConfig(
+      Duration sampleInterval,
+      Duration aggrInterval,
+      Duration updateInterval,
+      int minRegions,
+      int maxRegions,
+      Duration minSampleInterval,
+      Duration maxSampleInterval) {
+    this(
+        sampleInterval,
+        aggrInterval,
+        updateInterval,
+        minRegions,
+        maxRegions,
+        minSampleInterval,
+        maxSampleInterval,
+        true);
+  }
+
   /** Fixed intervals with tierd's default bounds widened to include them. */
   public DamonConfig(
       Duration sampleInterval,
@@ -121,7 +145,7 @@ public record DamonConfig(
   /** The same with other sampling bounds (equal bounds pin the sampling interval). */
   public DamonConfig withSampleBounds(Duration min, Duration max) {
     return new DamonConfig(
-        sampleInterval, aggrInterval, updateInterval, minRegions, maxRegions, min, max);
+        sampleInterval, aggrInterval, updateInterval, minRegions, maxRegions, min, max, tracepoint);
   }
 
   public long sampleUs() {

@@ -139,6 +139,11 @@ final class DamonContext {
   }
 
   /** The regions the scheme at {@code index} was last tried on. */
+  /** Bytes per address unit of the context's regions (6.18's {@code addr_unit}; 1 before). */
+  long addrUnit() {
+    return addrUnit;
+  }
+
   List<TriedRegion> triedRegions(int index) {
     return TriedRegion.readDir(fs, CTX + "schemes/" + index + "/tried_regions", addrUnit);
   }

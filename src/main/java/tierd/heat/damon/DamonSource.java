@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tierd.heat.HeatSource;
 import tierd.heat.HeatSourceUnavailableException;
 import tierd.heat.IntervalTuner;
@@ -82,6 +84,8 @@ import tierd.process.ManagedProcess;
  */
 public final class DamonSource implements HeatSource {
 
+  private static final Logger log = LoggerFactory.getLogger(DamonSource.class);
+
   static final String K = "kdamonds/0/";
   static final String CTX = K + "contexts/0/";
 
@@ -121,6 +125,9 @@ public final class DamonSource implements HeatSource {
   private final DamonIntervals intervals;
   private final DamonContext context;
   private final DamonTargets targets;
+
+  /** The aggregations as they end (null: read tried regions); see {@link DamonTracePipe}. */
+  private DamonTracePipe trace;
 
   private DamonSource(
       Mode mode,
@@ -213,6 +220,9 @@ public final class DamonSource implements HeatSource {
       }
       created = true;
       s.configure(config);
+      if (config.tracepoint()) {
+        s.openTrace(root);
+      }
       return s;
     } catch (HeatSourceUnavailableException e) {
       s.kdamond.abandon(created);
@@ -221,6 +231,22 @@ public final class DamonSource implements HeatSource {
       s.kdamond.abandon(created);
       throw new HeatSourceUnavailableException(
           mode.kind, "DAMON setup failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void openTrace(KernelRoot root) {
+    try {
+      trace = DamonTracePipe.open(root, context.addrUnit());
+      trace.follow(kdamond.kthreadPid());
+      log.info(
+          "DAMON regions read from the damon_aggregated tracepoint (tracefs instance {})",
+          DamonTracePipe.INSTANCE);
+    } catch (KernelFsException e) {
+      if (trace != null) {
+        trace.close();
+        trace = null;
+      }
+      log.info("DAMON regions read from tried_regions: no tracepoint ({})", e.getMessage());
     }
   }
 
@@ -295,7 +321,11 @@ public final class DamonSource implements HeatSource {
   @Override
   public void update(Collection<ManagedProcess> now) {
     kdamond.checkUsable(name());
+    List<Integer> before = targets.pids();
     targets.update(now);
+    if (trace != null && !before.equals(targets.pids())) {
+      trace.targetsChanged();
+    }
   }
 
   @Override
@@ -315,6 +345,9 @@ public final class DamonSource implements HeatSource {
       return;
     }
     intervals.refresh();
+    if (collectTraced(out)) {
+      return;
+    }
     try {
       kdamond.write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
@@ -328,11 +361,35 @@ public final class DamonSource implements HeatSource {
   }
 
   /**
+   * The aggregation that ended next (or already did since the last collect), from the tracepoint;
+   * false when it is not in use or nothing came within two aggregation intervals and a second, so
+   * that the caller asks for tried regions instead.
+   */
+  private boolean collectTraced(Consumer<RegionSample> out) {
+    if (trace == null || !trace.usable()) {
+      return false;
+    }
+    trace.follow(kdamond.kthreadPid());
+    int count = mode == Mode.VADDR ? targets.pids().size() : 1;
+    Duration timeout = aggrInterval().multipliedBy(2).plusSeconds(1);
+    Optional<List<List<TriedRegion>>> regions = trace.next(count, timeout);
+    if (regions.isEmpty()) {
+      log.debug("no traced DAMON aggregation within {}; reading tried regions", timeout);
+      return false;
+    }
+    intervals.retune(targets.read(regions.get()::get, out), kdamond.readRunning());
+    return true;
+  }
+
+  /**
    * Turns the kdamond off and removes it if it is still tierd's; then forgets the state file.
    * Idempotent ({@link TierdKdamond#close}).
    */
   @Override
   public void close() {
+    if (trace != null) {
+      trace.close();
+    }
     kdamond.close();
   }
 

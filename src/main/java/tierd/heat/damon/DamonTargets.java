@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.heat.RegionSample;
@@ -140,6 +141,14 @@ final class DamonTargets {
    * alive, after {@code update_schemes_tried_regions}; returns every tried region read.
    */
   List<TriedRegion> read(Consumer<RegionSample> out) {
+    return read(context::triedRegions, out);
+  }
+
+  /**
+   * The same for regions from elsewhere: {@code regionsOf} gives target {@code i}'s (paddr: the one
+   * target's) regions.
+   */
+  List<TriedRegion> read(IntFunction<List<TriedRegion>> regionsOf, Consumer<RegionSample> out) {
     Duration window = intervals.aggrInterval();
     Duration check = intervals.sampleInterval();
     List<TriedRegion> all = new ArrayList<>();
@@ -149,14 +158,14 @@ final class DamonTargets {
         if (!alive(pid)) {
           continue;
         }
-        List<TriedRegion> regions = context.triedRegions(i);
+        List<TriedRegion> regions = regionsOf.apply(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
           out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
         }
       }
     } else {
-      all = context.triedRegions(0);
+      all = regionsOf.apply(0);
       PaddrMapper.map(
           root,
           processes.values(),

@@ -71,6 +71,11 @@ final class TierdKdamond {
     return DamonStatus.parseState(readRetrying(DamonSource.K + "state"));
   }
 
+  /** The kdamond thread's pid as last read when turned on; -1 before. */
+  int kthreadPid() {
+    return record.kthreadPid();
+  }
+
   /** {@code {0}} while open, empty once closed or lost. */
   Set<Integer> ownKdamonds() {
     return closed || lost ? Set.of() : Set.of(record.kdamond());
