@@ -12,7 +12,9 @@
 #   3  a hot buffer of a workload in a cgroup v2 cpuset with cpuset.mems=1 stays 100 % on node 1;
 #   5  every buffer's checksum at exit equals the pattern's (workload exit status 0, not 3);
 #   7  tierd's kdamond exists while it runs; kill -9 leaves it (with the state file in /run/tierd);
-#      a new tierd removes it, runs its own, and SIGTERM leaves nr_kdamonds as before tierd started.
+#      a new tierd removes it, runs its own, and SIGTERM leaves nr_kdamonds as before tierd started;
+#      the same for tierd's tracefs instance (instances/tierd-damon), through which it reads DAMON's
+#      aggregations (the damon_aggregated tracepoint).
 # Placement is read from the kernel (the workloads' move_pages reports every 2 s), never from tierd.
 # shellcheck disable=SC2016  # awk conditions are passed in single quotes
 set -u
@@ -95,6 +97,10 @@ h1=$(wl_last s1 hot) c1=$(wl_last s1 cold)
 kd1=$(nr_kdamonds)
 verdict "s7" "while tierd #1 runs: nr_kdamonds $kd1 = $((nr0 + 1)) and its state file /run/tierd/damon.state exists" \
     test "$kd1" = $((nr0 + 1)) -a -f /run/tierd/damon.state
+TRACE_INSTANCE=/sys/kernel/tracing/instances/tierd-damon
+traced=$(grep -c "DAMON regions read from the damon_aggregated tracepoint" "$RES/tierd-1.log")
+verdict "s7" "tierd #1 reads DAMON through the damon_aggregated tracepoint (log line) in its tracefs instance $TRACE_INSTANCE" \
+    test "$traced" -ge 1 -a -d "$TRACE_INSTANCE"
 tierd_stop 1 KILL
 sleep 1
 left=$(nr_kdamonds) lstate=$(damon_read "$DAMON/$nr0/state") lpid=$(damon_read "$DAMON/$nr0/pid")
@@ -115,6 +121,8 @@ sleep 1
 verdict "s7" "tierd #2 exits 0 on SIGTERM (saw $rc)" test "$rc" = 0
 verdict "s7" "after SIGTERM: nr_kdamonds $(nr_kdamonds) = $nr0 (before tierd), kdamond threads $(kdamond_threads) = $th0, state file gone" \
     test "$(nr_kdamonds)" = "$nr0" -a "$(kdamond_threads)" = "$th0" -a ! -e /run/tierd/damon.state
+verdict "s7" "after SIGTERM: tierd's tracefs instance $TRACE_INSTANCE is gone (tierd #2 replaced the one tierd #1 left)" \
+    test ! -e "$TRACE_INSTANCE"
 
 # --- stop the workloads: exit reports carry the checksums
 for w in s1 s2 s3; do wl_stop $w; done

@@ -54,9 +54,10 @@ import tierd.process.ManagedProcess;
  * regions of other targets; 6.6+), because {@code tried_regions/<N>} does not say which target a
  * region belongs to. {@link #collect()} writes {@code update_schemes_tried_regions} to {@code
  * state}, which returns once every scheme has been applied again (≈ one aggregation interval), then
- * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}}. paddr uses one scheme
- * and maps physical regions back to (pid, virtual range) through {@code /proc/PID/pagemap} (see
- * {@link PaddrMapper}).
+ * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}} — unless the {@code
+ * damon_aggregated} tracepoint hands each aggregation over as it ends ({@link DamonTracePipe}), the
+ * default where tracefs is mounted. paddr uses one scheme and maps physical regions back to (pid,
+ * virtual range) through {@code /proc/PID/pagemap} (see {@link PaddrMapper}).
  *
  * <h2>Intervals that follow the workload</h2>
  *
@@ -221,7 +222,7 @@ public final class DamonSource implements HeatSource {
       created = true;
       s.configure(config);
       if (config.tracepoint()) {
-        s.openTrace(root);
+        s.trace = DamonTracePipe.openOrNone(root, s.context.addrUnit(), s.kdamond.kthreadPid());
       }
       return s;
     } catch (HeatSourceUnavailableException e) {
@@ -231,22 +232,6 @@ public final class DamonSource implements HeatSource {
       s.kdamond.abandon(created);
       throw new HeatSourceUnavailableException(
           mode.kind, "DAMON setup failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void openTrace(KernelRoot root) {
-    try {
-      trace = DamonTracePipe.open(root, context.addrUnit());
-      trace.follow(kdamond.kthreadPid());
-      log.info(
-          "DAMON regions read from the damon_aggregated tracepoint (tracefs instance {})",
-          DamonTracePipe.INSTANCE);
-    } catch (KernelFsException e) {
-      if (trace != null) {
-        trace.close();
-        trace = null;
-      }
-      log.info("DAMON regions read from tried_regions: no tracepoint ({})", e.getMessage());
     }
   }
 

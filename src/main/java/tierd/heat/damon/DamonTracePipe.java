@@ -127,6 +127,28 @@ final class DamonTracePipe implements AutoCloseable {
   }
 
   /**
+   * {@link #open} and {@link #follow}, or null (logged) when the tracepoint cannot be used: the
+   * source then reads tried regions.
+   */
+  static DamonTracePipe openOrNone(KernelRoot root, long addrUnit, int kthreadPid) {
+    DamonTracePipe trace = null;
+    try {
+      trace = open(root, addrUnit);
+      trace.follow(kthreadPid);
+      log.info(
+          "DAMON regions read from the damon_aggregated tracepoint (tracefs instance {})",
+          INSTANCE);
+      return trace;
+    } catch (KernelFsException e) {
+      if (trace != null) {
+        trace.close();
+      }
+      log.info("DAMON regions read from tried_regions: no tracepoint ({})", e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * Traces the kdamond with pid {@code kthreadPid} (the filter is rewritten when it changed); -1
    * (not running) changes nothing.
    */
