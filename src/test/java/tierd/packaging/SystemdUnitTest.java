@@ -217,7 +217,9 @@ class SystemdUnitTest {
     String rw = String.join(" ", all("Service", "ReadWritePaths"));
     assertThat(rw)
         .contains(
-            "/sys/kernel/mm/damon/admin", "/sys/kernel/mm/page_idle", "/sys/kernel/tracing/instances");
+            "/sys/kernel/mm/damon/admin",
+            "/sys/kernel/mm/page_idle",
+            "/sys/kernel/tracing/instances");
     assertThat(all("Service", "MemoryDenyWriteExecute"))
         .as("the JIT needs W+X memory")
         .allMatch(v -> v.equals("no"));

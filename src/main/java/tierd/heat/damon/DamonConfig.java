@@ -47,7 +47,7 @@ public record DamonConfig(
   public static final int DEFAULT_MIN_REGIONS = 100;
 
   public static final Duration DEFAULT_MIN_SAMPLE = Duration.ofMillis(5);
-  public static final Duration DEFAULT_MAX_SAMPLE = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_SAMPLE = Duration.ofMillis(200);
 
   public DamonConfig {
     requirePositive("heat.damon.sampleInterval", sampleInterval);
