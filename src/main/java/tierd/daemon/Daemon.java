@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tierd.config.ConfigException;
@@ -171,7 +172,11 @@ public final class Daemon {
       cadence = cadence.with(config.interval(), config.busyInterval());
       Duration wait =
           report == null ? config.interval() : cadence.after(report, cycle.warmingProcesses());
-      waitUntil(cycleStart.plus(wait), watchdog);
+      waitUntil(
+          cycleStart.plus(wait),
+          cycleStart.plus(config.busyInterval()),
+          cycle::heatSurged,
+          watchdog);
     }
   }
 
@@ -303,13 +308,44 @@ public final class Daemon {
     }
   }
 
-  private void waitUntil(Instant deadline, Duration watchdog) {
+  /** How often a quiet wait asks the heat source whether a load started. */
+  static final Duration SURGE_POLL = Duration.ofMillis(250);
+
+  /**
+   * Waits until {@code deadline}, or from {@code earliest} on until the heat source shows that a
+   * load started ({@code surged}; {@link tierd.heat.HeatSource#surged()}), so that a workload that
+   * starts while the host is quiet is not left waiting out the quiet interval.
+   */
+  /** The wait must not fail: a source that throws here fails in the next collect, and says so. */
+  private static boolean surgedSafely(BooleanSupplier surged) {
+    try {
+      return surged.getAsBoolean();
+    } catch (RuntimeException e) {
+      log.debug("asking the heat source for a surge failed", e);
+      return false;
+    }
+  }
+
+  private void waitUntil(
+      Instant deadline, Instant earliest, BooleanSupplier surged, Duration watchdog) {
+    boolean mayEndEarly = earliest.isBefore(deadline);
     while (!stop.get() && !reload.get()) {
-      long ms = Duration.between(clock.instant(), deadline).toMillis();
+      Instant now = clock.instant();
+      long ms = Duration.between(now, deadline).toMillis();
       if (ms <= 0) {
         return;
       }
+      if (mayEndEarly && !now.isBefore(earliest) && surgedSafely(surged)) {
+        log.info(
+            "heat source shows a load that started: next cycle now, {} ms before the quiet"
+                + " interval's end",
+            ms);
+        return;
+      }
       long slice = watchdog == null ? ms : Math.min(ms, Math.max(1, watchdog.toMillis()));
+      if (mayEndEarly) {
+        slice = Math.min(slice, SURGE_POLL.toMillis());
+      }
       synchronized (wake) {
         try {
           wake.wait(slice);

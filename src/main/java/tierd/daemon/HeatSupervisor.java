@@ -58,6 +58,13 @@ final class HeatSupervisor implements AutoCloseable {
     return Optional.ofNullable(source);
   }
 
+  /**
+   * Whether the open source saw a load start since its last collect ({@link HeatSource#surged}).
+   */
+  boolean surged() {
+    return source != null && source.surged();
+  }
+
   /** The open source's intervals, if it has a source and the source has intervals. */
   Optional<HeatSource.Intervals> intervals() {
     return source == null ? Optional.empty() : source.intervals();

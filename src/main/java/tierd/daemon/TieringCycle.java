@@ -155,6 +155,14 @@ public final class TieringCycle implements AutoCloseable {
     return heat.warmingProcesses();
   }
 
+  /**
+   * Whether the heat source already shows a load that started since this cycle's collect: the loop
+   * then starts the next cycle early ({@link tierd.heat.HeatSource#surged()}).
+   */
+  public boolean heatSurged() {
+    return heat.surged();
+  }
+
   /** Replaces the limits derived from the heap (tests, benchmarks). */
   public void limits(TrackingLimits l) {
     limits = l;

@@ -74,6 +74,16 @@ public interface HeatSource extends AutoCloseable {
   }
 
   /**
+   * True when the source already holds newer data than its last collect, and that data shows
+   * markedly more access than the last collect did: a workload started. The loop then runs its next
+   * cycle early, instead of waiting out its quiet interval. Polled between cycles, on the loop's
+   * thread; cheap. Sources that only read when collected say false.
+   */
+  default boolean surged() {
+    return false;
+  }
+
+  /**
    * True when the source's regions split and merge as it learns (DAMON): a new target starts with a
    * few large regions, so its first windows blur hot and cold data together. Sources with one
    * sample per page chunk or per VMA see at full resolution from their first window.

@@ -345,6 +345,14 @@ public final class DamonSource implements HeatSource {
     intervals.retune(targets.read(out), kdamond.readRunning());
   }
 
+  /** See {@link HeatSource#surged()}: with the tracepoint, an aggregation that shows a load. */
+  @Override
+  public boolean surged() {
+    return trace != null
+        && trace.usable()
+        && trace.surged(mode == Mode.VADDR ? targets.pids().size() : 1);
+  }
+
   /**
    * The aggregation that ended next (or already did since the last collect), from the tracepoint;
    * false when it is not in use or nothing came within two aggregation intervals and a second, so

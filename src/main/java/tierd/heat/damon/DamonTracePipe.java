@@ -60,6 +60,7 @@ final class DamonTracePipe implements AutoCloseable {
   private volatile FileChannel pipe;
   private int filteredPid = -1;
   private long handedOutNanos = System.nanoTime();
+  private long handedOutWeight;
 
   private DamonTracePipe(Path instance, long addrUnit) {
     this.instance = instance;
@@ -186,12 +187,36 @@ final class DamonTracePipe implements AutoCloseable {
       Optional<List<TracedAggregations.Snapshot>> got =
           aggregations.await(targets, handedOutNanos, timeout);
       got.ifPresent(
-          all -> all.forEach(s -> handedOutNanos = Math.max(handedOutNanos, s.monoNanos())));
+          all -> {
+            all.forEach(s -> handedOutNanos = Math.max(handedOutNanos, s.monoNanos()));
+            handedOutWeight =
+                all.stream().mapToLong(TracedAggregations.Snapshot::accessWeight).sum();
+          });
       return got.map(all -> all.stream().map(TracedAggregations.Snapshot::regions).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /**
+   * Bytes × accesses an aggregation must add, beyond twice what the last one handed out showed, to
+   * count as a surge: 4 MiB touched in one check. A process that idles touches a few of its regions
+   * in a few checks; a load that starts touches its whole working set.
+   */
+  static final long SURGE_WEIGHT = 4L << 20;
+
+  /**
+   * True when an aggregation newer than the last one handed out shows at least twice its access
+   * weight plus {@link #SURGE_WEIGHT} (see {@link tierd.heat.HeatSource#surged()}).
+   */
+  boolean surged(int targets) {
+    return isSurge(aggregations.newerWeight(targets, handedOutNanos), handedOutWeight);
+  }
+
+  /** The rule of {@link #surged}: {@code newerWeight} -1 means no newer aggregation. */
+  static boolean isSurge(long newerWeight, long handedOutWeight) {
+    return newerWeight >= 0 && newerWeight >= 2 * handedOutWeight + SURGE_WEIGHT;
   }
 
   long wholeAggregations() {

@@ -23,8 +23,20 @@ import java.util.Optional;
  */
 final class TracedAggregations {
 
-  /** One target's regions at the end of one aggregation, stamped with its first event's time. */
-  record Snapshot(long monoNanos, List<TriedRegion> regions) {}
+  /**
+   * One target's regions at the end of one aggregation, stamped with its first event's time; {@code
+   * accessWeight} is the sum over its regions of bytes × nr_accesses.
+   */
+  record Snapshot(long monoNanos, List<TriedRegion> regions, long accessWeight) {
+
+    static Snapshot of(long monoNanos, List<TriedRegion> regions) {
+      long weight = 0;
+      for (TriedRegion r : regions) {
+        weight += r.range().sizeBytes() * r.nrAccesses();
+      }
+      return new Snapshot(monoNanos, List.copyOf(regions), weight);
+    }
+  }
 
   private static final class Partial {
     final long monoNanos;
@@ -59,7 +71,7 @@ final class TracedAggregations {
     if (p.regions.size() == p.expected) {
       partial.remove(e.targetIndex());
       synchronized (this) {
-        latest.put(e.targetIndex(), new Snapshot(p.monoNanos, List.copyOf(p.regions)));
+        latest.put(e.targetIndex(), Snapshot.of(p.monoNanos, p.regions));
         wholeAggregations++;
         notifyAll();
       }
@@ -95,6 +107,21 @@ final class TracedAggregations {
       }
       wait(Math.max(1, left / 1_000_000));
     }
+  }
+
+  /**
+   * The access weight summed over targets {@code 0..targets-1} whose latest aggregation ended after
+   * {@code afterNanos}; -1 when none did.
+   */
+  synchronized long newerWeight(int targets, long afterNanos) {
+    long sum = -1;
+    for (int i = 0; i < targets; i++) {
+      Snapshot s = latest.get(i);
+      if (s != null && s.monoNanos() - afterNanos > 0) {
+        sum = Math.max(sum, 0) + s.accessWeight();
+      }
+    }
+    return sum;
   }
 
   /** Wakes the waiters (the stream ended). */

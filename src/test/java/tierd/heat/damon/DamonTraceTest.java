@@ -146,6 +146,31 @@ class DamonTraceTest {
   }
 
   @Test
+  void theWeightOfNewerAggregationsIsBytesTimesAccesses() {
+    TracedAggregations built = new TracedAggregations();
+    assertThat(built.newerWeight(2, 0)).isEqualTo(-1);
+    built.accept(event(1_000, 0, 2, 0x1000, 0x3000, 5)); // 8 KiB x 5
+    built.accept(event(1_000, 0, 2, 0x3000, 0x4000, 0));
+    built.accept(event(1_000, 1, 1, 0x8000, 0x9000, 2)); // 4 KiB x 2
+    assertThat(built.newerWeight(2, 0)).isEqualTo(8192 * 5 + 4096 * 2);
+    assertThat(built.newerWeight(2, 1_000)).isEqualTo(-1);
+    built.accept(event(2_000, 1, 1, 0x8000, 0x9000, 0)); // target 1 again, idle now
+    assertThat(built.newerWeight(2, 1_000)).isZero();
+  }
+
+  @Test
+  void aSurgeIsTwiceTheLastWeightAndFourMibOfChecksMore() {
+    long fourMib = DamonTracePipe.SURGE_WEIGHT;
+    assertThat(DamonTracePipe.isSurge(-1, 0)).as("nothing newer").isFalse();
+    assertThat(DamonTracePipe.isSurge(fourMib - 1, 0)).as("an idle process's few checks").isFalse();
+    assertThat(DamonTracePipe.isSurge(fourMib, 0)).as("4 MiB touched from nothing").isTrue();
+    // a busy process stays busy: no surge
+    assertThat(DamonTracePipe.isSurge(100L << 20, 90L << 20)).isFalse();
+    // Redis's 52 MiB hot set starts being read: one access each where there were a few MiB
+    assertThat(DamonTracePipe.isSurge(52L << 20, 3L << 20)).isTrue();
+  }
+
+  @Test
   void aWaiterWakesWhenTheAggregationEnds() throws Exception {
     TracedAggregations built = new TracedAggregations();
     Thread kdamond =
