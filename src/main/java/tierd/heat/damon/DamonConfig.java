@@ -91,8 +91,8 @@ public record DamonConfig(
   }
 
   /**
-   * Read through the {@code damon_aggregated} tracepoint ({@code heat.damon.tracepoint}, on by
-   * default; see {@link DamonTracePipe}).
+   * Read through {@code tried_regions}: {@code heat.damon.tracepoint} is off by default (see {@link
+   * DamonTracePipe}; docs/heat-sources.md has why).
    */
   public DamonConfig(
       Duration sampleInterval,
@@ -110,7 +110,7 @@ public record DamonConfig(
         maxRegions,
         minSampleInterval,
         maxSampleInterval,
-        true);
+        false);
   }
 
   /** Fixed intervals with tierd's default bounds widened to include them. */
