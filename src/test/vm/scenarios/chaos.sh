@@ -38,7 +38,7 @@ CFG=$SCN_DIR/chaos.yaml
 FAST=0,1
 INTERVAL_S=2                            # chaos.yaml's interval
 KV_MIB=128 KV_PAGES=$((128 * 256))
-KILL_LEFT_PAGES=8192                    # kill only while >= 32 MiB of the move are still to settle
+KILL_LEFT_PAGES=8192                    # kill only while >= 32 MiB of kv's move are still to settle
 KILL_MAX_CYCLES=${KILL_MAX_CYCLES:-40}  # cycles to wait for kv's promotion to start
 CHURN_S=${CHURN_S:-16}
 EVENT_MAX_CYCLES=6                      # cycles a conflict may take to show
@@ -155,13 +155,15 @@ tierd_wait_cycle 1 1 300 || { fail "setup" "tierd #1 did not complete a cycle in
 # The watcher runs from before the first promotion can start, in the background, so that it reacts
 # within a poll (0.1 s) whatever the script is doing. Requests go by target node, then pid: kv (the
 # lowest pid) comes first on its target node and the others are 2048 pages each, so a "moving: d/t"
-# line with t - d >= KILL_LEFT_PAGES is inside kv's buffer.
-# moving_now: the last progress or cycle line, when it is a "moving:" line with >= KILL_LEFT_PAGES
-# still to settle (a "moving:" line is only current while no cycle line has come after it)
+# line with d <= KV_PAGES - KILL_LEFT_PAGES is inside kv's buffer with KILL_LEFT_PAGES of it still to
+# settle. (The rule was t - d >= KILL_LEFT_PAGES, which the others' 6,144 pages met with only 2,000
+# of kv's left, a quarter of a second of moving: one CI run killed kv after its last page moved.)
+# moving_now: the last progress or cycle line, when it is such a "moving:" line (a "moving:" line is
+# only current while no cycle line has come after it)
 moving_now() {
     local line
     line=$(grep -E 'TieringCycle: moving: [0-9]+/[0-9]+ pages|Daemon: cycle [0-9]+ ' "$RES/tierd-1.log" | tail -1)
-    [[ $line == *'TieringCycle: moving: '* ]] && awk -v left=$KILL_LEFT_PAGES '{ split($(NF - 2), p, "/"); exit !(p[2] - p[1] >= left) }' <<< "$line" &&
+    [[ $line == *'TieringCycle: moving: '* ]] && awk -v left=$KILL_LEFT_PAGES -v kv=$KV_PAGES '{ split($(NF - 2), p, "/"); exit !(p[1] <= kv - left && p[2] - p[1] >= left) }' <<< "$line" &&
         echo "$line"
 }
 kill_watch() {
@@ -213,7 +215,7 @@ kill_cycle='' kill_line=''
 [[ -s /run/kill.info ]] && read -r kill_cycle kill_line < /run/kill.info
 kill_line=$(sed 's/.*TieringCycle: //' <<< "$kill_line")
 log "c1: killed kv (pid $kvpid) in cycle ${kill_cycle:-none} at '${kill_line:-never saw a long move}'"
-verdict "c1" "precondition: kv was killed while tierd's log said it was moving its buffer (last line before the kill: '${kill_line}', expected >= $KILL_LEFT_PAGES pages still to settle, within $KILL_MAX_CYCLES cycles)" \
+verdict "c1" "precondition: kv was killed while tierd's log said it was moving its buffer (last line before the kill: '${kill_line}', expected >= $KILL_LEFT_PAGES of kv's pages still to settle, within $KILL_MAX_CYCLES cycles)" \
     test -n "$kill_cycle"
 [[ -n $kill_cycle ]] || kill_cycle=$(tierd_cycles 1)
 tierd_wait_cycle 1 $((kill_cycle + 5)) 120 || fail "c1" "tierd did not complete 5 cycles after the kill in 120 s"
