@@ -311,11 +311,6 @@ public final class Daemon {
   /** How often a quiet wait asks the heat source whether a load started. */
   static final Duration SURGE_POLL = Duration.ofMillis(250);
 
-  /**
-   * Waits until {@code deadline}, or from {@code earliest} on until the heat source shows that a
-   * load started ({@code surged}; {@link tierd.heat.HeatSource#surged()}), so that a workload that
-   * starts while the host is quiet is not left waiting out the quiet interval.
-   */
   /** The wait must not fail: a source that throws here fails in the next collect, and says so. */
   private static boolean surgedSafely(BooleanSupplier surged) {
     try {
@@ -326,6 +321,11 @@ public final class Daemon {
     }
   }
 
+  /**
+   * Waits until {@code deadline}, or from {@code earliest} on until the heat source shows that a
+   * load started ({@code surged}; {@link tierd.heat.HeatSource#surged()}), so that a workload that
+   * starts while the host is quiet is not left waiting out the quiet interval.
+   */
   private void waitUntil(
       Instant deadline, Instant earliest, BooleanSupplier surged, Duration watchdog) {
     boolean mayEndEarly = earliest.isBefore(deadline);

@@ -90,29 +90,6 @@ public record DamonConfig(
     }
   }
 
-  /**
-   * Read through {@code tried_regions}: {@code heat.damon.tracepoint} is off by default (see {@link
-   * DamonTracePipe}; docs/heat-sources.md has why).
-   */
-  public DamonConfig(
-      Duration sampleInterval,
-      Duration aggrInterval,
-      Duration updateInterval,
-      int minRegions,
-      int maxRegions,
-      Duration minSampleInterval,
-      Duration maxSampleInterval) {
-    this(
-        sampleInterval,
-        aggrInterval,
-        updateInterval,
-        minRegions,
-        maxRegions,
-        minSampleInterval,
-        maxSampleInterval,
-        false);
-  }
-
   /** Fixed intervals with tierd's default bounds widened to include them. */
   public DamonConfig(
       Duration sampleInterval,
@@ -127,10 +104,15 @@ public record DamonConfig(
         minRegions,
         maxRegions,
         min(DEFAULT_MIN_SAMPLE, sampleInterval),
-        max(DEFAULT_MAX_SAMPLE, sampleInterval));
+        max(DEFAULT_MAX_SAMPLE, sampleInterval),
+        false);
   }
 
-  /** tierd's defaults (see above): start at 10 ms / 200 ms, tuned within 5..200 ms. */
+  /**
+   * tierd's defaults (see above): start at 10 ms / 200 ms, tuned within 5..200 ms; regions read
+   * from {@code tried_regions} ({@code heat.damon.tracepoint} is off by default: see {@link
+   * DamonTracePipe}, and docs/heat-sources.md for why).
+   */
   public static DamonConfig defaults() {
     return new DamonConfig(
         Duration.ofMillis(10),
@@ -139,7 +121,8 @@ public record DamonConfig(
         DEFAULT_MIN_REGIONS,
         1000,
         DEFAULT_MIN_SAMPLE,
-        DEFAULT_MAX_SAMPLE);
+        DEFAULT_MAX_SAMPLE,
+        false);
   }
 
   /** The same with other sampling bounds (equal bounds pin the sampling interval). */

@@ -54,10 +54,10 @@ import tierd.process.ManagedProcess;
  * regions of other targets; 6.6+), because {@code tried_regions/<N>} does not say which target a
  * region belongs to. {@link #collect()} writes {@code update_schemes_tried_regions} to {@code
  * state}, which returns once every scheme has been applied again (≈ one aggregation interval), then
- * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}} — unless the {@code
- * damon_aggregated} tracepoint hands each aggregation over as it ends ({@link DamonTracePipe}), the
- * default where tracefs is mounted. paddr uses one scheme and maps physical regions back to (pid,
- * virtual range) through {@code /proc/PID/pagemap} (see {@link PaddrMapper}).
+ * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}} — unless, with {@code
+ * heat.damon.tracepoint} (off by default), the {@code damon_aggregated} tracepoint hands each
+ * aggregation over as it ends ({@link DamonTracePipe}). paddr uses one scheme and maps physical
+ * regions back to (pid, virtual range) through {@code /proc/PID/pagemap} (see {@link PaddrMapper}).
  *
  * <h2>Intervals that follow the workload</h2>
  *
@@ -348,9 +348,7 @@ public final class DamonSource implements HeatSource {
   /** See {@link HeatSource#surged()}: with the tracepoint, an aggregation that shows a load. */
   @Override
   public boolean surged() {
-    return trace != null
-        && trace.usable()
-        && trace.surged(mode == Mode.VADDR ? targets.pids().size() : 1);
+    return trace != null && trace.usable() && trace.surged(targetCount());
   }
 
   /**
@@ -363,15 +361,19 @@ public final class DamonSource implements HeatSource {
       return false;
     }
     trace.follow(kdamond.kthreadPid());
-    int count = mode == Mode.VADDR ? targets.pids().size() : 1;
     Duration timeout = aggrInterval().multipliedBy(2).plusSeconds(1);
-    Optional<List<List<TriedRegion>>> regions = trace.next(count, timeout);
+    Optional<List<List<TriedRegion>>> regions = trace.next(targetCount(), timeout);
     if (regions.isEmpty()) {
       log.debug("no traced DAMON aggregation within {}; reading tried regions", timeout);
       return false;
     }
     intervals.retune(targets.read(regions.get()::get, out), kdamond.readRunning());
     return true;
+  }
+
+  /** The kdamond's targets: vaddr's processes, or paddr's one physical address space. */
+  private int targetCount() {
+    return mode == Mode.VADDR ? targets.pids().size() : 1;
   }
 
   /**

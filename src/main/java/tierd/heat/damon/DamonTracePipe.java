@@ -57,13 +57,14 @@ final class DamonTracePipe implements AutoCloseable {
   private final Thread reader;
   private volatile boolean closing;
   private volatile boolean ended;
-  private volatile FileChannel pipe;
+  private final FileChannel pipe;
   private int filteredPid = -1;
   private long handedOutNanos = System.nanoTime();
   private long handedOutWeight;
 
-  private DamonTracePipe(Path instance, long addrUnit) {
+  private DamonTracePipe(Path instance, FileChannel pipe, long addrUnit) {
     this.instance = instance;
+    this.pipe = pipe;
     this.addrUnit = addrUnit;
     this.reader = new Thread(this::pump, "tierd-damon-trace");
     this.reader.setDaemon(true);
@@ -112,17 +113,19 @@ final class DamonTracePipe implements AutoCloseable {
     } catch (IOException e) {
       throw KernelFiles.classify(instance, e);
     }
-    DamonTracePipe p = new DamonTracePipe(instance, addrUnit);
+    FileChannel pipe;
     try {
       KernelFiles.write(instance.resolve("trace_clock"), "mono");
       KernelFiles.write(instance.resolve("buffer_size_kb"), Integer.toString(BUFFER_KB));
-      p.pipe = FileChannel.open(instance.resolve("trace_pipe"), StandardOpenOption.READ);
-    } catch (KernelFsException | IOException e) {
+      pipe = FileChannel.open(instance.resolve("trace_pipe"), StandardOpenOption.READ);
+    } catch (KernelFsException e) {
       remove(instance);
-      throw e instanceof IOException io
-          ? KernelFiles.classify(instance, io)
-          : (KernelFsException) e;
+      throw e;
+    } catch (IOException e) {
+      remove(instance);
+      throw KernelFiles.classify(instance.resolve("trace_pipe"), e);
     }
+    DamonTracePipe p = new DamonTracePipe(instance, pipe, addrUnit);
     p.reader.start();
     return p;
   }
@@ -217,10 +220,6 @@ final class DamonTracePipe implements AutoCloseable {
   /** The rule of {@link #surged}: {@code newerWeight} -1 means no newer aggregation. */
   static boolean isSurge(long newerWeight, long handedOutWeight) {
     return newerWeight >= 0 && newerWeight >= 2 * handedOutWeight + SURGE_WEIGHT;
-  }
-
-  long wholeAggregations() {
-    return aggregations.wholeAggregations();
   }
 
   private void pump() {
