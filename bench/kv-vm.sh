@@ -18,9 +18,10 @@
 #             only --reserve-mib (32) free on the fast node
 #
 # Prints per variant the median and spread over the runs of: the hot set's share on the fast node
-# over time, the time to 90 %, the cold keys' pages promoted with it (MiB, and as a share of the
-# hot set's size), the server's startup pages (code, libraries, startup heap) on the fast node,
-# the server's MiB on the fast node, pages migrated (pgmigrate_success) and GETs/s.
+# over time, the time to 90 % (from a query of the hot pages every 500 ms, and from the samples),
+# the cold keys' pages promoted with it (MiB, and as a share of the hot set's size), the server's
+# startup pages (code, libraries, startup heap) on the fast node, the server's MiB on the fast
+# node, pages migrated (pgmigrate_success) and GETs/s.
 # Needs root and Debian's redis-server/redis-tools on the host (the guest runs the host's /);
 # SKIP_BUILD=1 skips mvn.
 set -euo pipefail
@@ -97,8 +98,8 @@ awk -v step=6 -v dur="$duration" '
 echo
 echo "Per variant, median [min-max] over the runs:"
 echo
-echo "| variant | first >= 90 % hot on fast | hot on fast, end | cold keys promoted, end (MiB) | cold keys promoted / hot set | startup pages on fast, end (MiB) | all pages from before the hot load / hot set | server on fast, end (MiB) | migrated MiB (pgmigrate_success) | tierd_migrated MiB | GETs/s |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| variant | >= 90 % hot on fast (500 ms watch) | first sample >= 90 % | hot on fast, end | cold keys promoted, end (MiB) | cold keys promoted / hot set | startup pages on fast, end (MiB) | all pages from before the hot load / hot set | server on fast, end (MiB) | migrated MiB (pgmigrate_success) | tierd_migrated MiB | GETs/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk '
     $1 == "SETS" { hotset[$2, $3] = $4 }
     $1 == "SAMPLE" { v = $2; r = $3; if (!(v in seen)) { seen[v] = 1; order[++nv] = v }; runs[v, r] = 1
@@ -106,10 +107,12 @@ awk '
         if ($6 >= 90 && !((v, r) in first)) first[v, r] = t }
     $1 == "FINAL" { fast[$2, $3] = $5; hot[$2, $3] = $6; cold[$2, $3] = $7; own[$2, $3] = $8 }
     $1 == "MIGRATED" { mig[$2, $3] = $4; tm[$2, $3] = $5 }
+    $1 == "REACHED" { reached[$2, $3] = $4 == "never" ? 1e9 : $4 }
     function stat(name, v,    n, a, r, i, j, x, val) {
         n = 0
         for (r = 1; r <= 9; r++) if ((v, r) in runs) {
             if (name == "first") val = ((v, r) in first) ? first[v, r] : 1e9
+            else if (name == "reached") val = ((v, r) in reached) ? reached[v, r] : 1e9
             else if (name == "hot") val = hot[v, r]
             else if (name == "cold") val = cold[v, r]
             else if (name == "ratio") val = hotset[v, r] ? 100 * cold[v, r] / hotset[v, r] : 0
@@ -126,13 +129,14 @@ awk '
     }
     function fmt(name, x) {
         if (name == "first") return x >= 1e9 ? "never" : sprintf("%.0f s", x)
+        if (name == "reached") return x >= 1e9 ? "never" : sprintf("%.1f s", x)
         if (name == "hot" || name == "ratio" || name == "before") return sprintf("%.1f %%", x)
         if (name == "ops") return sprintf("%.0f", x)
         return sprintf("%.1f", x)
     }
     END {
         for (i = 1; i <= nv; i++) { v = order[i]
-            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v, stat("first", v), stat("hot", v),
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v, stat("reached", v), stat("first", v), stat("hot", v),
                 stat("cold", v), stat("ratio", v), stat("own", v), stat("before", v), stat("fast", v),
                 stat("mig", v), v ~ /^tierd/ ? stat("tm", v) : "-", stat("ops", v)
         }
