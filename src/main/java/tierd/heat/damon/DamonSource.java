@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,15 +62,8 @@ import tierd.process.ManagedProcess;
  *
  * <h2>Intervals that follow the workload</h2>
  *
- * The sampling interval is tuned towards {@code heat.accessGoal} (DESIGN.md rule 8) within {@code
- * [minSampleInterval, maxSampleInterval]}, the aggregation interval following at the configured
- * ratio. Where the kernel has {@code monitoring_attrs/intervals/intervals_goal} (6.15), tierd
- * writes the goal there ({@code access_bp}, {@code aggrs} = {@value #KERNEL_TUNE_AGGREGATIONS},
- * {@code min_sample_us}, {@code max_sample_us}) and the kernel tunes; each collect writes {@code
- * update_tuned_intervals} and reads {@code sample_us}/{@code aggr_us} back, so samples always carry
- * the intervals in force. Elsewhere tierd tunes: after each collect an {@link IntervalTuner} takes
- * the size-weighted share of checks that found an access, and a changed interval is written with
- * {@code commit} (damon_set_attrs rescales the regions' nr_accesses and age to it).
+ * The sampling interval is tuned towards {@code heat.accessGoal} (DESIGN.md rule 8), by the kernel
+ * where it has {@code intervals_goal} (6.15) and by tierd elsewhere: see {@link DamonIntervals}.
  *
  * <h2>Targets</h2>
  *
@@ -137,9 +131,10 @@ public final class DamonSource implements HeatSource {
       Path runtimeDir,
       Sleeper sleeper,
       DamonStateFile r,
-      IntervalTuner tuner) {
+      IntervalTuner tuner,
+      Executor committer) {
     this.kdamond = new TierdKdamond(mode.kind, fs, root, runtimeDir, sleeper, r);
-    this.intervals = new DamonIntervals(fs, kdamond::write, kdamond::readLong, tuner);
+    this.intervals = new DamonIntervals(fs, kdamond::write, kdamond::readLong, tuner, committer);
     this.context = new DamonContext(mode, fs, root, kdamond::write, kdamond::readLong);
     this.targets = new DamonTargets(mode, root, kdamond, context, intervals);
     this.mode = mode;
@@ -160,6 +155,29 @@ public final class DamonSource implements HeatSource {
       Path runtimeDir,
       ProcessId owner,
       Sleeper sleeper) {
+    return open(
+        mode,
+        config,
+        accessGoal,
+        fs,
+        root,
+        runtimeDir,
+        owner,
+        sleeper,
+        DamonIntervals.COMMIT_THREAD);
+  }
+
+  /** The same with the executor that runs tuned intervals' commits (tests: the caller's thread). */
+  static DamonSource open(
+      Mode mode,
+      DamonConfig config,
+      double accessGoal,
+      DamonFs fs,
+      KernelRoot root,
+      Path runtimeDir,
+      ProcessId owner,
+      Sleeper sleeper,
+      Executor committer) {
     DamonLeftovers.Outcome leftover = DamonLeftovers.cleanUp(fs, root, runtimeDir, owner, sleeper);
     if (leftover.blocking()) {
       throw new HeatSourceUnavailableException(mode.kind, leftover.message());
@@ -171,20 +189,7 @@ public final class DamonSource implements HeatSource {
             r -> {
               throw new HeatSourceUnavailableException(mode.kind, r);
             });
-    DamonStateFile rec =
-        new DamonStateFile(
-            owner,
-            DamonStateFile.Phase.CREATING,
-            0,
-            mode.ops,
-            config.sampleUs(),
-            config.aggrUs(),
-            config.updateUs(),
-            config.minRegions(),
-            config.maxRegions(),
-            -1,
-            config.minSampleUs(),
-            config.maxSampleUs());
+    DamonStateFile rec = DamonStateFile.creating(owner, mode.ops, config);
     try {
       rec.write(runtimeDir);
     } catch (KernelFsException e) {
@@ -197,28 +202,10 @@ public final class DamonSource implements HeatSource {
             config.sampleInterval(),
             config.minSampleInterval(),
             config.maxSampleInterval());
-    DamonSource s = new DamonSource(mode, fs, root, runtimeDir, sleeper, rec, tuner);
+    DamonSource s = new DamonSource(mode, fs, root, runtimeDir, sleeper, rec, tuner, committer);
     boolean created = false;
     try {
-      // Re-read right before the write: nr_kdamonds recreates every kdamond directory.
-      if (DamonStatus.parseCount(fs.read("kdamonds/nr_kdamonds"), "nr_kdamonds") != 0) {
-        throw new HeatSourceUnavailableException(
-            mode.kind,
-            DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
-      }
-      try {
-        s.kdamond.write("kdamonds/nr_kdamonds", "1");
-      } catch (KernelFsException e) {
-        if (DamonErrors.busy(e)) {
-          throw new HeatSourceUnavailableException(
-              mode.kind,
-              DamonStatus.read(fs, root)
-                  .busyReason()
-                  .orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
-              e);
-        }
-        throw e;
-      }
+      s.kdamond.create();
       created = true;
       s.configure(config);
       if (config.tracepoint()) {
@@ -252,7 +239,7 @@ public final class DamonSource implements HeatSource {
 
   /** Sampling checks per aggregation interval: the {@code maxAccesses} of every sample. */
   public int maxAccesses() {
-    return intervals.maxAccesses();
+    return intervals.inForce().maxAccesses();
   }
 
   /** The sampling interval in force (as last written, or read back from the kernel's tuning). */
@@ -306,6 +293,7 @@ public final class DamonSource implements HeatSource {
   @Override
   public void update(Collection<ManagedProcess> now) {
     kdamond.checkUsable(name());
+    intervals.awaitCommit();
     List<Integer> before = targets.pids();
     targets.update(now);
     if (trace != null && !before.equals(targets.pids())) {
@@ -333,6 +321,7 @@ public final class DamonSource implements HeatSource {
     if (collectTraced(out)) {
       return;
     }
+    intervals.awaitCommit();
     try {
       kdamond.write(K + "state", "update_schemes_tried_regions");
     } catch (KernelFsException e) {
@@ -342,7 +331,7 @@ public final class DamonSource implements HeatSource {
       }
       throw e;
     }
-    intervals.retune(targets.read(out), kdamond.readRunning());
+    intervals.retune(targets.read(out), kdamond::readRunning);
   }
 
   /** See {@link HeatSource#surged()}: with the tracepoint, an aggregation that shows a load. */
@@ -367,7 +356,8 @@ public final class DamonSource implements HeatSource {
       log.debug("no traced DAMON aggregation within {}; reading tried regions", timeout);
       return false;
     }
-    intervals.retune(targets.read(regions.get()::get, out), kdamond.readRunning());
+    DamonIntervals.InForce measured = intervals.inForceAt(trace.handedOutSinceNanos());
+    intervals.retune(targets.read(regions.get()::get, measured, out), kdamond::readRunning);
     return true;
   }
 
@@ -384,6 +374,11 @@ public final class DamonSource implements HeatSource {
   public void close() {
     if (trace != null) {
       trace.close();
+    }
+    try {
+      intervals.awaitCommit();
+    } catch (KernelFsException e) {
+      log.debug("the last tuned interval's commit failed: {}", e.getMessage());
     }
     kdamond.close();
   }

@@ -93,6 +93,23 @@ public record DamonStateFile(
         sampleUs);
   }
 
+  /** What tierd records before it creates kdamond 0 with {@code operations} and {@code config}. */
+  static DamonStateFile creating(ProcessId owner, String operations, DamonConfig config) {
+    return new DamonStateFile(
+        owner,
+        Phase.CREATING,
+        0,
+        operations,
+        config.sampleUs(),
+        config.aggrUs(),
+        config.updateUs(),
+        config.minRegions(),
+        config.maxRegions(),
+        -1,
+        config.minSampleUs(),
+        config.maxSampleUs());
+  }
+
   public DamonStateFile withPhase(Phase p) {
     return new DamonStateFile(
         owner,

@@ -141,16 +141,17 @@ final class DamonTargets {
    * alive, after {@code update_schemes_tried_regions}; returns every tried region read.
    */
   List<TriedRegion> read(Consumer<RegionSample> out) {
-    return read(context::triedRegions, out);
+    return read(context::triedRegions, intervals.inForce(), out);
   }
 
   /**
    * The same for regions from elsewhere: {@code regionsOf} gives target {@code i}'s (paddr: the one
-   * target's) regions.
+   * target's) regions, measured with {@code measured}.
    */
-  List<TriedRegion> read(IntFunction<List<TriedRegion>> regionsOf, Consumer<RegionSample> out) {
-    Duration window = intervals.aggrInterval();
-    Duration check = intervals.sampleInterval();
+  List<TriedRegion> read(
+      IntFunction<List<TriedRegion>> regionsOf,
+      DamonIntervals.InForce measured,
+      Consumer<RegionSample> out) {
     List<TriedRegion> all = new ArrayList<>();
     if (mode == DamonSource.Mode.VADDR) {
       for (int i = 0; i < pids.size(); i++) {
@@ -161,7 +162,7 @@ final class DamonTargets {
         List<TriedRegion> regions = regionsOf.apply(i);
         all.addAll(regions);
         for (TriedRegion r : regions) {
-          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), window, check));
+          out.accept(sample(pid, r.range(), r.nrAccesses(), r.age(), measured));
         }
       }
     } else {
@@ -170,7 +171,7 @@ final class DamonTargets {
           root,
           processes.values(),
           all,
-          (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), window, check),
+          (pid, range, r) -> sample(pid, range, r.nrAccesses(), r.age(), measured),
           out);
     }
     return all;
@@ -182,13 +183,12 @@ final class DamonTargets {
       AddressRange range,
       long nrAccesses,
       long ageAggregations,
-      Duration window,
-      Duration check) {
-    int maxAccesses = intervals.maxAccesses();
+      DamonIntervals.InForce measured) {
+    int maxAccesses = measured.maxAccesses();
     int accesses = (int) Math.min(nrAccesses, maxAccesses);
     long ageNanos;
     try {
-      ageNanos = Math.multiplyExact(Math.multiplyExact(ageAggregations, intervals.aggrUs()), 1000L);
+      ageNanos = Math.multiplyExact(Math.multiplyExact(ageAggregations, measured.aggrUs()), 1000L);
     } catch (ArithmeticException e) {
       ageNanos = Long.MAX_VALUE;
     }
@@ -197,8 +197,8 @@ final class DamonTargets {
         range,
         accesses,
         maxAccesses,
-        window,
-        check,
+        measured.aggrInterval(),
+        measured.sampleInterval(),
         Duration.ofNanos(ageNanos),
         mode.kind().label());
   }

@@ -62,6 +62,9 @@ final class DamonTracePipe implements AutoCloseable {
   private long handedOutNanos = System.nanoTime();
   private long handedOutWeight;
 
+  /** When the oldest of the aggregations last handed out ended (System.nanoTime's clock). */
+  private long handedOutOldestNanos = handedOutNanos;
+
   private DamonTracePipe(Path instance, FileChannel pipe, long addrUnit) {
     this.instance = instance;
     this.pipe = pipe;
@@ -192,6 +195,11 @@ final class DamonTracePipe implements AutoCloseable {
       got.ifPresent(
           all -> {
             all.forEach(s -> handedOutNanos = Math.max(handedOutNanos, s.monoNanos()));
+            handedOutOldestNanos =
+                all.stream()
+                    .mapToLong(TracedAggregations.Snapshot::monoNanos)
+                    .min()
+                    .orElse(handedOutNanos);
             handedOutWeight =
                 all.stream().mapToLong(TracedAggregations.Snapshot::accessWeight).sum();
           });
@@ -200,6 +208,14 @@ final class DamonTracePipe implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /**
+   * When the oldest aggregation of the last {@link #next} ended: what its intervals are looked up
+   * by ({@link DamonIntervals#inForceAt}).
+   */
+  long handedOutSinceNanos() {
+    return handedOutOldestNanos;
   }
 
   /**

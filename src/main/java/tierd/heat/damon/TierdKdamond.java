@@ -50,6 +50,31 @@ final class TierdKdamond {
     this.record = record;
   }
 
+  /**
+   * Creates kdamond 0 by writing {@code nr_kdamonds} = 1, but only while it still reads 0 (the
+   * write recreates every kdamond directory, so it is re-read right before); another user's kdamond
+   * makes tierd's source unavailable, named.
+   */
+  void create() {
+    if (DamonStatus.parseCount(fs.read("kdamonds/nr_kdamonds"), "nr_kdamonds") != 0) {
+      throw new HeatSourceUnavailableException(
+          kind, DamonStatus.read(fs, root).busyReason().orElse("DAMON busy (kdamond appeared)"));
+    }
+    try {
+      write("kdamonds/nr_kdamonds", "1");
+    } catch (KernelFsException e) {
+      if (DamonErrors.busy(e)) {
+        throw new HeatSourceUnavailableException(
+            kind,
+            DamonStatus.read(fs, root)
+                .busyReason()
+                .orElse("DAMON busy (nr_kdamonds refused: EBUSY)"),
+            e);
+      }
+      throw e;
+    }
+  }
+
   /** Records that the context is configured (the state file's phase). */
   void configured() {
     record = record.withPhase(DamonStateFile.Phase.CONFIGURED);

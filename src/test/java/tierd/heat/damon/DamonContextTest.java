@@ -40,7 +40,8 @@ class DamonContextTest {
             DamonSourceTest.CONFIG.sampleInterval(),
             DamonSourceTest.CONFIG.minSampleInterval(),
             DamonSourceTest.CONFIG.maxSampleInterval());
-    return new DamonIntervals(kernel, kernel::write, rel -> readLong(kernel, rel), tuner);
+    return new DamonIntervals(
+        kernel, kernel::write, rel -> readLong(kernel, rel), tuner, Runnable::run);
   }
 
   @Test

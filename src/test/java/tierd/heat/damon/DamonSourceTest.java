@@ -58,7 +58,8 @@ class DamonSourceTest {
   }
 
   DamonSource open(DamonSource.Mode mode) {
-    return DamonSource.open(mode, CONFIG, 0, kernel, root, runtime, self, ms -> sleeps++);
+    return DamonSource.open(
+        mode, CONFIG, 0, kernel, root, runtime, self, ms -> sleeps++, Runnable::run);
   }
 
   DamonSource openAs(ProcessId owner) {
@@ -630,7 +631,15 @@ class DamonSourceTest {
     kernel.script(100, new Region(A, A + 8 * MIB, 0, 0)); // nothing accessed: intervals grow
     DamonSource s =
         DamonSource.open(
-            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            Runnable::run);
     s.update(List.of(proc(100)));
     assertThat(s.tunedBy()).isEqualTo("tierd");
     String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
@@ -672,7 +681,15 @@ class DamonSourceTest {
     kernel.script(100, new Region(A, A + MIB, 16, 0), new Region(A + MIB, A + 20 * MIB, 0, 0));
     DamonSource s =
         DamonSource.open(
-            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            Runnable::run);
     s.update(List.of(process(100, vma(A, A + 20 * MIB, 5120))));
     kernel.clearWriteLog();
     s.collect();
@@ -680,6 +697,85 @@ class DamonSourceTest {
     assertThat(kernel.writeLog()).doesNotContain("kdamonds/0/state=commit");
     assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(10));
     s.close();
+  }
+
+  @Test
+  void aTunedIntervalIsCommittedOffTheCycleAndCountsOnlyOnceItLanded() {
+    kernel.spawn(100);
+    kernel.script(100, new Region(A, A + 8 * MIB, 0, 0)); // nothing accessed: the interval grows
+    List<Runnable> commits = new java.util.ArrayList<>();
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            commits::add);
+    s.update(List.of(proc(100)));
+    kernel.clearWriteLog();
+    String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
+
+    s.collect();
+    // the change waits for its commit, which the cycle does not wait for
+    assertThat(commits).hasSize(1);
+    assertThat(kernel.writeLog()).doesNotContain("kdamonds/0/state=commit");
+    assertThat(kernel.read(iv + "sample_us")).isEqualTo("10000");
+    assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(10));
+
+    commits.remove(0).run(); // the kdamond takes it at its aggregation's end
+    assertThat(kernel.writeLog()).contains("kdamonds/0/state=commit");
+    assertThat(kernel.read(iv + "sample_us")).isEqualTo("20000");
+    assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.aggrInterval()).isEqualTo(Duration.ofMillis(400));
+    // regions asked for after it landed were measured with it
+    assertThat(s.collect())
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.checkInterval()).isEqualTo(Duration.ofMillis(20)));
+    assertThat(commits).hasSize(1); // the next step (40 ms), again off the cycle
+    commits.remove(0).run();
+    s.close();
+    assertThat(nrKdamonds()).isEqualTo("0");
+  }
+
+  @Test
+  void aCommitRefusedBecauseEveryTargetExitedLeavesTheIntervalsForTheNextStart() {
+    kernel.spawn(100);
+    kernel.script(100, new Region(A, A + 8 * MIB, 0, 0));
+    List<Runnable> commits = new java.util.ArrayList<>();
+    DamonSource s =
+        DamonSource.open(
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            commits::add);
+    s.update(List.of(proc(100)));
+    s.collect();
+    assertThat(commits).hasSize(1);
+    kernel.exit(100); // the kdamond stops with its last target: "commit" gets EINVAL
+    assertThat(kernel.isRunning(0)).isFalse();
+
+    commits.remove(0).run();
+
+    assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(20)); // the files, for the restart
+    kernel.spawn(200);
+    kernel.script(200, new Region(A, A + 8 * MIB, 0, 0));
+    s.update(List.of(proc(200))); // no failure carried over to the next write
+    assertThat(kernel.isRunning(0)).isTrue();
+    assertThat(s.collect())
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.checkInterval()).isEqualTo(Duration.ofMillis(20)));
+    commits.forEach(Runnable::run);
+    s.close();
+    assertThat(nrKdamonds()).isEqualTo("0");
   }
 
   @Test
@@ -691,7 +787,15 @@ class DamonSourceTest {
     kernel.script(100, new Region(A, A + 8 * MIB, 3, 0));
     DamonSource s =
         DamonSource.open(
-            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            Runnable::run);
     String goal = DamonIntervals.GOAL;
     assertThat(kernel.read(goal + "access_bp")).isEqualTo("400");
     assertThat(kernel.read(goal + "aggrs")).isEqualTo("3");
@@ -729,7 +833,15 @@ class DamonSourceTest {
     kernel.spawn(100);
     DamonSource s =
         DamonSource.open(
-            DamonSource.Mode.VADDR, CONFIG, 0.04, kernel, root, runtime, self, ms -> sleeps++);
+            DamonSource.Mode.VADDR,
+            CONFIG,
+            0.04,
+            kernel,
+            root,
+            runtime,
+            self,
+            ms -> sleeps++,
+            Runnable::run);
     s.update(List.of(proc(100)));
     DamonStateFile rec = DamonStateFile.read(runtime).orElseThrow();
     String iv = DamonSource.CTX + "monitoring_attrs/intervals/";

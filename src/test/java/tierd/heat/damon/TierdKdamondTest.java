@@ -56,10 +56,8 @@ class TierdKdamondTest {
             kdamond::write,
             kdamond::readLong,
             new IntervalTuner(
-                0,
-                CONFIG.sampleInterval(),
-                CONFIG.minSampleInterval(),
-                CONFIG.maxSampleInterval()));
+                0, CONFIG.sampleInterval(), CONFIG.minSampleInterval(), CONFIG.maxSampleInterval()),
+            Runnable::run);
     DamonContext context = new DamonContext(MODE, kernel, root, kdamond::write, kdamond::readLong);
     context.configure(CONFIG, intervals);
     context.writeTargets(List.of(100));
