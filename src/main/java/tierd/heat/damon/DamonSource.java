@@ -293,7 +293,6 @@ public final class DamonSource implements HeatSource {
   @Override
   public void update(Collection<ManagedProcess> now) {
     kdamond.checkUsable(name());
-    intervals.awaitCommit();
     List<Integer> before = targets.pids();
     targets.update(now);
     if (trace != null && !before.equals(targets.pids())) {

@@ -83,6 +83,7 @@ final class DamonTargets {
     processes = byPid;
     if (mode == DamonSource.Mode.PADDR) {
       if (!kdamond.readRunning()) {
+        intervals.awaitCommit();
         kdamond.turnOn();
       }
       return;
@@ -93,6 +94,7 @@ final class DamonTargets {
       kdamond.running(nowRunning);
       return;
     }
+    intervals.awaitCommit(); // the writes below follow a tuned interval's commit in flight
     if (desired.isEmpty()) {
       if (nowRunning) {
         kdamond.turnOff();

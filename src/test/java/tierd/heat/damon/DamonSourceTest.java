@@ -725,6 +725,9 @@ class DamonSourceTest {
     assertThat(kernel.writeLog()).doesNotContain("kdamonds/0/state=commit");
     assertThat(kernel.read(iv + "sample_us")).isEqualTo("10000");
     assertThat(s.sampleInterval()).isEqualTo(Duration.ofMillis(10));
+    // the next cycle's update, with the same targets, writes nothing and so does not wait for it
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> s.update(List.of(proc(100))));
 
     commits.remove(0).run(); // the kdamond takes it at its aggregation's end
     assertThat(kernel.writeLog()).contains("kdamonds/0/state=commit");
