@@ -29,9 +29,10 @@
  *   <tr><th>label</th><th>what a check is</th><th>granularity</th><th>cost per cycle</th>
  *       <th>clears Accessed bits</th></tr>
  *   <tr><td>damon-vaddr</td><td>one sampled page per region per sampling interval
- *       (maxAccesses = aggr/sample, 20 by default)</td><td>DAMON regions (adaptive,
+ *       (maxAccesses = aggr/sample, 10 by default)</td><td>DAMON regions (adaptive,
  *       min..max regions per target)</td><td>bounded by the region count, independent of memory
- *       size; one kernel thread; collect waits one aggregation interval (200 ms)</td><td>yes, of
+ *       size; one kernel thread; collect takes the last aggregation that ended, or waits for the
+ *       one in progress (at most 2 s)</td><td>yes, of
  *       sampled pages</td></tr>
  *   <tr><td>damon-paddr</td><td>the same, over physical memory</td><td>regions mapped back to
  *       virtual runs through pagemap</td><td>DAMON's, plus one 8-byte pagemap entry per managed

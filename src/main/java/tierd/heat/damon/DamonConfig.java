@@ -10,15 +10,16 @@ import java.time.Duration;
  *
  * <p>The sampling interval is tuned (DESIGN.md rule 8): {@code sampleInterval} is where it starts,
  * {@code [minSampleInterval, maxSampleInterval]} bounds it, and the aggregation interval follows it
- * at the fixed ratio {@code aggrInterval / sampleInterval} (20 by default, design.rst's 1:20), so
- * that {@code nr_accesses} always counts in {@code 0..ratio}. The access goal itself is {@code
- * heat.accessGoal} ({@link tierd.heat.select.HeatConfig}). Equal bounds pin the interval.
+ * at the fixed ratio {@code aggrInterval / sampleInterval} (10 by default; design.rst's example is
+ * 1:20), so that {@code nr_accesses} always counts in {@code 0..ratio}. The access goal itself is
+ * {@code heat.accessGoal} ({@link tierd.heat.select.HeatConfig}). Equal bounds pin the interval.
  *
  * <p>The bounds: 5 ms is DAMON's own floor for its auto-tuning (DAMON_STAT, DAMON_RECLAIM); the
- * ceiling of 200 ms (4 s aggregations) is tierd's, not DAMON's 10 s, because each {@link
- * DamonSource#collect()} waits for one scheme apply interval (= the aggregation interval), so the
- * largest aggregation should fit tierd's cycle interval (5 s by default). A 200 ms check catches a
- * page touched once a second 18 % of the time, where the old fixed 10 ms caught it 1 % of the time.
+ * ceiling of 200 ms (2 s aggregations) is tierd's, not DAMON's 10 s: a load that starts while the
+ * intervals sit at the ceiling is seen when the aggregation in progress ends, and a shorter check
+ * finds a slow page less often (a 100 ms ceiling lost the 0.1/s and 0.2/s floor buffers, where ten
+ * 200 ms checks per aggregation kept them; docs/heat-sources.md). A 200 ms check catches a page
+ * touched once a second 18 % of the time, where the old fixed 10 ms caught it 1 % of the time.
  *
  * <p>The other checks are the ones {@code damon_set_attrs()} (mm/damon/core.c) makes when the
  * kdamond is turned on or committed — {@code min_nr_regions >= 3}, {@code min <= max}, {@code
@@ -109,20 +110,20 @@ public record DamonConfig(
   }
 
   /**
-   * tierd's defaults (see above): start at 10 ms / 200 ms, tuned within 5..200 ms; regions read
-   * from {@code tried_regions} ({@code heat.damon.tracepoint} is off by default: see {@link
-   * DamonTracePipe}, and docs/heat-sources.md for why).
+   * tierd's defaults (see above): start at 10 ms / 100 ms, tuned within 5..200 ms; each aggregation
+   * read as it ends from the {@code damon_aggregated} tracepoint ({@link DamonTracePipe}; {@code
+   * tried_regions} where tracefs lacks it). docs/heat-sources.md has the measurements behind both.
    */
   public static DamonConfig defaults() {
     return new DamonConfig(
         Duration.ofMillis(10),
-        Duration.ofMillis(200),
+        Duration.ofMillis(100),
         Duration.ofSeconds(1),
         DEFAULT_MIN_REGIONS,
         1000,
         DEFAULT_MIN_SAMPLE,
         DEFAULT_MAX_SAMPLE,
-        false);
+        true);
   }
 
   /** The same with other sampling bounds (equal bounds pin the sampling interval). */

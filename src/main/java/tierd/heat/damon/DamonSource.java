@@ -56,7 +56,7 @@ import tierd.process.ManagedProcess;
  * region belongs to. {@link #collect()} writes {@code update_schemes_tried_regions} to {@code
  * state}, which returns once every scheme has been applied again (≈ one aggregation interval), then
  * reads {@code schemes/<S>/tried_regions/<N>/{start,end,nr_accesses,age}} — unless, with {@code
- * heat.damon.tracepoint} (off by default), the {@code damon_aggregated} tracepoint hands each
+ * heat.damon.tracepoint} (the default), the {@code damon_aggregated} tracepoint hands each
  * aggregation over as it ends ({@link DamonTracePipe}). paddr uses one scheme and maps physical
  * regions back to (pid, virtual range) through {@code /proc/PID/pagemap} (see {@link PaddrMapper}).
  *

@@ -217,11 +217,13 @@ class DamonParsersTest {
   }
 
   @Test
-  void defaultsKeepTheOneToTwentyRatio() {
+  void defaultsCheckTenTimesPerAggregationAndReadTheTracepoint() {
     DamonConfig d = DamonConfig.defaults();
-    assertThat(d.aggrUs() / d.sampleUs()).isEqualTo(20);
+    assertThat(d.aggrUs() / d.sampleUs()).isEqualTo(10);
     assertThat(List.of(d.sampleUs(), d.aggrUs(), d.updateUs()))
-        .containsExactly(10_000L, 200_000L, 1_000_000L);
+        .containsExactly(10_000L, 100_000L, 1_000_000L);
+    assertThat(d.maxSampleUs() * 10).as("aggregation at the ceiling, µs").isEqualTo(2_000_000L);
+    assertThat(d.tracepoint()).isTrue();
   }
 
   // ---------------------------------------------------------------- physical memory
