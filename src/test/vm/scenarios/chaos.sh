@@ -320,8 +320,12 @@ read -r before_n before_med during_n during_med before_list during_list <<< "$(a
     start <= b && $2 >= a { nd++; dt[nd] = $3; dl = dl (dl == "" ? "" : ",") $3 }
     END { k = 0; for (i = (nb > 8 ? nb - 7 : 1); i <= nb; i++) { last[++k] = bt[i]; bl = bl (bl == "" ? "" : ",") bt[i] }
         printf "%d %.0f %d %.0f %s %s\n", k, median(last, k), nd, median(dt, nd), bl == "" ? "-" : bl, dl == "" ? "-" : dl }' "$RES/cycles.txt")"
-verdict "c6" "cycle time unchanged within noise: median of the $during_n cycles overlapping the burst $during_med ms ($during_list) <= 2 x median of the $before_n cycles before it, $before_med ms ($before_list)" \
-    awk -v d="$during_med" -v b="$before_med" -v n="$during_n" 'BEGIN { exit !(n >= 1 && d <= 2 * b) }'
+# "Within noise": at most twice the cycles before it, or at most half an interval longer. Read
+# through the tracepoint (the default since dcd1b55) a quiet cycle no longer waits for DAMON and
+# takes 150-300 ms, and 200 curl processes on the guest's two vCPUs then add a few hundred ms by
+# CPU alone (CI run of dcd1b55: 500 ms against 236 ms); a cycle the scrapes block takes seconds.
+verdict "c6" "cycle time unchanged within noise: median of the $during_n cycles overlapping the burst $during_med ms ($during_list) <= 2 x, or <= half an interval ($((INTERVAL_S * 500)) ms) more than, the median of the $before_n cycles before it, $before_med ms ($before_list)" \
+    awk -v d="$during_med" -v b="$before_med" -v n="$during_n" -v half="$((INTERVAL_S * 500))" 'BEGIN { exit !(n >= 1 && (d <= 2 * b || d - b <= half)) }'
 # The loop starts a cycle every interval, or at once when the last one took longer: a gap of more
 # than half an interval beyond that between two cycle starts is a skipped cycle.
 gaps=$(awk -v a="$b0" -v b="$b1" -v iv="$INTERVAL_S" '{ start = $2 - $3 / 1000 }
