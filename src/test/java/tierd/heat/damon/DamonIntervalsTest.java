@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,18 +36,26 @@ class DamonIntervalsTest {
 
   @BeforeEach
   void setUp() {
+    intervals = intervals("a", this::write, commits::add);
+  }
+
+  /** Intervals over {@link #files} under tuning towards 4 %, configured with the test defaults. */
+  private DamonIntervals intervals(
+      String kernelDir, BiConsumer<String, String> write, Executor committer) {
     DamonConfig config = DamonSourceTest.CONFIG;
-    IntervalTuner tuner =
-        new IntervalTuner(
-            0.04, config.sampleInterval(), config.minSampleInterval(), config.maxSampleInterval());
-    intervals =
+    DamonIntervals made =
         new DamonIntervals(
-            new FakeDamonKernel(dir, FakeDamonKernel.LINUX_6_12),
-            this::write,
+            new FakeDamonKernel(dir.resolve(kernelDir), FakeDamonKernel.LINUX_6_12),
+            write,
             rel -> Long.parseLong(files.get(rel)),
-            tuner,
-            commits::add);
-    intervals.configure(config);
+            new IntervalTuner(
+                0.04,
+                config.sampleInterval(),
+                config.minSampleInterval(),
+                config.maxSampleInterval()),
+            committer);
+    made.configure(config);
+    return made;
   }
 
   private void write(String rel, String value) {
@@ -96,17 +106,10 @@ class DamonIntervalsTest {
   @Test
   void aCommitThatFailsWhileTheKdamondRunsThrowsAtTheNextAwaitOnce() {
     DamonIntervals refused =
-        new DamonIntervals(
-            new FakeDamonKernel(dir.resolve("refused"), FakeDamonKernel.LINUX_6_12),
+        intervals(
+            "refused",
             (rel, value) -> write(rel, rel.endsWith("state") ? "fail" : value),
-            rel -> Long.parseLong(files.get(rel)),
-            new IntervalTuner(
-                0.04,
-                DamonSourceTest.CONFIG.sampleInterval(),
-                DamonSourceTest.CONFIG.minSampleInterval(),
-                DamonSourceTest.CONFIG.maxSampleInterval()),
             Runnable::run);
-    refused.configure(DamonSourceTest.CONFIG);
 
     refused.retune(IDLE, () -> true); // the cycle goes on; the failure waits for the next write
 

@@ -57,6 +57,20 @@ class DamonSourceTest {
     FakeDamonKernel.writeStat(dir.resolve("proc"), 77, 7777);
   }
 
+  /** vaddr with tierd tuning towards a 4 % access goal; {@code committer} runs tuned commits. */
+  DamonSource openTuning(java.util.concurrent.Executor committer) {
+    return DamonSource.open(
+        DamonSource.Mode.VADDR,
+        CONFIG,
+        0.04,
+        kernel,
+        root,
+        runtime,
+        self,
+        ms -> sleeps++,
+        committer);
+  }
+
   DamonSource open(DamonSource.Mode mode) {
     return DamonSource.open(
         mode, CONFIG, 0, kernel, root, runtime, self, ms -> sleeps++, Runnable::run);
@@ -629,17 +643,7 @@ class DamonSourceTest {
   void tierdTunesTheSamplingIntervalTowardsTheAccessGoalAndCommitsIt() {
     kernel.spawn(100);
     kernel.script(100, new Region(A, A + 8 * MIB, 0, 0)); // nothing accessed: intervals grow
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            Runnable::run);
+    DamonSource s = openTuning(Runnable::run);
     s.update(List.of(proc(100)));
     assertThat(s.tunedBy()).isEqualTo("tierd");
     String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
@@ -679,17 +683,7 @@ class DamonSourceTest {
     kernel.spawn(100);
     // 4 % of the bytes' checks: 1 MiB accessed in 16 of 20 checks, 19 MiB never (0.8 / 20 = 4 %)
     kernel.script(100, new Region(A, A + MIB, 16, 0), new Region(A + MIB, A + 20 * MIB, 0, 0));
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            Runnable::run);
+    DamonSource s = openTuning(Runnable::run);
     s.update(List.of(process(100, vma(A, A + 20 * MIB, 5120))));
     kernel.clearWriteLog();
     s.collect();
@@ -704,17 +698,7 @@ class DamonSourceTest {
     kernel.spawn(100);
     kernel.script(100, new Region(A, A + 8 * MIB, 0, 0)); // nothing accessed: the interval grows
     List<Runnable> commits = new java.util.ArrayList<>();
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            commits::add);
+    DamonSource s = openTuning(commits::add);
     s.update(List.of(proc(100)));
     kernel.clearWriteLog();
     String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
@@ -749,17 +733,7 @@ class DamonSourceTest {
     kernel.spawn(100);
     kernel.script(100, new Region(A, A + 8 * MIB, 0, 0));
     List<Runnable> commits = new java.util.ArrayList<>();
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            commits::add);
+    DamonSource s = openTuning(commits::add);
     s.update(List.of(proc(100)));
     s.collect();
     assertThat(commits).hasSize(1);
@@ -788,17 +762,7 @@ class DamonSourceTest {
     kernel = new FakeDamonKernel(dir, v615);
     kernel.spawn(100);
     kernel.script(100, new Region(A, A + 8 * MIB, 3, 0));
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            Runnable::run);
+    DamonSource s = openTuning(Runnable::run);
     String goal = DamonIntervals.GOAL;
     assertThat(kernel.read(goal + "access_bp")).isEqualTo("400");
     assertThat(kernel.read(goal + "aggrs")).isEqualTo("3");
@@ -834,17 +798,7 @@ class DamonSourceTest {
   @Test
   void aKdamondAtIntervalsOutsideTheRecordedBoundsIsNotTierds() {
     kernel.spawn(100);
-    DamonSource s =
-        DamonSource.open(
-            DamonSource.Mode.VADDR,
-            CONFIG,
-            0.04,
-            kernel,
-            root,
-            runtime,
-            self,
-            ms -> sleeps++,
-            Runnable::run);
+    DamonSource s = openTuning(Runnable::run);
     s.update(List.of(proc(100)));
     DamonStateFile rec = DamonStateFile.read(runtime).orElseThrow();
     String iv = DamonSource.CTX + "monitoring_attrs/intervals/";
