@@ -19,6 +19,7 @@
 #                 src/test/vm/scenarios/tenants.yaml
 #   variants  none | kernel (numa_balancing=2 + demotion) | damon (DAMOS migrate_hot/cold on paddr,
 #             the mtier sample's goals) | damon-scaled (the same, goals scaled to the node) | tierd
+#             | tierd-NAME (tierd with bench/kv-NAME.yaml, a candidate config beside the defaults)
 #
 #   bench/placement-vm.sh [--scenario S] [--runs N] [--duration S] [--interval S] [--zipf-mib N]
 #                         [--hot-mib N] [--zipf-s S] [--reserve-mib N] [--fast-mem SIZE]
@@ -160,7 +161,7 @@ awk -v dur="$duration" -v scen="$scenario" -v hot_label="$hot_label" -v other_la
         need = $6 - $8; if (need < 0) need = 0; over = $7 - need; val[v, r, "over"] = over < 0 ? 0 : over }
     $1 == "POLICYPAGES" { val[$3, $4, "pol"] = $5 }
     $1 == "CHECKSUM" { val[$3, $4, "ck"] = $5 }
-    $1 == "TIERD" { val["tierd", $3, "cycles"] = $4; val["tierd", $3, "mv"] = $5 / 1000; val["tierd", $3, "gap"] = $6 / 1000 }
+    $1 == "TIERD" { tv = NF >= 7 ? $7 : "tierd"; val[tv, $3, "cycles"] = $4; val[tv, $3, "mv"] = $5 / 1000; val[tv, $3, "gap"] = $6 / 1000 }
     $1 == "RATE" { val[$3, $4, "rate"] = $5 }
     $1 == "ROOM" { val[$3, $4, "room"] = $5 }
     $1 == "KSWAPD" { val[$3, $4, "kscan"] = $5 * 4 / 1024 }
@@ -176,7 +177,7 @@ awk -v dur="$duration" -v scen="$scenario" -v hot_label="$hot_label" -v other_la
                 scen == "nopressure" ? "-" : stat(v, "other", "%.1f %%"), stat(v, "mig", "%.1f"),
                 stat(v, "pro", "%.1f"), stat(v, "dem", "%.1f"), stat(v, "over", "%.1f"),
                 scen == "pressure" || scen == "tenants" ? stat(v, "pol", "%d") : "-", stat(v, "ck", "%d"),
-                v == "tierd" ? stat(v, "mv", "%.1f s") : "-", v == "tierd" ? stat(v, "gap", "%.1f s") : "-",
+                v ~ /^tierd/ ? stat(v, "mv", "%.1f s") : "-", v ~ /^tierd/ ? stat(v, "gap", "%.1f s") : "-",
                 stat(v, "room", "%d"), stat(v, "kscan", "%.1f"), stat(v, "rate", "%.0f")
         }
         printf "\nmedian (min-max) over the runs; \"never\": not within the %d s of a run. checksums ok: 1 when every workload of the run exited with its checksums intact.\n", dur

@@ -16,6 +16,8 @@
 #   tierd    `bin/tierd run` with NO config file: tierd's shipped defaults (config/tierd.yaml);
 #            for tenants, a config file holding only the `classes:` of
 #            src/test/vm/scenarios/tenants.yaml (every other key at its shipped default)
+#   tierd-NAME  the same with --config bench/kv-NAME.yaml (the candidate configs of the kv
+#            benchmark, e.g. kv-prev.yaml: the defaults before dcd1b55), side by side with tierd
 # numa_balancing is 0 for every variant but kernel.
 #
 # Scenarios (the workload is tierd-workload; "hot" = read continuously, "cold" = never touched):
@@ -49,7 +51,7 @@
 #       (promoted / demoted: pgpromote_success / pgdemote_* for kernel, the schemes' sz_applied
 #        for damon, tierd_migrated_bytes_total by direction for tierd; room: node 0's free bytes
 #        above its high watermark when the workload was in place)
-#   TIERD scenario run cycles longest_move_stage_ms longest_gap_between_cycles_ms
+#   TIERD scenario run cycles longest_move_stage_ms longest_gap_between_cycles_ms variant
 #   POLICYPAGES scenario variant run pages   (pressure: pages of the bind:1 / preferred-many:1
 #       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed;
 #       tenants: the most pages of batch's bind:0 buffer off node 0 in any report)
@@ -353,9 +355,10 @@ run_variant() { # variant run
         damon-scaled)
             read -r -a goals <<< "$(damon_scaled_goals)"
             damon_start "${goals[0]}" "${goals[1]}" ;;
-        tierd)
+        tierd | tierd-*)
             rm -rf /run/tierd
             local config=()
+            [[ $v == tierd-* ]] && config=(--config "$REPO/bench/kv-${v#tierd-}.yaml")
             if [[ $SCENARIO == tenants ]]; then
                 tenant_classes > /run/tenant-classes.yaml
                 config=(--config /run/tenant-classes.yaml)
@@ -396,7 +399,7 @@ run_variant() { # variant run
             sysctl -qw kernel.numa_balancing=0
             echo 0 > /sys/kernel/mm/numa/demotion_enabled ;;
         damon | damon-scaled) read -r promoted demoted <<< "$(damon_stop | tail -n 1)" ;;
-        tierd)
+        tierd | tierd-*)
             read -r promoted demoted <<< "$(http_get http://127.0.0.1:9464/metrics | awk '
                 /^tierd_migrated_bytes_total/ && /direction="promote"/ { p += $NF }
                 /^tierd_migrated_bytes_total/ && /direction="demote"/ { d += $NF }
@@ -405,14 +408,14 @@ run_variant() { # variant run
             wait "$tierd_pid"
             log "$tag: tierd exit $?"
             # longest move stage, and the longest gap between two cycle lines (a blocked loop)
-            awk -v scen="$SCENARIO" -v run="$run" '
+            awk -v scen="$SCENARIO" -v run="$run" -v variant="$v" '
                 / cycle [0-9]+ (ok|FAILED)/ {
                     split($1, hms, ":"); t = hms[1] * 3600 + hms[2] * 60 + hms[3]
                     if (n++ && t - pt > gap) gap = t - pt
                     pt = t
                     if (match($0, /move=[0-9]+ms/)) { mv = substr($0, RSTART + 5, RLENGTH - 7) + 0; if (mv > longest) longest = mv }
                 }
-                END { printf "TIERD %s %s %d %d %d\n", scen, run, n, longest, gap * 1000 }' "$RES/$tag.tierd.log" ;;
+                END { printf "TIERD %s %s %d %d %d %s\n", scen, run, n, longest, gap * 1000, variant }' "$RES/$tag.tierd.log" ;;
     esac
     echo "MOVED $SCENARIO $v $run $(awk -v m=$(($(vmstat_of pgmigrate_success) - m0)) -v p="$promoted" -v d="$demoted" -v r="$room" \
         'BEGIN { printf "%.1f %.1f %.1f %d", m * 4 / 1024, p / 1048576, d / 1048576, r }')"
