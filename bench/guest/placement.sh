@@ -57,8 +57,9 @@
 #       tenants: the most pages of batch's bind:0 buffer off node 0 in any report)
 #   CHECKSUM scenario variant run ok(0|1)   (1: every workload exited with its checksums intact)
 #   RATE scenario variant run accesses_per_s_whole_run
-#   ROOM scenario variant run min_room_MiB samples_below_0 samples   (node 0's free memory above
-#       its high watermark, every 0.5 s from the workload's start to the end of the run)
+#   ROOM scenario variant run min_room_MiB samples_below_0 samples end_room_MiB   (node 0's free
+#       memory above its high watermark, every 0.5 s from the workload's start to the end of the
+#       run; end: the median of the last 10 samples)
 #   KSWAPD scenario variant run pgscan_kswapd pgdemote_kswapd   (/proc/vmstat deltas over the run:
 #       the kernel had to reclaim or demote by itself)
 #   ENV key=value
@@ -388,9 +389,15 @@ run_variant() { # variant run
     sleep "$DURATION"
     kill "$sampler" 2> /dev/null
     wait "$sampler" 2> /dev/null
+    # the room at the end: the median of the last 10 samples (5 s), once the moves have settled
     awk -v scen="$SCENARIO" -v v="$v" -v run="$run" '
-        NF { n++; if (n == 1 || $1 < min) min = $1; if ($1 < 0) below++ }
-        END { printf "ROOM %s %s %s %d %d %d\n", scen, v, run, min, below, n }' "$RES/$tag.room"
+        NF { n++; if (n == 1 || $1 < min) min = $1; if ($1 < 0) below++; last[n % 10] = $1 }
+        END {
+            k = n < 10 ? n : 10
+            for (i = 0; i < k; i++) sorted[i] = last[(n - i) % 10]
+            for (i = 1; i < k; i++) for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
+            printf "ROOM %s %s %s %d %d %d %d\n", scen, v, run, min, below, n, k ? sorted[int(k / 2)] : 0
+        }' "$RES/$tag.room"
     echo "KSWAPD $SCENARIO $v $run $(($(vmstat_of pgscan_kswapd) - scan0)) $(($(vmstat_of pgdemote_kswapd) - ${kdemote0:-0}))"
     promoted=$((($(vmstat_of pgpromote_success) - p0) * 4096))
     demoted=$((($(demoted_pages) - d0) * 4096))
