@@ -4,6 +4,8 @@
 # redis-benchmark) that GETs only the hot keys, under each tiering variant in turn, RUNS times:
 #   tierd    bin/tierd run with the shipped defaults (config/tierd.yaml; no config file, only
 #            --listen), started before the benchmark and left a warm-up while Redis idles
+#   tierd@NAME  tierd's shipped defaults run from target/bench-jars/NAME.jar: another build (say,
+#               the commit before a change) side by side with this one (bench/lib-guest.sh)
 #   tierd-NAME  the same with --config bench/kv-NAME.yaml: a candidate default, side by side with
 #            the shipped one in the same boot
 #   kernel   kernel.numa_balancing=2 + demotion_enabled=1, switched on when the benchmark starts
@@ -96,7 +98,8 @@ run_one() {
     if [[ $v == tierd* ]]; then
         local config=()
         [[ $v == tierd-* ]] && config=(--config "$REPO/bench/kv-${v#tierd-}.yaml")
-        JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
+        TIERD_JAR=$(variant_jar "$v") || return 1
+        TIERD_JAR=$TIERD_JAR JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
             "$REPO/bin/tierd" run "${config[@]}" --listen 127.0.0.1:9464 > "$RES/$v-$run.log" 2>&1 &
         tpid=$!
         until grep -q ' cycle 1 ' "$RES/$v-$run.log" 2> /dev/null; do

@@ -5,7 +5,12 @@
 #   vmstat_of KEY               a /proc/vmstat counter
 #   node_free_mib N             MemFree of node N in MiB
 #   node_range N                "start end": the physical address range of node N's memory blocks
-#   http_get URL                GET with curl or busybox wget
+#   http_get URL                GET with curl or busybox wget, three tries (a guest starved of
+#                               host CPU can take a while to answer)
+#   variant_jar VARIANT         the jar a tierd variant runs: target/bench-jars/NAME.jar for
+#                               tierd@NAME (another build side by side with this one: copy its
+#                               target/tierd.jar there before the boot), else empty (bin/tierd's
+#                               own); fails when that jar is missing
 #   damos_tiering_start F S USED_BP FREE_BP   DAMON's own tiering between fast node F and slow
 #                               node S (the kernel's mtier sample / HMSDK set-up, see below)
 #   damos_tiering_stop          stops it, logs the schemes' stats, removes the kdamonds
@@ -23,7 +28,20 @@ vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 node_free_mib() { awk '/MemFree:/ { print int($4 / 1024) }' "$GUEST_NODE/node$1/meminfo"; }
 
 http_get() {
-    if command -v curl > /dev/null; then curl -fsS --max-time 20 "$1"; else busybox wget -q -T 20 -O - "$1"; fi 2> /dev/null
+    local try
+    for try in 1 2 3; do
+        if command -v curl > /dev/null; then curl -fsS --max-time 30 "$1"; else busybox wget -q -T 30 -O - "$1"; fi 2> /dev/null && return 0
+        sleep 2
+    done
+    glog "GET $1 failed 3 times"
+    return 1
+}
+
+variant_jar() {
+    [[ $1 == tierd@* ]] || return 0
+    local jar=$REPO/target/bench-jars/${1#tierd@}.jar
+    [[ -f $jar ]] || { glog "variant $1: no $jar (copy that build's target/tierd.jar there)"; return 1; }
+    echo "$jar"
 }
 
 node_range() {

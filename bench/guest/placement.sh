@@ -16,6 +16,8 @@
 #   tierd    `bin/tierd run` with NO config file: tierd's shipped defaults (config/tierd.yaml);
 #            for tenants, a config file holding only the `classes:` of
 #            src/test/vm/scenarios/tenants.yaml (every other key at its shipped default)
+#   tierd@NAME  the shipped defaults run from target/bench-jars/NAME.jar: another build (say, the
+#            commit before a change) side by side with this one (bench/lib-guest.sh)
 #   tierd-NAME  the same with --config bench/kv-NAME.yaml (the candidate configs of the kv
 #            benchmark, e.g. kv-prev.yaml: the defaults before dcd1b55), side by side with tierd
 # numa_balancing is 0 for every variant but kernel.
@@ -72,19 +74,9 @@ WL=$REPO/target/vm/tierd-workload
 D=/sys/kernel/mm/damon/admin/kdamonds
 NODE=/sys/devices/system/node
 
-# GET with retries: a guest starved of host CPU can take a while to answer.
-http_get() {
-    local try
-    for try in 1 2 3; do
-        if command -v curl > /dev/null; then curl -fsS --max-time 30 "$1"; else busybox wget -q -T 30 -O - "$1"; fi 2> /dev/null && return 0
-        sleep 2
-    done
-    log "GET $1 failed 3 times"
-    return 1
-}
-log() { printf '[guest %s] %s\n' "$(date +%T)" "$*" >&2; }
-vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
-node_free_mib() { awk '/MemFree:/ { print int($4 / 1024) }' "$NODE/node$1/meminfo"; }
+# shellcheck source=bench/guest/lib.sh
+. "$REPO/bench/guest/lib.sh"
+log() { glog "$@"; }
 demoted_pages() { echo $(($(vmstat_of pgdemote_kswapd) + $(vmstat_of pgdemote_direct) + $(vmstat_of pgdemote_khugepaged))); }
 # Node 0's free memory above its high watermark, in MiB (zoneinfo: pages). Free memory is MemFree
 # plus the free pages in the per-CPU lists (the pagesets' count), which MemFree leaves out and
@@ -99,18 +91,6 @@ node0_room_mib() {
 # Pages of process $1 on node 0, from its numa_maps (0 once it is gone).
 node0_pages() {
     awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N0=/) s += substr($i, 4) } END { print s + 0 }' "/proc/$1/numa_maps" 2> /dev/null || echo 0
-}
-
-# Physical address range of a node: its memory blocks x block_size_bytes.
-node_range() {
-    local bs min=-1 max=-1 m
-    bs=$((16#$(cat /sys/devices/system/memory/block_size_bytes)))
-    for m in "$NODE/node$1"/memory[0-9]*; do
-        m=${m##*memory}
-        ((min < 0 || m < min)) && min=$m
-        ((m > max)) && max=$m
-    done
-    echo $((min * bs)) $(((max + 1) * bs))
 }
 
 # --- DAMON tiering (mtier sample / HMSDK): two kdamonds, one paddr context each -----------------
@@ -356,7 +336,7 @@ run_variant() { # variant run
         damon-scaled)
             read -r -a goals <<< "$(damon_scaled_goals)"
             damon_start "${goals[0]}" "${goals[1]}" ;;
-        tierd | tierd-*)
+        tierd | tierd-* | tierd@*)
             rm -rf /run/tierd
             local config=()
             [[ $v == tierd-* ]] && config=(--config "$REPO/bench/kv-${v#tierd-}.yaml")
@@ -364,7 +344,8 @@ run_variant() { # variant run
                 tenant_classes > /run/tenant-classes.yaml
                 config=(--config /run/tenant-classes.yaml)
             fi
-            JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
+            TIERD_JAR=$(variant_jar "$v") || return 1
+            TIERD_JAR=$TIERD_JAR JAVA_OPTS="-Dlogback.configurationFile=$REPO/src/test/vm/scenarios/logback-vm.xml" \
                 "$REPO/bin/tierd" run "${config[@]}" > "$RES/$tag.tierd.log" 2>&1 &
             tierd_pid=$!
             # the daemon is up when it has finished its first cycle (as on a host where it runs)
@@ -406,7 +387,7 @@ run_variant() { # variant run
             sysctl -qw kernel.numa_balancing=0
             echo 0 > /sys/kernel/mm/numa/demotion_enabled ;;
         damon | damon-scaled) read -r promoted demoted <<< "$(damon_stop | tail -n 1)" ;;
-        tierd | tierd-*)
+        tierd | tierd-* | tierd@*)
             read -r promoted demoted <<< "$(http_get http://127.0.0.1:9464/metrics | awk '
                 /^tierd_migrated_bytes_total/ && /direction="promote"/ { p += $NF }
                 /^tierd_migrated_bytes_total/ && /direction="demote"/ { d += $NF }

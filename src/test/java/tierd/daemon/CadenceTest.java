@@ -32,7 +32,37 @@ class CadenceTest {
     assertThat(cadence.after(0, 2, 0)).as("flickering hot data alone").isEqualTo(INTERVAL);
     assertThat(cadence.after(0, 2, 0)).isEqualTo(INTERVAL);
     assertThat(cadence.after(1 << 20, 0, 0)).as("something moved").isEqualTo(BUSY);
-    assertThat(cadence.after(0, 2, 0)).isEqualTo(BUSY);
+    for (int i = 1; i <= Cadence.IDLE_BUSY_CYCLES; i++) {
+      assertThat(cadence.after(0, 2, 0)).as("busy cycle %d after the move", i).isEqualTo(BUSY);
+    }
+    assertThat(cadence.after(0, 2, 0)).isEqualTo(INTERVAL);
+  }
+
+  @Test
+  void aMoveKeepsTheBusyRateForAFewCyclesWithNothingPendingThenTheHostIsQuiet() {
+    Cadence cadence = new Cadence(INTERVAL, BUSY);
+    assertThat(cadence.after(1 << 20, 0, 0)).isEqualTo(BUSY);
+    for (int i = 1; i <= Cadence.AFTER_MOVE_CYCLES; i++) {
+      assertThat(cadence.after(0, 0, 0)).as("cycle %d after the move", i).isEqualTo(BUSY);
+    }
+    assertThat(cadence.after(0, 0, 0)).as("nothing moved since").isEqualTo(INTERVAL);
+    assertThat(cadence.after(0, 0, 0)).isEqualTo(INTERVAL);
+    assertThat(cadence.after(4096, 0, 0)).as("a new move starts a new tail").isEqualTo(BUSY);
+    assertThat(cadence.after(0, 0, 0)).isEqualTo(BUSY);
+  }
+
+  @Test
+  void aReloadKeepsTheTailAfterAMove() {
+    Cadence cadence = new Cadence(INTERVAL, BUSY);
+    cadence.after(4096, 0, 0);
+    for (int i = 1; i < Cadence.AFTER_MOVE_CYCLES; i++) {
+      cadence.after(0, 0, 0);
+    }
+    Cadence reloaded = cadence.with(Duration.ofSeconds(10), Duration.ofSeconds(2));
+    assertThat(reloaded.after(0, 0, 0))
+        .as("the tail's last cycle")
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(reloaded.after(0, 0, 0)).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
