@@ -37,9 +37,9 @@ class DamonContextTest {
     IntervalTuner tuner =
         new IntervalTuner(
             0,
-            DamonSourceTest.CONFIG.sampleInterval(),
-            DamonSourceTest.CONFIG.minSampleInterval(),
-            DamonSourceTest.CONFIG.maxSampleInterval());
+            DamonSourceTestBase.CONFIG.sampleInterval(),
+            DamonSourceTestBase.CONFIG.minSampleInterval(),
+            DamonSourceTestBase.CONFIG.maxSampleInterval());
     return new DamonIntervals(
         kernel, kernel::write, rel -> readLong(kernel, rel), tuner, Runnable::run);
   }
@@ -49,7 +49,7 @@ class DamonContextTest {
     FakeDamonKernel kernel = new FakeDamonKernel(dir, FakeDamonKernel.LINUX_6_12);
     DamonContext context = context(kernel, DamonSource.Mode.VADDR);
 
-    context.configure(DamonSourceTest.CONFIG, intervals(kernel));
+    context.configure(DamonSourceTestBase.CONFIG, intervals(kernel));
     assertThat(kernel.read(CTX + "operations")).isEqualTo("vaddr");
     assertThat(kernel.read(CTX + "schemes/nr_schemes"))
         .as("the probe's scheme is gone")
@@ -75,7 +75,7 @@ class DamonContextTest {
     FakeDamonKernel kernel = new FakeDamonKernel(dir, v615);
     DamonContext context = context(kernel, DamonSource.Mode.VADDR);
 
-    context.configure(DamonSourceTest.CONFIG, intervals(kernel));
+    context.configure(DamonSourceTestBase.CONFIG, intervals(kernel));
     context.writeTargets(List.of(100));
 
     String filter = CTX + "schemes/0/core_filters/0/";
@@ -85,11 +85,11 @@ class DamonContextTest {
 
   @Test
   void paddrWatchesTheOnlineMemoryBlocks() {
-    DamonSourceTest.PaddrFixture.memory(dir);
+    DamonSourceTestBase.PaddrFixture.memory(dir);
     FakeDamonKernel kernel = new FakeDamonKernel(dir, FakeDamonKernel.LINUX_6_12);
     DamonContext context = context(kernel, DamonSource.Mode.PADDR);
 
-    context.configure(DamonSourceTest.CONFIG, intervals(kernel));
+    context.configure(DamonSourceTestBase.CONFIG, intervals(kernel));
 
     String regions = CTX + "targets/0/regions/";
     assertThat(kernel.read(CTX + "operations")).isEqualTo("paddr");
@@ -107,7 +107,7 @@ class DamonContextTest {
     assertThatThrownBy(
             () ->
                 context(noFilters, DamonSource.Mode.VADDR)
-                    .configure(DamonSourceTest.CONFIG, intervals(noFilters)))
+                    .configure(DamonSourceTestBase.CONFIG, intervals(noFilters)))
         .isInstanceOf(HeatSourceUnavailableException.class)
         .hasMessageContaining("DAMON lacks DAMOS filters (Linux 6.3+) to tell vaddr targets apart");
   }
@@ -120,7 +120,7 @@ class DamonContextTest {
     assertThatThrownBy(
             () ->
                 context(kernel, DamonSource.Mode.VADDR)
-                    .configure(DamonSourceTest.CONFIG, intervals(kernel)))
+                    .configure(DamonSourceTestBase.CONFIG, intervals(kernel)))
         .isInstanceOf(HeatSourceUnavailableException.class)
         .hasMessageContaining("DAMON lacks vaddr operations (avail_operations: paddr)");
   }
@@ -138,7 +138,7 @@ class DamonContextTest {
         new FakeDamonKernel.Region(start + 4 * mib, start + 8 * mib, 0, 9));
     kernel.script(200, new FakeDamonKernel.Region(start, start + 8 * mib, 5, 0));
     DamonContext context = context(kernel, DamonSource.Mode.VADDR);
-    context.configure(DamonSourceTest.CONFIG, intervals(kernel));
+    context.configure(DamonSourceTestBase.CONFIG, intervals(kernel));
     context.writeTargets(List.of(100, 200));
     kernel.write(DamonSource.K + "state", "on");
     kernel.write(DamonSource.K + "state", "update_schemes_tried_regions");

@@ -9,8 +9,10 @@ import tierd.kernelfs.KernelFsException;
 /**
  * The read side of {@link DamonFs}, held to the same contract by the fake kernel and by this host's
  * real sysfs (read only: the host runs its own DAMON user, and whatever state it is in — no
- * kdamond, or a running one — the contract holds). Writes are exercised on the fake in {@link
- * DamonSourceTest} and on a real kernel in the VM (src/test/vm/scenarios/heat.sh).
+ * kdamond, or a running one — the contract holds). Writes are exercised on the fake in the classes
+ * of {@link DamonSourceTestBase} ({@link DamonSourceTest}, {@link DamonOwnershipTest}, {@link
+ * DamonPaddrTest}, {@link DamonTuningTest}) and on a real kernel in the VM
+ * (src/test/vm/scenarios/heat.sh).
  */
 abstract class DamonFsContractTest {
 

@@ -42,7 +42,7 @@ class DamonIntervalsTest {
   /** Intervals over {@link #files} under tuning towards 4 %, configured with the test defaults. */
   private DamonIntervals intervals(
       String kernelDir, BiConsumer<String, String> write, Executor committer) {
-    DamonConfig config = DamonSourceTest.CONFIG;
+    DamonConfig config = DamonSourceTestBase.CONFIG;
     DamonIntervals made =
         new DamonIntervals(
             new FakeDamonKernel(dir.resolve(kernelDir), FakeDamonKernel.LINUX_6_12),

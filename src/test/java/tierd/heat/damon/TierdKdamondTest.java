@@ -16,7 +16,7 @@ import tierd.model.ProcessId;
 /** tierd's own kdamond over the fake DAMON kernel: on, off, lost to another user, removed. */
 class TierdKdamondTest {
 
-  private static final DamonConfig CONFIG = DamonSourceTest.CONFIG;
+  private static final DamonConfig CONFIG = DamonSourceTestBase.CONFIG;
   private static final DamonSource.Mode MODE = DamonSource.Mode.VADDR;
 
   @TempDir Path dir;
