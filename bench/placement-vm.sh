@@ -33,7 +33,8 @@
 # the hot set on the fast node, the share at the end, MiB migrated (pgmigrate_success), promoted
 # and demoted MiB, MiB demoted beyond what the promotions needed (demoted - (promoted - room above
 # node 0's high watermark)), policy violations and checksums (pressure), tierd's longest move
-# stage and longest gap between two cycles, the least room node 0 had above its high watermark
+# stage and longest gap between two cycles (over the whole run, and from the moment the workload
+# was in place), the least room node 0 had above its high watermark
 # (sampled every 0.5 s) and the room at the end (the median of the last 10 samples), what kswapd scanned (the kernel had to reclaim by itself), and the
 # workload's accesses per second.
 # Needs root (qemu); SKIP_BUILD=1 skips mvn. Waits for a free qemu slot (at most 2 on this host).
@@ -161,23 +162,24 @@ awk -v dur="$duration" -v scen="$scenario" -v hot_label="$hot_label" -v other_la
         need = $6 - $8; if (need < 0) need = 0; over = $7 - need; val[v, r, "over"] = over < 0 ? 0 : over }
     $1 == "POLICYPAGES" { val[$3, $4, "pol"] = $5 }
     $1 == "CHECKSUM" { val[$3, $4, "ck"] = $5 }
-    $1 == "TIERD" { tv = NF >= 7 ? $7 : "tierd"; val[tv, $3, "cycles"] = $4; val[tv, $3, "mv"] = $5 / 1000; val[tv, $3, "gap"] = $6 / 1000 }
+    $1 == "TIERD" { tv = NF >= 7 ? $7 : "tierd"; val[tv, $3, "cycles"] = $4; val[tv, $3, "mv"] = $5 / 1000; val[tv, $3, "gap"] = $6 / 1000; if (NF >= 8) val[tv, $3, "gapin"] = $8 / 1000 }
     $1 == "RATE" { val[$3, $4, "rate"] = $5 }
     $1 == "ROOM" { val[$3, $4, "room"] = $5; if (NF >= 8) val[$3, $4, "endroom"] = $8 }
     $1 == "KSWAPD" { val[$3, $4, "kscan"] = $5 * 4 / 1024 }
     END {
         for (k in have) { split(k, kk, SUBSEP); if (!((kk[1], kk[2], "t90") in val)) val[kk[1], kk[2], "t90"] = 1e9
             if (!((kk[1], kk[2], "t95") in val)) val[kk[1], kk[2], "t95"] = 1e9 }
-        printf "| variant | to 90 %% | to 95 %% | %s on fast, end | %s on fast, end | migrated MiB | promoted / demoted MiB | demoted beyond need, MiB | policy violations (pages) | checksums ok | longest move stage | longest gap between cycles | least room above high wmark, MiB | room above high wmark at the end, MiB | kswapd scanned MiB | accesses/s |\n", hot_label, other_label == "" ? "-" : other_label
-        printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        printf "| variant | to 90 %% | to 95 %% | %s on fast, end | %s on fast, end | migrated MiB | promoted / demoted MiB | demoted beyond need, MiB | policy violations (pages) | checksums ok | longest move stage | longest gap between cycles | the same since the workload was in place | least room above high wmark, MiB | room above high wmark at the end, MiB | kswapd scanned MiB | accesses/s |\n", hot_label, other_label == "" ? "-" : other_label
+        printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for (i = 1; i <= nv; i++) {
             v = order[i]
-            printf "| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v,
+            printf "| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v,
                 stat(v, "t90", "%.0f s", 1e9), stat(v, "t95", "%.0f s", 1e9), stat(v, "end", "%.1f %%"),
                 scen == "nopressure" ? "-" : stat(v, "other", "%.1f %%"), stat(v, "mig", "%.1f"),
                 stat(v, "pro", "%.1f"), stat(v, "dem", "%.1f"), stat(v, "over", "%.1f"),
                 scen == "pressure" || scen == "tenants" ? stat(v, "pol", "%d") : "-", stat(v, "ck", "%d"),
                 v ~ /^tierd/ ? stat(v, "mv", "%.1f s") : "-", v ~ /^tierd/ ? stat(v, "gap", "%.1f s") : "-",
+                v ~ /^tierd/ ? stat(v, "gapin", "%.1f s") : "-",
                 stat(v, "room", "%d"), stat(v, "endroom", "%d"), stat(v, "kscan", "%.1f"), stat(v, "rate", "%.0f")
         }
         printf "\nmedian (min-max) over the runs; \"never\": not within the %d s of a run. checksums ok: 1 when every workload of the run exited with its checksums intact.\n", dur

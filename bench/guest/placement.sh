@@ -54,6 +54,8 @@
 #        for damon, tierd_migrated_bytes_total by direction for tierd; room: node 0's free bytes
 #        above its high watermark when the workload was in place)
 #   TIERD scenario run cycles longest_move_stage_ms longest_gap_between_cycles_ms variant
+#       longest_gap_since_in_place_ms   (the second gap: from the moment the workload was in place,
+#       that moment to the first cycle line after it included)
 #   POLICYPAGES scenario variant run pages   (pressure: pages of the bind:1 / preferred-many:1
 #       buffers on node 0 at the end, plus 1 if the interleaved buffer's placement changed;
 #       tenants: the most pages of batch's bind:0 buffer off node 0 in any report)
@@ -324,7 +326,7 @@ samples() { # tag variant run
 
 # --- one run of one variant --------------------------------------------------------------------
 run_variant() { # variant run
-    local v=$1 run=$2 tag="$SCENARIO.$1.$2" m0 p0 d0 room promoted demoted ok goals tierd_pid
+    local v=$1 run=$2 tag="$SCENARIO.$1.$2" m0 p0 d0 room promoted demoted ok goals tierd_pid inplace
     sysctl -qw kernel.numa_balancing=0
     echo 0 > /sys/kernel/mm/numa/demotion_enabled
     case $v in
@@ -359,6 +361,7 @@ run_variant() { # variant run
     p0=$(vmstat_of pgpromote_success)
     d0=$(demoted_pages)
     start_workload "$tag" || return 1
+    inplace=$(date +%T.%3N)
     room=$(node0_room_mib)
     local scan0 kdemote0 sampler
     scan0=$(vmstat_of pgscan_kswapd)
@@ -395,15 +398,23 @@ run_variant() { # variant run
             kill -TERM "$tierd_pid"
             wait "$tierd_pid"
             log "$tag: tierd exit $?"
-            # longest move stage, and the longest gap between two cycle lines (a blocked loop)
-            awk -v scen="$SCENARIO" -v run="$run" -v variant="$v" '
+            # longest move stage, and the longest gap between two cycle lines (a blocked loop):
+            # over the whole log, and from the moment the workload was in place on (its set-up,
+            # which faults in and places every buffer, saturates the guest's two vCPUs before it)
+            awk -v scen="$SCENARIO" -v run="$run" -v variant="$v" -v from="$inplace" '
+                function secs(hms,    f) { split(hms, f, ":"); return f[1] * 3600 + f[2] * 60 + f[3] }
+                BEGIN { fromT = secs(from) }
                 / cycle [0-9]+ (ok|FAILED)/ {
-                    split($1, hms, ":"); t = hms[1] * 3600 + hms[2] * 60 + hms[3]
+                    t = secs($1)
+                    if (!n && fromT < t - 43200) fromT += 86400   # past midnight: the next day
+                    if (n && t + day < pt - 43200) day += 86400
+                    t += day
                     if (n++ && t - pt > gap) gap = t - pt
+                    if (t >= fromT) { g = after++ ? t - pt : t - fromT; if (g > gapAfter) gapAfter = g }
                     pt = t
                     if (match($0, /move=[0-9]+ms/)) { mv = substr($0, RSTART + 5, RLENGTH - 7) + 0; if (mv > longest) longest = mv }
                 }
-                END { printf "TIERD %s %s %d %d %d %s\n", scen, run, n, longest, gap * 1000, variant }' "$RES/$tag.tierd.log" ;;
+                END { printf "TIERD %s %s %d %d %d %s %d\n", scen, run, n, longest, gap * 1000, variant, gapAfter * 1000 }' "$RES/$tag.tierd.log" ;;
     esac
     echo "MOVED $SCENARIO $v $run $(awk -v m=$(($(vmstat_of pgmigrate_success) - m0)) -v p="$promoted" -v d="$demoted" -v r="$room" \
         'BEGIN { printf "%.1f %.1f %.1f %d", m * 4 / 1024, p / 1048576, d / 1048576, r }')"
