@@ -20,6 +20,7 @@
 #   variants  none | kernel (numa_balancing=2 + demotion) | damon (DAMOS migrate_hot/cold on paddr,
 #             the mtier sample's goals) | damon-scaled (the same, goals scaled to the node) | tierd
 #             | tierd-NAME (tierd with bench/kv-NAME.yaml, a candidate config beside the defaults)
+#             | tierd@NAME (the defaults run from target/bench-jars/NAME.jar: another build)
 #
 #   bench/placement-vm.sh [--scenario S] [--runs N] [--duration S] [--interval S] [--zipf-mib N]
 #                         [--hot-mib N] [--zipf-s S] [--reserve-mib N] [--fast-mem SIZE]
@@ -34,9 +35,9 @@
 # and demoted MiB, MiB demoted beyond what the promotions needed (demoted - (promoted - room above
 # node 0's high watermark)), policy violations and checksums (pressure), tierd's longest move
 # stage and longest gap between two cycles (over the whole run, and from the moment the workload
-# was in place), the least room node 0 had above its high watermark
-# (sampled every 0.5 s) and the room at the end (the median of the last 10 samples), what kswapd scanned (the kernel had to reclaim by itself), and the
-# workload's accesses per second.
+# was in place), the least room node 0 had above its high watermark (sampled every 0.5 s) and the
+# room at the end (the median of the last 10 samples), what kswapd scanned (the kernel had to
+# reclaim by itself), and the workload's accesses per second.
 # Needs root (qemu); SKIP_BUILD=1 skips mvn. Waits for a free qemu slot (at most 2 on this host).
 set -euo pipefail
 # shellcheck source=bench/lib.sh

@@ -5,7 +5,7 @@
 #   tierd    bin/tierd run with the shipped defaults (config/tierd.yaml; no config file, only
 #            --listen), started before the benchmark and left a warm-up while Redis idles
 #   tierd@NAME  tierd's shipped defaults run from target/bench-jars/NAME.jar: another build (say,
-#               the commit before a change) side by side with this one (bench/lib-guest.sh)
+#               the commit before a change) side by side with this one (variant_jar in bench/guest/lib.sh)
 #   tierd-NAME  the same with --config bench/kv-NAME.yaml: a candidate default, side by side with
 #            the shipped one in the same boot
 #   kernel   kernel.numa_balancing=2 + demotion_enabled=1, switched on when the benchmark starts

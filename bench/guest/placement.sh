@@ -17,7 +17,7 @@
 #            for tenants, a config file holding only the `classes:` of
 #            src/test/vm/scenarios/tenants.yaml (every other key at its shipped default)
 #   tierd@NAME  the shipped defaults run from target/bench-jars/NAME.jar: another build (say, the
-#            commit before a change) side by side with this one (bench/lib-guest.sh)
+#            commit before a change) side by side with this one (variant_jar in bench/guest/lib.sh)
 #   tierd-NAME  the same with --config bench/kv-NAME.yaml (the candidate configs of the kv
 #            benchmark, e.g. kv-prev.yaml: the defaults before dcd1b55), side by side with tierd
 # numa_balancing is 0 for every variant but kernel.
